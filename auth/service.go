@@ -1,0 +1,254 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
+)
+
+// MinPasswordLength follows NIST SP 800-63B's advice: length over
+// composition rules.
+const MinPasswordLength = 10
+
+// TokenTTL is how long an API token lives.
+const TokenTTL = 30 * 24 * time.Hour
+
+// Service manages users and credentials.
+type Service struct {
+	store     *store.Store
+	byAccount *Limiter
+	byIP      *Limiter
+	now       func() time.Time
+	// OnDeactivate runs in the transaction that deactivates a user, after
+	// their API tokens are revoked; the dashboard revokes sessions here.
+	OnDeactivate []func(ctx context.Context, tx *store.Tx, userID int64) error
+}
+
+// NewService returns a Service over s.
+func NewService(s *store.Store) *Service {
+	return &Service{
+		store:     s,
+		byAccount: NewLimiter(10, 15*time.Minute),
+		byIP:      NewLimiter(50, 15*time.Minute),
+		now:       func() time.Time { return time.Now().UTC() },
+	}
+}
+
+// NewUser is the input of CreateUser.
+type NewUser struct {
+	Email    string      `json:"email"`
+	Name     string      `json:"name"`
+	Role     models.Role `json:"role"`
+	Password string      `json:"password"`
+}
+
+// CreateUser adds a user. actor is nil only for bootstrap and the CLI.
+func (s *Service) CreateUser(ctx context.Context, actor *models.User, in NewUser) (*models.User, error) {
+	if actor != nil && !(actor.Active && actor.Role == models.RoleAdmin) {
+		return nil, models.Errorf(models.EForbidden, "only an admin may create users")
+	}
+	u := &models.User{Email: strings.TrimSpace(in.Email), Name: strings.TrimSpace(in.Name), Role: in.Role, Active: true}
+	var fields []models.FieldError
+	if addr, err := mail.ParseAddress(u.Email); err != nil || addr.Address != u.Email {
+		fields = append(fields, models.FieldError{Field: "email", Message: "must be an email address such as ana@example.org"})
+	}
+	if u.Name == "" || utf8.RuneCountInString(u.Name) > 200 {
+		fields = append(fields, models.FieldError{Field: "name", Message: "a name of 1 to 200 characters is required"})
+	}
+	if !u.Role.Valid() {
+		fields = append(fields, models.FieldError{Field: "role", Message: "must be one of admin, editor, checker, viewer"})
+	}
+	if fe := checkPassword(in.Password); fe != nil {
+		fields = append(fields, *fe)
+	}
+	if len(fields) > 0 {
+		return nil, models.Invalid("the user is not valid", fields...)
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordHash = hash
+	err = s.store.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u) })
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func checkPassword(p string) *models.FieldError {
+	if utf8.RuneCountInString(p) < MinPasswordLength {
+		return &models.FieldError{Field: "password", Message: fmt.Sprintf("use at least %d characters", MinPasswordLength)}
+	}
+	if len(p) > 72 { // bcrypt ignores everything past 72 bytes
+		return &models.FieldError{Field: "password", Message: "use at most 72 bytes"}
+	}
+	return nil
+}
+
+// UserPatch is a partial edit of a user.
+type UserPatch struct {
+	Name     models.Optional[string]      `json:"name"`
+	Role     models.Optional[models.Role] `json:"role"`
+	Active   models.Optional[bool]        `json:"active"`
+	Password models.Optional[string]      `json:"password"`
+}
+
+// UpdateUser changes a user's name, role, active flag or password.
+// Deactivating revokes every credential the user holds. The last active
+// admin cannot be demoted or deactivated, so the desk is never locked out.
+func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, p UserPatch) (*models.User, error) {
+	if !(actor.Active && actor.Role == models.RoleAdmin) {
+		return nil, models.Errorf(models.EForbidden, "only an admin may change users")
+	}
+	var fields []models.FieldError
+	if p.Role.Set && !p.Role.Value.Valid() {
+		fields = append(fields, models.FieldError{Field: "role", Message: "must be one of admin, editor, checker, viewer"})
+	}
+	if p.Name.Set && (strings.TrimSpace(p.Name.Value) == "" || utf8.RuneCountInString(p.Name.Value) > 200) {
+		fields = append(fields, models.FieldError{Field: "name", Message: "a name of 1 to 200 characters is required"})
+	}
+	if p.Active.Set && p.Active.Null {
+		fields = append(fields, models.FieldError{Field: "active", Message: "must be true or false"})
+	}
+	if p.Password.Set {
+		if fe := checkPassword(p.Password.Value); fe != nil {
+			fields = append(fields, *fe)
+		}
+	}
+	if len(fields) > 0 {
+		return nil, models.Invalid("the change is not valid", fields...)
+	}
+	var u *models.User
+	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if u, err = tx.LockUser(ctx, id); err != nil {
+			return err
+		}
+		wasAdmin := u.Role == models.RoleAdmin && u.Active
+		if p.Name.Set {
+			u.Name = strings.TrimSpace(p.Name.Value)
+		}
+		if p.Role.Set {
+			u.Role = p.Role.Value
+		}
+		deactivated := false
+		if p.Active.Set {
+			deactivated = u.Active && !p.Active.Value
+			u.Active = p.Active.Value
+		}
+		if p.Password.Set {
+			if u.PasswordHash, err = HashPassword(p.Password.Value); err != nil {
+				return err
+			}
+		}
+		if wasAdmin && !(u.Role == models.RoleAdmin && u.Active) {
+			n, err := tx.CountActiveAdmins(ctx)
+			if err != nil {
+				return err
+			}
+			if n <= 1 {
+				return models.Errorf(models.EConflict, "%s is the last active admin; make someone else admin first", u.Email)
+			}
+		}
+		if err := tx.SaveUser(ctx, u); err != nil {
+			return err
+		}
+		if deactivated || p.Password.Set {
+			if err := tx.RevokeTokens(ctx, u.ID, s.now()); err != nil {
+				return err
+			}
+			for _, h := range s.OnDeactivate {
+				if err := h(ctx, tx, u.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// Login checks an email and password. Failures are counted per account and
+// per client address; past the limit every attempt is refused until the
+// window passes, whether or not the password is right.
+func (s *Service) Login(ctx context.Context, email, password, clientIP string) (*models.User, error) {
+	now := s.now()
+	account := "acct:" + strings.ToLower(strings.TrimSpace(email))
+	ip := "ip:" + clientIP
+	for _, key := range []string{account, ip} {
+		lim := s.byAccount
+		if key == ip {
+			lim = s.byIP
+		}
+		if blocked, wait := lim.Blocked(key, now); blocked {
+			return nil, models.Errorf(models.ERateLimited, "too many failed sign-ins; try again in %d minutes", int(wait.Minutes())+1)
+		}
+	}
+	u, err := s.store.UserByEmail(ctx, strings.TrimSpace(email))
+	hash := ""
+	if err == nil {
+		hash = u.PasswordHash
+	} else if !models.IsCode(err, models.ENotFound) {
+		return nil, err
+	}
+	if !CheckPassword(hash, password) || !u.Active {
+		s.byAccount.Fail(account, now)
+		s.byIP.Fail(ip, now)
+		return nil, models.Errorf(models.EUnauthorized, "wrong email or password")
+	}
+	s.byAccount.Reset(account)
+	return u, nil
+}
+
+// IssueToken logs in and returns a new API token for the user.
+func (s *Service) IssueToken(ctx context.Context, email, password, clientIP string) (string, *models.User, error) {
+	u, err := s.Login(ctx, email, password, clientIP)
+	if err != nil {
+		return "", nil, err
+	}
+	token, hash := NewToken()
+	now := s.now()
+	err = s.store.WithTx(ctx, func(tx *store.Tx) error {
+		return tx.CreateToken(ctx, &models.APIToken{UserID: u.ID, TokenHash: hash, Name: "api", CreatedAt: now, ExpiresAt: now.Add(TokenTTL)})
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return token, u, nil
+}
+
+// Authenticate resolves a bearer token to its active user.
+func (s *Service) Authenticate(ctx context.Context, token string) (*models.User, error) {
+	if !strings.HasPrefix(token, tokenPrefix) {
+		return nil, models.Errorf(models.EUnauthorized, "the token is not valid")
+	}
+	u, err := s.store.UserByToken(ctx, HashToken(token), s.now())
+	if models.IsCode(err, models.ENotFound) {
+		return nil, models.Errorf(models.EUnauthorized, "the token is not valid, expired or revoked")
+	}
+	return u, err
+}
+
+// Bootstrap creates the first admin when the desk has no users. It reports
+// whether it created one.
+func (s *Service) Bootstrap(ctx context.Context, email, password string) (bool, error) {
+	n, err := s.store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return false, err
+	}
+	_, err = s.CreateUser(ctx, nil, NewUser{Email: email, Name: "Administrator", Role: models.RoleAdmin, Password: password})
+	if models.IsCode(err, models.EConflict) { // another process bootstrapped first
+		return false, nil
+	}
+	return err == nil, err
+}

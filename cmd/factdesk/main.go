@@ -1,0 +1,71 @@
+// Command factdesk runs the fact-check desk: the server and its admin
+// subcommands. It only wires packages together.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+const usage = `factdesk: a self-hosted fact-check and source-verification desk
+
+Usage:
+  factdesk serve [--demo]                 run the server (creates and migrates the database)
+  factdesk migrate [up|down|status]       manage the schema
+  factdesk users add --email E --name N --role R [--password P]
+  factdesk workflow [--mermaid]           print the workflow table
+  factdesk bench [flags]                  run the load benchmark against a scratch database
+
+Configuration (environment):
+  DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
+  FACTDESK_ADDR            default 127.0.0.1:8080
+  FACTDESK_ADMIN_EMAIL     first admin, created when the desk has no users
+  FACTDESK_ADMIN_PASSWORD
+`
+
+type command func(ctx context.Context, args []string) error
+
+var commands = map[string]command{
+	"serve":    serve,
+	"migrate":  migrate,
+	"users":    users,
+	"workflow": printWorkflow,
+}
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+		fmt.Print(usage)
+		return
+	}
+	cmd, ok := commands[os.Args[1]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "factdesk: unknown command %q; run factdesk help\n", os.Args[1])
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := cmd(ctx, os.Args[2:]); err != nil {
+		fmt.Fprintln(os.Stderr, "factdesk: "+oneLine(err))
+		os.Exit(1)
+	}
+}
+
+// oneLine renders an error for the terminal. Domain errors already say what
+// to fix; field errors are appended so a bad flag is named.
+func oneLine(err error) string {
+	var de *models.Error
+	if errors.As(err, &de) {
+		msg := de.Message
+		for _, f := range de.Fields {
+			msg += "; " + f.Field + ": " + f.Message
+		}
+		return msg
+	}
+	return err.Error()
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/auth"
+	"github.com/factdesk/factdesk/demo"
+	"github.com/factdesk/factdesk/handlers"
+	"github.com/factdesk/factdesk/migrations"
+	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/workflow"
+)
+
+// openStore creates the database if needed, connects, and applies pending
+// migrations.
+func openStore(ctx context.Context, cfg config, migrate bool) (*store.Store, error) {
+	if err := store.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		if _, err := migrations.Up(ctx, st.SQL()); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("cannot migrate the database: %w", err)
+		}
+	}
+	return st, nil
+}
+
+// app is the wired server: every long-lived part, built once.
+type app struct {
+	store  *store.Store
+	engine *workflow.Engine
+	auth   *auth.Service
+	server *handlers.Server
+	log    *slog.Logger
+}
+
+func newApp(st *store.Store, log *slog.Logger) *app {
+	a := &app{store: st, log: log}
+	a.engine = workflow.NewEngine(st)
+	a.auth = auth.NewService(st)
+	a.server = handlers.NewServer(handlers.Deps{Store: st, Engine: a.engine, Auth: a.auth, Log: log})
+	return a
+}
+
+func serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	withDemo := fs.Bool("demo", false, "load a demo desk with users of every role and sample claims")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	st, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a := newApp(st, log)
+
+	if cfg.AdminEmail != "" {
+		created, err := a.auth.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword)
+		if err != nil {
+			return fmt.Errorf("cannot create the first admin from FACTDESK_ADMIN_EMAIL: %w", err)
+		}
+		if created {
+			log.Info("created the first admin", "email", cfg.AdminEmail)
+		}
+	}
+	if *withDemo {
+		logins, err := demo.Load(ctx, a.engine, a.auth, st)
+		if err != nil {
+			return fmt.Errorf("cannot load the demo desk: %w", err)
+		}
+		printLogins(logins)
+	}
+	if n, err := st.CountUsers(ctx); err == nil && n == 0 {
+		fmt.Fprintln(os.Stderr, "factdesk: the desk has no users yet; set FACTDESK_ADMIN_EMAIL and FACTDESK_ADMIN_PASSWORD, or run factdesk users add")
+	}
+
+	gin.SetMode(gin.ReleaseMode)
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           a.server.Router(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %v: free the port or set FACTDESK_ADDR", cfg.Addr, err)
+	}
+	fmt.Fprintf(os.Stderr, "factdesk: serving on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+func printLogins(logins []demo.Login) {
+	fmt.Fprintln(os.Stderr, "factdesk: demo desk loaded. Sign in with:")
+	for _, l := range logins {
+		fmt.Fprintf(os.Stderr, "  %-8s %-32s password: %s\n", l.Role, l.Email, l.Password)
+	}
+}

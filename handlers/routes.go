@@ -1,0 +1,54 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+// Router builds the HTTP routes. Every API route is listed here, so the
+// whole surface reads at a glance.
+func (s *Server) Router() *gin.Engine {
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(withRequestID, s.accessLog, s.recoverPanics, securityHeaders)
+	r.NoRoute(func(c *gin.Context) { s.respondError(c, models.Errorf(models.ENotFound, "there is nothing at %s", c.Request.URL.Path)) })
+	r.NoMethod(func(c *gin.Context) {
+		s.respondError(c, &models.Error{Code: models.EBadRequest, Message: c.Request.Method + " is not supported here"})
+	})
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+
+	api := r.Group("/api/v1")
+	api.POST("/auth/token", s.createToken)
+	api.GET("/workflow", s.workflowTable)
+
+	authed := api.Group("", s.requireUser)
+	authed.GET("/me", s.me)
+	authed.GET("/users", s.listUsers)
+	authed.GET("/users/:id", s.getUser)
+	authed.POST("/users", s.requireRole(models.RoleAdmin), s.createUser)
+	authed.PATCH("/users/:id", s.requireRole(models.RoleAdmin), s.updateUser)
+
+	authed.POST("/claims", s.createClaim)
+	authed.GET("/claims", s.listClaims)
+	authed.GET("/claims/:id", s.getClaim)
+	authed.PATCH("/claims/:id", s.updateClaim)
+	authed.GET("/claims/:id/options", s.claimOptions)
+	authed.POST("/claims/:id/assignments", s.assign)
+	authed.DELETE("/claims/:id/assignments/:user_id", s.unassign)
+	authed.POST("/queue/next", s.takeNext)
+	authed.GET("/claims/:id/evidence", s.listEvidence)
+	authed.POST("/claims/:id/evidence", s.addEvidence)
+	authed.POST("/claims/:id/transitions", s.transition)
+	authed.GET("/claims/:id/history", s.history)
+	authed.GET("/claims/:id/comments", s.listComments)
+	authed.POST("/claims/:id/comments", s.addComment)
+	return r
+}
+
+func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }

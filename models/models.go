@@ -1,0 +1,223 @@
+package models
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// User is a person or machine account on the desk.
+type User struct {
+	ID           int64     `json:"id" gorm:"primaryKey"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	Role         Role      `json:"role"`
+	Active       bool      `json:"active"`
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// APIToken is a bearer token. Only the SHA-256 of the token is stored, so a
+// database leak does not hand out working credentials.
+type APIToken struct {
+	ID         int64 `gorm:"primaryKey"`
+	UserID     int64
+	TokenHash  []byte
+	Name       string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// TableName keeps the table name explicit rather than inflected.
+func (APIToken) TableName() string { return "api_tokens" }
+
+// Tags are free-form labels on a claim, stored as a Postgres text[].
+type Tags = pq.StringArray
+
+// Claim is one check-worthy statement and the state of its fact check.
+type Claim struct {
+	ID           int64        `json:"id" gorm:"primaryKey"`
+	Text         string       `json:"text"`
+	Claimant     string       `json:"claimant"`
+	SourceURL    string       `json:"source_url"`
+	State        State        `json:"state"`
+	Verdict      Verdict      `json:"verdict"`
+	Summary      string       `json:"summary"`
+	Priority     Priority     `json:"priority"`
+	PriorityRank int          `json:"-"`
+	DueAt        *time.Time   `json:"due_at"`
+	Language     string       `json:"language"`
+	Tags         Tags         `json:"tags" gorm:"type:text[]"`
+	Version      int          `json:"version"`
+	DuplicateOf  *int64       `json:"duplicate_of"`
+	LastSeq      int          `json:"-"`
+	Assignees    []Assignment `json:"assignees" gorm:"foreignKey:ClaimID"`
+	Evidence     []Evidence   `json:"evidence,omitempty" gorm:"foreignKey:ClaimID"`
+	CreatedBy    int64        `json:"created_by"`
+	CreatedAt    time.Time    `json:"created_at"`
+	UpdatedAt    time.Time    `json:"updated_at"`
+}
+
+// Overdue reports whether the claim is still open past its due time.
+func (c *Claim) Overdue(now time.Time) bool {
+	return c.State.Open() && c.DueAt != nil && c.DueAt.Before(now)
+}
+
+// Assignment links a user to a claim in a role. Reviewer assignments are
+// the editor expected to approve the verdict.
+type Assignment struct {
+	ClaimID    int64          `json:"-" gorm:"primaryKey"`
+	UserID     int64          `json:"user_id" gorm:"primaryKey"`
+	Role       AssignmentRole `json:"role"`
+	AssignedBy int64          `json:"assigned_by"`
+	CreatedAt  time.Time      `json:"assigned_at"`
+}
+
+// TableName keeps the table name explicit rather than inflected.
+func (Assignment) TableName() string { return "claim_assignments" }
+
+// Evidence is a source a checker cites for or against a claim.
+type Evidence struct {
+	ID        int64     `json:"id" gorm:"primaryKey"`
+	ClaimID   int64     `json:"claim_id"`
+	URL       string    `json:"url"`
+	Title     string    `json:"title"`
+	Stance    Stance    `json:"stance"`
+	Excerpt   string    `json:"excerpt"`
+	Note      string    `json:"note"`
+	AddedBy   int64     `json:"added_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// TableName keeps the table name explicit rather than inflected.
+func (Evidence) TableName() string { return "evidence" }
+
+// Comment is a note on a claim for the desk; comments are never published.
+type Comment struct {
+	ID        int64     `json:"id" gorm:"primaryKey"`
+	ClaimID   int64     `json:"claim_id"`
+	AuthorID  int64     `json:"author_id"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// HistoryEntry is one line of a claim's append-only history. Seq counts
+// from 1 per claim with no gaps, so receivers of events can order them.
+type HistoryEntry struct {
+	ID        int64           `json:"-" gorm:"primaryKey"`
+	ClaimID   int64           `json:"claim_id"`
+	Seq       int             `json:"seq"`
+	Kind      HistoryKind     `json:"kind"`
+	Action    Action          `json:"action"`
+	FromState State           `json:"from_state"`
+	ToState   State           `json:"to_state"`
+	ActorID   *int64          `json:"actor_id"`
+	Comment   string          `json:"comment"`
+	Verdict   Verdict         `json:"verdict"`
+	Details   json.RawMessage `json:"details,omitempty" gorm:"type:jsonb"`
+	At        time.Time       `json:"at"`
+}
+
+// TableName keeps the table name explicit rather than inflected.
+func (HistoryEntry) TableName() string { return "claim_history" }
+
+// Value stores an empty verdict as NULL: a claim without a verdict has none,
+// rather than an empty one.
+func (v Verdict) Value() (driver.Value, error) {
+	if v == "" {
+		return nil, nil
+	}
+	return string(v), nil
+}
+
+// Scan reads NULL as the empty verdict.
+func (v *Verdict) Scan(src any) error {
+	switch s := src.(type) {
+	case nil:
+		*v = ""
+	case string:
+		*v = Verdict(s)
+	case []byte:
+		*v = Verdict(s)
+	default:
+		return fmt.Errorf("models: cannot scan %T into Verdict", src)
+	}
+	return nil
+}
+
+// MarshalJSON writes the empty verdict as null.
+func (v Verdict) MarshalJSON() ([]byte, error) {
+	if v == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(v))
+}
+
+// Value stores an empty state as NULL (history rows that are not transitions).
+func (s State) Value() (driver.Value, error) {
+	if s == "" {
+		return nil, nil
+	}
+	return string(s), nil
+}
+
+// Scan reads NULL as the empty state.
+func (s *State) Scan(src any) error {
+	switch x := src.(type) {
+	case nil:
+		*s = ""
+	case string:
+		*s = State(x)
+	case []byte:
+		*s = State(x)
+	default:
+		return fmt.Errorf("models: cannot scan %T into State", src)
+	}
+	return nil
+}
+
+// MarshalJSON writes the empty state (history rows that are not
+// transitions) as null.
+func (s State) MarshalJSON() ([]byte, error) {
+	if s == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(s))
+}
+
+// MarshalJSON writes the empty action as null.
+func (a Action) MarshalJSON() ([]byte, error) {
+	if a == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(a))
+}
+
+// Value stores an empty action as NULL.
+func (a Action) Value() (driver.Value, error) {
+	if a == "" {
+		return nil, nil
+	}
+	return string(a), nil
+}
+
+// Scan reads NULL as the empty action.
+func (a *Action) Scan(src any) error {
+	switch x := src.(type) {
+	case nil:
+		*a = ""
+	case string:
+		*a = Action(x)
+	case []byte:
+		*a = Action(x)
+	default:
+		return fmt.Errorf("models: cannot scan %T into Action", src)
+	}
+	return nil
+}

@@ -1,0 +1,309 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+// ClaimFilter narrows a claim listing. Zero fields do not filter.
+type ClaimFilter struct {
+	State    models.State
+	Assignee int64
+	Verdict  models.Verdict
+	Priority models.Priority
+	Tag      string
+	Query    string // Postgres full-text search (websearch syntax)
+	Limit    int
+	Cursor   string
+}
+
+// MaxPageSize caps a page of claims.
+const MaxPageSize = 200
+
+// Claim loads a claim with its assignees.
+func (q queries) Claim(ctx context.Context, id int64) (*models.Claim, error) {
+	var c models.Claim
+	err := q.db.WithContext(ctx).Preload("Assignees", orderAssignees).First(&c, id).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: claim %d: %w", id, notFound(err, "claim", id))
+	}
+	return &c, nil
+}
+
+// ClaimWithEvidence loads a claim with its assignees and evidence.
+func (q queries) ClaimWithEvidence(ctx context.Context, id int64) (*models.Claim, error) {
+	var c models.Claim
+	err := q.db.WithContext(ctx).
+		Preload("Assignees", orderAssignees).
+		Preload("Evidence", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		First(&c, id).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: claim %d: %w", id, notFound(err, "claim", id))
+	}
+	if c.Evidence == nil {
+		c.Evidence = []models.Evidence{}
+	}
+	return &c, nil
+}
+
+func orderAssignees(db *gorm.DB) *gorm.DB { return db.Order("created_at, user_id") }
+
+// Claims lists claims newest first, one page at a time. The cursor is opaque
+// to clients; it encodes the last id of the previous page.
+func (q queries) Claims(ctx context.Context, f ClaimFilter) (items []models.Claim, next string, err error) {
+	limit := f.Limit
+	if limit <= 0 || limit > MaxPageSize {
+		limit = 50
+	}
+	db := q.db.WithContext(ctx).Model(&models.Claim{}).Preload("Assignees", orderAssignees)
+	if f.State != "" {
+		db = db.Where("state = ?", f.State)
+	}
+	if f.Verdict != "" {
+		db = db.Where("verdict = ?", f.Verdict)
+	}
+	if f.Priority != "" {
+		db = db.Where("priority = ?", f.Priority)
+	}
+	if f.Tag != "" {
+		db = db.Where("tags @> ARRAY[?]::text[]", f.Tag)
+	}
+	if f.Assignee != 0 {
+		db = db.Where("EXISTS (SELECT 1 FROM claim_assignments a WHERE a.claim_id = claims.id AND a.user_id = ?)", f.Assignee)
+	}
+	if f.Query != "" {
+		db = db.Where("search @@ websearch_to_tsquery('english', ?)", f.Query)
+	}
+	if f.Cursor != "" {
+		after, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		db = db.Where("id < ?", after)
+	}
+	if err := db.Order("id DESC").Limit(limit + 1).Find(&items).Error; err != nil {
+		return nil, "", fmt.Errorf("store: list claims: %w", err)
+	}
+	if len(items) > limit {
+		items = items[:limit]
+		next = encodeCursor(items[limit-1].ID)
+	}
+	return items, next, nil
+}
+
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("c" + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(s string) (int64, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil && len(raw) > 1 && raw[0] == 'c' {
+		if id, err := strconv.ParseInt(string(raw[1:]), 10, 64); err == nil {
+			return id, nil
+		}
+	}
+	return 0, &models.Error{Code: models.EInvalid, Message: "cursor is not valid", Fields: []models.FieldError{{Field: "cursor", Message: "use next_cursor from the previous page"}}}
+}
+
+// History lists a claim's history in order.
+func (q queries) History(ctx context.Context, claimID int64) ([]models.HistoryEntry, error) {
+	var hs []models.HistoryEntry
+	if err := q.db.WithContext(ctx).Where("claim_id = ?", claimID).Order("seq").Find(&hs).Error; err != nil {
+		return nil, fmt.Errorf("store: history of %d: %w", claimID, err)
+	}
+	return hs, nil
+}
+
+// Comments lists a claim's comments, oldest first.
+func (q queries) Comments(ctx context.Context, claimID int64) ([]models.Comment, error) {
+	var cs []models.Comment
+	if err := q.db.WithContext(ctx).Where("claim_id = ?", claimID).Order("id").Find(&cs).Error; err != nil {
+		return nil, fmt.Errorf("store: comments of %d: %w", claimID, err)
+	}
+	return cs, nil
+}
+
+// EvidenceCounts counts a claim's evidence per stance.
+func (q queries) EvidenceCounts(ctx context.Context, claimID int64) (map[models.Stance]int, error) {
+	var rows []struct {
+		Stance models.Stance
+		N      int
+	}
+	err := q.db.WithContext(ctx).Model(&models.Evidence{}).Select("stance, count(*) AS n").
+		Where("claim_id = ?", claimID).Group("stance").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: evidence counts of %d: %w", claimID, err)
+	}
+	out := map[models.Stance]int{}
+	for _, r := range rows {
+		out[r.Stance] = r.N
+	}
+	return out, nil
+}
+
+// LastTransition returns the newest transition entry of a claim, or nil.
+// Four eyes reads it: the editor who confirms must not be its actor.
+func (q queries) LastTransition(ctx context.Context, claimID int64) (*models.HistoryEntry, error) {
+	var hs []models.HistoryEntry
+	err := q.db.WithContext(ctx).Where("claim_id = ? AND kind = ?", claimID, models.HistoryTransitioned).
+		Order("seq DESC").Limit(1).Find(&hs).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: last transition of %d: %w", claimID, err)
+	}
+	if len(hs) == 0 {
+		return nil, nil
+	}
+	return &hs[0], nil
+}
+
+// LockClaim loads a claim and its assignees and holds the claim's row lock
+// until the transaction ends. Every change to a claim takes this lock first,
+// which serialises writers and the numbering of history entries.
+func (tx *Tx) LockClaim(ctx context.Context, id int64) (*models.Claim, error) {
+	var c models.Claim
+	err := tx.db.WithContext(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).First(&c, id).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: lock claim %d: %w", id, notFound(err, "claim", id))
+	}
+	if err := tx.db.WithContext(ctx).Scopes(orderAssignees).Where("claim_id = ?", id).Find(&c.Assignees).Error; err != nil {
+		return nil, fmt.Errorf("store: assignees of %d: %w", id, err)
+	}
+	return &c, nil
+}
+
+// NextInQueue locks the most urgent, then oldest, new claim without a
+// checker. SKIP LOCKED lets concurrent callers each take a different claim
+// instead of queueing on the same row. It returns nil when the queue is
+// empty.
+func (tx *Tx) NextInQueue(ctx context.Context) (*models.Claim, error) {
+	var ids []int64
+	err := tx.db.WithContext(ctx).Raw(`
+		SELECT id FROM claims c
+		WHERE state = 'new'
+		  AND NOT EXISTS (SELECT 1 FROM claim_assignments a WHERE a.claim_id = c.id AND a.role = 'checker')
+		ORDER BY priority_rank DESC, created_at, id
+		LIMIT 1
+		FOR UPDATE SKIP LOCKED`).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: next in queue: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return tx.LockClaim(ctx, ids[0])
+}
+
+// LeastLoadedChecker picks the active checker with the fewest open claims,
+// the longest-serving first on a tie so the choice is stable.
+func (tx *Tx) LeastLoadedChecker(ctx context.Context) (*models.User, error) {
+	var us []models.User
+	err := tx.db.WithContext(ctx).Raw(`
+		SELECT u.* FROM users u
+		LEFT JOIN claim_assignments a ON a.user_id = u.id AND a.role = 'checker'
+		LEFT JOIN claims c ON c.id = a.claim_id AND c.state NOT IN ('confirmed', 'rejected')
+		WHERE u.active AND u.role = 'checker'
+		GROUP BY u.id
+		ORDER BY count(c.id), u.id
+		LIMIT 1`).Scan(&us).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: least loaded checker: %w", err)
+	}
+	if len(us) == 0 {
+		return nil, models.Errorf(models.EConflict, "there is no active checker to assign")
+	}
+	return &us[0], nil
+}
+
+// CreateClaim inserts a claim.
+func (tx *Tx) CreateClaim(ctx context.Context, c *models.Claim) error {
+	if c.Tags == nil {
+		c.Tags = models.Tags{}
+	}
+	if err := tx.db.WithContext(ctx).Omit(clause.Associations).Create(c).Error; err != nil {
+		return fmt.Errorf("store: create claim: %w", err)
+	}
+	return nil
+}
+
+// claimColumns are the columns a claim change writes. Listing them makes
+// GORM write zero values (an empty summary, a cleared verdict) too.
+var claimColumns = []string{"text", "claimant", "source_url", "state", "verdict", "summary", "priority",
+	"priority_rank", "due_at", "language", "tags", "version", "duplicate_of", "updated_at"}
+
+// SaveClaim writes c's fields, bumping its version.
+func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, now time.Time) error {
+	c.Version++
+	c.UpdatedAt = now
+	c.PriorityRank = c.Priority.Rank()
+	if c.Tags == nil {
+		c.Tags = models.Tags{}
+	}
+	err := tx.db.WithContext(ctx).Model(c).Omit(clause.Associations).Select(claimColumns).Updates(c).Error
+	if err != nil {
+		return fmt.Errorf("store: save claim %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// AppendHistory numbers e as the claim's next entry and inserts it. The
+// claim must be locked by this transaction.
+func (tx *Tx) AppendHistory(ctx context.Context, c *models.Claim, e *models.HistoryEntry) error {
+	c.LastSeq++
+	e.ClaimID = c.ID
+	e.Seq = c.LastSeq
+	if err := tx.db.WithContext(ctx).Exec("UPDATE claims SET last_seq = ? WHERE id = ?", c.LastSeq, c.ID).Error; err != nil {
+		return fmt.Errorf("store: number history of %d: %w", c.ID, err)
+	}
+	if err := tx.db.WithContext(ctx).Create(e).Error; err != nil {
+		return fmt.Errorf("store: append history of %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// AddAssignment inserts an assignment; assigning a user twice is a conflict.
+func (tx *Tx) AddAssignment(ctx context.Context, a *models.Assignment) error {
+	err := tx.db.WithContext(ctx).Create(a).Error
+	if isUniqueViolation(err) {
+		return models.Errorf(models.EConflict, "user %d is already assigned to claim %d", a.UserID, a.ClaimID)
+	}
+	if err != nil {
+		return fmt.Errorf("store: assign: %w", err)
+	}
+	return nil
+}
+
+// RemoveAssignment deletes an assignment.
+func (tx *Tx) RemoveAssignment(ctx context.Context, claimID, userID int64) error {
+	res := tx.db.WithContext(ctx).Where("claim_id = ? AND user_id = ?", claimID, userID).Delete(&models.Assignment{})
+	if res.Error != nil {
+		return fmt.Errorf("store: unassign: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return models.Errorf(models.ENotFound, "user %d is not assigned to claim %d", userID, claimID)
+	}
+	return nil
+}
+
+// AddEvidence inserts an evidence item.
+func (tx *Tx) AddEvidence(ctx context.Context, e *models.Evidence) error {
+	if err := tx.db.WithContext(ctx).Create(e).Error; err != nil {
+		return fmt.Errorf("store: add evidence: %w", err)
+	}
+	return nil
+}
+
+// AddComment inserts a comment.
+func (tx *Tx) AddComment(ctx context.Context, c *models.Comment) error {
+	if err := tx.db.WithContext(ctx).Create(c).Error; err != nil {
+		return fmt.Errorf("store: add comment: %w", err)
+	}
+	return nil
+}

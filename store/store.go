@@ -1,0 +1,210 @@
+// Package store is the only package that talks to PostgreSQL through GORM.
+// It owns the queries, the row locks and the transaction boundary, and it
+// turns driver errors into domain errors (not found, conflict).
+//
+// Reads are methods on queries, which both Store and Tx embed, so the same
+// query runs inside or outside a transaction. Writes exist only on Tx: a
+// mutation cannot happen outside a transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+// Store is a handle on the database.
+type Store struct {
+	queries
+	sqlDB *sql.DB
+}
+
+// Tx is one open transaction. Everything done through it commits or rolls
+// back together.
+type Tx struct {
+	queries
+}
+
+type queries struct {
+	db *gorm.DB
+}
+
+// Options tune the connection pool.
+type Options struct {
+	// MaxConns caps open connections; the default suits a small server.
+	MaxConns int
+}
+
+// Open connects to dsn and checks that the server answers. Connection errors
+// come back as EUnavailable with a message that says what to fix.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	if _, err := pgconn.ParseConfig(dsn); err != nil {
+		return nil, models.Errorf(models.EInvalid, "DATABASE_URL is not a valid PostgreSQL URL: %v", err)
+	}
+	sqlDB, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = 20
+	}
+	sqlDB.SetMaxOpenConns(opts.MaxConns)
+	sqlDB.SetMaxIdleConns(opts.MaxConns)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, models.Errorf(models.EUnavailable, "cannot reach PostgreSQL at %s: %s: start it or set DATABASE_URL", Redact(dsn), rootCause(err))
+	}
+	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true, // every write already runs in our own transaction
+		PrepareStmt:            false,
+		TranslateError:         false,
+	})
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("store: gorm: %w", err)
+	}
+	return &Store{queries: queries{db: gdb}, sqlDB: sqlDB}, nil
+}
+
+// EnsureDatabase creates the database named in dsn when it does not exist,
+// connecting to the server's "postgres" database to do so.
+func EnsureDatabase(ctx context.Context, dsn string) error {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		return models.Errorf(models.EInvalid, "DATABASE_URL is not a valid postgres:// URL")
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	if name == "" {
+		return nil
+	}
+	admin := *u
+	admin.Path = "/postgres"
+	db, err := sql.Open("pgx", admin.String())
+	if err != nil {
+		return fmt.Errorf("store: open: %w", err)
+	}
+	defer db.Close()
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		return models.Errorf(models.EUnavailable, "cannot reach PostgreSQL at %s: %s: start it or set DATABASE_URL", Redact(dsn), rootCause(err))
+	}
+	var exists bool
+	if err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return fmt.Errorf("store: look for database %q: %w", name, err)
+	}
+	if exists {
+		return nil
+	}
+	quoted := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+quoted); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // created by a concurrent start
+			return nil
+		}
+		return models.Errorf(models.EUnavailable, "cannot create database %q: %s: create it yourself or set DATABASE_URL", name, rootCause(err))
+	}
+	return nil
+}
+
+// Redact hides the password in a connection URL so it can be printed.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparseable DATABASE_URL)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.Host + u.Path
+}
+
+func rootCause(err error) string {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		return opErr.Err.Error()
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Message
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		return msg[i+2:]
+	}
+	return msg
+}
+
+// SQL exposes the underlying pool for migrations, listeners and the job
+// queue, which speak database/sql.
+func (s *Store) SQL() *sql.DB { return s.sqlDB }
+
+// Close releases the pool.
+func (s *Store) Close() error { return s.sqlDB.Close() }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
+
+// WithTx runs fn in one transaction. fn's error rolls everything back and is
+// returned as is, so domain errors keep their codes.
+func (s *Store) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+		return fn(&Tx{queries: queries{db: gtx}})
+	})
+}
+
+// SQLTx is the database/sql transaction under tx, for code that inserts in
+// the same transaction without GORM (the job queue).
+func (tx *Tx) SQLTx() *sql.Tx {
+	sqlTx, _ := tx.db.Statement.ConnPool.(*sql.Tx)
+	return sqlTx
+}
+
+// Exec runs a raw statement in the transaction; for small writes that have
+// no model, such as pg_notify.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) error {
+	return tx.db.WithContext(ctx).Exec(query, args...).Error
+}
+
+// DB returns the GORM handle for packages beside store that keep their own
+// tables (webhooks, sources). It stays inside the transaction when called on
+// a Tx.
+func (q queries) DB(ctx context.Context) *gorm.DB { return q.db.WithContext(ctx) }
+
+// notFound maps GORM's not-found into the domain error.
+func notFound(err error, what string, id any) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Errorf(models.ENotFound, "%s %v not found", what, id)
+	}
+	return err
+}
+
+// isUniqueViolation reports a duplicate key.
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+// IsSerializationOrDeadlock reports errors worth retrying the transaction.
+func IsSerializationOrDeadlock(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+}

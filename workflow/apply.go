@@ -1,0 +1,182 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
+)
+
+// Apply performs a workflow action on a claim: lock, check the version,
+// look the action up in the table, check who and what it requires, then
+// write the new state and its history entry. Errors are conflict (stale
+// version, action not allowed from this state), forbidden (role, not
+// assigned, four eyes) or invalid (each unmet requirement).
+func (e *Engine) Apply(ctx context.Context, actor *models.User, claimID int64, r Request) (*models.Claim, error) {
+	t, ok := Lookup(r.Action)
+	if !ok {
+		return nil, models.Invalid("unknown action", models.FieldError{Field: "action", Message: "must be one of " + joinActions()})
+	}
+	if r.Verdict != "" && !r.Verdict.Valid() {
+		return nil, models.Invalid("unknown verdict", models.FieldError{Field: "verdict", Message: "must be one of " + joinVerdicts()})
+	}
+	if r.Version <= 0 {
+		return nil, models.Invalid("version is required", models.FieldError{Field: "version", Message: "send the version you last read"})
+	}
+	var c *models.Claim
+	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if c, err = tx.LockClaim(ctx, claimID); err != nil {
+			return err
+		}
+		if c.Version != r.Version {
+			return staleVersion(c, r.Version)
+		}
+		if !t.AllowedFrom(c.State) {
+			return models.Errorf(models.EConflict, "cannot %s a claim that is %s", t.Action, c.State)
+		}
+		f, err := e.facts(ctx, tx, c, r)
+		if err != nil {
+			return err
+		}
+		if err := t.Permit(actor, f); err != nil {
+			return err
+		}
+		if unmet := t.Unmet(f, r); len(unmet) > 0 {
+			return models.Invalid(fmt.Sprintf("cannot %s yet: %d requirement(s) missing", t.Action, len(unmet)), unmet...)
+		}
+		entry := &models.HistoryEntry{
+			Kind: models.HistoryTransitioned, Action: t.Action, FromState: c.State, ToState: t.To,
+			ActorID: &actor.ID, Comment: strings.TrimSpace(r.Comment),
+		}
+		applyEffects(c, t, r)
+		// Every transition entry carries the verdict standing after it; a
+		// reopen therefore records the verdict being corrected.
+		entry.Verdict = c.Verdict
+		if err := tx.SaveClaim(ctx, c, e.now()); err != nil {
+			return err
+		}
+		return e.record(ctx, tx, Change{Claim: c, Entry: entry})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// applyEffects changes the claim's fields for a transition.
+func applyEffects(c *models.Claim, t Transition, r Request) {
+	c.State = t.To
+	switch t.Action {
+	case models.ActionVerify, models.ActionDispute:
+		c.Verdict = r.Verdict
+		c.Summary = strings.TrimSpace(r.Summary)
+	case models.ActionReject:
+		c.DuplicateOf = r.DuplicateOf
+	case models.ActionRestore:
+		c.DuplicateOf = nil
+	}
+	// On reopen the old verdict stays on the claim (and in history) until a
+	// new verify or dispute replaces it; the public page shows it as under
+	// review rather than withdrawing it silently.
+}
+
+// facts loads what the rules need, under the claim's lock.
+func (e *Engine) facts(ctx context.Context, tx *store.Tx, c *models.Claim, r Request) (Facts, error) {
+	f := Facts{Claim: c}
+	var err error
+	if f.Evidence, err = tx.EvidenceCounts(ctx, c.ID); err != nil {
+		return f, err
+	}
+	last, err := tx.LastTransition(ctx, c.ID)
+	if err != nil {
+		return f, err
+	}
+	if last != nil && (last.Action == models.ActionVerify || last.Action == models.ActionDispute) {
+		f.Proposer = last.ActorID
+	}
+	if r.DuplicateOf != nil && *r.DuplicateOf != c.ID {
+		_, err := tx.Claim(ctx, *r.DuplicateOf)
+		switch {
+		case err == nil:
+			f.DuplicateExists = true
+		case !models.IsCode(err, models.ENotFound):
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// Option is an action as offered to one user on one claim right now.
+type Option struct {
+	Action models.Action `json:"action"`
+	// Allowed is false when the state allows the action but the user may
+	// not take it (four eyes, not assigned); Reason says why.
+	Allowed bool   `json:"allowed"`
+	Reason  string `json:"reason,omitempty"`
+	// Requires lists what the action will ask for, for forms to show.
+	Requires []string     `json:"requires,omitempty"`
+	To       models.State `json:"to"`
+}
+
+// Options lists the actions the claim's state allows, each marked with
+// whether actor may take it. The dashboard's buttons come from here.
+func (e *Engine) Options(ctx context.Context, actor *models.User, claimID int64) ([]Option, error) {
+	c, err := e.store.Claim(ctx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Option
+	var f *Facts
+	for _, t := range Table {
+		if !t.AllowedFrom(c.State) {
+			continue
+		}
+		if f == nil {
+			loaded := Facts{Claim: c}
+			if loaded.Evidence, err = e.store.EvidenceCounts(ctx, c.ID); err != nil {
+				return nil, err
+			}
+			last, err := e.store.LastTransition(ctx, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			if last != nil && (last.Action == models.ActionVerify || last.Action == models.ActionDispute) {
+				loaded.Proposer = last.ActorID
+			}
+			f = &loaded
+		}
+		o := Option{Action: t.Action, Allowed: true, To: t.To}
+		for _, r := range t.Requires {
+			o.Requires = append(o.Requires, r.Name)
+		}
+		if err := t.Permit(actor, *f); err != nil {
+			var de *models.Error
+			if !errors.As(err, &de) {
+				return nil, err
+			}
+			o.Allowed, o.Reason = false, de.Message
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+func joinActions() string {
+	names := make([]string, len(Table))
+	for i, t := range Table {
+		names[i] = string(t.Action)
+	}
+	return strings.Join(names, ", ")
+}
+
+func joinVerdicts() string {
+	names := make([]string, len(models.Verdicts))
+	for i, v := range models.Verdicts {
+		names[i] = string(v)
+	}
+	return strings.Join(names, ", ")
+}

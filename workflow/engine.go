@@ -1,0 +1,285 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
+)
+
+// Change is one committed-together change to a claim: the claim as it now
+// is and the history entry that records it.
+type Change struct {
+	Claim *models.Claim
+	Entry *models.HistoryEntry
+	// Evidence or Comment is set for the entries that add one.
+	Evidence *models.Evidence
+	Comment  *models.Comment
+}
+
+// Hook runs inside the transaction of every change, after its history entry
+// is written. Outbound events and live-update notifications hang here, so
+// they commit or roll back with the change itself.
+type Hook func(ctx context.Context, tx *store.Tx, ch Change) error
+
+// Engine performs every change to claims. Each method is one transaction.
+type Engine struct {
+	store *store.Store
+	hooks []Hook
+	now   func() time.Time
+}
+
+// NewEngine returns an engine writing through s.
+func NewEngine(s *store.Store) *Engine {
+	return &Engine{store: s, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// OnChange adds a hook. Call it during wiring, before serving.
+func (e *Engine) OnChange(h Hook) { e.hooks = append(e.hooks, h) }
+
+// record appends the history entry and runs the hooks.
+func (e *Engine) record(ctx context.Context, tx *store.Tx, ch Change) error {
+	ch.Entry.At = e.now()
+	if err := tx.AppendHistory(ctx, ch.Claim, ch.Entry); err != nil {
+		return err
+	}
+	for _, h := range e.hooks {
+		if err := h(ctx, tx, ch); err != nil {
+			return fmt.Errorf("workflow: change hook: %w", err)
+		}
+	}
+	return nil
+}
+
+// Limits on free text, so one paste cannot bloat every listing.
+const (
+	maxClaimText = 5000
+	maxShortText = 500
+	maxLongText  = 20000
+	maxTags      = 20
+)
+
+// NewClaim is the input of CreateClaim.
+type NewClaim struct {
+	Text      string          `json:"text"`
+	Claimant  string          `json:"claimant"`
+	SourceURL string          `json:"source_url"`
+	Priority  models.Priority `json:"priority"`
+	DueAt     *time.Time      `json:"due_at"`
+	Language  string          `json:"language"`
+	Tags      []string        `json:"tags"`
+}
+
+// CreateClaim adds a claim in state new.
+func (e *Engine) CreateClaim(ctx context.Context, actor *models.User, in NewClaim) (*models.Claim, error) {
+	if err := requireRole(actor, models.RoleChecker, "create claims"); err != nil {
+		return nil, err
+	}
+	c := &models.Claim{
+		Text:      strings.TrimSpace(in.Text),
+		Claimant:  strings.TrimSpace(in.Claimant),
+		SourceURL: strings.TrimSpace(in.SourceURL),
+		State:     models.StateNew,
+		Priority:  in.Priority,
+		DueAt:     in.DueAt,
+		Language:  strings.TrimSpace(in.Language),
+		Tags:      cleanTags(in.Tags),
+		Version:   1,
+		CreatedBy: actor.ID,
+	}
+	if c.Priority == "" {
+		c.Priority = models.PriorityNormal
+	}
+	if c.Language == "" {
+		c.Language = "en"
+	}
+	c.PriorityRank = c.Priority.Rank()
+	if err := validateClaim(c, in.Tags); err != nil {
+		return nil, err
+	}
+	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
+		now := e.now()
+		c.CreatedAt, c.UpdatedAt = now, now
+		if err := tx.CreateClaim(ctx, c); err != nil {
+			return err
+		}
+		c.Assignees = []models.Assignment{}
+		return e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ClaimPatch is a partial edit. Absent fields are left alone.
+type ClaimPatch struct {
+	Version   int                              `json:"version"`
+	Text      models.Optional[string]          `json:"text"`
+	Claimant  models.Optional[string]          `json:"claimant"`
+	SourceURL models.Optional[string]          `json:"source_url"`
+	Priority  models.Optional[models.Priority] `json:"priority"`
+	DueAt     models.Optional[time.Time]       `json:"due_at"`
+	Language  models.Optional[string]          `json:"language"`
+	Tags      models.Optional[[]string]        `json:"tags"`
+}
+
+// UpdateClaim edits a claim under optimistic locking: the caller's version
+// must be the current one.
+func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, p ClaimPatch) (*models.Claim, error) {
+	if err := requireRole(actor, models.RoleChecker, "edit claims"); err != nil {
+		return nil, err
+	}
+	if p.Version <= 0 {
+		return nil, models.Invalid("version is required", models.FieldError{Field: "version", Message: "send the version you last read"})
+	}
+	var c *models.Claim
+	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if c, err = tx.LockClaim(ctx, id); err != nil {
+			return err
+		}
+		if !actor.Role.AtLeast(models.RoleEditor) && c.CreatedBy != actor.ID && !assignedAs(c, actor.ID, models.AssignChecker) {
+			return models.Errorf(models.EForbidden, "only the claim's creator, its checker or an editor may edit it")
+		}
+		if c.Version != p.Version {
+			return staleVersion(c, p.Version)
+		}
+		changed := map[string]any{}
+		if p.Text.Set || p.Claimant.Set {
+			if c.State == models.StateConfirmed {
+				return models.Errorf(models.EConflict, "a confirmed claim's wording is published: reopen it before changing the text or claimant")
+			}
+		}
+		if p.Text.Set {
+			changed["text"], c.Text = strings.TrimSpace(p.Text.Value), strings.TrimSpace(p.Text.Value)
+		}
+		if p.Claimant.Set {
+			changed["claimant"], c.Claimant = strings.TrimSpace(p.Claimant.Value), strings.TrimSpace(p.Claimant.Value)
+		}
+		if p.SourceURL.Set {
+			changed["source_url"], c.SourceURL = strings.TrimSpace(p.SourceURL.Value), strings.TrimSpace(p.SourceURL.Value)
+		}
+		if p.Priority.Set {
+			if p.Priority.Null {
+				p.Priority.Value = models.PriorityNormal
+			}
+			changed["priority"], c.Priority = p.Priority.Value, p.Priority.Value
+		}
+		if p.DueAt.Set {
+			if p.DueAt.Null {
+				c.DueAt = nil
+			} else {
+				due := p.DueAt.Value
+				c.DueAt = &due
+			}
+			changed["due_at"] = c.DueAt
+		}
+		if p.Language.Set {
+			changed["language"], c.Language = strings.TrimSpace(p.Language.Value), strings.TrimSpace(p.Language.Value)
+		}
+		if p.Tags.Set {
+			c.Tags = cleanTags(p.Tags.Value)
+			changed["tags"] = c.Tags
+		}
+		if len(changed) == 0 {
+			return models.Invalid("nothing to change", models.FieldError{Field: "body", Message: "send at least one of text, claimant, source_url, priority, due_at, language, tags"})
+		}
+		if err := validateClaim(c, p.Tags.Value); err != nil {
+			return err
+		}
+		if err := tx.SaveClaim(ctx, c, e.now()); err != nil {
+			return err
+		}
+		return e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryUpdated, ActorID: &actor.ID, Details: mustJSON(map[string]any{"changed": changed})}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func validateClaim(c *models.Claim, rawTags []string) error {
+	var fields []models.FieldError
+	switch n := utf8.RuneCountInString(c.Text); {
+	case n == 0:
+		fields = append(fields, models.FieldError{Field: "text", Message: "the claim text is required"})
+	case n > maxClaimText:
+		fields = append(fields, models.FieldError{Field: "text", Message: fmt.Sprintf("the claim text is %d characters; the limit is %d", n, maxClaimText)})
+	}
+	if utf8.RuneCountInString(c.Claimant) > maxShortText {
+		fields = append(fields, models.FieldError{Field: "claimant", Message: fmt.Sprintf("at most %d characters", maxShortText)})
+	}
+	if c.SourceURL != "" {
+		if msg := checkURL(c.SourceURL); msg != "" {
+			fields = append(fields, models.FieldError{Field: "source_url", Message: msg})
+		}
+	}
+	if !c.Priority.Valid() {
+		fields = append(fields, models.FieldError{Field: "priority", Message: "must be one of low, normal, high, urgent"})
+	}
+	if len(c.Language) > 35 {
+		fields = append(fields, models.FieldError{Field: "language", Message: "use a language tag such as en or pt-BR"})
+	}
+	if len(rawTags) > maxTags {
+		fields = append(fields, models.FieldError{Field: "tags", Message: fmt.Sprintf("at most %d tags", maxTags)})
+	}
+	for _, t := range c.Tags {
+		if utf8.RuneCountInString(t) > 50 {
+			fields = append(fields, models.FieldError{Field: "tags", Message: fmt.Sprintf("tag %q is longer than 50 characters", t)})
+		}
+	}
+	if len(fields) > 0 {
+		return models.Invalid("the claim is not valid", fields...)
+	}
+	return nil
+}
+
+// checkURL returns why raw is not an http(s) URL, or "".
+func checkURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "must be an absolute http:// or https:// URL"
+	}
+	if len(raw) > 2048 {
+		return "URLs are limited to 2048 characters"
+	}
+	return ""
+}
+
+// cleanTags trims, lowercases and de-duplicates tags so "Election" and
+// "election " file together.
+func cleanTags(in []string) models.Tags {
+	out := models.Tags{}
+	seen := map[string]bool{}
+	for _, t := range in {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+func requireRole(actor *models.User, min models.Role, what string) error {
+	if !actor.Active {
+		return models.Errorf(models.EForbidden, "your account is deactivated")
+	}
+	if !actor.Role.AtLeast(min) {
+		return models.Errorf(models.EForbidden, "your role (%s) may not %s", actor.Role, what)
+	}
+	return nil
+}
+
+// staleVersion is the conflict for an optimistic-lock miss. It names the
+// current version so a client can refetch and retry knowingly.
+func staleVersion(c *models.Claim, sent int) error {
+	return models.Errorf(models.EConflict, "claim %d changed since you read it: you sent version %d, the current version is %d (state %s)", c.ID, sent, c.Version, c.State)
+}

@@ -1,0 +1,177 @@
+package workflow
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+// Request is what the actor asks for along with an action.
+type Request struct {
+	Action      models.Action  `json:"action"`
+	Version     int            `json:"version"`
+	Verdict     models.Verdict `json:"verdict"`
+	Summary     string         `json:"summary"`
+	Comment     string         `json:"comment"`
+	DuplicateOf *int64         `json:"duplicate_of"`
+}
+
+// Facts is what the rules need to know about a claim, loaded once under the
+// claim's lock.
+type Facts struct {
+	Claim *models.Claim
+	// Evidence counts the claim's evidence per stance.
+	Evidence map[models.Stance]int
+	// Proposer is who performed the newest transition, which for a verified
+	// or disputed claim is the verify or dispute being confirmed.
+	Proposer *int64
+	// DuplicateExists says whether Request.DuplicateOf names a claim.
+	DuplicateExists bool
+}
+
+// Requirement is one precondition of a transition. Check returns nil when
+// met, and otherwise the field at fault and what is missing.
+type Requirement struct {
+	Name  string
+	Check func(f Facts, r Request) *models.FieldError
+}
+
+var checkerAssigned = Requirement{"a checker is assigned", func(f Facts, _ Request) *models.FieldError {
+	for _, a := range f.Claim.Assignees {
+		if a.Role == models.AssignChecker {
+			return nil
+		}
+	}
+	return &models.FieldError{Field: "assignees", Message: "a checker must be assigned first"}
+}}
+
+var summaryGiven = Requirement{"a summary", func(_ Facts, r Request) *models.FieldError {
+	if strings.TrimSpace(r.Summary) == "" {
+		return &models.FieldError{Field: "summary", Message: "a summary of the finding is required"}
+	}
+	return nil
+}}
+
+var commentGiven = Requirement{"a comment", func(_ Facts, r Request) *models.FieldError {
+	if strings.TrimSpace(r.Comment) == "" {
+		return &models.FieldError{Field: "comment", Message: "a comment explaining why is required"}
+	}
+	return nil
+}}
+
+var duplicateOfExists = Requirement{"duplicate_of, when given, names another claim", func(f Facts, r Request) *models.FieldError {
+	if r.DuplicateOf == nil {
+		return nil
+	}
+	if *r.DuplicateOf == f.Claim.ID {
+		return &models.FieldError{Field: "duplicate_of", Message: "a claim cannot be a duplicate of itself"}
+	}
+	if !f.DuplicateExists {
+		return &models.FieldError{Field: "duplicate_of", Message: fmt.Sprintf("claim %d does not exist", *r.DuplicateOf)}
+	}
+	return nil
+}}
+
+func verdictIn(allowed ...models.Verdict) Requirement {
+	names := make([]string, len(allowed))
+	for i, v := range allowed {
+		names[i] = string(v)
+	}
+	list := strings.Join(names, ", ")
+	return Requirement{"verdict one of " + list, func(_ Facts, r Request) *models.FieldError {
+		for _, v := range allowed {
+			if r.Verdict == v {
+				return nil
+			}
+		}
+		if r.Verdict == "" {
+			return &models.FieldError{Field: "verdict", Message: "a verdict is required: one of " + list}
+		}
+		return &models.FieldError{Field: "verdict", Message: fmt.Sprintf("verdict %q is not allowed here: use one of %s", r.Verdict, list)}
+	}}
+}
+
+func evidenceWithStance(s models.Stance) Requirement {
+	return Requirement{fmt.Sprintf("at least one evidence item that %s", s), func(f Facts, _ Request) *models.FieldError {
+		if f.Evidence[s] > 0 {
+			return nil
+		}
+		return &models.FieldError{Field: "evidence", Message: fmt.Sprintf("add at least one evidence item with stance %q", s)}
+	}}
+}
+
+// refutingEvidence: a dispute needs refuting evidence, except that
+// "unverifiable" cannot have any, so any evidence of what was searched will do.
+var refutingEvidence = Requirement{"at least one evidence item that refutes (any stance for unverifiable)", func(f Facts, r Request) *models.FieldError {
+	if r.Verdict == models.VerdictUnverifiable {
+		total := 0
+		for _, n := range f.Evidence {
+			total += n
+		}
+		if total > 0 {
+			return nil
+		}
+		return &models.FieldError{Field: "evidence", Message: "add at least one evidence item showing what was checked"}
+	}
+	if f.Evidence[models.StanceRefutes] > 0 {
+		return nil
+	}
+	return &models.FieldError{Field: "evidence", Message: `add at least one evidence item with stance "refutes"`}
+}}
+
+// Permit checks that actor may perform t on the claim in f. It returns a
+// forbidden error that says why not.
+func (t Transition) Permit(actor *models.User, f Facts) error {
+	if !actor.Active {
+		return models.Errorf(models.EForbidden, "your account is deactivated")
+	}
+	editor := actor.Role.AtLeast(models.RoleEditor)
+	switch t.Who {
+	case WhoCheckerOrEditor:
+		if editor {
+			return nil
+		}
+		if actor.Role.AtLeast(models.RoleChecker) && assignedAs(f.Claim, actor.ID, models.AssignChecker) {
+			return nil
+		}
+		if actor.Role.AtLeast(models.RoleChecker) {
+			return models.Errorf(models.EForbidden, "only the assigned checker or an editor may %s this claim", t.Action)
+		}
+		return models.Errorf(models.EForbidden, "your role (%s) may not %s claims", actor.Role, t.Action)
+	case WhoEditor:
+		if editor {
+			return nil
+		}
+		return models.Errorf(models.EForbidden, "only an editor may %s a claim", t.Action)
+	case WhoOtherEditor:
+		if !editor {
+			return models.Errorf(models.EForbidden, "only an editor may %s a claim", t.Action)
+		}
+		if f.Proposer != nil && *f.Proposer == actor.ID {
+			return models.Errorf(models.EForbidden, "four eyes: you proposed this verdict, so another editor must %s it", t.Action)
+		}
+		return nil
+	}
+	return models.Errorf(models.EInternal, "workflow: unknown rule %q", t.Who)
+}
+
+// Unmet lists the requirements of t that r does not meet.
+func (t Transition) Unmet(f Facts, r Request) []models.FieldError {
+	var out []models.FieldError
+	for _, req := range t.Requires {
+		if fe := req.Check(f, r); fe != nil {
+			out = append(out, *fe)
+		}
+	}
+	return out
+}
+
+func assignedAs(c *models.Claim, userID int64, role models.AssignmentRole) bool {
+	for _, a := range c.Assignees {
+		if a.UserID == userID && a.Role == role {
+			return true
+		}
+	}
+	return false
+}
