@@ -2,20 +2,15 @@ package main
 
 import (
 	"fmt"
+	"github.com/factdesk/factdesk/app"
 	"net"
 	"os"
 )
 
-// config is everything factdesk reads from the environment.
-type config struct {
-	DatabaseURL   string
-	Addr          string
-	AdminEmail    string
-	AdminPassword string
-}
-
-func loadConfig() (config, error) {
-	c := config{
+// loadConfig reads the desk's configuration from the environment, with
+// defaults that work on a developer machine.
+func loadConfig() (app.Config, error) {
+	c := app.Config{
 		DatabaseURL:   envOr("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable"),
 		Addr:          envOr("FACTDESK_ADDR", "127.0.0.1:8080"),
 		AdminEmail:    os.Getenv("FACTDESK_ADMIN_EMAIL"),

@@ -11,19 +11,15 @@ import (
 	"os"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
-	"github.com/factdesk/factdesk/auth"
+	"github.com/factdesk/factdesk/app"
 	"github.com/factdesk/factdesk/demo"
-	"github.com/factdesk/factdesk/handlers"
 	"github.com/factdesk/factdesk/migrations"
 	"github.com/factdesk/factdesk/store"
-	"github.com/factdesk/factdesk/workflow"
 )
 
-// openStore creates the database if needed, connects, and applies pending
-// migrations.
-func openStore(ctx context.Context, cfg config, migrate bool) (*store.Store, error) {
+// openStore creates the database if needed, connects, and optionally
+// applies pending migrations; for the admin subcommands.
+func openStore(ctx context.Context, cfg app.Config, migrate bool) (*store.Store, error) {
 	if err := store.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
 		return nil, err
 	}
@@ -40,23 +36,6 @@ func openStore(ctx context.Context, cfg config, migrate bool) (*store.Store, err
 	return st, nil
 }
 
-// app is the wired server: every long-lived part, built once.
-type app struct {
-	store  *store.Store
-	engine *workflow.Engine
-	auth   *auth.Service
-	server *handlers.Server
-	log    *slog.Logger
-}
-
-func newApp(st *store.Store, log *slog.Logger) *app {
-	a := &app{store: st, log: log}
-	a.engine = workflow.NewEngine(st)
-	a.auth = auth.NewService(st)
-	a.server = handlers.NewServer(handlers.Deps{Store: st, Engine: a.engine, Auth: a.auth, Log: log})
-	return a
-}
-
 func serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	withDemo := fs.Bool("demo", false, "load a demo desk with users of every role and sample claims")
@@ -68,15 +47,15 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	st, err := openStore(ctx, cfg, true)
+	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	a := newApp(st, log)
+	defer a.Close()
+	st := a.Store
 
 	if cfg.AdminEmail != "" {
-		created, err := a.auth.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword)
+		created, err := a.Auth.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword)
 		if err != nil {
 			return fmt.Errorf("cannot create the first admin from FACTDESK_ADMIN_EMAIL: %w", err)
 		}
@@ -85,7 +64,7 @@ func serve(ctx context.Context, args []string) error {
 		}
 	}
 	if *withDemo {
-		logins, err := demo.Load(ctx, a.engine, a.auth, st)
+		logins, err := demo.Load(ctx, a.Engine, a.Auth, st)
 		if err != nil {
 			return fmt.Errorf("cannot load the demo desk: %w", err)
 		}
@@ -95,10 +74,12 @@ func serve(ctx context.Context, args []string) error {
 		fmt.Fprintln(os.Stderr, "factdesk: the desk has no users yet; set FACTDESK_ADMIN_EMAIL and FACTDESK_ADMIN_PASSWORD, or run factdesk users add")
 	}
 
-	gin.SetMode(gin.ReleaseMode)
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           a.server.Router(),
+		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -120,7 +101,8 @@ func serve(ctx context.Context, args []string) error {
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	err = srv.Shutdown(shutdownCtx)
+	return errors.Join(err, a.Stop(shutdownCtx))
 }
 
 func printLogins(logins []demo.Login) {

@@ -1,0 +1,242 @@
+// Package apptest starts a whole desk for a test: its own migrated
+// database, the app wired exactly as in production, a real HTTP server on
+// loopback, and fixture builders for users and claims.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/factdesk/factdesk/app"
+	"github.com/factdesk/factdesk/auth"
+	"github.com/factdesk/factdesk/internal/pgtest"
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/workflow"
+)
+
+func init() {
+	// Fixture users sign in thousands of times across the suite; bcrypt's
+	// production cost would dominate the run.
+	auth.SetHashCost(bcrypt.MinCost)
+}
+
+// Env is one running desk.
+type Env struct {
+	App    *app.App
+	Server *httptest.Server
+	URL    string
+	DBURL  string
+	seq    atomic.Int64
+}
+
+// Option adjusts the Config before the desk is built.
+type Option func(*app.Config)
+
+// New starts a desk for t on a fresh database. Everything is torn down when
+// t ends.
+func New(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	dbURL := pgtest.URL(t)
+	cfg := app.Config{DatabaseURL: dbURL, Addr: "127.0.0.1:0"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		t.Fatalf("apptest: open app: %v", err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	runCtx, cancel := context.WithCancel(ctx)
+	if err := a.Start(runCtx); err != nil {
+		t.Fatalf("apptest: start workers: %v", err)
+	}
+	t.Cleanup(func() {
+		stopCtx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+		defer stop()
+		srv.Close()
+		a.Stop(stopCtx)
+		cancel()
+		a.Close()
+	})
+	return &Env{App: a, Server: srv, URL: srv.URL, DBURL: dbURL}
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// User is a fixture account with a live API token.
+type User struct {
+	*models.User
+	Password string
+	Token    string
+}
+
+// User creates an active user of role with a token.
+func (e *Env) User(t testing.TB, role models.Role) User {
+	t.Helper()
+	n := e.seq.Add(1)
+	password := "password-" + fmt.Sprint(n)
+	u, err := e.App.Auth.CreateUser(context.Background(), nil, auth.NewUser{
+		Email: fmt.Sprintf("%s%d@test.factdesk.test", role, n), Name: fmt.Sprintf("%s %d", role, n), Role: role, Password: password,
+	})
+	if err != nil {
+		t.Fatalf("apptest: create %s: %v", role, err)
+	}
+	token, _, err := e.App.Auth.IssueToken(context.Background(), u.Email, password, "fixture")
+	if err != nil {
+		t.Fatalf("apptest: token for %s: %v", role, err)
+	}
+	return User{User: u, Password: password, Token: token}
+}
+
+// Claim creates a claim as by.
+func (e *Env) Claim(t testing.TB, by User, text string) *models.Claim {
+	t.Helper()
+	c, err := e.App.Engine.CreateClaim(context.Background(), by.User, workflow.NewClaim{Text: text})
+	if err != nil {
+		t.Fatalf("apptest: create claim: %v", err)
+	}
+	return c
+}
+
+// ClaimIn creates a claim and walks it into state, with checker doing the
+// research and editor the approvals. It returns the claim as it ends up.
+func (e *Env) ClaimIn(t testing.TB, state models.State, checker, editor User, text string) *models.Claim {
+	t.Helper()
+	ctx := context.Background()
+	c := e.Claim(t, checker, text)
+	must := func(got *models.Claim, err error) *models.Claim {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("apptest: walk claim to %s: %v", state, err)
+		}
+		return got
+	}
+	apply := func(by User, r workflow.Request) {
+		t.Helper()
+		r.Version = c.Version
+		c = must(e.App.Engine.Apply(ctx, by.User, c.ID, r))
+	}
+	if state == models.StateNew {
+		return c
+	}
+	if state == models.StateRejected {
+		apply(editor, workflow.Request{Action: models.ActionReject, Comment: "not check-worthy"})
+		return c
+	}
+	c = must(e.App.Engine.Assign(ctx, editor.User, c.ID, workflow.AssignRequest{UserID: checker.ID, Role: models.AssignChecker}))
+	apply(checker, workflow.Request{Action: models.ActionStart})
+	if state == models.StateVerifying {
+		return c
+	}
+	stance, action, verdict := models.StanceSupports, models.ActionVerify, models.VerdictTrue
+	if state == models.StateDisputed {
+		stance, action, verdict = models.StanceRefutes, models.ActionDispute, models.VerdictFalse
+	}
+	if _, err := e.App.Engine.AddEvidence(ctx, checker.User, c.ID, workflow.NewEvidence{URL: "https://example.org/source", Stance: stance}); err != nil {
+		t.Fatalf("apptest: add evidence: %v", err)
+	}
+	apply(checker, workflow.Request{Action: action, Verdict: verdict, Summary: "checked against the source"})
+	if state == models.StateConfirmed {
+		apply(editor, workflow.Request{Action: models.ActionConfirm})
+	}
+	return c
+}
+
+// Response is a decoded HTTP response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into a generic map.
+func (r *Response) JSON(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("apptest: body is not a JSON object: %v\n%s", err, r.Body)
+	}
+	return m
+}
+
+// Decode decodes the body into v.
+func (r *Response) Decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("apptest: decode body: %v\n%s", err, r.Body)
+	}
+}
+
+// Do sends a request with a bearer token (empty for none). body may be nil,
+// a string or []byte sent as is, or anything else sent as JSON.
+func (e *Env) Do(t testing.TB, method, path, token string, body any) *Response {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatalf("apptest: encode body: %v", err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, e.URL+path, rd)
+	if err != nil {
+		t.Fatalf("apptest: request: %v", err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := e.Server.Client().Do(req)
+	if err != nil {
+		t.Fatalf("apptest: %s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("apptest: read body: %v", err)
+	}
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: raw}
+}
+
+// Eventually polls cond every 10ms until it holds or the deadline passes.
+func Eventually(t testing.TB, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", within, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
