@@ -1,0 +1,196 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/factdesk/factdesk/internal/apptest"
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/workflow"
+)
+
+const clients = 32
+
+// BenchmarkClaimWrites measures the write path the desk lives on. Each of
+// 32 clients owns one claim and cycles it through verify, send_back and an
+// edit, so every request is a real, successful write (lock, version check,
+// rules, update, history, events) and clients never conflict.
+func BenchmarkClaimWrites(b *testing.B) {
+	env := apptest.New(b)
+	checker := env.User(b, models.RoleChecker)
+	editor := env.User(b, models.RoleEditor)
+	claims := make([]*models.Claim, clients)
+	for i := range claims {
+		claims[i] = env.ClaimIn(b, models.StateVerifying, checker, editor, fmt.Sprintf("Benchmark claim %d: turnout was %d percent.", i, 50+i))
+		if _, err := env.App.Engine.AddEvidence(context.Background(), checker.User, claims[i].ID, workflow.NewEvidence{URL: "https://example.org/turnout", Stance: models.StanceSupports}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
+
+	b.ResetTimer()
+	apiLat, apiElapsed := runClients(b.N, func(worker, op int) error {
+		c := claims[worker]
+		var req *http.Request
+		path := env.URL + "/api/v1/claims/" + strconv.FormatInt(c.ID, 10)
+		token := checker.Token
+		switch op % 3 {
+		case 0:
+			req = jsonRequest("POST", path+"/transitions", map[string]any{"action": "verify", "version": c.Version, "verdict": "true", "summary": "Benchmark summary."})
+		case 1:
+			token = editor.Token
+			req = jsonRequest("POST", path+"/transitions", map[string]any{"action": "send_back", "version": c.Version, "comment": "Once more."})
+		case 2:
+			req = jsonRequest("PATCH", path, map[string]any{"version": c.Version, "priority": []string{"low", "high"}[op%2]})
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := httpClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("op %d on claim %d: %d %s", op%3, c.ID, res.StatusCode, body)
+		}
+		var got models.Claim
+		if err := json.Unmarshal(body, &got); err != nil {
+			return err
+		}
+		c.Version = got.Version
+		return nil
+	})
+	b.StopTimer()
+
+	// The same writes without the API: lock, update, history insert, in one
+	// transaction per operation, through pgx with 32 connections.
+	pool, err := pgxpool.New(context.Background(), env.DBURL+poolSizeParam(env.DBURL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pool.Close()
+	sqlLat, sqlElapsed := runClients(b.N, func(worker, op int) error {
+		return rawWrite(context.Background(), pool, claims[worker].ID, checker.ID, op)
+	})
+
+	apiRate := float64(b.N) / apiElapsed.Seconds()
+	sqlRate := float64(b.N) / sqlElapsed.Seconds()
+	b.ReportMetric(apiRate, "api_ops/s")
+	b.ReportMetric(ms(percentile(apiLat, 50)), "api_p50_ms")
+	b.ReportMetric(ms(percentile(apiLat, 99)), "api_p99_ms")
+	b.ReportMetric(sqlRate, "sql_ops/s")
+	b.ReportMetric(ms(percentile(sqlLat, 99)), "sql_p99_ms")
+	b.ReportMetric(apiRate/sqlRate, "api/sql")
+	b.ReportMetric(peakRSSMB(), "peak_rss_MB")
+	b.Logf("ops=%d  API %.0f ops/s p50 %.2f ms p99 %.2f ms | raw SQL %.0f ops/s p99 %.2f ms | API/SQL %.2f | peak RSS %.0f MB (server and load generator in one process)",
+		b.N, apiRate, ms(percentile(apiLat, 50)), ms(percentile(apiLat, 99)), sqlRate, ms(percentile(sqlLat, 99)), apiRate/sqlRate, peakRSSMB())
+}
+
+func poolSizeParam(url string) string {
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return sep + "pool_max_conns=" + strconv.Itoa(clients)
+}
+
+// rawWrite is the SQL core of a transition, written by hand.
+func rawWrite(ctx context.Context, pool *pgxpool.Pool, claimID, actorID int64, op int) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	var version, seq int
+	var state string
+	if err := tx.QueryRow(ctx, `SELECT version, last_seq, state FROM claims WHERE id = $1 FOR UPDATE`, claimID).Scan(&version, &seq, &state); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE claims SET version = $2, last_seq = $3, priority = $4, updated_at = now() WHERE id = $1 AND version = $5`,
+		claimID, version+1, seq+1, []string{"low", "high"}[op%2], version); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO claim_history (claim_id, seq, kind, action, from_state, to_state, actor_id, comment)
+		VALUES ($1, $2, 'transitioned', 'send_back', $3, $3, $4, 'raw benchmark')`, claimID, seq+1, state, actorID); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// runClients runs n operations spread over the clients and returns every
+// operation's latency and the wall time.
+func runClients(n int, op func(worker, op int) error) ([]time.Duration, time.Duration) {
+	lat := make([]time.Duration, n)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var firstErr error
+	start := time.Now()
+	for w := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += clients {
+				t0 := time.Now()
+				if err := op(w, i/clients); err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+				lat[i] = time.Since(t0)
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		panic(firstErr)
+	}
+	return lat, time.Since(start)
+}
+
+func jsonRequest(method, url string, body any) *http.Request {
+	raw, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, url, bytes.NewReader(raw))
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+func percentile(d []time.Duration, p int) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// peakRSSMB reads the process's peak resident set from /proc.
+func peakRSSMB() float64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return float64(m.Sys) / (1 << 20)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}

@@ -1,0 +1,9 @@
+// Package bench holds factdesk's load benchmarks. They run against a real
+// server and database, so they live apart from the unit tests:
+//
+//	go test -run '^$' -bench . -benchtime 4000x ./bench
+//
+// BenchmarkClaimWrites drives PATCH and transitions over HTTP with 32
+// concurrent clients, then the same SQL writes straight through pgx with
+// 32 connections, and reports both and their ratio.
+package bench
