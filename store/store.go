@@ -69,7 +69,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	defer cancel()
 	if err := sqlDB.PingContext(pingCtx); err != nil {
 		sqlDB.Close()
-		return nil, models.Errorf(models.EUnavailable, "cannot reach PostgreSQL at %s: %s: start it or set DATABASE_URL", Redact(dsn), rootCause(err))
+		return nil, unreachable(dsn, err)
 	}
 	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
 		Logger:                 logger.Discard,
@@ -105,7 +105,7 @@ func EnsureDatabase(ctx context.Context, dsn string) error {
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
-		return models.Errorf(models.EUnavailable, "cannot reach PostgreSQL at %s: %s: start it or set DATABASE_URL", Redact(dsn), rootCause(err))
+		return unreachable(dsn, err)
 	}
 	var exists bool
 	if err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
@@ -135,6 +135,16 @@ func Redact(dsn string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.Host + u.Path
+}
+
+// unreachable explains a failed connection. A server that answered but
+// refused us needs different advice from one that did not answer at all.
+func unreachable(dsn string, err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return models.Errorf(models.EUnavailable, "PostgreSQL at %s refused the connection: %s: check the user, password and database in DATABASE_URL", Redact(dsn), pgErr.Message)
+	}
+	return models.Errorf(models.EUnavailable, "cannot reach PostgreSQL at %s: %s: start it or set DATABASE_URL", Redact(dsn), rootCause(err))
 }
 
 func rootCause(err error) string {
