@@ -1,0 +1,227 @@
+// Package match re-ranks stored claims against a new one. The database finds
+// a few dozen candidates with pg_trgm and full-text search; this package
+// decides which of them say the same thing, which say something close, and
+// which contradict it. It is pure and cheap enough to run on every lookup.
+package match
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Relation is how a candidate claim relates to the query.
+type Relation string
+
+const (
+	// Duplicate makes the same claim in other words: same figures, same
+	// names, same polarity. A duplicate can reuse the earlier verdict.
+	Duplicate Relation = "duplicate"
+	// Conflicting overlaps heavily but contradicts the query: a figure
+	// changed, a negation added, or an opposite verb (rose/fell). Worth
+	// showing the checker, never worth reusing the verdict.
+	Conflicting Relation = "conflicting"
+	// Related shares the topic but not the claim: other names, extra or
+	// missing figures, or only moderate overlap.
+	Related Relation = "related"
+	// Unrelated shares too little to show. Rank drops these.
+	Unrelated Relation = "unrelated"
+)
+
+// Thresholds on the similarity score. They were set on testdata/pairs.txt;
+// duplicate is kept high because a false duplicate would copy a verdict onto
+// a claim nobody checked.
+const (
+	duplicateAt   = 0.62
+	conflictingAt = 0.45
+	relatedAt     = 0.15
+)
+
+// Candidate is a stored claim offered by the database search.
+type Candidate struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// Result is a candidate with its similarity to the query.
+type Result struct {
+	Candidate
+	Score    float64  `json:"score"`
+	Relation Relation `json:"relation"`
+	// Reasons say why a close pair is not a duplicate, e.g. "numbers
+	// differ"; empty for duplicates and unrelated pairs.
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+// Compare normalises both texts and compares them. Use Rank when one query
+// is compared with many candidates: it normalises the query once.
+func Compare(a, b string) (float64, Relation) {
+	r := Normalize(a).Compare(Normalize(b))
+	return r.Score, r.Relation
+}
+
+// Rank compares query with every candidate and returns the ones that are
+// not unrelated, best first. Ties keep the database's order.
+func Rank(query string, candidates []Candidate) []Result {
+	q := Normalize(query)
+	out := make([]Result, 0, len(candidates))
+	for _, c := range candidates {
+		r := q.Compare(Normalize(c.Text))
+		if r.Relation == Unrelated {
+			continue
+		}
+		r.Candidate = c
+		out = append(out, r)
+	}
+	slices.SortStableFunc(out, func(a, b Result) int { return cmp.Compare(b.Score, a.Score) })
+	return out
+}
+
+// Compare scores n against o and classifies the pair. The score is 0.7 of a
+// weighted Dice coefficient on content tokens (names and numbers weigh
+// double) plus 0.3 of the Jaccard index of character trigrams, which
+// forgives spelling variants the stemmer misses.
+func (n Normalized) Compare(o Normalized) Result {
+	score := 0.7*n.dice(o) + 0.3*jaccard(n.trigrams, o.trigrams)
+	r := Result{Score: score}
+	contradicts := false
+	if n.Negated != o.Negated {
+		r.Reasons = append(r.Reasons, "negation differs")
+		contradicts = true
+	}
+	if !slices.Equal(n.Numbers, o.Numbers) {
+		// Each side holding a figure the other lacks is a changed figure;
+		// one side adding a figure is extra detail.
+		if swapped(n.Numbers, o.Numbers) {
+			r.Reasons = append(r.Reasons, "numbers differ")
+			contradicts = true
+		} else {
+			r.Reasons = append(r.Reasons, "figures on one side only")
+		}
+	}
+	if c := n.opposite(o); c != "" {
+		r.Reasons = append(r.Reasons, "opposite "+c)
+		contradicts = true
+	}
+	switch {
+	case swapped(n.Entities, o.Entities):
+		r.Reasons = append(r.Reasons, "names differ")
+	case (len(n.Entities) == 0) != (len(o.Entities) == 0):
+		// "Sales tripled" and "sales tripled in Norway" differ in scope.
+		r.Reasons = append(r.Reasons, "names on one side only")
+	}
+	switch {
+	case score < relatedAt:
+		r.Relation, r.Reasons = Unrelated, nil
+	case contradicts && max(score, n.wordSimilarity(o)) >= conflictingAt:
+		// A changed figure in a short claim lowers the score a lot; judge
+		// the overlap on the words alone.
+		r.Relation = Conflicting
+	case len(r.Reasons) == 0 && score >= duplicateAt:
+		r.Relation = Duplicate
+	default:
+		r.Relation = Related
+	}
+	return r
+}
+
+// dice is the weighted Dice coefficient of the two token sets.
+func (n Normalized) dice(o Normalized) float64 {
+	return n.overlap(o, false)
+}
+
+// wordSimilarity is the Dice coefficient of the tokens other than numbers.
+func (n Normalized) wordSimilarity(o Normalized) float64 {
+	return n.overlap(o, true)
+}
+
+// overlap is the weighted Dice coefficient of the token sets, leaving the
+// numbers out when skipNumbers is set.
+func (n Normalized) overlap(o Normalized, skipNumbers bool) float64 {
+	var common, total float64
+	weigh := func(m Normalized, t string) float64 {
+		if skipNumbers {
+			if _, ok := slices.BinarySearch(m.Numbers, t); ok {
+				return 0
+			}
+		}
+		return m.weightOf(t)
+	}
+	i, j := 0, 0
+	for i < len(n.set) || j < len(o.set) {
+		switch {
+		case j >= len(o.set) || i < len(n.set) && n.set[i] < o.set[j]:
+			total += weigh(n, n.set[i])
+			i++
+		case i >= len(n.set) || o.set[j] < n.set[i]:
+			total += weigh(o, o.set[j])
+			j++
+		default:
+			w := weigh(n, n.set[i]) + weigh(o, o.set[j])
+			common += w
+			total += w
+			i++
+			j++
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return common / total
+}
+
+// opposite returns a concept both claims use with opposite polarity
+// ("change" for rose against fell), or "".
+func (n Normalized) opposite(o Normalized) string {
+	for _, p := range n.polarity {
+		for _, q := range o.polarity {
+			if p.concept == q.concept && p.sign != 2 && q.sign != 2 && p.sign != q.sign {
+				return p.concept
+			}
+		}
+	}
+	return ""
+}
+
+// swapped reports whether each side names someone or somewhere the other
+// does not: "a Polish minister" against "a German minister". A name present
+// on one side only is extra detail, not a swap.
+func swapped(a, b []string) bool {
+	aOnly, bOnly := false, false
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j >= len(b) || i < len(a) && a[i] < b[j]:
+			aOnly = true
+			i++
+		case i >= len(a) || b[j] < a[i]:
+			bOnly = true
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return aOnly && bOnly
+}
+
+// jaccard is |a∩b| / |a∪b| for sorted unique slices.
+func jaccard(a, b []uint32) float64 {
+	if len(a)+len(b) == 0 {
+		return 0
+	}
+	common := 0
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			common++
+			i++
+			j++
+		}
+	}
+	return float64(common) / float64(len(a)+len(b)-common)
+}

@@ -1,0 +1,204 @@
+package match
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+type pair struct {
+	want Relation
+	a, b string
+}
+
+func loadPairs(tb testing.TB) []pair {
+	tb.Helper()
+	f, err := os.Open("testdata/pairs.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var out []pair
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.Split(line, " | ")
+		if len(parts) != 3 {
+			tb.Fatalf("bad line %q", line)
+		}
+		out = append(out, pair{Relation(parts[0]), parts[1], parts[2]})
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+func TestPairs(t *testing.T) {
+	t.Parallel()
+	pairs := loadPairs(t)
+	var tp, fp, fn int
+	confusion := map[[2]Relation]int{}
+	for _, p := range pairs {
+		score, got := Compare(p.a, p.b)
+		confusion[[2]Relation{p.want, got}]++
+		switch {
+		case got == Duplicate && p.want == Duplicate:
+			tp++
+		case got == Duplicate:
+			fp++
+		case p.want == Duplicate:
+			fn++
+		}
+		if got != p.want && testing.Verbose() {
+			t.Logf("Compare(%q, %q) = %.3f %s, want %s (reasons %q)", p.a, p.b, score, got, p.want,
+				Normalize(p.a).Compare(Normalize(p.b)).Reasons)
+		}
+		if p.want == Conflicting && got == Duplicate {
+			t.Errorf("Compare(%q, %q) = duplicate for a contradictory pair", p.a, p.b)
+		}
+	}
+	precision := float64(tp) / float64(max(tp+fp, 1))
+	recall := float64(tp) / float64(max(tp+fn, 1))
+	t.Logf("pairs=%d duplicate: P=%.3f R=%.3f F1=%.3f", len(pairs), precision, recall, 2*precision*recall/max(precision+recall, 1e-9))
+	var rows []string
+	for _, want := range []Relation{Duplicate, Conflicting, Related, Unrelated} {
+		row := fmt.Sprintf("%-11s ->", want)
+		for _, got := range []Relation{Duplicate, Conflicting, Related, Unrelated} {
+			row += fmt.Sprintf(" %s=%d", got, confusion[[2]Relation{want, got}])
+		}
+		rows = append(rows, row)
+	}
+	t.Logf("confusion (label -> predicted):\n%s", strings.Join(rows, "\n"))
+	if precision < 0.95 || recall < 0.80 {
+		t.Errorf("duplicate P=%.3f R=%.3f, want P >= 0.95 and R >= 0.80", precision, recall)
+	}
+}
+
+func TestNeverDuplicate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, a, b string
+		want       Relation
+	}{
+		{"opposite change and figure", "Unemployment rose to 5.3%", "Unemployment fell to 3.5%", Conflicting},
+		{"figure changed", "The budget is $48.6 million.", "The budget is $46.8 million.", Conflicting},
+		{"negation added", "The minister attended the meeting.", "The minister never attended the meeting.", Conflicting},
+		{"denial", "Police confirmed the arrests.", "Police denied the arrests.", Conflicting},
+		{"contraction", "The council approved the plan.", "The council didn't approve the plan.", Conflicting},
+		{"antonym verb", "Imports increased in 2022.", "Imports decreased in 2022.", Conflicting},
+		{"entity swapped", "A Polish minister attended the talks in New Delhi.", "A German minister attended the talks in New Delhi.", Related},
+		{"year changed", "The treaty was signed in 1998.", "The treaty was signed in 1989.", Conflicting},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			score, got := Compare(tt.a, tt.b)
+			if got != tt.want {
+				t.Errorf("Compare(%q, %q) = %.3f %s, want %s", tt.a, tt.b, score, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      string
+		numbers []string
+	}{
+		{"Inflation was 3.5 percent.", []string{"3.5%"}},
+		{"Inflation was 3.5%.", []string{"3.5%"}},
+		{"Inflation was 3.5 per cent.", []string{"3.5%"}},
+		{"Five people died.", []string{"5"}},
+		{"Twenty-five people died.", []string{"25"}},
+		{"It cost 1,000 rupees.", []string{"1000₹"}},
+		{"A fine of $3m.", []string{"3000000$"}},
+		{"A fine of 3 million dollars.", []string{"3000000$"}},
+		{"Profit was $3.5bn.", []string{"3500000000$"}},
+		{"Spending of Rs 50,000.", []string{"50000"}},
+		{"The vote is on March 3.", []string{"3", "month:3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			if got := Normalize(tt.in).Numbers; !reflect.DeepEqual(got, tt.numbers) {
+				t.Errorf("Normalize(%q).Numbers = %q, want %q", tt.in, got, tt.numbers)
+			}
+		})
+	}
+}
+
+func TestNormalizeEntitiesAndNegation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in       string
+		entities []string
+		negated  bool
+	}{
+		{"A Polish minister met Indian officials.", []string{"india", "poland"}, false},
+		{"U.S. officials did not attend.", []string{"usa"}, true},
+		{"Defence Minister Rajnath Singh denied it.", []string{"rajnath", "singh"}, true},
+		{"Nobody denied the report.", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			n := Normalize(tt.in)
+			if !reflect.DeepEqual(n.Entities, tt.entities) || n.Negated != tt.negated {
+				t.Errorf("Normalize(%q) entities %q negated %v, want %q %v", tt.in, n.Entities, n.Negated, tt.entities, tt.negated)
+			}
+		})
+	}
+}
+
+func TestRank(t *testing.T) {
+	t.Parallel()
+	cs := []Candidate{
+		{ID: "1", Text: "The stadium holds 1,000 spectators."},
+		{ID: "2", Text: "Unemployment fell to 3.5%."},
+		{ID: "3", Text: "In March, unemployment increased to 5.3 percent."},
+	}
+	got := Rank("Unemployment rose to 5.3% in March.", cs)
+	if len(got) != 2 || got[0].ID != "3" || got[0].Relation != Duplicate || got[1].ID != "2" || got[1].Relation == Duplicate {
+		t.Errorf("Rank = %+v, want 3 (duplicate) then 2 (not duplicate), 1 dropped", got)
+	}
+}
+
+func rankFixture(tb testing.TB) (string, []Candidate) {
+	pairs := loadPairs(tb)
+	var cs []Candidate
+	for i := 0; len(cs) < 50; i++ {
+		// Two fixture sentences per candidate: about 20 words, the length
+		// of a typical stored claim.
+		p := pairs[i%len(pairs)]
+		cs = append(cs, Candidate{ID: fmt.Sprint(i), Text: p.a + " " + p.b})
+	}
+	return "Unemployment rose to 5.3% in March, the statistics office said on Tuesday.", cs
+}
+
+func BenchmarkRank(b *testing.B) {
+	q, cs := rankFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		Rank(q, cs)
+	}
+}
+
+func FuzzCompare(f *testing.F) {
+	f.Add("Unemployment rose to 5.3%", "Unemployment fell to 3.5 per cent")
+	f.Add("$3m U.S. didn't twenty-five 1,000.5bn", "₹ % per")
+	f.Add("\xff$", "Rs 5 crore lifted the ban")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		score, rel := Compare(a, b)
+		if score < 0 || score > 1.0000001 || rel == "" {
+			t.Fatalf("Compare(%q, %q) = %v %q", a, b, score, rel)
+		}
+	})
+}

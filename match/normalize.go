@@ -1,0 +1,392 @@
+package match
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Normalized is a claim reduced to what matters for matching: stemmed
+// content words, canonical numbers, named entities and polarity.
+type Normalized struct {
+	// Text is the content tokens in order, joined by spaces. Trigram
+	// similarity runs on it.
+	Text string
+	// Tokens are the content tokens in order: stems, canonical numbers
+	// ("3.5%", "3000000$"), places for demonyms ("poland" for "Polish").
+	Tokens []string
+	// Numbers are the canonical numbers, sorted, including months ("month:3")
+	// so that a changed date counts as a changed figure.
+	Numbers []string
+	// Entities are the lower-cased proper names, sorted, without titles.
+	Entities []string
+	// Negated is true when the claim holds an odd number of negations
+	// (not, no, never, denied…).
+	Negated bool
+
+	words     []string   // set without numbers, for contradiction checks
+	wordTotal float64    // sum of weights over words
+	set       []string   // unique tokens, sorted
+	polarity  []polarity // per concept; sign 2 means both directions
+	trigrams  []uint32   // unique byte trigrams of Text, sorted
+}
+
+// rawToken is one word, number or symbol of the input with its case intact.
+type rawToken struct {
+	text      string
+	sentStart bool // first word of a sentence
+	number    bool
+}
+
+// Normalize reduces text to its matching form. It is deterministic and
+// allocation-light, since Rank calls it once per candidate per lookup.
+func Normalize(text string) Normalized {
+	raw := lex(text)
+	n := Normalized{Tokens: make([]string, 0, len(raw))}
+	negations := 0
+	flip := 0 // tokens left in which a polarity word is reversed ("lifted the ban")
+	for i := 0; i < len(raw); i++ {
+		rt := raw[i]
+		low := strings.ToLower(rt.text)
+		if rt.number || numberWords[low] != 0 || currencySymbols[rt.text] != "" {
+			tok, used := number(raw, i)
+			if used > 0 {
+				n.Tokens = append(n.Tokens, tok)
+				n.Numbers = append(n.Numbers, tok)
+				i += used - 1
+				continue
+			}
+			if rt.number {
+				continue
+			}
+		}
+		if strings.HasSuffix(low, "n't") || strings.HasSuffix(low, "n’t") {
+			negations++
+			continue
+		}
+		if negators[low] {
+			negations++
+			continue
+		}
+		if m, ok := monthNumbers[low]; ok && (rt.text[0] >= 'A' && rt.text[0] <= 'Z') {
+			tok := "month:" + strconv.Itoa(m)
+			n.Tokens = append(n.Tokens, tok)
+			n.Numbers = append(n.Numbers, tok)
+			continue
+		}
+		if d, ok := weekdays[low]; ok {
+			// A weekday pins a date as much as a month does.
+			tok := "day:" + d
+			n.Tokens = append(n.Tokens, tok)
+			n.Numbers = append(n.Numbers, tok)
+			continue
+		}
+		if place := placeOf(rt.text, low); place != "" {
+			n.Tokens = append(n.Tokens, place)
+			n.Entities = append(n.Entities, place)
+			continue
+		}
+		if stopwords[low] {
+			continue
+		}
+		if reversers[low] {
+			flip = 3
+			continue
+		}
+		if p, ok := polarities[low]; ok {
+			if flip > 0 {
+				p.sign = -p.sign
+				flip = 0
+			}
+			n.Tokens = append(n.Tokens, p.concept)
+			n.addPolarity(p.concept, p.sign)
+			continue
+		}
+		if flip > 0 {
+			flip--
+		}
+		tok := stem(low)
+		if tok == "" {
+			continue
+		}
+		n.Tokens = append(n.Tokens, tok)
+		if isUpper(rt.text) && !rt.sentStart && !titleWords[low] {
+			n.Entities = append(n.Entities, tok)
+		}
+	}
+	n.Negated = negations%2 == 1
+	n.Text = strings.Join(n.Tokens, " ")
+	n.set = sortedUnique(slices.Clone(n.Tokens))
+	n.Numbers = sortedUnique(n.Numbers)
+	n.Entities = sortedUnique(n.Entities)
+	n.trigrams = trigrams(n.Text)
+	return n
+}
+
+func (n *Normalized) addPolarity(concept string, sign int8) {
+	for i, p := range n.polarity {
+		if p.concept == concept {
+			if p.sign != sign {
+				n.polarity[i].sign = 2
+			}
+			return
+		}
+	}
+	n.polarity = append(n.polarity, polarity{concept, sign})
+}
+
+// weightOf is 2 for names and numbers, which carry a claim's identity, and
+// 1 for other words.
+func (n Normalized) weightOf(tok string) float64 {
+	if _, ok := slices.BinarySearch(n.Entities, tok); ok {
+		return 2
+	}
+	if _, ok := slices.BinarySearch(n.Numbers, tok); ok {
+		return 2
+	}
+	return 1
+}
+
+// lex splits text into words, numbers and currency or percent symbols.
+// "U.S." stays one word, hyphenated words split ("first-ever"), and a
+// number keeps its inner commas and dots and a glued scale ("3.5bn").
+func lex(text string) []rawToken {
+	out := make([]rawToken, 0, len(text)/5+1)
+	sentStart := true
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r >= '0' && r <= '9':
+			j := i
+			for j < len(text) {
+				c := text[j]
+				if c >= '0' && c <= '9' || (c == '.' || c == ',') && j+1 < len(text) && text[j+1] >= '0' && text[j+1] <= '9' {
+					j++
+					continue
+				}
+				break
+			}
+			for j < len(text) && (text[j] >= 'a' && text[j] <= 'z' || text[j] >= 'A' && text[j] <= 'Z') {
+				j++ // "3m", "3.5bn", "5th"
+			}
+			out = append(out, rawToken{text: text[i:j], number: true, sentStart: sentStart})
+			sentStart = false
+			i = j
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			// Other scripts' digits are kept as words: only ASCII numerals
+			// are read as numbers.
+			j := i + size
+			for j < len(text) {
+				r2, s2 := utf8.DecodeRuneInString(text[j:])
+				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+					j += s2
+					continue
+				}
+				// Apostrophes inside words ("didn't", "alliance's") and the
+				// dots of an initialism ("U.S.").
+				if (r2 == '\'' || r2 == '’') && j+s2 < len(text) && isLetterAt(text, j+s2) {
+					j += s2
+					continue
+				}
+				if r2 == '.' && j+2 <= len(text) && isLetterAt(text, j+1) && (j+2 == len(text) || text[j+2] == '.') {
+					j += 2
+					if j < len(text) && text[j] == '.' {
+						j++
+					}
+					continue
+				}
+				break
+			}
+			w := text[i:j]
+			if strings.HasSuffix(w, "'s") {
+				w = w[:len(w)-2] // possessive
+			} else if strings.HasSuffix(w, "’s") {
+				w = w[:len(w)-len("’s")]
+			}
+			out = append(out, rawToken{text: w, sentStart: sentStart})
+			sentStart = false
+			i = j
+		default:
+			switch {
+			case r == '.' || r == '!' || r == '?' || r == ':' || r == ';' || r == '"' || r == '“' || r == '\n':
+				sentStart = true
+			case r == '%' || r == '$' || r == '€' || r == '£' || r == '₹':
+				out = append(out, rawToken{text: text[i : i+size]})
+			}
+			i += size
+		}
+	}
+	return out
+}
+
+func isLetterAt(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r)
+}
+
+func isUpper(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+// number reads a quantity starting at raw[i]: an optional currency symbol, a
+// numeral or number words, an optional scale (million, bn, crore) and an
+// optional unit (%, percent, per cent, dollars). It returns the canonical
+// token, e.g. "3.5%" or "3000000$", and how many raw tokens it used.
+func number(raw []rawToken, i int) (string, int) {
+	start := i
+	unit := ""
+	if u := currencySymbols[raw[i].text]; u != "" {
+		unit = u
+		i++
+		if i >= len(raw) || !raw[i].number {
+			return "", 0
+		}
+	}
+	var v float64
+	var ok bool
+	if raw[i].number {
+		var suffix string
+		v, suffix, ok = parseNumeral(raw[i].text)
+		if !ok {
+			return "", 0
+		}
+		i++
+		if suffix != "" {
+			if m := scales[suffix]; m != 0 {
+				v *= m
+			} else if !ordinalSuffix[suffix] {
+				return "", 0
+			}
+		}
+	} else {
+		// Number words: "five", "twenty five", "three hundred".
+		for i < len(raw) {
+			w := numberWords[strings.ToLower(raw[i].text)]
+			if w == 0 {
+				break
+			}
+			switch {
+			case w == 100 && v > 0:
+				v *= 100
+			case w >= 1000 && v > 0:
+				v *= w
+			default:
+				v += w
+			}
+			ok = true
+			i++
+		}
+		if !ok {
+			return "", 0
+		}
+	}
+	for i < len(raw) {
+		low := strings.ToLower(raw[i].text)
+		if m := scales[low]; m != 0 {
+			v *= m
+			i++
+			continue
+		}
+		break
+	}
+	if i < len(raw) {
+		low := strings.ToLower(raw[i].text)
+		switch {
+		case low == "%" || low == "percent" || low == "pc" || low == "percentage":
+			unit = "%"
+			i++
+		case low == "per" && i+1 < len(raw) && strings.ToLower(raw[i+1].text) == "cent":
+			unit = "%"
+			i += 2
+		case currencyWords[low] != "":
+			unit = currencyWords[low]
+			i++
+		}
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64) + unit, i - start
+}
+
+// parseNumeral parses "1,000", "3.50" or "3.5bn" into a value and the
+// letters glued to it.
+func parseNumeral(s string) (float64, string, bool) {
+	j := len(s)
+	for j > 0 && (s[j-1] < '0' || s[j-1] > '9') {
+		j--
+	}
+	digits := strings.ReplaceAll(s[:j], ",", "")
+	v, err := strconv.ParseFloat(digits, 64)
+	if err != nil {
+		return 0, "", false
+	}
+	return v, strings.ToLower(s[j:]), true
+}
+
+// placeOf maps a demonym or a country spelling to one place token:
+// "Polish" and "Poland" both give "poland", "U.S." gives "usa".
+func placeOf(w, low string) string {
+	if p, ok := demonyms[low]; ok && isUpper(w) {
+		return p
+	}
+	switch w {
+	case "US", "U.S", "U.S.", "USA", "U.S.A", "U.S.A.":
+		return "usa"
+	case "UK", "U.K", "U.K.":
+		return "uk"
+	}
+	return ""
+}
+
+// stem is a small suffix stripper in the spirit of Porter's step 1 and a
+// few derivational endings. It only has to map a claim's paraphrases onto
+// each other, not produce dictionary words.
+func stem(w string) string {
+	if irr, ok := irregulars[w]; ok {
+		return irr
+	}
+	if len(w) <= 3 {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		w = w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"):
+		w = w[:len(w)-2]
+	case strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") || strings.HasSuffix(w, "is"):
+	case strings.HasSuffix(w, "s"):
+		w = w[:len(w)-1]
+	}
+	for _, suf := range [...]string{"ations", "ation", "ingly", "ings", "ing", "edly", "ed", "ments", "ment", "ions", "ion", "ly", "er", "al", "e", "y"} {
+		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
+			w = w[:len(w)-len(suf)]
+			break
+		}
+	}
+	// Undo consonant doubling: "planned" -> "plann" -> "plan".
+	if n := len(w); n >= 4 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiouls", rune(w[n-1])) {
+		w = w[:n-1]
+	}
+	return w
+}
+
+// trigrams returns the sorted unique byte trigrams of s, padded with
+// spaces, each packed into a uint32.
+func trigrams(s string) []uint32 {
+	if s == "" {
+		return nil
+	}
+	p := " " + s + " "
+	out := make([]uint32, 0, len(p))
+	for i := 0; i+3 <= len(p); i++ {
+		out = append(out, uint32(p[i])<<16|uint32(p[i+1])<<8|uint32(p[i+2]))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func sortedUnique(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
