@@ -10,14 +10,21 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/auth"
+	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/handlers"
+	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/migrations"
+	"github.com/factdesk/factdesk/publish"
+	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/webhooks"
 	"github.com/factdesk/factdesk/workflow"
 )
 
@@ -28,6 +35,28 @@ type Config struct {
 	Addr          string
 	AdminEmail    string
 	AdminPassword string
+	// TrustForwardedProto believes X-Forwarded-Proto and X-Forwarded-For
+	// from a reverse proxy: dashboard cookies become Secure behind TLS
+	// termination and sign-in limits count the real client address.
+	TrustForwardedProto bool
+
+	// Source checks (sources/). FetchAllowCIDRs are internal ranges source
+	// fetching may reach (empty: public addresses only); FetchTimeout
+	// bounds one fetch; SourceRecheckInterval is how often evidence of
+	// confirmed claims is fetched again; SourcePollInterval is how often
+	// the sources queue is polled (zero: one second).
+	FetchAllowCIDRs       []netip.Prefix
+	FetchTimeout          time.Duration
+	SourceRecheckInterval time.Duration
+	SourcePollInterval    time.Duration
+	// Publishing (publish/). PublicURL is the absolute base of public
+	// pages (zero: http://Addr); the publisher is the ClaimReview author.
+	PublicURL     string
+	PublisherName string
+	PublisherURL  string
+	// Webhooks configures event delivery (webhooks/), including the key
+	// that encrypts endpoint secrets (FACTDESK_SECRET_KEY).
+	Webhooks webhooks.Config
 }
 
 // App is a wired desk.
@@ -37,7 +66,13 @@ type App struct {
 	Engine *workflow.Engine
 	Auth   *auth.Service
 	Server *handlers.Server
-	Log    *slog.Logger
+	// Sources checks cited pages; Site renders public fact checks.
+	Sources *sources.Service
+	Site    *publish.Site
+	Live    *live.Hub
+	Log     *slog.Logger
+	// Webhooks manages endpoints and delivers events to them.
+	Webhooks *webhooks.Service
 
 	handler http.Handler
 	// starters run background workers; stoppers end them, in reverse order.
@@ -75,7 +110,53 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a := &App{Config: cfg, Store: st, Log: log}
 	a.Engine = workflow.NewEngine(st)
 	a.Auth = auth.NewService(st)
-	a.Server = handlers.NewServer(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log})
+	// Source checks: the evidence hook rates the source and queues its
+	// check in the transaction adding it; the runner works the "sources"
+	// queue and queues rechecks. Publishing: the confirm hook writes the
+	// public record and any correction in the confirm transaction.
+	a.Sources = sources.NewService(st, sources.Config{
+		Client:          sources.NewClient(cfg.FetchAllowCIDRs, cfg.FetchTimeout),
+		RecheckInterval: cfg.SourceRecheckInterval, Log: log,
+	})
+	sourceRunner, err := sources.NewRunner(st.SQL(), a.Sources, sources.RunnerOptions{PollInterval: cfg.SourcePollInterval, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	a.Engine.OnChange(a.Sources.Hook)
+	// Source alerts are written outside the engine; open dashboards still
+	// hear of them.
+	a.Sources.OnAlert(live.Notify)
+	a.OnStart(sourceRunner.Start, sourceRunner.Stop)
+	publicURL := cfg.PublicURL
+	if publicURL == "" {
+		publicURL = "http://" + cfg.Addr
+	}
+	a.Site = publish.NewSite(st, publish.Config{PublicURL: publicURL, PublisherName: cfg.PublisherName, PublisherURL: cfg.PublisherURL})
+	a.Engine.OnChange(a.Site.Hook)
+	// Webhooks: every claim change emits its events, with their delivery
+	// jobs, in the change's own transaction; the River client working the
+	// delivery queue runs in every process.
+	a.Webhooks, err = webhooks.New(ctx, webhooks.Deps{Store: st, DatabaseURL: cfg.DatabaseURL, Config: cfg.Webhooks, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("cannot set up webhooks: %w", err)
+	}
+	a.Engine.OnChange(func(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
+		return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence)
+	})
+	a.OnStart(a.Webhooks.Start, a.Webhooks.Stop)
+	a.Server = handlers.NewServer(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources, Site: a.Site, Webhooks: a.Webhooks})
+	// The dashboard: one LISTEN connection per process feeds live updates,
+	// notified from inside every change's transaction; deactivating a user
+	// (or changing their password) ends their dashboard sessions.
+	a.Live = live.NewHub(cfg.DatabaseURL, log)
+	a.Engine.OnChange(live.Notify)
+	a.OnStart(a.Live.Start, a.Live.Stop)
+	a.Auth.OnDeactivate = append(a.Auth.OnDeactivate, func(ctx context.Context, tx *store.Tx, userID int64) error {
+		return tx.DeleteUserSessions(ctx, userID)
+	})
+	if err := a.Server.EnableDashboard(handlers.DashboardConfig{Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto}); err != nil {
+		return nil, fmt.Errorf("cannot load the dashboard: %w", err)
+	}
 	gin.SetMode(gin.ReleaseMode)
 	a.handler = a.Server.Router()
 	return a, nil

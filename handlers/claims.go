@@ -39,7 +39,19 @@ func (s *Server) createClaim(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/api/v1/claims/"+strconv.FormatInt(claim.ID, 10))
-	c.JSON(http.StatusCreated, normalize(claim))
+	// The earlier claims this one resembles come with it, so the desk sees
+	// at once whether it was checked before. The claim is already saved: a
+	// failed lookup is logged and answered with no matches rather than an
+	// error that would invite the client to create the claim again.
+	matches, err := s.similarItems(c.Request.Context(), claim.Text, store.SimilarOptions{Limit: createMatches, Before: claim.ID})
+	if err != nil {
+		s.log.ErrorContext(c.Request.Context(), "similar claims for a new claim", "claim_id", claim.ID, "error", err)
+		matches = []similarItem{}
+	}
+	c.JSON(http.StatusCreated, struct {
+		*models.Claim
+		Matches []similarItem `json:"matches"`
+	}{normalize(claim), matches})
 }
 
 func (s *Server) listClaims(c *gin.Context) {

@@ -48,6 +48,48 @@ func (s *Server) Router() *gin.Engine {
 	authed.GET("/claims/:id/history", s.history)
 	authed.GET("/claims/:id/comments", s.listComments)
 	authed.POST("/claims/:id/comments", s.addComment)
+	authed.GET("/claims/:id/similar", s.similarToClaim)
+	authed.POST("/claims/similar", s.similarToText)
+	authed.POST("/articles", s.requireRole(models.RoleChecker), s.createArticle)
+	authed.GET("/articles/:id", s.getArticle)
+	authed.POST("/articles/:id/claims", s.requireRole(models.RoleChecker), s.createArticleClaims)
+
+	// Source checks, the source registry and publishing (sources.go,
+	// registry.go, publish.go).
+	authed.POST("/claims/:id/evidence/:eid/check", s.checkEvidence)
+	authed.GET("/claims/:id/evidence/:eid/snapshot", s.evidenceSnapshot)
+	authed.GET("/claims/:id/source-warnings", s.sourceWarnings)
+	authed.GET("/claims/:id/claimreview", s.claimReview)
+	authed.GET("/source-alerts", s.sourceAlerts)
+	authed.GET("/sources", s.listOutlets)
+	authed.POST("/sources", s.requireRole(models.RoleEditor), s.createOutlet)
+	authed.PATCH("/sources/:id", s.requireRole(models.RoleEditor), s.updateOutlet)
+	authed.DELETE("/sources/:id", s.requireRole(models.RoleEditor), s.deleteOutlet)
+
+	// Webhook endpoints and their delivery log, for admins (webhooks.go).
+	hooks := authed.Group("/webhooks", s.requireRole(models.RoleAdmin))
+	hooks.GET("/event-types", s.webhookEventTypes)
+	hooks.POST("", s.createWebhook)
+	hooks.GET("", s.listWebhooks)
+	hooks.GET("/:id", s.getWebhook)
+	hooks.PATCH("/:id", s.updateWebhook)
+	hooks.DELETE("/:id", s.deleteWebhook)
+	hooks.POST("/:id/rotate-secret", s.rotateWebhookSecret)
+	hooks.POST("/:id/ping", s.pingWebhook)
+	hooks.GET("/:id/deliveries", s.webhookDeliveries)
+	hooks.POST("/:id/deliveries/:event_id/redeliver", s.redeliverWebhook)
+	hooks.POST("/:id/recover", s.recoverWebhook)
+
+	// Public fact-check pages and feeds: no sign-in, strict CSP.
+	public := r.Group("", publicHeaders)
+	public.GET("/factchecks", s.publicList)
+	public.GET("/factchecks.json", s.publicJSONFeed)
+	public.GET("/factchecks.rss", s.publicRSS)
+	public.GET("/factchecks/:slug", s.publicPage)
+
+	// The dashboard's pages and forms: see dashboardRoutes in web_routes.go.
+	s.dashboardRoutes(r)
+	s.importRoutes(r)
 	return r
 }
 

@@ -11,7 +11,10 @@ import (
 
 	"github.com/factdesk/factdesk/auth"
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/publish"
+	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/webhooks"
 	"github.com/factdesk/factdesk/workflow"
 )
 
@@ -25,6 +28,14 @@ type Server struct {
 	HTMLError func(c *gin.Context, p Problem)
 	// Ready adds checks to /readyz beyond the database and migrations.
 	Ready []func(ctx context.Context) error
+	// dash is the server-rendered dashboard; nil until EnableDashboard.
+	dash *dashboard
+	// sources checks cited pages and keeps the source registry; site
+	// renders the public fact-check pages and feeds.
+	sources *sources.Service
+	site    *publish.Site
+	// webhooks manages webhook endpoints and their delivery log.
+	webhooks *webhooks.Service
 }
 
 // Deps are the services the handlers need.
@@ -33,11 +44,16 @@ type Deps struct {
 	Engine *workflow.Engine
 	Auth   *auth.Service
 	Log    *slog.Logger
+	// Sources and Site serve source checks and public pages.
+	Sources *sources.Service
+	Site    *publish.Site
+	// Webhooks serves the webhook endpoints API.
+	Webhooks *webhooks.Service
 }
 
 // NewServer builds the handlers over deps.
 func NewServer(d Deps) *Server {
-	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log}
+	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log, sources: d.Sources, site: d.Site, webhooks: d.Webhooks}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

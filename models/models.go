@@ -56,6 +56,9 @@ type Claim struct {
 	Tags         Tags         `json:"tags" gorm:"type:text[]"`
 	Version      int          `json:"version"`
 	DuplicateOf  *int64       `json:"duplicate_of"`
+	ArticleID    *int64       `json:"article_id"`    // the article the claim was taken from; null when entered by hand
+	ArticleStart *int         `json:"article_start"` // the sentence's byte range [start, end) in the article's text
+	ArticleEnd   *int         `json:"article_end"`
 	LastSeq      int          `json:"-"`
 	Assignees    []Assignment `json:"assignees" gorm:"foreignKey:ClaimID"`
 	Evidence     []Evidence   `json:"evidence,omitempty" gorm:"foreignKey:ClaimID"`
@@ -84,15 +87,44 @@ func (Assignment) TableName() string { return "claim_assignments" }
 
 // Evidence is a source a checker cites for or against a claim.
 type Evidence struct {
-	ID        int64     `json:"id" gorm:"primaryKey"`
-	ClaimID   int64     `json:"claim_id"`
-	URL       string    `json:"url"`
-	Title     string    `json:"title"`
-	Stance    Stance    `json:"stance"`
-	Excerpt   string    `json:"excerpt"`
-	Note      string    `json:"note"`
+	ID      int64  `json:"id" gorm:"primaryKey"`
+	ClaimID int64  `json:"claim_id"`
+	URL     string `json:"url"`
+	Title   string `json:"title"`
+	Stance  Stance `json:"stance"`
+	Excerpt string `json:"excerpt"`
+	Note    string `json:"note"`
+	// Internal marks the note as for the desk only; public pages omit it.
+	Internal  bool      `json:"internal"`
 	AddedBy   int64     `json:"added_by"`
 	CreatedAt time.Time `json:"created_at"`
+
+	// The fields below record the last check of the cited page; the
+	// sources package writes them (see sources.Status for the values of
+	// Status and docs/sources-and-publishing.md for what each means).
+	// Status is pending until the first check has run.
+	Status          string     `json:"status" gorm:"default:pending"`
+	StatusChangedAt *time.Time `json:"status_changed_at"`
+	HTTPStatus      *int       `json:"http_status" gorm:"column:http_status"`
+	FinalURL        string     `json:"final_url"`
+	FetchedAt       *time.Time `json:"fetched_at"`
+	ContentType     string     `json:"content_type"`
+	BodySHA256      string     `json:"body_sha256" gorm:"column:body_sha256"`
+	PageTitle       string     `json:"page_title"`
+	// ExcerptStatus is found, not_found or no_excerpt once checked; found
+	// comes with the byte range of the quote in the page's readable text.
+	ExcerptStatus string `json:"excerpt_status"`
+	ExcerptStart  *int   `json:"excerpt_start"`
+	ExcerptEnd    *int   `json:"excerpt_end"`
+	// FetchError classifies a failed fetch (timeout, blocked, http_status,
+	// …) and FetchDetail says what happened, for the desk.
+	FetchError          string `json:"fetch_error"`
+	FetchDetail         string `json:"fetch_detail"`
+	ConsecutiveFailures int    `json:"consecutive_failures"`
+	// OutletID and SourceRating come from the source registry entry that
+	// matches the URL's host; unknown when no entry matches.
+	OutletID     *int64 `json:"outlet_id"`
+	SourceRating string `json:"source_rating" gorm:"default:unknown"`
 }
 
 // TableName keeps the table name explicit rather than inflected.

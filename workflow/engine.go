@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -73,48 +74,94 @@ type NewClaim struct {
 	DueAt     *time.Time      `json:"due_at"`
 	Language  string          `json:"language"`
 	Tags      []string        `json:"tags"`
+	// Provenance, set by the server when a claim is taken from an article
+	// (never from a client's JSON): the article and the sentence's byte
+	// range in its text.
+	ArticleID    *int64 `json:"-"`
+	ArticleStart *int   `json:"-"`
+	ArticleEnd   *int   `json:"-"`
 }
 
 // CreateClaim adds a claim in state new.
 func (e *Engine) CreateClaim(ctx context.Context, actor *models.User, in NewClaim) (*models.Claim, error) {
+	cs, err := e.CreateClaims(ctx, actor, []NewClaim{in})
+	if err != nil {
+		return nil, err
+	}
+	return cs[0], nil
+}
+
+// CreateClaims adds several claims in state new in one transaction, each
+// with its own created entry: either all of them exist afterwards or none
+// does. With more than one input, field errors are named claims[i].field.
+func (e *Engine) CreateClaims(ctx context.Context, actor *models.User, ins []NewClaim) ([]*models.Claim, error) {
 	if err := requireRole(actor, models.RoleChecker, "create claims"); err != nil {
 		return nil, err
 	}
-	c := &models.Claim{
-		Text:      strings.TrimSpace(in.Text),
-		Claimant:  strings.TrimSpace(in.Claimant),
-		SourceURL: strings.TrimSpace(in.SourceURL),
-		State:     models.StateNew,
-		Priority:  in.Priority,
-		DueAt:     in.DueAt,
-		Language:  strings.TrimSpace(in.Language),
-		Tags:      cleanTags(in.Tags),
-		Version:   1,
-		CreatedBy: actor.ID,
-	}
-	if c.Priority == "" {
-		c.Priority = models.PriorityNormal
-	}
-	if c.Language == "" {
-		c.Language = "en"
-	}
-	c.PriorityRank = c.Priority.Rank()
-	if err := validateClaim(c, in.Tags); err != nil {
-		return nil, err
+	cs := make([]*models.Claim, len(ins))
+	for i, in := range ins {
+		c := &models.Claim{
+			Text:         strings.TrimSpace(in.Text),
+			Claimant:     strings.TrimSpace(in.Claimant),
+			SourceURL:    strings.TrimSpace(in.SourceURL),
+			State:        models.StateNew,
+			Priority:     in.Priority,
+			DueAt:        in.DueAt,
+			Language:     strings.TrimSpace(in.Language),
+			Tags:         cleanTags(in.Tags),
+			Version:      1,
+			ArticleID:    in.ArticleID,
+			ArticleStart: in.ArticleStart,
+			ArticleEnd:   in.ArticleEnd,
+			CreatedBy:    actor.ID,
+		}
+		if c.Priority == "" {
+			c.Priority = models.PriorityNormal
+		}
+		if c.Language == "" {
+			c.Language = "en"
+		}
+		c.PriorityRank = c.Priority.Rank()
+		if err := validateClaim(c, in.Tags); err != nil {
+			if len(ins) > 1 {
+				return nil, indexFields(err, i)
+			}
+			return nil, err
+		}
+		cs[i] = c
 	}
 	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
 		now := e.now()
-		c.CreatedAt, c.UpdatedAt = now, now
-		if err := tx.CreateClaim(ctx, c); err != nil {
-			return err
+		for _, c := range cs {
+			c.CreatedAt, c.UpdatedAt = now, now
+			if err := tx.CreateClaim(ctx, c); err != nil {
+				return err
+			}
+			c.Assignees = []models.Assignment{}
+			if err := e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}}); err != nil {
+				return err
+			}
 		}
-		c.Assignees = []models.Assignment{}
-		return e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}})
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return c, nil
+	return cs, nil
+}
+
+// indexFields prefixes the field errors of claim i's validation error with
+// claims[i], so a batch names which claim failed.
+func indexFields(err error, i int) error {
+	var de *models.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	out := &models.Error{Code: de.Code, Message: fmt.Sprintf("claim %d: %s", i, de.Message)}
+	for _, f := range de.Fields {
+		out.Fields = append(out.Fields, models.FieldError{Field: fmt.Sprintf("claims[%d].%s", i, f.Field), Message: f.Message})
+	}
+	return out
 }
 
 // ClaimPatch is a partial edit. Absent fields are left alone.

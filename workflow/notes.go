@@ -18,6 +18,8 @@ type NewEvidence struct {
 	Stance  models.Stance `json:"stance"`
 	Excerpt string        `json:"excerpt"`
 	Note    string        `json:"note"`
+	// Internal keeps the note off public pages.
+	Internal bool `json:"internal"`
 }
 
 // AddEvidence attaches a source to a claim still being worked. Evidence of a
@@ -28,7 +30,7 @@ func (e *Engine) AddEvidence(ctx context.Context, actor *models.User, claimID in
 	}
 	ev := &models.Evidence{
 		ClaimID: claimID, URL: strings.TrimSpace(in.URL), Title: strings.TrimSpace(in.Title), Stance: in.Stance,
-		Excerpt: strings.TrimSpace(in.Excerpt), Note: strings.TrimSpace(in.Note), AddedBy: actor.ID,
+		Excerpt: strings.TrimSpace(in.Excerpt), Note: strings.TrimSpace(in.Note), Internal: in.Internal, AddedBy: actor.ID,
 	}
 	var fields []models.FieldError
 	if ev.URL == "" {

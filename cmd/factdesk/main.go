@@ -36,6 +36,7 @@ var commands = map[string]command{
 	"migrate":  migrate,
 	"users":    users,
 	"workflow": printWorkflow,
+	"extract":  extractCmd,
 }
 
 func main() {

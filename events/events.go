@@ -1,0 +1,241 @@
+// Package events records what happened on the desk as events that other
+// systems subscribe to. Emit writes an event together with its webhook
+// deliveries and their River jobs inside the caller's transaction, so an
+// event exists exactly when the change that caused it commits.
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
+)
+
+// Type names what happened. Subscribers filter on it.
+type Type string
+
+const (
+	// ClaimCreated: a claim was added to the desk.
+	ClaimCreated Type = "claim.created"
+	// ClaimUpdated: a claim's text or metadata was edited.
+	ClaimUpdated Type = "claim.updated"
+	// ClaimAssigned: a checker or reviewer was assigned.
+	ClaimAssigned Type = "claim.assigned"
+	// ClaimUnassigned: an assignment was removed.
+	ClaimUnassigned Type = "claim.unassigned"
+	// ClaimTransitioned: a workflow action moved the claim to another state.
+	ClaimTransitioned Type = "claim.transitioned"
+	// ClaimConfirmed is sent in addition to claim.transitioned when an
+	// editor confirms a verdict, for subscribers that only publish.
+	ClaimConfirmed Type = "claim.confirmed"
+	// ClaimDisputed is sent in addition to claim.transitioned when a checker
+	// proposes a false, misleading or unverifiable verdict.
+	ClaimDisputed Type = "claim.disputed"
+	// ClaimEvidenceAdded: a source was attached to a claim.
+	ClaimEvidenceAdded Type = "claim.evidence_added"
+	// ClaimCommentAdded: a desk-internal comment was posted.
+	ClaimCommentAdded Type = "claim.comment_added"
+	// EvidenceChanged: a watched source changed or disappeared.
+	EvidenceChanged Type = "evidence.changed"
+	// WebhookPing: an admin asked for a test delivery to one endpoint.
+	WebhookPing Type = "webhook.ping"
+	// WebhookDisabled: an endpoint was disabled automatically after failing.
+	WebhookDisabled Type = "webhook.disabled"
+)
+
+// Types lists every event type, in the order the documentation shows them.
+var Types = []Type{
+	ClaimCreated, ClaimUpdated, ClaimAssigned, ClaimUnassigned, ClaimTransitioned, ClaimConfirmed,
+	ClaimDisputed, ClaimEvidenceAdded, ClaimCommentAdded, EvidenceChanged, WebhookPing, WebhookDisabled,
+}
+
+// Valid reports whether t is a known type.
+func (t Type) Valid() bool {
+	for _, x := range Types {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Event is one thing that happened, ready to emit.
+type Event struct {
+	// ID is filled by Emit when empty; set it beforehand when the caller
+	// must report the id (a ping does).
+	ID   string
+	Type Type
+	// ClaimID and Seq tie a claim event to the history entry it reports.
+	// Leave them zero for other events.
+	ClaimID int64
+	Seq     int
+	// Data becomes the envelope's "data" member.
+	Data any
+	// OnlyEndpoint, when set, delivers the event to that endpoint alone,
+	// whatever it subscribes to; pings use it.
+	OnlyEndpoint int64
+	// At is the event's timestamp; Emit uses the current time when zero.
+	At time.Time
+}
+
+// Envelope is the JSON body every standard-format delivery carries.
+type Envelope struct {
+	ID        string          `json:"id"`
+	Type      Type            `json:"type"`
+	Timestamp string          `json:"timestamp"`
+	Data      json.RawMessage `json:"data"`
+}
+
+// Emit records ev inside tx: the event row, one delivery row and one River
+// job for each active endpoint subscribed to its type, and a pg_notify so
+// open dashboards can refresh. All of it commits or rolls back with tx.
+//
+// Claim changes made through workflow.Engine already emit their events
+// through the engine hook (see ClaimChanged); call Emit directly only for
+// changes made elsewhere, such as the source watcher.
+func Emit(ctx context.Context, tx *store.Tx, ev Event) error {
+	if !ev.Type.Valid() {
+		return fmt.Errorf("events: emit: unknown type %q", ev.Type)
+	}
+	if ev.ID == "" {
+		ev.ID = NewID()
+	}
+	if ev.At.IsZero() {
+		ev.At = time.Now()
+	}
+	// Postgres keeps microseconds; truncating here makes the envelope's
+	// timestamp equal to the stored one.
+	ev.At = ev.At.UTC().Truncate(time.Microsecond)
+	data, err := json.Marshal(ev.Data)
+	if err != nil {
+		return fmt.Errorf("events: marshal %s data: %w", ev.Type, err)
+	}
+	body, err := json.Marshal(Envelope{ID: ev.ID, Type: ev.Type, Timestamp: ev.At.Format(time.RFC3339Nano), Data: data})
+	if err != nil {
+		return fmt.Errorf("events: marshal %s envelope: %w", ev.Type, err)
+	}
+	db := tx.DB(ctx)
+	var claimID, seq any
+	if ev.ClaimID != 0 {
+		claimID, seq = ev.ClaimID, ev.Seq
+	}
+	err = db.Exec(`INSERT INTO events (id, type, claim_id, seq, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		ev.ID, string(ev.Type), claimID, seq, string(body), ev.At).Error
+	if err != nil {
+		return fmt.Errorf("events: insert %s: %w", ev.Type, err)
+	}
+
+	// Disabled endpoints get no delivery row: while an endpoint is off,
+	// nothing is queued for it, and POST .../recover later finds the
+	// events it missed in the events table.
+	var deliveries []int64
+	if ev.OnlyEndpoint != 0 {
+		err = db.Raw(`INSERT INTO webhook_deliveries (endpoint_id, event_id, status, attempts, created_at, updated_at)
+			SELECT id, ?, 'pending', 1, ?, ? FROM webhook_endpoints WHERE id = ? AND active
+			RETURNING id`, ev.ID, ev.At, ev.At, ev.OnlyEndpoint).Scan(&deliveries).Error
+	} else {
+		err = db.Raw(`INSERT INTO webhook_deliveries (endpoint_id, event_id, status, attempts, created_at, updated_at)
+			SELECT id, ?, 'pending', 1, ?, ? FROM webhook_endpoints WHERE active AND events && ARRAY[?, '*']::text[]
+			RETURNING id`, ev.ID, ev.At, ev.At, string(ev.Type)).Scan(&deliveries).Error
+	}
+	if err != nil {
+		return fmt.Errorf("events: fan out %s: %w", ev.Type, err)
+	}
+	jobs := make([]Job, len(deliveries))
+	for i, id := range deliveries {
+		jobs[i] = Job{Args: DeliverArgs{DeliveryID: id, Attempt: 1, Try: 1}}
+	}
+	if err := Enqueue(ctx, tx, jobs...); err != nil {
+		return err
+	}
+
+	note, _ := json.Marshal(map[string]any{"id": ev.ID, "type": ev.Type, "claim_id": claimID})
+	if err := tx.Exec(ctx, "SELECT pg_notify(?, ?)", NotifyChannel, string(note)); err != nil {
+		return fmt.Errorf("events: notify %s: %w", ev.Type, err)
+	}
+	return nil
+}
+
+// NotifyChannel is the Postgres channel Emit notifies with each event's id,
+// type and claim id, for listeners such as live dashboards.
+const NotifyChannel = "factdesk_events"
+
+// ClaimData is the "data" of every claim.* event: the claim as the API
+// renders it after the change, and the history entry that records it.
+type ClaimData struct {
+	Claim     *models.Claim   `json:"claim"`
+	Seq       int             `json:"seq"`
+	ActorID   *int64          `json:"actor_id"`
+	Action    models.Action   `json:"action"`
+	FromState models.State    `json:"from_state"`
+	ToState   models.State    `json:"to_state"`
+	Comment   string          `json:"comment"`
+	Verdict   models.Verdict  `json:"verdict,omitempty"`
+	Details   json.RawMessage `json:"details,omitempty"`
+	// Evidence is set on claim.evidence_added.
+	Evidence *models.Evidence `json:"evidence,omitempty"`
+}
+
+// typesFor maps a history entry to the event types it produces.
+func typesFor(e *models.HistoryEntry) []Type {
+	switch e.Kind {
+	case models.HistoryCreated:
+		return []Type{ClaimCreated}
+	case models.HistoryUpdated:
+		return []Type{ClaimUpdated}
+	case models.HistoryAssigned:
+		return []Type{ClaimAssigned}
+	case models.HistoryUnassigned:
+		return []Type{ClaimUnassigned}
+	case models.HistoryTransitioned:
+		switch e.Action {
+		case models.ActionConfirm:
+			return []Type{ClaimTransitioned, ClaimConfirmed}
+		case models.ActionDispute:
+			return []Type{ClaimTransitioned, ClaimDisputed}
+		}
+		return []Type{ClaimTransitioned}
+	case models.HistoryEvidenceAdded:
+		return []Type{ClaimEvidenceAdded}
+	case models.HistoryCommentAdded:
+		return []Type{ClaimCommentAdded}
+	case models.HistoryEvidenceChanged:
+		return []Type{EvidenceChanged}
+	}
+	return nil
+}
+
+// ClaimChanged emits the events for one history entry. It is meant to be
+// registered as a workflow.Engine hook (the app wiring adapts the Change),
+// so it runs in the transaction of every claim change, after the entry has
+// its seq. A transition to confirmed or disputed emits two events with the
+// same seq: claim.transitioned and the shorthand type.
+func ClaimChanged(ctx context.Context, tx *store.Tx, claim *models.Claim, entry *models.HistoryEntry, evidence *models.Evidence) error {
+	types := typesFor(entry)
+	if len(types) == 0 {
+		return nil
+	}
+	// Render the claim the way the API does: empty lists, never null.
+	c := *claim
+	if c.Assignees == nil {
+		c.Assignees = []models.Assignment{}
+	}
+	if c.Tags == nil {
+		c.Tags = models.Tags{}
+	}
+	data := ClaimData{
+		Claim: &c, Seq: entry.Seq, ActorID: entry.ActorID, Action: entry.Action,
+		FromState: entry.FromState, ToState: entry.ToState, Comment: entry.Comment,
+		Verdict: entry.Verdict, Details: entry.Details, Evidence: evidence,
+	}
+	for _, t := range types {
+		ev := Event{Type: t, ClaimID: c.ID, Seq: entry.Seq, Data: data, At: entry.At}
+		if err := Emit(ctx, tx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,27 @@
+DROP TABLE corrections;
+DROP TABLE publications;
+ALTER TABLE evidence DROP CONSTRAINT evidence_outlet_fk;
+DROP TABLE outlets;
+DROP TABLE evidence_snapshots;
+DROP INDEX evidence_alert_idx;
+DROP INDEX evidence_host_idx;
+DROP INDEX evidence_fetched_idx;
+ALTER TABLE evidence
+    DROP COLUMN status,
+    DROP COLUMN status_changed_at,
+    DROP COLUMN http_status,
+    DROP COLUMN final_url,
+    DROP COLUMN fetched_at,
+    DROP COLUMN content_type,
+    DROP COLUMN body_sha256,
+    DROP COLUMN page_title,
+    DROP COLUMN excerpt_status,
+    DROP COLUMN excerpt_start,
+    DROP COLUMN excerpt_end,
+    DROP COLUMN fetch_error,
+    DROP COLUMN fetch_detail,
+    DROP COLUMN consecutive_failures,
+    DROP COLUMN internal,
+    DROP COLUMN host,
+    DROP COLUMN outlet_id,
+    DROP COLUMN source_rating;

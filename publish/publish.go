@@ -1,0 +1,308 @@
+// Package publish makes confirmed fact checks public: the page at
+// /factchecks/{slug} with its schema.org ClaimReview, the list and the
+// JSON Feed and RSS feeds, and the corrections a re-confirmation leaves.
+//
+// What is public is what an editor confirmed last, copied into the
+// publications table by a hook inside the confirm transaction. A claim
+// reopened for review therefore keeps its page, marked under review, until
+// the next confirmation replaces the verdict and adds a dated correction.
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+	"gorm.io/gorm"
+
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/workflow"
+)
+
+// Publication is the public record of a confirmed claim.
+type Publication struct {
+	ClaimID          int64          `json:"claim_id" gorm:"primaryKey"`
+	Slug             string         `json:"slug"`
+	Text             string         `json:"text"`
+	Claimant         string         `json:"claimant"`
+	SourceURL        string         `json:"source_url"`
+	Verdict          models.Verdict `json:"verdict"`
+	Summary          string         `json:"summary"`
+	FirstPublishedAt time.Time      `json:"first_published_at"`
+	PublishedAt      time.Time      `json:"published_at"`
+	ClaimCreatedAt   time.Time      `json:"claim_created_at"`
+}
+
+// TableName keeps the table name explicit rather than inflected.
+func (Publication) TableName() string { return "publications" }
+
+// Correction is a dated note left when a reopened claim is confirmed again.
+type Correction struct {
+	ID         int64          `json:"id" gorm:"primaryKey"`
+	ClaimID    int64          `json:"claim_id"`
+	OldVerdict models.Verdict `json:"old_verdict"`
+	NewVerdict models.Verdict `json:"new_verdict"`
+	Reason     string         `json:"reason"`
+	At         time.Time      `json:"at"`
+}
+
+// TableName keeps the table name explicit rather than inflected.
+func (Correction) TableName() string { return "corrections" }
+
+// Config says who publishes and where.
+type Config struct {
+	// PublicURL is the absolute base of public pages, such as
+	// https://factcheck.example.org; links in JSON-LD and feeds need it.
+	PublicURL     string
+	PublisherName string
+	PublisherURL  string
+}
+
+// Site builds the public pages and feeds.
+type Site struct {
+	store *store.Store
+	cfg   Config
+	now   func() time.Time
+}
+
+// NewSite returns a Site over st. Empty publisher fields fall back to
+// "factdesk" and the public URL.
+func NewSite(st *store.Store, cfg Config) *Site {
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	if cfg.PublisherName == "" {
+		cfg.PublisherName = "factdesk"
+	}
+	if cfg.PublisherURL == "" {
+		cfg.PublisherURL = cfg.PublicURL
+	}
+	return &Site{store: st, cfg: cfg, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Publisher is the organization named as author of every ClaimReview.
+func (s *Site) Publisher() Organization {
+	return Organization{Type: "Organization", Name: s.cfg.PublisherName, URL: s.cfg.PublisherURL}
+}
+
+// PageURL is the absolute URL of a publication's page.
+func (s *Site) PageURL(p *Publication) string { return s.cfg.PublicURL + "/factchecks/" + p.Slug }
+
+// Hook publishes inside the confirm transaction, so a confirmed claim is
+// public exactly when the confirmation commits. A claim that was published
+// before gets a correction saying what changed and why.
+func (s *Site) Hook(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
+	if ch.Entry == nil || ch.Entry.Kind != models.HistoryTransitioned || ch.Entry.Action != models.ActionConfirm {
+		return nil
+	}
+	c := ch.Claim
+	at := ch.Entry.At
+	var existing []Publication
+	if err := tx.DB(ctx).Where("claim_id = ?", c.ID).Limit(1).Find(&existing).Error; err != nil {
+		return fmt.Errorf("publish: load publication of %d: %w", c.ID, err)
+	}
+	p := Publication{ClaimID: c.ID, Slug: Slug(c.ID, c.Text), FirstPublishedAt: at, ClaimCreatedAt: c.CreatedAt}
+	if len(existing) == 1 {
+		p = existing[0]
+		reason, err := reopenReason(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		corr := Correction{ClaimID: c.ID, OldVerdict: p.Verdict, NewVerdict: c.Verdict, Reason: reason, At: at}
+		if err := tx.DB(ctx).Create(&corr).Error; err != nil {
+			return fmt.Errorf("publish: record correction of %d: %w", c.ID, err)
+		}
+	}
+	// The slug stays as first published: links to the page must keep
+	// working even when a correction rewords the claim.
+	p.Text, p.Claimant, p.SourceURL, p.Verdict, p.Summary, p.PublishedAt = c.Text, c.Claimant, c.SourceURL, c.Verdict, c.Summary, at
+	if err := tx.DB(ctx).Save(&p).Error; err != nil {
+		return fmt.Errorf("publish: save publication of %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// reopenReason is the comment of the claim's latest reopen: the editor's
+// account of what needed correcting.
+func reopenReason(ctx context.Context, tx *store.Tx, claimID int64) (string, error) {
+	var comments []string
+	err := tx.DB(ctx).Raw(`SELECT comment FROM claim_history WHERE claim_id = ? AND kind = 'transitioned' AND action = 'reopen'
+		ORDER BY seq DESC LIMIT 1`, claimID).Scan(&comments).Error
+	if err != nil {
+		return "", fmt.Errorf("publish: reopen reason of %d: %w", claimID, err)
+	}
+	if len(comments) == 0 {
+		return "", nil
+	}
+	return comments[0], nil
+}
+
+// Slug is the public path segment of a claim: its id, then up to about 60
+// characters of its text in lowercase ASCII. The id makes it unique and
+// lets a mistyped tail redirect to the right page.
+func Slug(id int64, text string) string {
+	var b strings.Builder
+	dash := false
+loop:
+	for _, r := range norm.NFKD.String(strings.ToLower(text)) {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				// Stop between words once long enough, and mid-word only
+				// for a freak word.
+				if b.Len() >= 60 {
+					break loop
+				}
+				b.WriteByte('-')
+			}
+			if b.Len() >= 80 {
+				break loop
+			}
+			b.WriteRune(r)
+			dash = false
+		case unicode.Is(unicode.Mn, r):
+			// An accent split off by NFKD: "é" becomes "e".
+		default:
+			dash = true
+		}
+	}
+	tail := strings.Trim(b.String(), "-")
+	if tail == "" {
+		return strconv.FormatInt(id, 10)
+	}
+	return strconv.FormatInt(id, 10) + "-" + tail
+}
+
+// ClaimIDFromSlug reads the id a slug starts with.
+func ClaimIDFromSlug(slug string) (int64, bool) {
+	head, _, _ := strings.Cut(slug, "-")
+	id, err := strconv.ParseInt(head, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// Page is everything the public page of one fact check shows.
+type Page struct {
+	Publication
+	URL          string
+	VerdictLabel string
+	// UnderReview: the claim was reopened; the verdict shown is the last
+	// confirmed one.
+	UnderReview bool
+	Sources     []PublicSource
+	Corrections []Correction
+	ClaimReview ClaimReview
+}
+
+// PublicSource is an evidence item as the public sees it: no internal
+// note, no user.
+type PublicSource struct {
+	URL         string
+	Title       string
+	Stance      models.Stance
+	Status      string
+	StatusLabel string
+	Note        string
+	Rating      string
+	CheckedAt   *time.Time
+}
+
+// ErrNotPublished is the not-found for anything not public.
+func errNotPublished(claimID int64) error {
+	return models.Errorf(models.ENotFound, "no published fact check %d", claimID)
+}
+
+// Load returns the page of a published claim. Claims never confirmed, and
+// published claims later rejected, are not found: only a confirmation makes
+// a claim public.
+func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
+	var p Publication
+	err := s.store.DB(ctx).First(&p, "claim_id = ?", claimID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errNotPublished(claimID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("publish: load %d: %w", claimID, err)
+	}
+	c, err := s.store.ClaimWithEvidence(ctx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	if c.State == models.StateRejected {
+		return nil, errNotPublished(claimID)
+	}
+	page := &Page{Publication: p, URL: s.PageURL(&p), VerdictLabel: p.Verdict.Label(), UnderReview: c.State != models.StateConfirmed}
+	for _, e := range c.Evidence {
+		// Evidence added while the claim is under review is not part of
+		// the published check until the next confirmation.
+		if e.CreatedAt.After(p.PublishedAt) {
+			continue
+		}
+		ps := PublicSource{URL: e.URL, Title: e.Title, Stance: e.Stance, Status: e.Status, StatusLabel: StatusLabel(e.Status),
+			Rating: e.SourceRating, CheckedAt: e.FetchedAt}
+		if ps.Title == "" {
+			ps.Title = e.PageTitle
+		}
+		if !e.Internal {
+			ps.Note = e.Note
+		}
+		page.Sources = append(page.Sources, ps)
+	}
+	if err := s.store.DB(ctx).Where("claim_id = ?", claimID).Order("at, id").Find(&page.Corrections).Error; err != nil {
+		return nil, fmt.Errorf("publish: corrections of %d: %w", claimID, err)
+	}
+	page.ClaimReview = BuildClaimReview(&p, page.URL, s.Publisher())
+	return page, nil
+}
+
+// StatusLabel is the reader-facing name of an evidence status.
+func StatusLabel(status string) string {
+	switch status {
+	case "verified":
+		return "Checked"
+	case "excerpt_missing":
+		return "Quote not found on page"
+	case "unreachable":
+		return "Currently unreachable"
+	case "changed":
+		return "Page changed since cited"
+	case "gone":
+		return "No longer available"
+	}
+	return "Not yet checked"
+}
+
+// Listed is one entry of the list and the feeds.
+type Listed struct {
+	Publication
+	URL          string
+	VerdictLabel string
+	UnderReview  bool
+}
+
+// Recent lists published checks, most recently (re)published first. Claims
+// rejected after publication are left out, as their pages are.
+func (s *Site) Recent(ctx context.Context, limit int) ([]Listed, error) {
+	var rows []struct {
+		Publication
+		State models.State
+	}
+	err := s.store.DB(ctx).Raw(`SELECT p.*, c.state FROM publications p JOIN claims c ON c.id = p.claim_id
+		WHERE c.state <> 'rejected' ORDER BY p.published_at DESC, p.claim_id DESC LIMIT ?`, limit).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("publish: recent: %w", err)
+	}
+	out := make([]Listed, len(rows))
+	for i, r := range rows {
+		out[i] = Listed{Publication: r.Publication, URL: s.PageURL(&r.Publication), VerdictLabel: r.Verdict.Label(),
+			UnderReview: r.State != models.StateConfirmed}
+	}
+	return out, nil
+}
+
+// Updated reports whether a correction has republished the check since it
+// first appeared.
+func (p Publication) Updated() bool { return !p.PublishedAt.Equal(p.FirstPublishedAt) }

@@ -1,0 +1,186 @@
+package publish
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"time"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Each view is parsed once with the layout; a missing or broken template
+// fails at start-up, not on a reader's request.
+var (
+	css       = mustRead("templates/style.css")
+	pageView  = mustParse("templates/page.html")
+	listView  = mustParse("templates/list.html")
+	styleHash = sha256.Sum256([]byte(css))
+	publicCSP = "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(styleHash[:]) + "'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+// CSP is the Content-Security-Policy of public pages. Nothing runs: there
+// is no script-src (the JSON-LD block is data, which CSP does not govern),
+// and the one inline style is allowed by its hash.
+func CSP() string { return publicCSP }
+
+func mustRead(name string) string {
+	b, err := templateFS.ReadFile(name)
+	if err != nil {
+		panic(fmt.Sprintf("publish: %s: %v", name, err))
+	}
+	return string(b)
+}
+
+func mustParse(view string) *template.Template {
+	t := template.New("layout").Funcs(template.FuncMap{
+		"date": humanDate,
+		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	})
+	return template.Must(t.ParseFS(templateFS, "templates/layout.html", view))
+}
+
+func humanDate(t time.Time) string { return t.UTC().Format("2 January 2006") }
+
+type pageData struct {
+	Publisher Organization
+	CSS       template.CSS
+	Page      *Page
+	JSONLD    template.JS
+	Items     []Listed
+}
+
+// RenderPage renders a fact check's page into a buffer, so a template
+// error never sends half a page.
+func (s *Site) RenderPage(p *Page) ([]byte, error) {
+	ld, err := MarshalScriptSafe(p.ClaimReview)
+	if err != nil {
+		return nil, fmt.Errorf("publish: encode JSON-LD: %w", err)
+	}
+	// template.JS inserts the bytes as they are; MarshalScriptSafe's
+	// escaping is what keeps claim text inside the script element.
+	return render(pageView, pageData{Publisher: s.Publisher(), CSS: template.CSS(css), Page: p, JSONLD: template.JS(ld)})
+}
+
+// RenderList renders the list of published checks.
+func (s *Site) RenderList(items []Listed) ([]byte, error) {
+	return render(listView, pageData{Publisher: s.Publisher(), CSS: template.CSS(css), Items: items})
+}
+
+func render(t *template.Template, data pageData) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return nil, fmt.Errorf("publish: render: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// JSONFeed is a JSON Feed 1.1 document (jsonfeed.org/version/1.1).
+type JSONFeed struct {
+	Version     string         `json:"version"`
+	Title       string         `json:"title"`
+	HomePageURL string         `json:"home_page_url"`
+	FeedURL     string         `json:"feed_url"`
+	Language    string         `json:"language,omitempty"`
+	Authors     []FeedAuthor   `json:"authors,omitempty"`
+	Items       []JSONFeedItem `json:"items"`
+}
+
+// FeedAuthor is the publisher in a JSON Feed.
+type FeedAuthor struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+// JSONFeedItem is one published check.
+type JSONFeedItem struct {
+	ID            string   `json:"id"`
+	URL           string   `json:"url"`
+	Title         string   `json:"title"`
+	ContentText   string   `json:"content_text"`
+	DatePublished string   `json:"date_published"`
+	DateModified  string   `json:"date_modified,omitempty"`
+	Tags          []string `json:"tags,omitempty"`
+}
+
+func itemTitle(l Listed) string {
+	t := l.VerdictLabel + ": " + l.Text
+	if l.UnderReview {
+		t = "Under review. " + t
+	}
+	return t
+}
+
+// JSONFeed builds the JSON Feed of items.
+func (s *Site) JSONFeed(items []Listed) JSONFeed {
+	f := JSONFeed{
+		Version: "https://jsonfeed.org/version/1.1", Title: s.cfg.PublisherName + " fact checks",
+		HomePageURL: s.cfg.PublicURL + "/factchecks", FeedURL: s.cfg.PublicURL + "/factchecks.json",
+		Authors: []FeedAuthor{{Name: s.cfg.PublisherName, URL: s.cfg.PublisherURL}}, Items: []JSONFeedItem{},
+	}
+	for _, l := range items {
+		it := JSONFeedItem{ID: l.URL, URL: l.URL, Title: itemTitle(l), ContentText: l.Summary,
+			DatePublished: l.FirstPublishedAt.UTC().Format(time.RFC3339), Tags: []string{string(l.Verdict)}}
+		if !l.PublishedAt.Equal(l.FirstPublishedAt) {
+			it.DateModified = l.PublishedAt.UTC().Format(time.RFC3339)
+		}
+		f.Items = append(f.Items, it)
+	}
+	return f
+}
+
+type rss struct {
+	XMLName xml.Name   `xml:"rss"`
+	Version string     `xml:"version,attr"`
+	Channel rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	Title         string    `xml:"title"`
+	Link          string    `xml:"link"`
+	Description   string    `xml:"description"`
+	LastBuildDate string    `xml:"lastBuildDate,omitempty"`
+	Items         []rssItem `xml:"item"`
+}
+
+type rssItem struct {
+	Title       string  `xml:"title"`
+	Link        string  `xml:"link"`
+	GUID        rssGUID `xml:"guid"`
+	PubDate     string  `xml:"pubDate"`
+	Description string  `xml:"description"`
+	Category    string  `xml:"category,omitempty"`
+}
+
+type rssGUID struct {
+	IsPermaLink string `xml:"isPermaLink,attr"`
+	Value       string `xml:",chardata"`
+}
+
+// RSS renders items as an RSS 2.0 document. encoding/xml escapes every
+// text, so claim text cannot inject markup.
+func (s *Site) RSS(items []Listed) ([]byte, error) {
+	ch := rssChannel{Title: s.cfg.PublisherName + " fact checks", Link: s.cfg.PublicURL + "/factchecks",
+		Description: "Fact checks published by " + s.cfg.PublisherName}
+	for i, l := range items {
+		if i == 0 {
+			ch.LastBuildDate = l.PublishedAt.UTC().Format(time.RFC1123Z)
+		}
+		ch.Items = append(ch.Items, rssItem{Title: itemTitle(l), Link: l.URL, GUID: rssGUID{IsPermaLink: "true", Value: l.URL},
+			PubDate: l.PublishedAt.UTC().Format(time.RFC1123Z), Description: l.Summary, Category: l.VerdictLabel})
+	}
+	out, err := xml.MarshalIndent(rss{Version: "2.0", Channel: ch}, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("publish: encode RSS: %w", err)
+	}
+	return append([]byte(xml.Header), out...), nil
+}
+
+// MarshalFeed encodes a JSON Feed.
+func MarshalFeed(f JSONFeed) ([]byte, error) { return json.Marshal(f) }

@@ -1,0 +1,43 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+// Article loads an imported article.
+func (q queries) Article(ctx context.Context, id int64) (*models.Article, error) {
+	var a models.Article
+	if err := q.db.WithContext(ctx).First(&a, id).Error; err != nil {
+		return nil, fmt.Errorf("store: article %d: %w", id, notFound(err, "article", id))
+	}
+	return &a, nil
+}
+
+// ArticleClaims lists the claims taken from an article, in article order.
+func (q queries) ArticleClaims(ctx context.Context, articleID int64) ([]models.Claim, error) {
+	var cs []models.Claim
+	err := q.db.WithContext(ctx).Where("article_id = ?", articleID).Order("article_start, id").Find(&cs).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: claims of article %d: %w", articleID, err)
+	}
+	return cs, nil
+}
+
+// CreateArticle inserts an article with its extracted candidates.
+func (tx *Tx) CreateArticle(ctx context.Context, a *models.Article) error {
+	if len(a.Candidates) == 0 {
+		a.Candidates = []byte("[]")
+	}
+	if err := tx.db.WithContext(ctx).Create(a).Error; err != nil {
+		return fmt.Errorf("store: create article: %w", err)
+	}
+	return nil
+}
+
+// AddArticle stores an imported article in its own transaction.
+func (s *Store) AddArticle(ctx context.Context, a *models.Article) error {
+	return s.WithTx(ctx, func(tx *Tx) error { return tx.CreateArticle(ctx, a) })
+}

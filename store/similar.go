@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"github.com/factdesk/factdesk/match"
+	"github.com/factdesk/factdesk/models"
+)
+
+// Tuning of the candidate search. Each source is capped so a lookup costs
+// about the same whether the table holds a thousand claims or a million;
+// bench/similar_test.go measures it at a million.
+const (
+	// anchorThreshold is pg_trgm.similarity_threshold for the % operator
+	// on the claims' figures and names. The GIN scan's cost grows fast as
+	// it drops: at a million claims 0.6 hands ~2,000 rows to the recheck
+	// and costs ~3 times as much as 0.75, which hands ~200. Claims whose
+	// figures changed are found by the wording source instead.
+	anchorThreshold = 0.75
+	// perSourceLimit caps the rows each source offers to the re-ranker.
+	perSourceLimit = 30
+	// DefaultSimilarLimit and MaxSimilarLimit bound the results returned.
+	DefaultSimilarLimit = 5
+	MaxSimilarLimit     = 50
+)
+
+// SimilarOptions narrow a similar-claims lookup.
+type SimilarOptions struct {
+	// Limit is how many matches to return: DefaultSimilarLimit when zero,
+	// at most MaxSimilarLimit.
+	Limit int
+	// Before, when set, keeps only claims with a smaller id: the claims
+	// entered before claim Before, which is what "has this been checked
+	// already?" means for an existing claim. It also excludes that claim.
+	Before int64
+}
+
+// SimilarClaim is a stored claim that resembles the query, as judged by the
+// match package on normalised text.
+type SimilarClaim struct {
+	Claim    *models.Claim
+	Score    float64
+	Relation match.Relation
+	// Reasons say why a close claim is not a duplicate ("numbers differ").
+	Reasons []string
+}
+
+// SimilarClaims finds the stored claims that say the same thing as text, or
+// something close to it, best first. Up to three sources propose
+// candidates, each through an index and each capped at perSourceLimit:
+//
+//   - facts (full-text, claims_search_idx): claims holding all of the
+//     text's figures and names and at least one of its other words. This
+//     finds rewordings that keep the facts.
+//   - wording (full-text): claims holding its names and all of its other
+//     words, whatever their figures. This finds the same sentence with a
+//     figure changed, which the re-ranker marks conflicting.
+//   - anchors (pg_trgm, claims_anchors_trgm_idx on claims.match_anchors):
+//     claims whose figures and names are spelt nearly the same, for typos
+//     and variant spellings that full-text search treats as other words.
+//
+// A trigram index on the whole text would also find loose rewordings, but
+// at a million claims it reads most of its posting lists on every lookup,
+// hundreds of milliseconds, so trigrams run on the figures and names only
+// (see migration 0005).
+//
+// match.Rank then decides duplicate, conflicting or related on normalised
+// text, so a changed figure, a different name or an added negation is never
+// a duplicate. Claims already rejected as duplicates are left out: their
+// original is found instead.
+func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOptions) ([]SimilarClaim, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return []SimilarClaim{}, nil
+	}
+	limit := opts.Limit
+	if limit <= 0 {
+		limit = DefaultSimilarLimit
+	}
+	limit = min(limit, MaxSimilarLimit)
+
+	t := searchTerms(text)
+	args := map[string]any{"q": text, "before": opts.Before, "n": perSourceLimit,
+		"anchors": strings.Join(append(t.numbers, t.names...), " "), "names": strings.Join(t.names, " "), "others": strings.Join(t.others, " ")}
+	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
+	fts := func(tsquery string) string {
+		return `(SELECT c.id, c.text FROM claims c, (SELECT ` + tsquery + ` AS tq) f
+			 WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
+			 ORDER BY ts_rank(c.search, f.tq) DESC, c.id DESC LIMIT @n)`
+	}
+	anyOther := `replace(plainto_tsquery('english', @others)::text, ' & ', ' | ')::tsquery`
+	var arms []string
+	switch {
+	case len(t.numbers)+len(t.names) == 0:
+		// Nothing rare to anchor on: every word must be there. An OR over
+		// common words alone would match half the table.
+		arms = append(arms, fts(`plainto_tsquery('english', @others)`))
+	case len(t.others) == 0:
+		arms = append(arms, fts(`plainto_tsquery('english', @anchors)`))
+	default:
+		arms = append(arms, fts(`plainto_tsquery('english', @anchors) && `+anyOther))
+	}
+	if len(t.numbers) > 0 && len(t.others) > 0 {
+		arms = append(arms, fts(`plainto_tsquery('english', @names) && plainto_tsquery('english', @others)`))
+	}
+	if len(t.numbers)+len(t.names) > 0 {
+		// Without figures or names the anchor text is one capitalised word
+		// at most, which resembles far too many claims to be worth a scan.
+		arms = append(arms, `(SELECT c.id, c.text FROM claims c
+			 WHERE c.match_anchors % claim_anchors(@q) AND `+keep+`
+			 ORDER BY c.match_anchors <-> claim_anchors(@q), c.id DESC LIMIT @n)`)
+	}
+	candidateSQL := strings.Join(arms, "\nUNION\n")
+
+	var rows []struct {
+		ID   int64
+		Text string
+	}
+	// SET LOCAL needs a transaction; inside a caller's transaction this is
+	// a savepoint and the threshold stays set until that transaction ends,
+	// which only affects other % lookups.
+	err := q.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL pg_trgm.similarity_threshold = " + strconv.FormatFloat(anchorThreshold, 'f', -1, 64)).Error; err != nil {
+			return err
+		}
+		return tx.Raw(candidateSQL, args).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: similar claim candidates: %w", err)
+	}
+	if len(rows) == 0 {
+		return []SimilarClaim{}, nil
+	}
+
+	// The union has no useful order; sort by id, newest first, so ties in
+	// the re-ranking prefer the most recent claim deterministically.
+	slices.SortFunc(rows, func(a, b struct {
+		ID   int64
+		Text string
+	}) int {
+		return int(b.ID - a.ID)
+	})
+	cands := make([]match.Candidate, len(rows))
+	for i, r := range rows {
+		cands[i] = match.Candidate{ID: strconv.FormatInt(r.ID, 10), Text: r.Text}
+	}
+	ranked := match.Rank(text, cands)
+	if len(ranked) > limit {
+		ranked = ranked[:limit]
+	}
+	if len(ranked) == 0 {
+		return []SimilarClaim{}, nil
+	}
+
+	ids := make([]int64, len(ranked))
+	for i, r := range ranked {
+		ids[i], _ = strconv.ParseInt(r.ID, 10, 64)
+	}
+	var claims []models.Claim
+	if err := q.db.WithContext(ctx).Where("id IN ?", ids).Find(&claims).Error; err != nil {
+		return nil, fmt.Errorf("store: load similar claims: %w", err)
+	}
+	byID := make(map[int64]*models.Claim, len(claims))
+	for i := range claims {
+		claims[i].Assignees = []models.Assignment{}
+		if claims[i].Tags == nil {
+			claims[i].Tags = models.Tags{}
+		}
+		byID[claims[i].ID] = &claims[i]
+	}
+	out := make([]SimilarClaim, 0, len(ranked))
+	for i, r := range ranked {
+		c := byID[ids[i]]
+		if c == nil {
+			continue // deleted between the two reads; nothing to show
+		}
+		out = append(out, SimilarClaim{Claim: c, Score: r.Score, Relation: r.Relation, Reasons: r.Reasons})
+	}
+	return out, nil
+}
+
+// terms are the words of a query, sorted for full-text search.
+type terms struct {
+	// numbers are the words holding a digit; names are the capitalised
+	// words that do not open a sentence. A duplicate must repeat both, and
+	// both are rare in the index, which keeps the search cheap.
+	numbers, names []string
+	others         []string
+}
+
+func searchTerms(text string) terms {
+	var t terms
+	sentenceStart := true
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(`"“”‘’()[]{};:!?`, r)
+	}) {
+		word := strings.Trim(w, ".,'-—–%$€£₹")
+		ends := strings.HasSuffix(w, ".") && !strings.ContainsAny(word, "0123456789")
+		switch {
+		case word == "":
+		case strings.ContainsAny(word, "0123456789"):
+			t.numbers = append(t.numbers, word)
+		case !sentenceStart && isCapitalised(word):
+			t.names = append(t.names, word)
+		default:
+			t.others = append(t.others, word)
+		}
+		sentenceStart = ends
+	}
+	return t
+}
+
+func isCapitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}

@@ -1,0 +1,125 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/factdesk/factdesk/internal/pgtest"
+	"github.com/factdesk/factdesk/match"
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
+)
+
+// similarSetup opens a fresh database holding the given claims, inserted in
+// order, and returns their ids.
+func similarSetup(t *testing.T, texts ...string) (*store.Store, []int64) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, pgtest.URL(t), store.Options{MaxConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	u := &models.User{Email: "similar@test.factdesk.test", Name: "Similar", Role: models.RoleChecker, Active: true}
+	ids := make([]int64, len(texts))
+	err = st.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DB(ctx).Create(u).Error; err != nil {
+			return err
+		}
+		for i, text := range texts {
+			c := &models.Claim{Text: text, State: models.StateNew, Priority: models.PriorityNormal, Language: "en", Version: 1, CreatedBy: u.ID}
+			if err := tx.CreateClaim(ctx, c); err != nil {
+				return err
+			}
+			ids[i] = c.ID
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, ids
+}
+
+func relationOf(got []store.SimilarClaim, id int64) (match.Relation, bool) {
+	for _, g := range got {
+		if g.Claim.ID == id {
+			return g.Relation, true
+		}
+	}
+	return "", false
+}
+
+func TestSimilarClaims(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, ids := similarSetup(t,
+		"Unemployment fell to 3.5 percent in March, the statistics office said.",
+		"The new bridge over the Vltava cost 40 million euros.",
+		"A minister from Poland attended the NATO summit in Delhi.",
+		"The city council approved a ban on single-use plastics.",
+		"Rainfall in Kerala was 20 percent above average this monsoon.",
+	)
+	unemployment, bridge, minister, plastics := ids[0], ids[1], ids[2], ids[3]
+
+	tests := []struct {
+		name  string
+		query string
+		id    int64
+		want  match.Relation // "" means the claim must not be returned
+	}{
+		{"reworded", "In March, unemployment dropped to 3.5%, according to the statistics office.", unemployment, match.Duplicate},
+		{"near copy", "Unemployment fell to 3.5 per cent in March, the statistics office says.", unemployment, match.Duplicate},
+		{"figure changed", "Unemployment fell to 4.5 percent in March, the statistics office said.", unemployment, match.Conflicting},
+		{"cost changed", "The new bridge over the Vltava cost 60 million euros.", bridge, match.Conflicting},
+		{"other country", "A minister from Germany attended the NATO summit in Delhi.", minister, match.Related},
+		{"negated", "The city council did not approve a ban on single-use plastics.", plastics, match.Conflicting},
+		{"unrelated", "The cricket final drew a record crowd of 90,000.", unemployment, ""},
+	}
+	for _, tc := range tests {
+		got, err := st.SimilarClaims(ctx, tc.query, store.SimilarOptions{Limit: 10})
+		if err != nil {
+			t.Fatalf("%s: SimilarClaims: %v", tc.name, err)
+		}
+		rel, found := relationOf(got, tc.id)
+		switch {
+		case tc.want == "" && found:
+			t.Errorf("%s: SimilarClaims(%q) returned claim %d as %s, want it left out", tc.name, tc.query, tc.id, rel)
+		case tc.want != "" && rel != tc.want:
+			t.Errorf("%s: SimilarClaims(%q) relation to claim %d = %q (found %v), want %s; got %+v", tc.name, tc.query, tc.id, rel, found, tc.want, got)
+		}
+		for _, g := range got {
+			if g.Relation == match.Duplicate && g.Claim.ID != tc.id {
+				t.Errorf("%s: claim %d (%q) called a duplicate of %q", tc.name, g.Claim.ID, g.Claim.Text, tc.query)
+			}
+		}
+	}
+}
+
+func TestSimilarClaimsBeforeAndLimit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, ids := similarSetup(t,
+		"Turnout was 71 percent in the 2024 election.",
+		"Turnout in the 2024 election was 71 percent.",
+		"In the 2024 election, turnout was 71 percent.",
+	)
+	// Before keeps only earlier claims and never the claim itself.
+	got, err := st.SimilarClaims(ctx, "Turnout in the 2024 election was 71 percent.", store.SimilarOptions{Before: ids[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Claim.ID != ids[0] || got[0].Relation != match.Duplicate {
+		t.Errorf("SimilarClaims(Before: %d) = %+v, want only claim %d as duplicate", ids[1], got, ids[0])
+	}
+	got, err = st.SimilarClaims(ctx, "Turnout in the 2024 election was 71 percent.", store.SimilarOptions{Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Errorf("SimilarClaims(Limit: 2) returned %d matches, want 2", len(got))
+	}
+	if got, err := st.SimilarClaims(ctx, "   ", store.SimilarOptions{}); err != nil || len(got) != 0 {
+		t.Errorf("SimilarClaims(blank) = %v, %v; want nothing", got, err)
+	}
+}

@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+// claimListColumns are the claim columns the dashboard lists. The generated
+// search vector is left out: it is large and no page shows it.
+const claimListColumns = `claims.id, claims.text, claims.claimant, claims.source_url, claims.state, claims.verdict,
+	claims.summary, claims.priority, claims.priority_rank, claims.due_at, claims.language, claims.tags,
+	claims.version, claims.duplicate_of, claims.last_seq, claims.created_by, claims.created_at, claims.updated_at`
+
+// attachAssignees loads the assignees of claims in one query.
+func (q queries) attachAssignees(ctx context.Context, claims []models.Claim) error {
+	if len(claims) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(claims))
+	byID := make(map[int64]*models.Claim, len(claims))
+	for i := range claims {
+		ids[i] = claims[i].ID
+		claims[i].Assignees = []models.Assignment{}
+		byID[claims[i].ID] = &claims[i]
+	}
+	var as []models.Assignment
+	if err := q.db.WithContext(ctx).Where("claim_id IN ?", ids).Order("created_at, user_id").Find(&as).Error; err != nil {
+		return fmt.Errorf("store: assignees: %w", err)
+	}
+	for _, a := range as {
+		c := byID[a.ClaimID]
+		c.Assignees = append(c.Assignees, a)
+	}
+	return nil
+}
+
+// MyQueue lists the open claims assigned to userID: overdue first, then by
+// priority, then the soonest due, then the oldest.
+func (q queries) MyQueue(ctx context.Context, userID int64, now time.Time) ([]models.Claim, error) {
+	var out []models.Claim
+	err := q.db.WithContext(ctx).Raw(`SELECT `+claimListColumns+` FROM claims
+		JOIN claim_assignments a ON a.claim_id = claims.id AND a.user_id = ?
+		WHERE claims.state NOT IN ('confirmed', 'rejected')
+		ORDER BY (claims.due_at IS NOT NULL AND claims.due_at < ?) DESC, claims.priority_rank DESC,
+		         claims.due_at ASC NULLS LAST, claims.created_at, claims.id
+		LIMIT 200`, userID, now).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: queue of %d: %w", userID, err)
+	}
+	return out, q.attachAssignees(ctx, out)
+}
+
+// QueueWaiting counts new claims that nobody has taken yet: what "Take next
+// claim" draws from.
+func (q queries) QueueWaiting(ctx context.Context) (int64, error) {
+	var n int64
+	err := q.db.WithContext(ctx).Raw(`SELECT count(*) FROM claims c WHERE state = 'new'
+		AND NOT EXISTS (SELECT 1 FROM claim_assignments a WHERE a.claim_id = c.id AND a.role = 'checker')`).Scan(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("store: queue waiting: %w", err)
+	}
+	return n, nil
+}
+
+// BoardFilter narrows the board. Zero fields do not filter.
+type BoardFilter struct {
+	Assignee int64
+	Verdict  models.Verdict
+	Priority models.Priority
+	Tag      string
+	Query    string
+	// PerColumn caps the cards shown in each state's column.
+	PerColumn int
+}
+
+// BoardColumn is one state's column: how many claims match, and the most
+// urgent of them.
+type BoardColumn struct {
+	State models.State
+	// Total counts the matching claims up to BoardCountCap; Capped says
+	// there are more.
+	Total  int64
+	Capped bool
+	Claims []models.Claim
+}
+
+// BoardCountCap bounds the per-column count. Past a thousand the exact
+// number helps nobody on a board (the overview has exact totals), and
+// counting a 100,000-claim desk exactly on every board view would cost more
+// than the rest of the page.
+const BoardCountCap = 1000
+
+func (f BoardFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	if f.Assignee != 0 {
+		conds = append(conds, "EXISTS (SELECT 1 FROM claim_assignments a WHERE a.claim_id = claims.id AND a.user_id = ?)")
+		args = append(args, f.Assignee)
+	}
+	if f.Verdict != "" {
+		conds = append(conds, "claims.verdict = ?")
+		args = append(args, string(f.Verdict))
+	}
+	if f.Priority != "" {
+		conds = append(conds, "claims.priority = ?")
+		args = append(args, string(f.Priority))
+	}
+	if f.Tag != "" {
+		conds = append(conds, "claims.tags @> ARRAY[?]::text[]")
+		args = append(args, f.Tag)
+	}
+	if f.Query != "" {
+		conds = append(conds, "claims.search @@ websearch_to_tsquery('english', ?)")
+		args = append(args, f.Query)
+	}
+	if len(conds) == 0 {
+		return "TRUE", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// Board returns one column per state in three queries whatever the size of
+// the desk: the top cards of every state through one LATERAL join (each an
+// index scan on claims_board_idx, or a bitmap scan when a filter is
+// selective), the capped per-state counts the same way, and the cards'
+// assignees.
+func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error) {
+	if f.PerColumn <= 0 {
+		f.PerColumn = 25
+	}
+	where, args := f.where()
+	states := make([]string, len(models.States))
+	for i, s := range models.States {
+		states[i] = string(s)
+	}
+	var cards []models.Claim
+	cardArgs := append([]any{pq.StringArray(states)}, args...)
+	cardArgs = append(cardArgs, f.PerColumn)
+	err := q.db.WithContext(ctx).Raw(`SELECT c.* FROM unnest(?::text[]) AS s(state)
+		CROSS JOIN LATERAL (
+			SELECT `+claimListColumns+` FROM claims
+			WHERE claims.state = s.state AND `+where+`
+			ORDER BY claims.priority_rank DESC, claims.id DESC
+			LIMIT ?
+		) c`, cardArgs...).Scan(&cards).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: board cards: %w", err)
+	}
+	var counts []struct {
+		State models.State
+		N     int64
+	}
+	countArgs := append([]any{pq.StringArray(states)}, args...)
+	countArgs = append(countArgs, BoardCountCap+1)
+	err = q.db.WithContext(ctx).Raw(`SELECT s.state, n.n FROM unnest(?::text[]) AS s(state)
+		CROSS JOIN LATERAL (
+			SELECT count(*) AS n FROM (SELECT 1 FROM claims WHERE claims.state = s.state AND `+where+` LIMIT ?) m
+		) n`, countArgs...).Scan(&counts).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: board counts: %w", err)
+	}
+	if err := q.attachAssignees(ctx, cards); err != nil {
+		return nil, err
+	}
+	cols := make([]BoardColumn, len(models.States))
+	index := map[models.State]int{}
+	for i, s := range models.States {
+		cols[i] = BoardColumn{State: s, Claims: []models.Claim{}}
+		index[s] = i
+	}
+	for _, c := range cards {
+		i := index[c.State]
+		cols[i].Claims = append(cols[i].Claims, c)
+	}
+	for _, n := range counts {
+		if i, ok := index[n.State]; ok {
+			cols[i].Total = min(n.N, BoardCountCap)
+			cols[i].Capped = n.N > BoardCountCap
+		}
+	}
+	return cols, nil
+}
+
+// ReviewQueue lists claims waiting for an editor's approval, the longest
+// waiting first.
+func (q queries) ReviewQueue(ctx context.Context, limit int) ([]models.Claim, error) {
+	var out []models.Claim
+	err := q.db.WithContext(ctx).Raw(`SELECT `+claimListColumns+` FROM claims
+		WHERE claims.state IN ('verified', 'disputed')
+		ORDER BY claims.updated_at, claims.id LIMIT ?`, limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: review queue: %w", err)
+	}
+	return out, q.attachAssignees(ctx, out)
+}
+
+// StateCount is how many claims are in one state.
+type StateCount struct {
+	State models.State
+	N     int64
+}
+
+// DayCount is how many claims something happened to on one UTC day.
+type DayCount struct {
+	Day time.Time
+	N   int64
+}
+
+// UserCount is how many claims one user holds.
+type UserCount struct {
+	UserID int64
+	Name   string
+	N      int64
+}
+
+// Overview is what the overview page charts.
+type Overview struct {
+	ByState []StateCount
+	// ConfirmedPerDay has one entry per day that saw a confirmation.
+	ConfirmedPerDay []DayCount
+	// MedianToConfirm is the median time from creation to the latest
+	// confirmation of confirmed claims; nil when none is confirmed.
+	MedianToConfirm *time.Duration
+	OpenPerChecker  []UserCount
+	OverdueTotal    int64
+	Overdue         []models.Claim
+}
+
+// Overview gathers the desk's figures. since bounds the per-day series.
+func (q queries) Overview(ctx context.Context, now, since time.Time) (*Overview, error) {
+	o := &Overview{}
+	db := q.db.WithContext(ctx)
+	if err := db.Raw(`SELECT state, count(*) AS n FROM claims GROUP BY state`).Scan(&o.ByState).Error; err != nil {
+		return nil, fmt.Errorf("store: overview states: %w", err)
+	}
+	err := db.Raw(`SELECT date_trunc('day', at AT TIME ZONE 'UTC') AS day, count(DISTINCT claim_id) AS n
+		FROM claim_history WHERE action = 'confirm' AND at >= ? GROUP BY 1 ORDER BY 1`, since).Scan(&o.ConfirmedPerDay).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: overview confirmations: %w", err)
+	}
+	var median sql.NullFloat64
+	err = db.Raw(`SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM h.at - c.created_at))
+		FROM claims c
+		CROSS JOIN LATERAL (SELECT at FROM claim_history WHERE claim_id = c.id AND action = 'confirm' ORDER BY seq DESC LIMIT 1) h
+		WHERE c.state = 'confirmed'`).Row().Scan(&median)
+	if err != nil {
+		return nil, fmt.Errorf("store: overview median: %w", err)
+	}
+	if median.Valid {
+		d := time.Duration(median.Float64 * float64(time.Second))
+		o.MedianToConfirm = &d
+	}
+	err = db.Raw(`SELECT u.id AS user_id, u.name, count(*) AS n FROM users u
+		JOIN claim_assignments a ON a.user_id = u.id AND a.role = 'checker'
+		JOIN claims c ON c.id = a.claim_id AND c.state NOT IN ('confirmed', 'rejected')
+		GROUP BY u.id, u.name ORDER BY n DESC, u.name LIMIT 20`).Scan(&o.OpenPerChecker).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: overview checkers: %w", err)
+	}
+	const overdue = `claims.due_at IS NOT NULL AND claims.due_at < ? AND claims.state NOT IN ('confirmed', 'rejected')`
+	if err := db.Raw(`SELECT count(*) FROM claims WHERE `+overdue, now).Scan(&o.OverdueTotal).Error; err != nil {
+		return nil, fmt.Errorf("store: overview overdue count: %w", err)
+	}
+	err = db.Raw(`SELECT `+claimListColumns+` FROM claims WHERE `+overdue+` ORDER BY claims.due_at, claims.id LIMIT 20`, now).Scan(&o.Overdue).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: overview overdue: %w", err)
+	}
+	return o, q.attachAssignees(ctx, o.Overdue)
+}

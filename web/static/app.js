@@ -1,0 +1,38 @@
+// factdesk dashboard behaviour. Loaded as an external file because the
+// content security policy forbids inline scripts.
+(function () {
+  "use strict";
+
+  // Live updates: an element with data-live-events listens to the server's
+  // event stream and, on a change, asks htmx to re-fetch its hx-get URL.
+  // Bursts of changes (one action writes several history rows) collapse
+  // into one refresh.
+  function connect(el) {
+    var url = el.getAttribute("data-live-events");
+    var timer = null;
+    var source = new EventSource(url);
+    source.addEventListener("change", function () {
+      if (timer) return;
+      timer = setTimeout(function () {
+        timer = null;
+        if (window.htmx) window.htmx.trigger(el, "live-refresh");
+      }, 100);
+    });
+    window.addEventListener("pagehide", function () { source.close(); });
+  }
+
+  // Keyboard: "/" jumps to the search or first field, as in most mail and
+  // issue trackers; typing in a field is left alone.
+  function keys(ev) {
+    if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var t = ev.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+    var field = document.getElementById("q");
+    if (field) { ev.preventDefault(); field.focus(); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-live-events]").forEach(connect);
+    document.addEventListener("keydown", keys);
+  });
+})();

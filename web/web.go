@@ -1,0 +1,105 @@
+// Package web holds the dashboard's templates and static assets, embedded in
+// the binary so a deployment is one file and the pages can never drift from
+// the code that fills them.
+//
+// Every page is parsed once at start-up together with the layout and the
+// shared partials; Load fails if a page is missing, so a broken build fails
+// loudly at boot rather than on the first visit.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Pages lists every view the dashboard renders. Load parses each with the
+// layout; adding a handler for a new page means adding its name here.
+var Pages = []string{
+	"login", "queue", "board", "claim", "claim_new", "review", "users", "overview", "error",
+	"import", "claim_related",
+}
+
+// Views are the parsed pages.
+type Views struct {
+	pages map[string]*template.Template
+}
+
+// Load parses every page with the layout and partials.
+func Load() (*Views, error) {
+	v := &Views{pages: map[string]*template.Template{}}
+	for _, name := range Pages {
+		file := "templates/pages/" + name + ".html"
+		if _, err := fs.Stat(files, file); err != nil {
+			return nil, fmt.Errorf("web: page %q is missing: %w", name, err)
+		}
+		t, err := template.New(name).Funcs(Funcs).ParseFS(files, "templates/layout.html", "templates/partials.html", file)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse page %q: %w", name, err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+// Render executes the named template of page (the page itself is
+// "layout"; fragments such as "board-columns" render alone) into a buffer,
+// so a template error never sends half a page.
+func (v *Views) Render(page, tmpl string, data any) ([]byte, error) {
+	t, ok := v.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("web: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, tmpl, data); err != nil {
+		return nil, fmt.Errorf("web: render %s/%s: %w", page, tmpl, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Static is the static asset tree (htmx, styles, scripts).
+func Static() fs.FS {
+	sub, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err) // the directory is embedded above; this cannot fail
+	}
+	return sub
+}
+
+// assetVersions holds a content hash per asset so URLs change when the
+// file does, which lets browsers cache assets forever.
+var assetVersions = func() map[string]string {
+	out := map[string]string{}
+	fs.WalkDir(Static(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		f, err := Static().Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		h := sha256.New()
+		io.Copy(h, f)
+		out[p] = hex.EncodeToString(h.Sum(nil))[:12]
+		return nil
+	})
+	return out
+}()
+
+// Asset returns the versioned URL of a static file.
+func Asset(name string) string {
+	return path.Join("/static", name) + "?v=" + assetVersions[name]
+}
+
+// AssetVersion is the content hash of a static file, "" if there is none.
+func AssetVersion(name string) string { return assetVersions[name] }

@@ -1,0 +1,172 @@
+package webhooks_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/factdesk/factdesk/app"
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/workflow"
+)
+
+// secondApp wires another desk over the same database, as a second
+// `factdesk serve` would, and runs its workers until the test ends.
+func secondApp(t *testing.T, b *testBundle, start bool) *app.App {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, b.env.DBURL, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(ctx, b.env.App.Config, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if start {
+		if err := a.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		a.Stop(stop)
+		a.Close()
+	})
+	return a
+}
+
+// TestTwoAppsDeliverEachEventOnce: two desks on one database, both working
+// the queue, deliver every event exactly once.
+func TestTwoAppsDeliverEachEventOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	second := secondApp(t, b, true)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	r := newReceiver(t, func(_ int, d delivery) (int, http.Header) {
+		mu.Lock()
+		seen[d.ID]++
+		mu.Unlock()
+		// Hold each request a little so both processes have work in flight.
+		time.Sleep(2 * time.Millisecond)
+		return http.StatusOK, nil
+	})
+	h := b.createHook(t, r.URL, "claim.created")
+	checker := b.env.User(t, models.RoleChecker)
+	const n = 200
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Alternate which process commits the change.
+			eng := b.env.App.Engine
+			if i%2 == 1 {
+				eng = second.Engine
+			}
+			if _, err := eng.CreateClaim(context.Background(), checker.User, newClaim(i)); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	eventually(t, "every event delivered", func() bool { return r.count() >= n })
+	// Give a duplicate time to show up.
+	time.Sleep(300 * time.Millisecond)
+	if r.count() != n {
+		t.Fatalf("receiver got %d requests for %d events", r.count(), n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for id, c := range seen {
+		if c != 1 {
+			t.Errorf("event %s delivered %d times", id, c)
+		}
+	}
+	if len(b.log(t, h, "")) != n {
+		t.Errorf("delivery log has %d attempts, want %d", len(b.log(t, h, "")), n)
+	}
+	var clients int
+	if err := b.env.App.Store.DB(context.Background()).Raw(
+		"SELECT count(DISTINCT attempted_by[1]) FROM river_job WHERE kind = 'webhook_delivery'").Row().Scan(&clients); err != nil {
+		t.Fatal(err)
+	}
+	if clients != 2 {
+		t.Errorf("attempts were worked by %d process(es), want both", clients)
+	}
+}
+
+// TestEventsSurviveACrash: events committed while no process works the
+// queue (as after SIGKILL) go out when a process starts.
+func TestEventsSurviveACrash(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := newReceiver(t, nil)
+	b.createHook(t, r.URL, "claim.created")
+	// Stop the test desk's workers, then commit changes through a desk
+	// that never starts its own.
+	stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := b.env.App.Stop(stop); err != nil {
+		t.Fatal(err)
+	}
+	down := secondApp(t, b, false)
+	checker := b.env.User(t, models.RoleChecker)
+	for i := range 5 {
+		if _, err := down.Engine.CreateClaim(context.Background(), checker.User, newClaim(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	if r.count() != 0 {
+		t.Fatalf("delivered %d with no worker running", r.count())
+	}
+	secondApp(t, b, true)
+	eventually(t, "the backlog after restart", func() bool { return r.count() == 5 })
+}
+
+// TestGracefulStopFinishesInFlight: Stop waits for a slow attempt to
+// complete and be logged instead of abandoning it.
+func TestGracefulStopFinishesInFlight(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	arrived := make(chan struct{}, 1)
+	r := newReceiver(t, func(int, delivery) (int, http.Header) {
+		arrived <- struct{}{}
+		time.Sleep(700 * time.Millisecond)
+		return http.StatusOK, nil
+	})
+	h := b.createHook(t, r.URL, "claim.created")
+	checker := b.env.User(t, models.RoleChecker)
+	b.env.Claim(t, checker, "slow to receive")
+	select {
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the delivery never arrived")
+	}
+	stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	begun := time.Now()
+	if err := b.env.App.Stop(stop); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if time.Since(begun) < 300*time.Millisecond {
+		t.Errorf("Stop returned after %s, before the in-flight attempt could finish", time.Since(begun))
+	}
+	log := b.log(t, h, "")
+	if len(log) != 1 || log[0].Status != "succeeded" {
+		t.Fatalf("after Stop, log = %+v, want the in-flight attempt recorded as succeeded", log)
+	}
+}
+
+func newClaim(i int) workflow.NewClaim {
+	return workflow.NewClaim{Text: "Claim number " + strconv.Itoa(i) + " about the budget."}
+}

@@ -1,0 +1,364 @@
+package webhooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lib/pq"
+	"gorm.io/gorm"
+
+	"github.com/factdesk/factdesk/events"
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/safehttp"
+	"github.com/factdesk/factdesk/store"
+)
+
+// Format is how a delivery's body is written.
+type Format string
+
+const (
+	// FormatStandard posts the event envelope as JSON.
+	FormatStandard Format = "standard"
+	// FormatSlack posts {"text": "..."}, a message a Slack incoming webhook
+	// shows as is. Deliveries are still signed.
+	FormatSlack Format = "slack"
+)
+
+// AllEvents subscribes an endpoint to every event type, present and future.
+const AllEvents = "*"
+
+// OldSecretTTL is how long the previous secret keeps signing after a
+// rotation, so receivers can switch without dropping a delivery.
+const OldSecretTTL = 24 * time.Hour
+
+// Endpoint is a registered receiver. Secret is set only in the responses
+// to creation and rotation; it is never shown again.
+type Endpoint struct {
+	ID                  int64          `json:"id" gorm:"primaryKey"`
+	URL                 string         `json:"url"`
+	Description         string         `json:"description"`
+	Events              pq.StringArray `json:"events" gorm:"type:text[]"`
+	Format              Format         `json:"format"`
+	Active              bool           `json:"active"`
+	DisabledAt          *time.Time     `json:"disabled_at"`
+	DisabledReason      string         `json:"disabled_reason"`
+	ConsecutiveFailures int            `json:"consecutive_failures"`
+	FailingSince        *time.Time     `json:"failing_since"`
+	// OldSecretExpiresAt is when the secret replaced by the last rotation
+	// stops signing; null when only one secret signs.
+	OldSecretExpiresAt *time.Time `json:"old_secret_expires_at"`
+	CreatedBy          *int64     `json:"created_by"`
+	CreatedAt          time.Time  `json:"created_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
+
+	SecretSealed    []byte `json:"-"`
+	OldSecretSealed []byte `json:"-"`
+	Secret          string `json:"secret,omitempty" gorm:"-"`
+}
+
+// TableName keeps the table name explicit rather than inflected.
+func (Endpoint) TableName() string { return "webhook_endpoints" }
+
+// NewEndpoint is the input of Create.
+type NewEndpoint struct {
+	URL         string   `json:"url"`
+	Events      []string `json:"events"`
+	Description string   `json:"description"`
+	Format      Format   `json:"format"`
+}
+
+// EndpointPatch is a partial update; absent fields are left alone.
+type EndpointPatch struct {
+	URL         models.Optional[string]   `json:"url"`
+	Events      models.Optional[[]string] `json:"events"`
+	Active      models.Optional[bool]     `json:"active"`
+	Description models.Optional[string]   `json:"description"`
+}
+
+// Create registers an endpoint and returns it with its secret.
+func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint) (*Endpoint, error) {
+	e := &Endpoint{
+		URL: strings.TrimSpace(in.URL), Description: strings.TrimSpace(in.Description),
+		Format: in.Format, Active: true,
+	}
+	if e.Format == "" {
+		e.Format = FormatStandard
+	}
+	var fields []models.FieldError
+	fields = append(fields, s.checkURL(ctx, e.URL)...)
+	evs, bad := cleanEvents(in.Events)
+	e.Events = evs
+	fields = append(fields, bad...)
+	if e.Format != FormatStandard && e.Format != FormatSlack {
+		fields = append(fields, models.FieldError{Field: "format", Message: "must be standard or slack"})
+	}
+	fields = append(fields, checkDescription(e.Description)...)
+	if len(fields) > 0 {
+		return nil, models.Invalid("the webhook is not valid", fields...)
+	}
+	if actor != nil {
+		e.CreatedBy = &actor.ID
+	}
+	secret := NewSecret()
+	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
+		db := tx.DB(ctx)
+		// The id is the sealing's additional data, so take it first.
+		if err := db.Raw("SELECT nextval('webhook_endpoints_id_seq')").Row().Scan(&e.ID); err != nil {
+			return fmt.Errorf("webhooks: next endpoint id: %w", err)
+		}
+		now := s.now()
+		e.CreatedAt, e.UpdatedAt = now, now
+		e.SecretSealed = s.sealer.seal(e.ID, secret)
+		if err := db.Create(e).Error; err != nil {
+			return fmt.Errorf("webhooks: create endpoint: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.Secret = secret
+	return e, nil
+}
+
+// List returns every endpoint, oldest first.
+func (s *Service) List(ctx context.Context) ([]Endpoint, error) {
+	var out []Endpoint
+	if err := s.store.DB(ctx).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("webhooks: list endpoints: %w", err)
+	}
+	if out == nil {
+		out = []Endpoint{}
+	}
+	return out, nil
+}
+
+// Get returns one endpoint.
+func (s *Service) Get(ctx context.Context, id int64) (*Endpoint, error) {
+	return getEndpoint(s.store.DB(ctx), id, false)
+}
+
+func getEndpoint(db *gorm.DB, id int64, lock bool) (*Endpoint, error) {
+	var e Endpoint
+	if lock {
+		db = db.Raw("SELECT * FROM webhook_endpoints WHERE id = ? FOR UPDATE", id)
+	} else {
+		db = db.Raw("SELECT * FROM webhook_endpoints WHERE id = ?", id)
+	}
+	res := db.Scan(&e)
+	if res.Error != nil {
+		return nil, fmt.Errorf("webhooks: endpoint %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, models.Errorf(models.ENotFound, "webhook %d not found", id)
+	}
+	return &e, nil
+}
+
+// Update applies a partial change. Setting active to true re-enables a
+// disabled endpoint: new events flow again and its failure counters start
+// over. Events emitted while it was disabled are not queued for it; resend
+// them with Recover from disabled_at.
+func (s *Service) Update(ctx context.Context, id int64, p EndpointPatch) (*Endpoint, error) {
+	if !p.URL.Set && !p.Events.Set && !p.Active.Set && !p.Description.Set {
+		return nil, models.Invalid("nothing to change", models.FieldError{Field: "body", Message: "send at least one of url, events, active, description"})
+	}
+	var fields []models.FieldError
+	changes := map[string]any{}
+	if p.URL.Set {
+		u := strings.TrimSpace(p.URL.Value)
+		fields = append(fields, s.checkURL(ctx, u)...)
+		changes["url"] = u
+	}
+	if p.Events.Set {
+		evs, bad := cleanEvents(p.Events.Value)
+		fields = append(fields, bad...)
+		changes["events"] = evs
+	}
+	if p.Description.Set {
+		d := strings.TrimSpace(p.Description.Value)
+		fields = append(fields, checkDescription(d)...)
+		changes["description"] = d
+	}
+	if p.Active.Set && p.Active.Null {
+		fields = append(fields, models.FieldError{Field: "active", Message: "must be true or false"})
+	}
+	if len(fields) > 0 {
+		return nil, models.Invalid("the webhook is not valid", fields...)
+	}
+	var e *Endpoint
+	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if e, err = getEndpoint(tx.DB(ctx), id, true); err != nil {
+			return err
+		}
+		now := s.now()
+		if p.Active.Set && p.Active.Value != e.Active {
+			changes["active"] = p.Active.Value
+			if p.Active.Value {
+				changes["disabled_at"], changes["disabled_reason"] = nil, ""
+				changes["consecutive_failures"], changes["failing_since"] = 0, nil
+			} else {
+				changes["disabled_at"], changes["disabled_reason"] = now, "disabled by an admin"
+			}
+		}
+		changes["updated_at"] = now
+		if err := tx.DB(ctx).Model(&Endpoint{}).Where("id = ?", id).Updates(changes).Error; err != nil {
+			return fmt.Errorf("webhooks: update endpoint %d: %w", id, err)
+		}
+		e, err = getEndpoint(tx.DB(ctx), id, false)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Delete removes an endpoint with its delivery log. Queued attempts find it
+// gone and end without sending.
+func (s *Service) Delete(ctx context.Context, id int64) error {
+	res := s.store.DB(ctx).Exec("DELETE FROM webhook_endpoints WHERE id = ?", id)
+	if res.Error != nil {
+		return fmt.Errorf("webhooks: delete endpoint %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return models.Errorf(models.ENotFound, "webhook %d not found", id)
+	}
+	return nil
+}
+
+// RotateSecret replaces the secret and returns the endpoint with the new
+// one. For OldSecretTTL, deliveries carry signatures by both secrets. A
+// second rotation within that window retires the oldest secret at once:
+// only the two newest ever sign.
+func (s *Service) RotateSecret(ctx context.Context, id int64) (*Endpoint, error) {
+	secret := NewSecret()
+	var e *Endpoint
+	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if e, err = getEndpoint(tx.DB(ctx), id, true); err != nil {
+			return err
+		}
+		now := s.now()
+		expires := now.Add(OldSecretTTL)
+		err = tx.DB(ctx).Exec(`UPDATE webhook_endpoints SET old_secret_sealed = secret_sealed, old_secret_expires_at = ?,
+			secret_sealed = ?, updated_at = ? WHERE id = ?`, expires, s.sealer.seal(id, secret), now, id).Error
+		if err != nil {
+			return fmt.Errorf("webhooks: rotate secret of %d: %w", id, err)
+		}
+		e, err = getEndpoint(tx.DB(ctx), id, false)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.Secret = secret
+	return e, nil
+}
+
+// signingSecrets opens the secrets that sign a delivery now: the current
+// one, and the previous one while it has not expired.
+func (s *Service) signingSecrets(id int64, sealed, oldSealed []byte, oldExpires *time.Time) ([]string, error) {
+	cur, err := s.sealer.open(id, sealed)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{cur}
+	if len(oldSealed) > 0 && oldExpires != nil && s.now().Before(*oldExpires) {
+		old, err := s.sealer.open(id, oldSealed)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, old)
+	}
+	return out, nil
+}
+
+// Ping queues a webhook.ping event for this endpoint alone and returns its
+// id. It goes through the same queue, signing and log as any event.
+func (s *Service) Ping(ctx context.Context, id int64) (string, error) {
+	evID := events.NewID()
+	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
+		e, err := getEndpoint(tx.DB(ctx), id, true)
+		if err != nil {
+			return err
+		}
+		if !e.Active {
+			return models.Errorf(models.EConflict, "webhook %d is disabled (%s); enable it with PATCH {\"active\": true} first", id, e.DisabledReason)
+		}
+		return events.Emit(ctx, tx, events.Event{
+			ID: evID, Type: events.WebhookPing, OnlyEndpoint: id,
+			Data: map[string]any{"webhook": map[string]any{"id": e.ID, "url": e.URL}},
+		})
+	})
+	if err != nil {
+		return "", err
+	}
+	return evID, nil
+}
+
+// checkURL validates an endpoint URL, including the SSRF policy: a URL
+// that is, or resolves to, an internal address is refused with the reason.
+func (s *Service) checkURL(ctx context.Context, raw string) []models.FieldError {
+	field := func(msg string) []models.FieldError { return []models.FieldError{{Field: "url", Message: msg}} }
+	if raw == "" {
+		return field("the endpoint URL is required")
+	}
+	if len(raw) > 2048 {
+		return field("URLs are limited to 2048 characters")
+	}
+	err := s.http.CheckURL(ctx, raw)
+	if err == nil {
+		return nil
+	}
+	var blocked *safehttp.BlockedError
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &blocked):
+		return field(strings.TrimPrefix(blocked.Error(), "safehttp: ") +
+			"; webhooks may not point at internal addresses unless FACTDESK_WEBHOOK_ALLOW_CIDRS allows the range")
+	case errors.Is(err, safehttp.ErrInvalidURL):
+		return field("must be an absolute http:// or https:// URL with a host")
+	case errors.As(err, &dnsErr):
+		return field(fmt.Sprintf("the host %s does not resolve (%s)", dnsErr.Name, dnsErr.Err))
+	}
+	return field("cannot check this URL: " + strings.TrimPrefix(err.Error(), "safehttp: "))
+}
+
+// cleanEvents validates a subscription list and removes duplicates.
+func cleanEvents(in []string) (pq.StringArray, []models.FieldError) {
+	if len(in) == 0 {
+		return nil, []models.FieldError{{Field: "events", Message: `list the event types to receive, or ["*"] for all`}}
+	}
+	out := pq.StringArray{}
+	seen := map[string]bool{}
+	var bad []models.FieldError
+	for _, t := range in {
+		t = strings.TrimSpace(t)
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		if t != AllEvents && !events.Type(t).Valid() {
+			bad = append(bad, models.FieldError{Field: "events", Message: fmt.Sprintf("%q is not an event type; see GET /api/v1/webhooks/event-types", t)})
+			continue
+		}
+		out = append(out, t)
+	}
+	return out, bad
+}
+
+func checkDescription(d string) []models.FieldError {
+	if utf8.RuneCountInString(d) > 500 {
+		return []models.FieldError{{Field: "description", Message: "at most 500 characters"}}
+	}
+	return nil
+}
+
+func stringArray(s []string) pq.StringArray { return pq.StringArray(s) }
