@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/workflow"
 )
@@ -189,7 +190,24 @@ func (s *Server) transition(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, normalize(claim))
+	// Source warnings advise rather than block, so they ride along with a
+	// successful verify instead of failing it.
+	if req.Action != models.ActionVerify || s.sources == nil {
+		c.JSON(http.StatusOK, normalize(claim))
+		return
+	}
+	warnings, err := s.sources.Warnings(c.Request.Context(), claim.ID)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, verifiedClaim{Claim: normalize(claim), Warnings: warnings})
+}
+
+// verifiedClaim is a claim just verified, with advice on its sources.
+type verifiedClaim struct {
+	*models.Claim
+	Warnings []sources.Warning `json:"warnings"`
 }
 
 func (s *Server) history(c *gin.Context) {

@@ -91,7 +91,19 @@ func TestWorkflowThroughAPI(t *testing.T) {
 
 	// An editor verifies, then cannot confirm their own verdict.
 	wantStatus(t, transition(t, env, editor.Token, id, map[string]any{"action": "verify", "version": 1, "verdict": "true", "summary": "s"}), 409, "stale version")
-	wantStatus(t, transition(t, env, editor.Token, id, map[string]any{"action": "verify", "version": 2, "verdict": "true", "summary": "The ministry confirms it."}), 200, "verify")
+	res = transition(t, env, editor.Token, id, map[string]any{"action": "verify", "version": 2, "verdict": "true", "summary": "The ministry confirms it."})
+	wantStatus(t, res, 200, "verify")
+	// One supporting source only: the verify succeeds with a warning.
+	var verified struct {
+		State    string `json:"state"`
+		Warnings []struct {
+			Code string `json:"code"`
+		} `json:"warnings"`
+	}
+	res.Decode(t, &verified)
+	if verified.State != "verified" || len(verified.Warnings) == 0 || verified.Warnings[0].Code != "single_domain" {
+		t.Errorf("verify response = %s, want state verified with a single_domain warning", res.Body)
+	}
 	wantStatus(t, transition(t, env, checker.Token, id, map[string]any{"action": "confirm", "version": 3}), 403, "checker confirms")
 	res = transition(t, env, editor.Token, id, map[string]any{"action": "confirm", "version": 3})
 	wantStatus(t, res, 403, "four eyes")
