@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/riverqueue/river"
 
 	"github.com/factdesk/factdesk/auth"
 	"github.com/factdesk/factdesk/events"
@@ -136,7 +137,10 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	// Webhooks: every claim change emits its events, with their delivery
 	// jobs, in the change's own transaction; the River client working the
 	// delivery queue runs in every process.
-	a.Webhooks, err = webhooks.New(ctx, webhooks.Deps{Store: st, DatabaseURL: cfg.DatabaseURL, Config: cfg.Webhooks, Log: log})
+	// The webhook client leads River's maintenance for every queue, so it
+	// also knows the source-check workers (see webhooks.Deps.OtherWorkers).
+	a.Webhooks, err = webhooks.New(ctx, webhooks.Deps{Store: st, DatabaseURL: cfg.DatabaseURL, Config: cfg.Webhooks, Log: log,
+		OtherWorkers: []func(*river.Workers) error{a.Sources.AddWorkers}})
 	if err != nil {
 		return nil, fmt.Errorf("cannot set up webhooks: %w", err)
 	}

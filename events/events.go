@@ -89,9 +89,10 @@ type Envelope struct {
 	Data      json.RawMessage `json:"data"`
 }
 
-// Emit records ev inside tx: the event row, one delivery row and one River
-// job for each active endpoint subscribed to its type, and a pg_notify so
-// open dashboards can refresh. All of it commits or rolls back with tx.
+// Emit records ev inside tx: the event row, and one delivery row and one
+// River job for each active endpoint subscribed to its type. All of it
+// commits or rolls back with tx. (Open dashboards refresh through the live
+// package's own notification, so Emit sends none.)
 //
 // Claim changes made through workflow.Engine already emit their events
 // through the engine hook (see ClaimChanged); call Emit directly only for
@@ -148,20 +149,8 @@ func Emit(ctx context.Context, tx *store.Tx, ev Event) error {
 	for i, id := range deliveries {
 		jobs[i] = Job{Args: DeliverArgs{DeliveryID: id, Attempt: 1, Try: 1}}
 	}
-	if err := Enqueue(ctx, tx, jobs...); err != nil {
-		return err
-	}
-
-	note, _ := json.Marshal(map[string]any{"id": ev.ID, "type": ev.Type, "claim_id": claimID})
-	if err := tx.Exec(ctx, "SELECT pg_notify(?, ?)", NotifyChannel, string(note)); err != nil {
-		return fmt.Errorf("events: notify %s: %w", ev.Type, err)
-	}
-	return nil
+	return Enqueue(ctx, tx, jobs...)
 }
-
-// NotifyChannel is the Postgres channel Emit notifies with each event's id,
-// type and claim id, for listeners such as live dashboards.
-const NotifyChannel = "factdesk_events"
 
 // ClaimData is the "data" of every claim.* event: the claim as the API
 // renders it after the change, and the history entry that records it.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,23 +25,38 @@ func bindJSON(c *gin.Context, v any) error {
 	if ct := c.ContentType(); ct != "" && ct != "application/json" {
 		return models.Errorf(models.EBadRequest, "send the body as application/json, not %s", ct)
 	}
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
-	dec := json.NewDecoder(body)
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
+	if err != nil {
+		return decodeError(err, nil)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
+		return decodeError(err, raw)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return decodeError(err)
-		}
 		return models.Errorf(models.EBadRequest, "the body must hold exactly one JSON value")
 	}
 	return nil
 }
 
-func decodeError(err error) error {
+// fieldHolding finds the top-level key whose string value is value. Errors
+// from a type's own UnmarshalJSON (a bad date) carry no field name, so the
+// body is searched for the value that failed.
+func fieldHolding(raw []byte, value string) string {
+	var fields map[string]any
+	if json.Unmarshal(raw, &fields) != nil {
+		return ""
+	}
+	for k, v := range fields {
+		if s, ok := v.(string); ok && s == value {
+			return k
+		}
+	}
+	return ""
+}
+
+func decodeError(err error, raw []byte) error {
 	var syntax *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
 	var tooLarge *http.MaxBytesError
@@ -65,7 +81,11 @@ func decodeError(err error) error {
 	}
 	var timeErr *time.ParseError
 	if errors.As(err, &timeErr) {
-		return models.Invalid("a date has the wrong format", models.FieldError{Field: "due_at", Message: "dates must be RFC 3339, such as 2026-12-01T17:00:00Z"})
+		field := fieldHolding(raw, timeErr.Value)
+		if field == "" {
+			field = "body"
+		}
+		return models.Invalid("a date has the wrong format", models.FieldError{Field: field, Message: "dates must be RFC 3339, such as 2026-12-01T17:00:00Z"})
 	}
 	return models.Errorf(models.EBadRequest, "malformed JSON: %s", err.Error())
 }

@@ -15,7 +15,9 @@ func (s *Server) Router() *gin.Engine {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(withRequestID, s.accessLog, s.recoverPanics, securityHeaders)
-	r.NoRoute(func(c *gin.Context) { s.respondError(c, models.Errorf(models.ENotFound, "there is nothing at %s", c.Request.URL.Path)) })
+	r.NoRoute(func(c *gin.Context) {
+		s.respondError(c, models.Errorf(models.ENotFound, "there is nothing at %s", c.Request.URL.Path))
+	})
 	r.NoMethod(func(c *gin.Context) {
 		s.respondError(c, &models.Error{Code: models.EBadRequest, Message: c.Request.Method + " is not supported here"})
 	})

@@ -92,7 +92,7 @@ func TestWebBoard(t *testing.T) {
 		{"assignee=" + itoa(checker.ID), "Taxes fell", "Wolves returned"},
 	}
 	for _, tc := range cases {
-		p := b.get("/board?" + tc.query).status(t, http.StatusOK)
+		p := b.get("/board?"+tc.query).status(t, http.StatusOK)
 		p.has(t, tc.want)
 		p.lacks(t, tc.not)
 		if !strings.Contains(p.Body, "/board/columns?"+tc.query) {

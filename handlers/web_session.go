@@ -73,6 +73,11 @@ func (s *Server) webSession(c *gin.Context) {
 			c.Set(actorKey, u)
 		case models.IsCode(err, models.EUnauthorized):
 			s.clearSessionCookie(c) // expired or revoked: forget it
+		case c.Request.Context().Err() != nil:
+			// The client went away (a closed tab's event stream): nothing
+			// to answer and nothing worth logging as an error.
+			c.Abort()
+			return
 		default:
 			s.respondError(c, err)
 			return

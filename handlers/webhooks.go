@@ -164,8 +164,10 @@ func (s *Server) redeliverWebhook(c *gin.Context) {
 	c.JSON(http.StatusAccepted, gin.H{"event_id": eventID, "attempt": attempt})
 }
 
+// recoverRequest takes since as a string so a malformed time is reported
+// against the since field.
 type recoverRequest struct {
-	Since *time.Time `json:"since"`
+	Since string `json:"since"`
 }
 
 func (s *Server) recoverWebhook(c *gin.Context) {
@@ -180,8 +182,11 @@ func (s *Server) recoverWebhook(c *gin.Context) {
 		return
 	}
 	var since time.Time
-	if req.Since != nil {
-		since = *req.Since
+	if req.Since != "" {
+		if since, err = time.Parse(time.RFC3339Nano, req.Since); err != nil {
+			s.respondError(c, models.Invalid("since is not a time", models.FieldError{Field: "since", Message: "send an RFC 3339 time such as 2026-11-26T00:00:00Z"}))
+			return
+		}
 	}
 	n, err := s.webhooks.Recover(c.Request.Context(), id, since)
 	if err != nil {

@@ -99,6 +99,11 @@ func TestWebhookValidation(t *testing.T) {
 	wantStatus(t, env.Do(t, "PATCH", "/api/v1/webhooks/"+id, admin.Token, map[string]any{"events": []string{}}), 422, "PATCH no events")
 	wantStatus(t, env.Do(t, "POST", "/api/v1/webhooks/"+id+"/recover", admin.Token, map[string]any{}), 422, "recover without since")
 	wantStatus(t, env.Do(t, "POST", "/api/v1/webhooks/"+id+"/recover", admin.Token, map[string]any{"since": time.Now().Add(time.Hour)}), 422, "recover from the future")
+	bad := env.Do(t, "POST", "/api/v1/webhooks/"+id+"/recover", admin.Token, map[string]any{"since": "yesterday"})
+	wantStatus(t, bad, 422, "recover since yesterday")
+	if got := problemFields(t, bad); len(got) != 1 || got[0] != "since" {
+		t.Errorf("recover since yesterday: fields %v, want since", got)
+	}
 	wantStatus(t, env.Do(t, "POST", "/api/v1/webhooks/"+id+"/deliveries/evt_01ABC/redeliver", admin.Token, nil), 404, "redeliver an unknown event")
 	wantStatus(t, env.Do(t, "POST", "/api/v1/webhooks/999/ping", admin.Token, nil), 404, "ping an unknown webhook")
 	wantStatus(t, env.Do(t, "GET", "/api/v1/webhooks/"+id+"/deliveries?status=maybe", admin.Token, nil), 422, "bad status filter")

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -22,11 +23,15 @@ const (
 	// anchorThreshold is pg_trgm.similarity_threshold for the % operator
 	// on the claims' figures and names. The GIN scan's cost grows fast as
 	// it drops: at a million claims 0.6 hands ~2,000 rows to the recheck
-	// and costs ~3 times as much as 0.75, which hands ~200. Claims whose
-	// figures changed are found by the wording source instead.
-	anchorThreshold = 0.75
+	// and costs ~3 times as much as 0.75, which hands ~200. 0.8 still finds
+	// a one-letter typo in a name ("Polland" for "Poland": 0.85). Claims
+	// whose figures changed are found by the wording source instead.
+	anchorThreshold = 0.8
 	// perSourceLimit caps the rows each source offers to the re-ranker.
 	perSourceLimit = 30
+	// keyWords is how many of the query's other words full-text search
+	// uses (see SimilarClaims).
+	keyWords = 4
 	// DefaultSimilarLimit and MaxSimilarLimit bound the results returned.
 	DefaultSimilarLimit = 5
 	MaxSimilarLimit     = 50
@@ -54,23 +59,24 @@ type SimilarClaim struct {
 }
 
 // SimilarClaims finds the stored claims that say the same thing as text, or
-// something close to it, best first. Up to three sources propose
-// candidates, each through an index and each capped at perSourceLimit:
+// something close to it, best first. Indexes propose candidates, each
+// source capped at perSourceLimit:
 //
 //   - facts (full-text, claims_search_idx): claims holding all of the
-//     text's figures and names and at least one of its other words. This
-//     finds rewordings that keep the facts.
-//   - wording (full-text): claims holding its names and all of its other
+//     text's figures and names and one of its key words. This finds
+//     rewordings that keep the facts.
+//   - wording (full-text): claims holding its names and all of its key
 //     words, whatever their figures. This finds the same sentence with a
 //     figure changed, which the re-ranker marks conflicting.
-//   - anchors (pg_trgm, claims_anchors_trgm_idx on claims.match_anchors):
-//     claims whose figures and names are spelt nearly the same, for typos
-//     and variant spellings that full-text search treats as other words.
+//   - anchors (pg_trgm, claims_anchors_trgm_idx on claims.match_anchors),
+//     only when full-text search found nothing: claims whose figures and
+//     names are spelt nearly the same, for typos and variant spellings
+//     that full-text search treats as other words.
 //
 // A trigram index on the whole text would also find loose rewordings, but
 // at a million claims it reads most of its posting lists on every lookup,
 // hundreds of milliseconds, so trigrams run on the figures and names only
-// (see migration 0005).
+// (see migration 0005 and bench/similar_test.go).
 //
 // match.Rank then decides duplicate, conflicting or related on normalised
 // text, so a changed figure, a different name or an added negation is never
@@ -88,42 +94,53 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 	limit = min(limit, MaxSimilarLimit)
 
 	t := searchTerms(text)
+	// The words other than figures and names are many and common; the
+	// longest few stand for them. Long words are the rarer ones, so the
+	// index reads shorter posting lists, and they carry the topic.
+	key := longest(t.others, keyWords)
 	args := map[string]any{"q": text, "before": opts.Before, "n": perSourceLimit,
-		"anchors": strings.Join(append(t.numbers, t.names...), " "), "names": strings.Join(t.names, " "), "others": strings.Join(t.others, " ")}
+		"anchors": strings.Join(slices.Concat(t.numbers, t.names), " "), "names": strings.Join(t.names, " "),
+		"others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
 	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
 	fts := func(tsquery string) string {
 		return `(SELECT c.id, c.text FROM claims c, (SELECT ` + tsquery + ` AS tq) f
 			 WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
 			 ORDER BY ts_rank(c.search, f.tq) DESC, c.id DESC LIMIT @n)`
 	}
-	anyOther := `replace(plainto_tsquery('english', @others)::text, ' & ', ' | ')::tsquery`
 	var arms []string
 	switch {
 	case len(t.numbers)+len(t.names) == 0:
 		// Nothing rare to anchor on: every word must be there. An OR over
 		// common words alone would match half the table.
 		arms = append(arms, fts(`plainto_tsquery('english', @others)`))
-	case len(t.others) == 0:
+	case len(key) == 0:
 		arms = append(arms, fts(`plainto_tsquery('english', @anchors)`))
 	default:
-		arms = append(arms, fts(`plainto_tsquery('english', @anchors) && `+anyOther))
-	}
-	if len(t.numbers) > 0 && len(t.others) > 0 {
-		arms = append(arms, fts(`plainto_tsquery('english', @names) && plainto_tsquery('english', @others)`))
-	}
-	if len(t.numbers)+len(t.names) > 0 {
-		// Without figures or names the anchor text is one capitalised word
-		// at most, which resembles far too many claims to be worth a scan.
-		arms = append(arms, `(SELECT c.id, c.text FROM claims c
-			 WHERE c.match_anchors % claim_anchors(@q) AND `+keep+`
-			 ORDER BY c.match_anchors <-> claim_anchors(@q), c.id DESC LIMIT @n)`)
+		// Facts: every figure and name, and one of the key words.
+		arms = append(arms, fts(`plainto_tsquery('english', @anchors) && replace(plainto_tsquery('english', @key)::text, ' & ', ' | ')::tsquery`))
+		if len(t.numbers) > 0 {
+			// Wording: the names and all the key words, whatever the
+			// figures. Two arms cost less than one tsquery ORing both,
+			// which defeats the index's skipping over common words.
+			arms = append(arms, fts(`plainto_tsquery('english', @names) && plainto_tsquery('english', @key)`))
+		}
 	}
 	candidateSQL := strings.Join(arms, "\nUNION\n")
-
-	var rows []struct {
-		ID   int64
-		Text string
+	if len(t.numbers)+len(t.names) > 0 {
+		// Anchors, by trigrams: only when full-text search found nothing,
+		// since this scan costs more than the others together (the
+		// posting lists of digit trigrams are long). Without figures or
+		// names the anchor text is one capitalised word at most, which
+		// resembles far too many claims to be worth a scan.
+		candidateSQL = `WITH fts AS MATERIALIZED (` + candidateSQL + `)
+			SELECT id, text FROM fts
+			UNION ALL
+			(SELECT c.id, c.text FROM claims c
+			 WHERE NOT EXISTS (SELECT 1 FROM fts) AND c.match_anchors % claim_anchors(@q) AND ` + keep + `
+			 ORDER BY c.match_anchors <-> claim_anchors(@q), c.id DESC LIMIT @n)`
 	}
+
+	var rows []candidateRow
 	// SET LOCAL needs a transaction; inside a caller's transaction this is
 	// a savepoint and the threshold stays set until that transaction ends,
 	// which only affects other % lookups.
@@ -142,12 +159,7 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 
 	// The union has no useful order; sort by id, newest first, so ties in
 	// the re-ranking prefer the most recent claim deterministically.
-	slices.SortFunc(rows, func(a, b struct {
-		ID   int64
-		Text string
-	}) int {
-		return int(b.ID - a.ID)
-	})
+	slices.SortFunc(rows, func(a, b candidateRow) int { return cmp.Compare(b.ID, a.ID) })
 	cands := make([]match.Candidate, len(rows))
 	for i, r := range rows {
 		cands[i] = match.Candidate{ID: strconv.FormatInt(r.ID, 10), Text: r.Text}
@@ -187,6 +199,12 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 	return out, nil
 }
 
+// candidateRow is a claim offered by one of the sources.
+type candidateRow struct {
+	ID   int64
+	Text string
+}
+
 // terms are the words of a query, sorted for full-text search.
 type terms struct {
 	// numbers are the words holding a digit; names are the capitalised
@@ -221,4 +239,18 @@ func searchTerms(text string) terms {
 func isCapitalised(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r)
+}
+
+// longest returns up to n of words, the longest first, without repeats.
+func longest(words []string, n int) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range words {
+		if lw := strings.ToLower(w); !seen[lw] {
+			seen[lw] = true
+			out = append(out, w)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return cmp.Compare(utf8.RuneCountInString(b), utf8.RuneCountInString(a)) })
+	return out[:min(n, len(out))]
 }

@@ -91,11 +91,11 @@ type BoardColumn struct {
 	Claims []models.Claim
 }
 
-// BoardCountCap bounds the per-column count. Past a thousand the exact
+// BoardCountCap bounds the per-column count. Past a few hundred the exact
 // number helps nobody on a board (the overview has exact totals), and
 // counting a 100,000-claim desk exactly on every board view would cost more
 // than the rest of the page.
-const BoardCountCap = 1000
+const BoardCountCap = 500
 
 func (f BoardFilter) where() (string, []any) {
 	var conds []string
@@ -109,8 +109,10 @@ func (f BoardFilter) where() (string, []any) {
 		args = append(args, string(f.Verdict))
 	}
 	if f.Priority != "" {
-		conds = append(conds, "claims.priority = ?")
-		args = append(args, string(f.Priority))
+		// The rank mirrors the priority and leads claims_board_idx after
+		// the state, so this is an index range rather than a filter.
+		conds = append(conds, "claims.priority_rank = ? AND claims.priority = ?")
+		args = append(args, f.Priority.Rank(), string(f.Priority))
 	}
 	if f.Tag != "" {
 		conds = append(conds, "claims.tags @> ARRAY[?]::text[]")
@@ -129,8 +131,7 @@ func (f BoardFilter) where() (string, []any) {
 // Board returns one column per state in three queries whatever the size of
 // the desk: the top cards of every state through one LATERAL join (each an
 // index scan on claims_board_idx, or a bitmap scan when a filter is
-// selective), the capped per-state counts the same way, and the cards'
-// assignees.
+// selective), the per-state counts, and the cards' assignees.
 func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error) {
 	if f.PerColumn <= 0 {
 		f.PerColumn = 25
@@ -157,12 +158,21 @@ func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error
 		State models.State
 		N     int64
 	}
-	countArgs := append([]any{pq.StringArray(states)}, args...)
-	countArgs = append(countArgs, BoardCountCap+1)
-	err = q.db.WithContext(ctx).Raw(`SELECT s.state, n.n FROM unnest(?::text[]) AS s(state)
-		CROSS JOIN LATERAL (
-			SELECT count(*) AS n FROM (SELECT 1 FROM claims WHERE claims.state = s.state AND `+where+` LIMIT ?) m
-		) n`, countArgs...).Scan(&counts).Error
+	if f.Tag != "" || f.Query != "" || f.Assignee != 0 {
+		// These filters are answered by a GIN index or a join, not by the
+		// board index: one bitmap scan of all matches, grouped, costs less
+		// than redoing that scan once per state.
+		err = q.db.WithContext(ctx).Raw(`SELECT claims.state, count(*) AS n FROM claims WHERE `+where+` GROUP BY claims.state`, args...).Scan(&counts).Error
+	} else {
+		// Otherwise each state's count is a short index range, stopped at
+		// the cap.
+		countArgs := append([]any{pq.StringArray(states)}, args...)
+		countArgs = append(countArgs, BoardCountCap+1)
+		err = q.db.WithContext(ctx).Raw(`SELECT s.state, n.n FROM unnest(?::text[]) AS s(state)
+			CROSS JOIN LATERAL (
+				SELECT count(*) AS n FROM (SELECT 1 FROM claims WHERE claims.state = s.state AND `+where+` LIMIT ?) m
+			) n`, countArgs...).Scan(&counts).Error
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: board counts: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/factdesk/factdesk/events"
@@ -107,24 +108,32 @@ func (s *Service) attempt(ctx context.Context, args events.DeliverArgs) error {
 	return err
 }
 
+// loadTarget and recordSuccess, the two statements of every successful
+// attempt, run on the queue's own pgx pool rather than the app's shared
+// database/sql pool: a burst of deliveries then never makes API requests
+// wait for a connection, and pgx's native protocol saves a little per call.
 func (s *Service) loadTarget(ctx context.Context, args events.DeliverArgs) (*target, error) {
-	var ts []target
-	err := s.store.DB(ctx).Raw(`
-		SELECT d.id AS delivery_id, d.status, d.endpoint_id, e.id AS event_id, e.type AS event_type, e.payload,
-		       w.url, w.format, w.active, w.secret_sealed, w.old_secret_sealed, w.old_secret_expires_at AS old_expires_at,
-		       EXISTS (SELECT 1 FROM webhook_attempts a WHERE a.delivery_id = d.id AND a.attempt = ?) AS attempted
+	var t target
+	var format string
+	err := s.pool.QueryRow(ctx, `
+		SELECT d.id, d.status, d.endpoint_id, e.id, e.type, e.payload,
+		       w.url, w.format, w.active, w.secret_sealed, w.old_secret_sealed, w.old_secret_expires_at,
+		       EXISTS (SELECT 1 FROM webhook_attempts a WHERE a.delivery_id = d.id AND a.attempt = $1)
 		FROM webhook_deliveries d
 		JOIN events e ON e.id = d.event_id
 		JOIN webhook_endpoints w ON w.id = d.endpoint_id
-		WHERE d.id = ?`, args.Attempt, args.DeliveryID).Scan(&ts).Error
-	if err != nil {
-		return nil, fmt.Errorf("webhooks: load delivery %d: %w", args.DeliveryID, err)
-	}
-	if len(ts) == 0 {
+		WHERE d.id = $2`, args.Attempt, args.DeliveryID).Scan(
+		&t.DeliveryID, &t.Status, &t.EndpointID, &t.EventID, &t.EventType, &t.Payload,
+		&t.URL, &format, &t.Active, &t.SecretSealed, &t.OldSecretSealed, &t.OldExpiresAt, &t.Attempted)
+	if errors.Is(err, pgx.ErrNoRows) {
 		// The endpoint was deleted, and its deliveries with it.
 		return nil, nil
 	}
-	return &ts[0], nil
+	if err != nil {
+		return nil, fmt.Errorf("webhooks: load delivery %d: %w", args.DeliveryID, err)
+	}
+	t.Format = Format(format)
+	return &t, nil
 }
 
 // send POSTs body, signed, and reports what happened. It never returns an
@@ -301,22 +310,21 @@ func (s *Service) recordSuccess(ctx context.Context, args events.DeliverArgs, t 
 	if args.Manual() {
 		trigger = TriggerManual
 	}
-	err := s.store.DB(ctx).Exec(`
+	_, err := s.pool.Exec(ctx, `
 		WITH logged AS (
 			INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, event_type, attempt, trigger, succeeded,
 				started_at, duration_ms, status_code, response_body)
-			VALUES (?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?)
+			VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9, $10)
 			ON CONFLICT (delivery_id, attempt) DO NOTHING
 			RETURNING 1
 		), delivered AS (
-			UPDATE webhook_deliveries SET status = 'succeeded', next_retry_at = NULL, updated_at = ?
-			WHERE id = ? AND EXISTS (SELECT 1 FROM logged)
+			UPDATE webhook_deliveries SET status = 'succeeded', next_retry_at = NULL, updated_at = $11
+			WHERE id = $1 AND EXISTS (SELECT 1 FROM logged)
 		)
 		UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL
-		WHERE id = ? AND (consecutive_failures <> 0 OR failing_since IS NOT NULL) AND EXISTS (SELECT 1 FROM logged)`,
+		WHERE id = $2 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL) AND EXISTS (SELECT 1 FROM logged)`,
 		t.DeliveryID, t.EndpointID, t.EventID, t.EventType, args.Attempt, string(trigger),
-		out.Started, out.Duration.Milliseconds(), out.StatusCode, out.Body,
-		s.now(), t.DeliveryID, t.EndpointID).Error
+		out.Started, out.Duration.Milliseconds(), out.StatusCode, out.Body, s.now())
 	if err != nil {
 		return fmt.Errorf("webhooks: log successful attempt %d of delivery %d: %w", args.Attempt, t.DeliveryID, err)
 	}

@@ -43,15 +43,23 @@ func (s *Service) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("webhooks: parse database URL: %w", err)
 	}
-	// One connection is held for LISTEN; the rest fetch and complete jobs
-	// in batches, so a handful serves hundreds of workers.
-	pcfg.MaxConns = 8
+	// River holds one connection for LISTEN and fetches and completes jobs
+	// in batches; the rest serve the workers' two statements per attempt.
+	pcfg.MaxConns = 24
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return fmt.Errorf("webhooks: open job queue pool: %w", err)
 	}
+	// Workers use the pool as soon as the client starts.
+	s.pool = pool
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliveryWorker{s: s})
+	for _, register := range s.otherWorkers {
+		if err := register(workers); err != nil {
+			pool.Close()
+			return fmt.Errorf("webhooks: register other queues' workers: %w", err)
+		}
+	}
 	jobTimeout := s.cfg.Timeout + 30*time.Second
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:            map[string]river.QueueConfig{events.Queue: {MaxWorkers: s.cfg.Workers}},
@@ -77,7 +85,7 @@ func (s *Service) Start(ctx context.Context) error {
 		pool.Close()
 		return fmt.Errorf("webhooks: start delivery queue: %w", err)
 	}
-	s.river, s.pool = client, pool
+	s.river = client
 	return nil
 }
 
@@ -96,7 +104,9 @@ func (s *Service) Stop(ctx context.Context) error {
 		defer cancel()
 		err = errors.Join(fmt.Errorf("webhooks: graceful stop: %w", err), s.river.StopAndCancel(hard))
 	}
+	// The pool stays assigned: an attempt that outlived even the hard stop
+	// then fails on a closed pool instead of a nil one.
 	s.pool.Close()
-	s.river, s.pool = nil, nil
+	s.river = nil
 	return err
 }

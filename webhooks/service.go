@@ -26,6 +26,8 @@ type Service struct {
 	now    func() time.Time
 	jitter func() float64 // in [0, 1)
 
+	otherWorkers []func(*river.Workers) error
+
 	mu    sync.Mutex
 	river *river.Client[pgxTx]
 	pool  *pgxpool.Pool
@@ -39,6 +41,12 @@ type Deps struct {
 	DatabaseURL string
 	Config      Config
 	Log         *slog.Logger
+	// OtherWorkers registers the workers of other queues on this client's
+	// bundle. This client works only the webhooks queue, but it takes
+	// part in leader election, and River's leader discards any stuck job
+	// whose kind it does not know; registering them lets it retry those
+	// jobs instead.
+	OtherWorkers []func(*river.Workers) error
 }
 
 // New loads (or on first start generates) the secret key and builds the
@@ -72,7 +80,7 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 	// so a busy receiver's connections are reused rather than reopened.
 	client.SetMaxIdleConnsPerHost(cfg.Workers)
 	return &Service{
-		store: d.Store, dbURL: d.DatabaseURL, cfg: cfg, log: log, sealer: seal, http: client,
+		store: d.Store, dbURL: d.DatabaseURL, cfg: cfg, log: log, sealer: seal, http: client, otherWorkers: d.OtherWorkers,
 		now:    func() time.Time { return time.Now().UTC() },
 		jitter: rand.Float64,
 	}, nil

@@ -10,13 +10,21 @@
   function connect(el) {
     var url = el.getAttribute("data-live-events");
     var timer = null;
+    var opened = false;
     var source = new EventSource(url);
-    source.addEventListener("change", function () {
+    function refresh() {
       if (timer) return;
       timer = setTimeout(function () {
         timer = null;
         if (window.htmx) window.htmx.trigger(el, "live-refresh");
       }, 100);
+    }
+    source.addEventListener("change", refresh);
+    // The server ends streams now and then and the browser reconnects;
+    // changes made in between were not sent, so refresh on every reconnect.
+    source.addEventListener("open", function () {
+      if (opened) refresh();
+      opened = true;
     });
     window.addEventListener("pagehide", function () { source.close(); });
   }
