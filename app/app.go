@@ -36,6 +36,10 @@ type Config struct {
 	Addr          string
 	AdminEmail    string
 	AdminPassword string
+	// DBMaxConns caps each of the process's two database pools (the store
+	// and the job queue); zero keeps their defaults. Tests run many desks
+	// at once against one server and keep it small.
+	DBMaxConns int
 	// TrustForwardedProto believes X-Forwarded-Proto and X-Forwarded-For
 	// from a reverse proxy: dashboard cookies become Secure behind TLS
 	// termination and sign-in limits count the real client address.
@@ -90,7 +94,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err := store.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{})
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns})
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +143,9 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	// delivery queue runs in every process.
 	// The webhook client leads River's maintenance for every queue, so it
 	// also knows the source-check workers (see webhooks.Deps.OtherWorkers).
+	if cfg.Webhooks.PoolMaxConns == 0 {
+		cfg.Webhooks.PoolMaxConns = cfg.DBMaxConns
+	}
 	a.Webhooks, err = webhooks.New(ctx, webhooks.Deps{Store: st, DatabaseURL: cfg.DatabaseURL, Config: cfg.Webhooks, Log: log,
 		OtherWorkers: []func(*river.Workers) error{a.Sources.AddWorkers}})
 	if err != nil {

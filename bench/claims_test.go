@@ -18,6 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/factdesk/factdesk/app"
 	"github.com/factdesk/factdesk/internal/apptest"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/workflow"
@@ -30,7 +31,7 @@ const clients = 32
 // edit, so every request is a real, successful write (lock, version check,
 // rules, update, history, events) and clients never conflict.
 func BenchmarkClaimWrites(b *testing.B) {
-	env := apptest.New(b)
+	env := apptest.New(b, func(c *app.Config) { c.DBMaxConns = 2 * clients })
 	checker := env.User(b, models.RoleChecker)
 	editor := env.User(b, models.RoleEditor)
 	claims := make([]*models.Claim, clients)

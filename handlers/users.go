@@ -20,7 +20,7 @@ func (s *Server) createToken(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	token, u, err := s.auth.IssueToken(c.Request.Context(), req.Email, req.Password, c.ClientIP())
+	token, u, err := s.auth.IssueToken(c.Request.Context(), req.Email, req.Password, s.clientIP(c))
 	if err != nil {
 		s.respondError(c, err)
 		return

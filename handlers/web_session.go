@@ -167,7 +167,7 @@ func (s *Server) secure(c *gin.Context) bool {
 // believed only when configured, or anyone could rotate them to dodge the
 // limit.
 func (s *Server) clientIP(c *gin.Context) string {
-	if s.dash.trustProxy {
+	if s.dash != nil && s.dash.trustProxy {
 		return c.ClientIP()
 	}
 	return c.RemoteIP()

@@ -28,6 +28,7 @@ func benchDesk(b *testing.B) (*apptest.Env, apptest.User) {
 	b.Helper()
 	env := apptest.New(b, func(c *app.Config) {
 		c.Webhooks.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		c.DBMaxConns = 24 // production-sized pools: this measures throughput
 	})
 	return env, env.User(b, models.RoleAdmin)
 }

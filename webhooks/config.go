@@ -35,6 +35,10 @@ type Config struct {
 	// on the network, so this can be far above the CPU count; it is what
 	// keeps a slow endpoint from holding up the others.
 	Workers int
+	// PoolMaxConns caps the job queue's connection pool; zero means 24,
+	// enough for River's LISTEN connection, batched fetches and the workers'
+	// statements.
+	PoolMaxConns int
 	// FetchCooldown and FetchPollInterval tune River's producer: the least
 	// time between fetches, and how often it polls when no LISTEN/NOTIFY
 	// wake-up arrives (scheduled retries rely on the poll).

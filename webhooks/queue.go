@@ -46,6 +46,9 @@ func (s *Service) Start(ctx context.Context) error {
 	// River holds one connection for LISTEN and fetches and completes jobs
 	// in batches; the rest serve the workers' two statements per attempt.
 	pcfg.MaxConns = 24
+	if s.cfg.PoolMaxConns > 0 {
+		pcfg.MaxConns = int32(s.cfg.PoolMaxConns)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return fmt.Errorf("webhooks: open job queue pool: %w", err)

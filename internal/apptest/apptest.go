@@ -49,7 +49,9 @@ type Option func(*app.Config)
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
 	dbURL := pgtest.URL(t)
-	cfg := app.Config{DatabaseURL: dbURL, Addr: "127.0.0.1:0"}
+	// Small pools: the suite runs several desks at once against one
+	// server, whose max_connections is shared by all of them.
+	cfg := app.Config{DatabaseURL: dbURL, Addr: "127.0.0.1:0", DBMaxConns: 6}
 	for _, o := range opts {
 		o(&cfg)
 	}
