@@ -124,7 +124,7 @@ func TestWebClaimRelated(t *testing.T) {
 
 	// A checker sees the panel as a page of its own, without the button.
 	ch := webSignIn(t, env, checker)
-	page := ch.get("/claims/" + itoa(claim.ID) + "/related").status(t, http.StatusOK)
+	page := ch.get("/claims/"+itoa(claim.ID)+"/related").status(t, http.StatusOK)
 	page.has(t, "<html", `<mark id="claim-sentence">`)
 	page.lacks(t, `value="reject"`)
 	ch.get("/claims/999999/related").status(t, http.StatusNotFound)
