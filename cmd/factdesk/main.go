@@ -20,13 +20,18 @@ Usage:
   factdesk migrate [up|down|status]       manage the schema
   factdesk users add --email E --name N --role R [--password P]
   factdesk workflow [--mermaid]           print the workflow table
-  factdesk bench [flags]                  run the load benchmark against a scratch database
+  factdesk extract [--format json|text] FILE|-
+                                          print an article's check-worthy sentences
 
-Configuration (environment):
+Configuration (environment; the README lists every variable):
   DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
   FACTDESK_ADDR            default 127.0.0.1:8080
   FACTDESK_ADMIN_EMAIL     first admin, created when the desk has no users
   FACTDESK_ADMIN_PASSWORD
+  FACTDESK_PUBLIC_URL      absolute base URL of the public fact-check pages
+  FACTDESK_SECRET_KEY      key that encrypts webhook secrets (generated when unset)
+  FACTDESK_WEBHOOK_*, FACTDESK_FETCH_*, FACTDESK_SOURCE_RECHECK_INTERVAL, FACTDESK_PUBLISHER_*,
+  FACTDESK_TRUST_PROXY     see the README
 `
 
 type command func(ctx context.Context, args []string) error
