@@ -141,31 +141,23 @@ func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error
 	for i, s := range models.States {
 		states[i] = string(s)
 	}
-	var cards []models.Claim
-	cardArgs := append([]any{pq.StringArray(states)}, args...)
-	cardArgs = append(cardArgs, f.PerColumn)
-	err := q.db.WithContext(ctx).Raw(`SELECT c.* FROM unnest(?::text[]) AS s(state)
-		CROSS JOIN LATERAL (
-			SELECT `+claimListColumns+` FROM claims
-			WHERE claims.state = s.state AND `+where+`
-			ORDER BY claims.priority_rank DESC, claims.id DESC
-			LIMIT ?
-		) c`, cardArgs...).Scan(&cards).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: board cards: %w", err)
-	}
+	// Counts come first: a state without a match is left out of the cards
+	// query, which would otherwise walk that whole state looking for one.
 	var counts []struct {
 		State models.State
 		N     int64
 	}
-	if f.Tag != "" || f.Query != "" || f.Assignee != 0 {
-		// These filters are answered by a GIN index or a join, not by the
-		// board index: one bitmap scan of all matches, grouped, costs less
-		// than redoing that scan once per state.
+	var err error
+	if f.Query != "" {
+		// Full-text search is answered by the GIN index, not the board
+		// index: one bitmap scan of all matches, grouped, costs less than
+		// redoing that scan once per state.
 		err = q.db.WithContext(ctx).Raw(`SELECT claims.state, count(*) AS n FROM claims WHERE `+where+` GROUP BY claims.state`, args...).Scan(&counts).Error
 	} else {
-		// Otherwise each state's count is a short index range, stopped at
-		// the cap.
+		// Otherwise each state's count walks the board index and stops at
+		// the cap, so a broad filter (a busy checker, a common tag) costs
+		// at most the cap's worth of rows per state rather than all of its
+		// matches.
 		countArgs := append([]any{pq.StringArray(states)}, args...)
 		countArgs = append(countArgs, BoardCountCap+1)
 		err = q.db.WithContext(ctx).Raw(`SELECT s.state, n.n FROM unnest(?::text[]) AS s(state)
@@ -175,6 +167,25 @@ func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: board counts: %w", err)
+	}
+	var cards []models.Claim
+	var matched []string
+	for _, n := range counts {
+		if n.N > 0 {
+			matched = append(matched, string(n.State))
+		}
+	}
+	cardArgs := append([]any{pq.StringArray(matched)}, args...)
+	cardArgs = append(cardArgs, f.PerColumn)
+	err = q.db.WithContext(ctx).Raw(`SELECT c.* FROM unnest(?::text[]) AS s(state)
+		CROSS JOIN LATERAL (
+			SELECT `+claimListColumns+` FROM claims
+			WHERE claims.state = s.state AND `+where+`
+			ORDER BY claims.priority_rank DESC, claims.id DESC
+			LIMIT ?
+		) c`, cardArgs...).Scan(&cards).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: board cards: %w", err)
 	}
 	if err := q.attachAssignees(ctx, cards); err != nil {
 		return nil, err
