@@ -131,24 +131,6 @@ func (q queries) Comments(ctx context.Context, claimID int64) ([]models.Comment,
 	return cs, nil
 }
 
-// EvidenceCounts counts a claim's evidence per stance.
-func (q queries) EvidenceCounts(ctx context.Context, claimID int64) (map[models.Stance]int, error) {
-	var rows []struct {
-		Stance models.Stance
-		N      int
-	}
-	err := q.db.WithContext(ctx).Model(&models.Evidence{}).Select("stance, count(*) AS n").
-		Where("claim_id = ?", claimID).Group("stance").Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: evidence counts of %d: %w", claimID, err)
-	}
-	out := map[models.Stance]int{}
-	for _, r := range rows {
-		out[r.Stance] = r.N
-	}
-	return out, nil
-}
-
 // LastTransition returns the newest transition entry of a claim, or nil.
 // Four eyes reads it: the editor who confirms must not be its actor.
 func (q queries) LastTransition(ctx context.Context, claimID int64) (*models.HistoryEntry, error) {
@@ -162,6 +144,34 @@ func (q queries) LastTransition(ctx context.Context, claimID int64) (*models.His
 		return nil, nil
 	}
 	return &hs[0], nil
+}
+
+// RuleFacts loads in one round trip what the workflow rules read about a
+// claim: its evidence per stance, and who proposed the standing verdict
+// (the actor of the newest transition when that was a verify or dispute).
+func (q queries) RuleFacts(ctx context.Context, claimID int64) (map[models.Stance]int, *int64, error) {
+	var row struct {
+		Supports, Refutes, Context int
+		Proposer                   *int64
+	}
+	err := q.db.WithContext(ctx).Raw(`
+		SELECT count(*) FILTER (WHERE e.stance = 'supports') AS supports,
+		       count(*) FILTER (WHERE e.stance = 'refutes') AS refutes,
+		       count(*) FILTER (WHERE e.stance = 'context') AS context,
+		       (SELECT CASE WHEN h.action IN ('verify', 'dispute') THEN h.actor_id END
+		          FROM claim_history h WHERE h.claim_id = ? AND h.kind = 'transitioned'
+		         ORDER BY h.seq DESC LIMIT 1) AS proposer
+		FROM evidence e WHERE e.claim_id = ?`, claimID, claimID).Scan(&row).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: rule facts of %d: %w", claimID, err)
+	}
+	counts := map[models.Stance]int{}
+	for stance, n := range map[models.Stance]int{models.StanceSupports: row.Supports, models.StanceRefutes: row.Refutes, models.StanceContext: row.Context} {
+		if n > 0 {
+			counts[stance] = n
+		}
+	}
+	return counts, row.Proposer, nil
 }
 
 // LockClaim loads a claim and its assignees and holds the claim's row lock
@@ -256,15 +266,24 @@ func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, now time.Time) err
 // AppendHistory numbers e as the claim's next entry and inserts it. The
 // claim must be locked by this transaction.
 func (tx *Tx) AppendHistory(ctx context.Context, c *models.Claim, e *models.HistoryEntry) error {
-	c.LastSeq++
 	e.ClaimID = c.ID
-	e.Seq = c.LastSeq
-	if err := tx.db.WithContext(ctx).Exec("UPDATE claims SET last_seq = ? WHERE id = ?", c.LastSeq, c.ID).Error; err != nil {
-		return fmt.Errorf("store: number history of %d: %w", c.ID, err)
-	}
-	if err := tx.db.WithContext(ctx).Create(e).Error; err != nil {
+	e.Seq = c.LastSeq + 1
+	// Numbering and inserting in one statement saves a round trip on
+	// every change; the claim's row lock keeps the number ours.
+	err := tx.db.WithContext(ctx).Raw(`WITH numbered AS (
+			UPDATE claims SET last_seq = ? WHERE id = ? RETURNING id
+		)
+		INSERT INTO claim_history (claim_id, seq, kind, action, from_state, to_state, actor_id, comment, verdict, details, at)
+		SELECT numbered.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM numbered
+		RETURNING id`,
+		e.Seq, c.ID, e.Seq, e.Kind, e.Action, e.FromState, e.ToState, e.ActorID, e.Comment, e.Verdict, e.Details, e.At).Scan(&e.ID).Error
+	if err != nil {
 		return fmt.Errorf("store: append history of %d: %w", c.ID, err)
 	}
+	if e.ID == 0 {
+		return fmt.Errorf("store: append history of %d: the claim row is gone", c.ID)
+	}
+	c.LastSeq = e.Seq
 	return nil
 }
 

@@ -88,15 +88,8 @@ func applyEffects(c *models.Claim, t Transition, r Request) {
 func (e *Engine) facts(ctx context.Context, tx *store.Tx, c *models.Claim, r Request) (Facts, error) {
 	f := Facts{Claim: c}
 	var err error
-	if f.Evidence, err = tx.EvidenceCounts(ctx, c.ID); err != nil {
+	if f.Evidence, f.Proposer, err = tx.RuleFacts(ctx, c.ID); err != nil {
 		return f, err
-	}
-	last, err := tx.LastTransition(ctx, c.ID)
-	if err != nil {
-		return f, err
-	}
-	if last != nil && (last.Action == models.ActionVerify || last.Action == models.ActionDispute) {
-		f.Proposer = last.ActorID
 	}
 	if r.DuplicateOf != nil && *r.DuplicateOf != c.ID {
 		_, err := tx.Claim(ctx, *r.DuplicateOf)
@@ -137,15 +130,8 @@ func (e *Engine) Options(ctx context.Context, actor *models.User, claimID int64)
 		}
 		if f == nil {
 			loaded := Facts{Claim: c}
-			if loaded.Evidence, err = e.store.EvidenceCounts(ctx, c.ID); err != nil {
+			if loaded.Evidence, loaded.Proposer, err = e.store.RuleFacts(ctx, c.ID); err != nil {
 				return nil, err
-			}
-			last, err := e.store.LastTransition(ctx, c.ID)
-			if err != nil {
-				return nil, err
-			}
-			if last != nil && (last.Action == models.ActionVerify || last.Action == models.ActionDispute) {
-				loaded.Proposer = last.ActorID
 			}
 			f = &loaded
 		}
