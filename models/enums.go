@@ -3,6 +3,8 @@
 // domain error codes every layer shares.
 package models
 
+import "strings"
+
 // Role is what a user may do on the desk. Roles are ordered: each includes
 // the powers of the ones below it (admin > editor > checker > viewer).
 type Role string
@@ -103,6 +105,9 @@ const (
 	// ActionRestore brings a rejected claim back to new.
 	ActionRestore Action = "restore"
 )
+
+// Verb is the action as words for messages: "send back", not "send_back".
+func (a Action) Verb() string { return strings.ReplaceAll(string(a), "_", " ") }
 
 // Verdict is the rating a fact check gives a claim.
 type Verdict string

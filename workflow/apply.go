@@ -36,7 +36,7 @@ func (e *Engine) Apply(ctx context.Context, actor *models.User, claimID int64, r
 			return staleVersion(c, r.Version)
 		}
 		if !t.AllowedFrom(c.State) {
-			return models.Errorf(models.EConflict, "cannot %s a claim that is %s", t.Action, c.State)
+			return models.Errorf(models.EConflict, "cannot %s a claim that is %s", t.Action.Verb(), c.State)
 		}
 		f, err := e.facts(ctx, tx, c, r)
 		if err != nil {
@@ -46,7 +46,7 @@ func (e *Engine) Apply(ctx context.Context, actor *models.User, claimID int64, r
 			return err
 		}
 		if unmet := t.Unmet(f, r); len(unmet) > 0 {
-			return models.Invalid(fmt.Sprintf("cannot %s yet: %d requirement(s) missing", t.Action, len(unmet)), unmet...)
+			return models.Invalid(fmt.Sprintf("cannot %s yet: %d requirement(s) missing", t.Action.Verb(), len(unmet)), unmet...)
 		}
 		entry := &models.HistoryEntry{
 			Kind: models.HistoryTransitioned, Action: t.Action, FromState: c.State, ToState: t.To,

@@ -123,6 +123,7 @@ var refutingEvidence = Requirement{"at least one evidence item that refutes (any
 // Permit checks that actor may perform t on the claim in f. It returns a
 // forbidden error that says why not.
 func (t Transition) Permit(actor *models.User, f Facts) error {
+	verb := t.Action.Verb()
 	if !actor.Active {
 		return models.Errorf(models.EForbidden, "your account is deactivated")
 	}
@@ -136,20 +137,20 @@ func (t Transition) Permit(actor *models.User, f Facts) error {
 			return nil
 		}
 		if actor.Role.AtLeast(models.RoleChecker) {
-			return models.Errorf(models.EForbidden, "only the assigned checker or an editor may %s this claim", t.Action)
+			return models.Errorf(models.EForbidden, "only the assigned checker or an editor may %s this claim", verb)
 		}
-		return models.Errorf(models.EForbidden, "your role (%s) may not %s claims", actor.Role, t.Action)
+		return models.Errorf(models.EForbidden, "your role (%s) may not %s claims", actor.Role, verb)
 	case WhoEditor:
 		if editor {
 			return nil
 		}
-		return models.Errorf(models.EForbidden, "only an editor may %s a claim", t.Action)
+		return models.Errorf(models.EForbidden, "only an editor may %s a claim", verb)
 	case WhoOtherEditor:
 		if !editor {
-			return models.Errorf(models.EForbidden, "only an editor may %s a claim", t.Action)
+			return models.Errorf(models.EForbidden, "only an editor may %s a claim", verb)
 		}
 		if f.Proposer != nil && *f.Proposer == actor.ID {
-			return models.Errorf(models.EForbidden, "four eyes: you proposed this verdict, so another editor must %s it", t.Action)
+			return models.Errorf(models.EForbidden, "four eyes: you proposed this verdict, so another editor must %s it", verb)
 		}
 		return nil
 	}
