@@ -81,10 +81,23 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 	if err != nil {
 		return nil, err
 	}
+	var ids []int64
+	for _, col := range cols {
+		for _, cl := range col.Claims {
+			ids = append(ids, cl.ID)
+		}
+	}
+	alerts, err := s.store.NeedsSourceReview(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	now := time.Now().UTC()
 	v := &boardView{F: f, AssigneeParam: c.Query("assignee")}
 	for _, col := range cols {
 		cv := boardColumnView{State: col.State, Total: col.Total, Capped: col.Capped, Cards: ppl.cards(col.Claims, now)}
+		for i := range cv.Cards {
+			cv.Cards[i].SourceAlert = alerts[cv.Cards[i].Claim.ID]
+		}
 		cv.More = col.Total - int64(len(col.Claims))
 		v.Columns = append(v.Columns, cv)
 	}

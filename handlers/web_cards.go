@@ -12,6 +12,9 @@ type cardView struct {
 	Claim     *models.Claim
 	Overdue   bool
 	Assignees []string
+	// SourceAlert marks a confirmed claim whose cited sources changed or
+	// disappeared since its confirmation (store.NeedsSourceReview).
+	SourceAlert bool
 }
 
 // people maps user ids to users for naming actors and assignees. The desk

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
 )
@@ -53,6 +54,12 @@ type claimView struct {
 	CanAddEvidence, CanComment           bool
 	People                               []models.User
 	LiveURL                              string
+	// CanCheck offers "Check now" on each evidence item (checkers and
+	// up, the rule of sources.Service.CheckNow).
+	CanCheck bool
+	// Warnings are the sourcing warnings for the current evidence; they
+	// advise and never block an action.
+	Warnings []sources.Warning
 }
 
 // claimView loads the claim page for u. seen is the version the user's page
@@ -119,6 +126,8 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 	v.CanTake = open && !editor && u.Role.AtLeast(models.RoleChecker) && !hasChecker
 	v.CanAddEvidence = open && (editor || (u.Role.AtLeast(models.RoleChecker) && assignedChecker))
 	v.CanComment = u.Role.AtLeast(models.RoleChecker)
+	v.CanCheck = u.Active && u.Role.AtLeast(models.RoleChecker)
+	v.Warnings = sources.Warn(claim.Evidence)
 	if v.CanAssign {
 		for _, p := range ppl {
 			if p.Active && p.Role.AtLeast(models.RoleChecker) {

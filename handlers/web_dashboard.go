@@ -138,6 +138,10 @@ var doneMessages = map[string]string{
 	"assigned": "Assignment saved.", "unassigned": "Assignment removed.", "created": "Claim created.",
 	"taken": "This claim is yours now: it was taken from the queue and started.", "empty": "The queue is empty: nothing new waits for a checker.",
 	"user-created": "User added.", "user-saved": "User updated.",
+	"checked":        "Source checked: its status below is the result of this check.",
+	"outlet-created": "Outlet added to the source registry.", "outlet-saved": "Outlet updated.", "outlet-deleted": "Outlet deleted.",
+	"webhook-saved": "Webhook updated.", "webhook-deleted": "Webhook deleted.",
+	"webhook-pinged": "Ping queued: it appears in the delivery log below once sent.",
 }
 
 func (p *page) flash(c *gin.Context) {

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/web"
 )
 
@@ -20,7 +21,13 @@ type overviewView struct {
 	DayChart     web.Chart
 	CheckerChart web.Chart
 	Overdue      []cardView
+	// SourceAlerts are confirmed claims whose sources changed since
+	// their confirmation, for an editor to review.
+	SourceAlerts []store.SourceAlert
 }
+
+// overviewSourceAlerts caps the "Sources needing review" card.
+const overviewSourceAlerts = 20
 
 // webOverview charts the desk: claims per state, confirmations per day,
 // the median time to confirm, each checker's load, and what is overdue.
@@ -39,7 +46,12 @@ func (s *Server) webOverview(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	v := overviewView{O: o, Overdue: ppl.cards(o.Overdue, now)}
+	alerts, err := s.store.SourceAlerts(ctx, overviewSourceAlerts)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	v := overviewView{O: o, Overdue: ppl.cards(o.Overdue, now), SourceAlerts: alerts}
 	if o.MedianToConfirm != nil {
 		v.Median = *o.MedianToConfirm
 	}

@@ -43,11 +43,25 @@ func (s *Server) dashboardRoutes(r *gin.Engine) {
 	in.POST("/claims/:id/comments", s.webClaimComment)
 	in.POST("/claims/:id/assign", s.webClaimAssign)
 	in.POST("/claims/:id/unassign", s.webClaimUnassign)
+	in.POST("/claims/:id/evidence/:eid/check", s.webSourceCheck)
+
+	// The source registry: everyone signed in reads, editors write.
+	in.GET("/sources", s.webSources)
+	editor := in.Group("/sources", s.webRequireRole(models.RoleEditor))
+	editor.POST("", s.webSourceCreate)
+	editor.POST("/:id", s.webSourceUpdate)
+	editor.POST("/:id/delete", s.webSourceDelete)
 
 	admin := in.Group("/admin", s.webRequireRole(models.RoleAdmin))
 	admin.GET("/users", s.webUsers)
 	admin.POST("/users", s.webUserCreate)
 	admin.POST("/users/:id", s.webUserUpdate)
+	admin.GET("/webhooks", s.webWebhooks)
+	admin.POST("/webhooks", s.webWebhookCreate)
+	admin.GET("/webhooks/:id", s.webWebhookLog)
+	admin.POST("/webhooks/:id", s.webWebhookUpdate)
+	admin.POST("/webhooks/:id/ping", s.webWebhookPing)
+	admin.POST("/webhooks/:id/delete", s.webWebhookDelete)
 }
 
 // contentSecurityPolicy allows only our own scripts, styles and

@@ -35,6 +35,44 @@ var Funcs = template.FuncMap{
 		return []models.Priority{models.PriorityUrgent, models.PriorityHigh, models.PriorityNormal, models.PriorityLow}
 	},
 	"roles": func() []models.Role { return models.Roles },
+	// sourceStatusLabel and ratingLabel name an evidence check's status
+	// and a source rating (see the sources package) for the desk.
+	"sourceStatusLabel": SourceStatusLabel,
+	"ratingLabel":       RatingLabel,
+	"timePtr": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format("2 Jan 2006 15:04 UTC")
+	},
+}
+
+// SourceStatusLabel is the badge text of an evidence status (pending,
+// verified, excerpt_missing, unreachable, changed, gone).
+func SourceStatusLabel(status string) string {
+	switch status {
+	case "verified":
+		return "Source verified"
+	case "excerpt_missing":
+		return "Quote not found on page"
+	case "unreachable":
+		return "Currently unreachable"
+	case "changed":
+		return "Page changed since cited"
+	case "gone":
+		return "No longer available"
+	case "", "pending":
+		return "Not yet checked"
+	}
+	return titleCase(status)
+}
+
+// RatingLabel is the text of a source rating; an empty one is unknown.
+func RatingLabel(rating string) string {
+	if rating == "" {
+		return "Unknown"
+	}
+	return titleCase(rating)
 }
 
 // ActionLabel is the button name of a workflow action.
