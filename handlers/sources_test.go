@@ -324,6 +324,9 @@ func TestSourceChangesAndDisappears(t *testing.T) {
 	if len(items) != 1 || items[0].(map[string]any)["claim_id"].(float64) != float64(claimID) {
 		t.Fatalf("source alerts = %v, want claim %d", items, claimID)
 	}
+	if ids, _ := items[0].(map[string]any)["evidence_ids"].([]any); len(ids) != 1 || ids[0].(float64) != float64(evID) {
+		t.Fatalf("source alert evidence_ids = %v, want [%d]", items[0].(map[string]any)["evidence_ids"], evID)
+	}
 	flags, err := env.App.Store.NeedsSourceReview(context.Background(), []int64{claimID, claimID + 1000})
 	if err != nil || !flags[claimID] || len(flags) != 1 {
 		t.Errorf("NeedsSourceReview = %v, %v; want only claim %d", flags, err, claimID)

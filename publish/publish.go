@@ -21,6 +21,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/workflow"
 )
@@ -259,21 +260,7 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 }
 
 // StatusLabel is the reader-facing name of an evidence status.
-func StatusLabel(status string) string {
-	switch status {
-	case "verified":
-		return "Checked"
-	case "excerpt_missing":
-		return "Quote not found on page"
-	case "unreachable":
-		return "Currently unreachable"
-	case "changed":
-		return "Page changed since cited"
-	case "gone":
-		return "No longer available"
-	}
-	return "Not yet checked"
-}
+func StatusLabel(status string) string { return sources.Status(status).Label() }
 
 // Listed is one entry of the list and the feeds.
 type Listed struct {

@@ -30,6 +30,24 @@ const (
 // Statuses lists every status, the order the docs use.
 var Statuses = []Status{StatusPending, StatusVerified, StatusExcerptMissing, StatusUnreachable, StatusChanged, StatusGone}
 
+// Label is the status as readers and checkers see it, on the claim page
+// and on the public fact check alike.
+func (s Status) Label() string {
+	switch s {
+	case StatusVerified:
+		return "Source verified"
+	case StatusExcerptMissing:
+		return "Quote not found on page"
+	case StatusUnreachable:
+		return "Currently unreachable"
+	case StatusChanged:
+		return "Page changed since cited"
+	case StatusGone:
+		return "No longer available"
+	}
+	return "Not yet checked"
+}
+
 // Alerting reports whether a move into s should flag the claim for review:
 // the published evidence no longer says what the desk cited it for.
 func (s Status) Alerting() bool { return s == StatusChanged || s == StatusGone }

@@ -42,7 +42,7 @@ func (q queries) SourceAlerts(ctx context.Context, limit int) ([]SourceAlert, er
 		ClaimID     int64
 		Text        string
 		State       models.State
-		EvidenceIDs pq.Int64Array
+		EvidenceIDs pq.Int64Array `gorm:"column:evidence_ids"`
 		Since       time.Time
 	}
 	err := q.db.WithContext(ctx).Raw(`

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/sources"
 )
 
 // Funcs are the helpers templates may call. They only format; the
@@ -47,25 +48,8 @@ var Funcs = template.FuncMap{
 	},
 }
 
-// SourceStatusLabel is the badge text of an evidence status (pending,
-// verified, excerpt_missing, unreachable, changed, gone).
-func SourceStatusLabel(status string) string {
-	switch status {
-	case "verified":
-		return "Source verified"
-	case "excerpt_missing":
-		return "Quote not found on page"
-	case "unreachable":
-		return "Currently unreachable"
-	case "changed":
-		return "Page changed since cited"
-	case "gone":
-		return "No longer available"
-	case "", "pending":
-		return "Not yet checked"
-	}
-	return titleCase(status)
-}
+// SourceStatusLabel is the badge text of an evidence status.
+func SourceStatusLabel(status string) string { return sources.Status(status).Label() }
 
 // RatingLabel is the text of a source rating; an empty one is unknown.
 func RatingLabel(rating string) string {
