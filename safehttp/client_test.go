@@ -336,7 +336,7 @@ func TestRedirectToDeniedAddress(t *testing.T) {
 	}))
 	ln, err := net.Listen("tcp", "[::1]:0")
 	if err != nil {
-		t.Skipf("no IPv6 loopback: %v", err)
+		t.Fatalf("this test needs an IPv6 loopback (::1) to prove a redirect there is refused: %v", err)
 	}
 	v6Target.Listener.Close()
 	v6Target.Listener = ln

@@ -79,8 +79,8 @@ func TestTwoAppsDeliverEachEventOnce(t *testing.T) {
 	}
 	wg.Wait()
 	eventually(t, "every event delivered", func() bool { return r.count() >= n })
-	// Give a duplicate time to show up.
-	time.Sleep(300 * time.Millisecond)
+	// Once no delivery job is left to work, no duplicate can still arrive.
+	eventually(t, "the delivery queue drained", func() bool { return pendingDeliveryJobs(t, b) == 0 })
 	if r.count() != n {
 		t.Fatalf("receiver got %d requests for %d events", r.count(), n)
 	}
@@ -125,7 +125,11 @@ func TestEventsSurviveACrash(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(200 * time.Millisecond)
+	// The events are committed with their jobs queued, and nothing works
+	// them while no process runs the queue.
+	if n := pendingDeliveryJobs(t, b); n != 5 {
+		t.Fatalf("%d delivery jobs queued, want 5", n)
+	}
 	if r.count() != 0 {
 		t.Fatalf("delivered %d with no worker running", r.count())
 	}
@@ -169,4 +173,16 @@ func TestGracefulStopFinishesInFlight(t *testing.T) {
 
 func newClaim(i int) workflow.NewClaim {
 	return workflow.NewClaim{Text: "Claim number " + strconv.Itoa(i) + " about the budget."}
+}
+
+// pendingDeliveryJobs counts webhook delivery jobs River has not finished.
+func pendingDeliveryJobs(t *testing.T, b *testBundle) int {
+	t.Helper()
+	var n int
+	err := b.env.App.Store.DB(context.Background()).Raw(`SELECT count(*) FROM river_job
+		WHERE kind = 'webhook_delivery' AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled')`).Row().Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
