@@ -8,8 +8,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lib/pq"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/factdesk/factdesk/store"
 )
@@ -78,8 +80,35 @@ func Enqueue(ctx context.Context, tx *store.Tx, jobs ...Job) error {
 		}
 		params[i] = river.InsertManyParams{Args: j.Args, InsertOpts: opts}
 	}
-	if _, err := client.InsertManyTx(ctx, sqlTx, params); err != nil {
+	inserted, err := client.InsertManyTx(ctx, sqlTx, params)
+	if err != nil {
 		return fmt.Errorf("events: enqueue %d delivery job(s): %w", len(jobs), err)
+	}
+	return makeSoonJobsAvailable(ctx, tx, inserted)
+}
+
+// schedulerInterval is how often River's scheduler moves due `scheduled`
+// jobs to `available` (its default; the client does not expose it).
+const schedulerInterval = 5 * time.Second
+
+// makeSoonJobsAvailable marks jobs due within one scheduler interval as
+// available at once. River's fetch already skips available jobs whose
+// scheduled_at is still ahead, so they run on time (a 1 s retry, a 2 s
+// Retry-After) instead of waiting up to five seconds for the scheduler.
+// River's own executor does the same for its short retries and snoozes.
+func makeSoonJobsAvailable(ctx context.Context, tx *store.Tx, inserted []*rivertype.JobInsertResult) error {
+	var soon []int64
+	horizon := time.Now().Add(schedulerInterval)
+	for _, r := range inserted {
+		if r.Job.State == rivertype.JobStateScheduled && r.Job.ScheduledAt.Before(horizon) {
+			soon = append(soon, r.Job.ID)
+		}
+	}
+	if len(soon) == 0 {
+		return nil
+	}
+	if err := tx.Exec(ctx, "UPDATE river_job SET state = 'available' WHERE id = ANY(?) AND state = 'scheduled'", pq.Int64Array(soon)); err != nil {
+		return fmt.Errorf("events: make %d soon-due job(s) available: %w", len(soon), err)
 	}
 	return nil
 }
