@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
-	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -246,19 +245,28 @@ func (tx *Tx) CreateClaim(ctx context.Context, c *models.Claim) error {
 // claimColumns are the columns a claim change writes. Listing them makes
 // GORM write zero values (an empty summary, a cleared verdict) too.
 var claimColumns = []string{"text", "claimant", "source_url", "state", "verdict", "summary", "priority",
-	"priority_rank", "due_at", "language", "tags", "version", "duplicate_of", "updated_at"}
+	"priority_rank", "due_at", "language", "tags", "version", "duplicate_of", "last_seq", "updated_at"}
 
-// SaveClaim writes c's fields, bumping its version.
-func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, now time.Time) error {
+// SaveClaim writes c's fields, bumping its version, together with e, the
+// history entry that records the change. Numbering e in the same UPDATE
+// keeps a change to one write of the claim row: every update of that row
+// recomputes its search columns and touches its indexes. The claim must be
+// locked by this transaction.
+func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, e *models.HistoryEntry) error {
 	c.Version++
-	c.UpdatedAt = now
+	c.UpdatedAt = e.At
 	c.PriorityRank = c.Priority.Rank()
 	if c.Tags == nil {
 		c.Tags = models.Tags{}
 	}
+	c.LastSeq++
+	e.ClaimID, e.Seq = c.ID, c.LastSeq
 	err := tx.db.WithContext(ctx).Model(c).Omit(clause.Associations).Select(claimColumns).Updates(c).Error
 	if err != nil {
 		return fmt.Errorf("store: save claim %d: %w", c.ID, err)
+	}
+	if err := tx.db.WithContext(ctx).Create(e).Error; err != nil {
+		return fmt.Errorf("store: append history of %d: %w", c.ID, err)
 	}
 	return nil
 }

@@ -56,10 +56,7 @@ func (e *Engine) Apply(ctx context.Context, actor *models.User, claimID int64, r
 		// Every transition entry carries the verdict standing after it; a
 		// reopen therefore records the verdict being corrected.
 		entry.Verdict = c.Verdict
-		if err := tx.SaveClaim(ctx, c, e.now()); err != nil {
-			return err
-		}
-		return e.record(ctx, tx, Change{Claim: c, Entry: entry})
+		return e.save(ctx, tx, Change{Claim: c, Entry: entry})
 	})
 	if err != nil {
 		return nil, err

@@ -183,10 +183,7 @@ func (e *Engine) TakeNext(ctx context.Context, actor *models.User) (*models.Clai
 		}
 		from := c.State
 		applyEffects(c, start, Request{})
-		if err := tx.SaveClaim(ctx, c, e.now()); err != nil {
-			return err
-		}
-		return e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{
+		return e.save(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{
 			Kind: models.HistoryTransitioned, Action: start.Action, FromState: from, ToState: start.To, ActorID: &actor.ID,
 		}})
 	})

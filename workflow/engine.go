@@ -49,6 +49,20 @@ func (e *Engine) record(ctx context.Context, tx *store.Tx, ch Change) error {
 	if err := tx.AppendHistory(ctx, ch.Claim, ch.Entry); err != nil {
 		return err
 	}
+	return e.runHooks(ctx, tx, ch)
+}
+
+// save writes the claim's changed fields together with the entry that
+// records them, then runs the hooks.
+func (e *Engine) save(ctx context.Context, tx *store.Tx, ch Change) error {
+	ch.Entry.At = e.now()
+	if err := tx.SaveClaim(ctx, ch.Claim, ch.Entry); err != nil {
+		return err
+	}
+	return e.runHooks(ctx, tx, ch)
+}
+
+func (e *Engine) runHooks(ctx context.Context, tx *store.Tx, ch Change) error {
 	for _, h := range e.hooks {
 		if err := h(ctx, tx, ch); err != nil {
 			return fmt.Errorf("workflow: change hook: %w", err)
@@ -240,10 +254,7 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 		if err := validateClaim(c, p.Tags.Value); err != nil {
 			return err
 		}
-		if err := tx.SaveClaim(ctx, c, e.now()); err != nil {
-			return err
-		}
-		return e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryUpdated, ActorID: &actor.ID, Details: mustJSON(map[string]any{"changed": changed})}})
+		return e.save(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryUpdated, ActorID: &actor.ID, Details: mustJSON(map[string]any{"changed": changed})}})
 	})
 	if err != nil {
 		return nil, err
