@@ -113,3 +113,17 @@ func pathID(c *gin.Context, name string) (int64, error) {
 	}
 	return id, nil
 }
+
+// assigneeParam reads ?assignee=, a user id or "me"; absent means anyone.
+// ok is false when the value is neither.
+func assigneeParam(c *gin.Context) (id int64, ok bool) {
+	switch a := c.Query("assignee"); a {
+	case "":
+		return 0, true
+	case "me":
+		return actor(c).ID, true
+	default:
+		id, err := strconv.ParseInt(a, 10, 64)
+		return id, err == nil && id > 0
+	}
+}

@@ -100,16 +100,9 @@ func claimFilter(c *gin.Context) (store.ClaimFilter, error) {
 	if f.Priority != "" && !f.Priority.Valid() {
 		fields = append(fields, models.FieldError{Field: "priority", Message: "must be one of low, normal, high, urgent"})
 	}
-	switch a := c.Query("assignee"); a {
-	case "":
-	case "me":
-		f.Assignee = actor(c).ID
-	default:
-		id, err := strconv.ParseInt(a, 10, 64)
-		if err != nil || id <= 0 {
-			fields = append(fields, models.FieldError{Field: "assignee", Message: "must be a user id or me"})
-		}
-		f.Assignee = id
+	var ok bool
+	if f.Assignee, ok = assigneeParam(c); !ok {
+		fields = append(fields, models.FieldError{Field: "assignee", Message: "must be a user id or me"})
 	}
 	if l := c.Query("limit"); l != "" {
 		n, err := strconv.Atoi(l)

@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -50,16 +49,9 @@ func boardFilter(c *gin.Context) (store.BoardFilter, error) {
 	if f.Priority != "" && !f.Priority.Valid() {
 		fields = append(fields, models.FieldError{Field: "priority", Message: "choose a priority from the list"})
 	}
-	switch a := c.Query("assignee"); a {
-	case "":
-	case "me":
-		f.Assignee = actor(c).ID
-	default:
-		id, err := strconv.ParseInt(a, 10, 64)
-		if err != nil || id <= 0 {
-			fields = append(fields, models.FieldError{Field: "assignee", Message: "choose a person from the list"})
-		}
-		f.Assignee = id
+	var ok bool
+	if f.Assignee, ok = assigneeParam(c); !ok {
+		fields = append(fields, models.FieldError{Field: "assignee", Message: "choose a person from the list"})
 	}
 	if len(fields) > 0 {
 		return f, models.Invalid("the board filter is not valid", fields...)
