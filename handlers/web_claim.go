@@ -78,7 +78,7 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 	if err != nil {
 		return nil, err
 	}
-	opts, err := s.engine.Options(ctx, u, id)
+	opts, err := s.engine.OptionsFor(ctx, u, claim)
 	if err != nil {
 		return nil, err
 	}

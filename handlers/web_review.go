@@ -54,7 +54,7 @@ func (s *Server) webReview(c *gin.Context) {
 		} else if last != nil && last.ActorID != nil {
 			item.Proposer = ppl.name(*last.ActorID)
 		}
-		opts, err := s.engine.Options(ctx, u, claims[i].ID)
+		opts, err := s.engine.OptionsFor(ctx, u, &claims[i])
 		if err != nil {
 			s.respondError(c, err)
 			return

@@ -119,6 +119,13 @@ func (e *Engine) Options(ctx context.Context, actor *models.User, claimID int64)
 	if err != nil {
 		return nil, err
 	}
+	return e.OptionsFor(ctx, actor, c)
+}
+
+// OptionsFor is Options for a claim the caller has already loaded with its
+// assignees, so pages that show the claim do not load it twice.
+func (e *Engine) OptionsFor(ctx context.Context, actor *models.User, c *models.Claim) ([]Option, error) {
+	var err error
 	var out []Option
 	var f *Facts
 	for _, t := range Table {
