@@ -98,10 +98,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := migrations.Up(ctx, st.SQL()); err != nil {
+	res, err := migrations.Up(ctx, st.SQL())
+	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("cannot migrate the database: %w", err)
 	}
+	log.Info("database schema migrated", "version", res.Version, "applied", res.Applied)
 	a, err := New(ctx, cfg, st, log)
 	if err != nil {
 		st.Close()

@@ -1,38 +1,50 @@
-// Package migrations holds the schema as numbered SQL files and applies
-// them. The files are the only definition of the schema: nothing calls
-// GORM's AutoMigrate.
+// Package migrations holds the schema and applies it with goose
+// (github.com/pressly/goose/v3). The files are the only definition of the
+// schema: nothing calls GORM's AutoMigrate. See README.md for how to add a
+// migration.
 //
-// Each version NNNN has NNNN_name.up.sql and NNNN_name.down.sql. Every file
-// runs in its own transaction together with the bookkeeping row, so a failed
-// migration leaves the schema as it was.
+// Each version is one NNNN_name.sql file with a "-- +goose Up" and a
+// "-- +goose Down" section, except version 3, River's job queue, which is a
+// Go migration (river.go) that asks rivermigrate for River's own schema.
+// A file runs in one transaction with its bookkeeping row unless it is
+// marked "-- +goose NO TRANSACTION", which index builds on big tables need
+// for CREATE INDEX CONCURRENTLY.
+//
+// Databases migrated by factdesk's earlier runner, which kept its own
+// schema_migrations table, are adopted on the first Up (legacy.go).
 package migrations
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
-	"sort"
-	"strconv"
+	"path"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/database"
+	"github.com/pressly/goose/v3/lock"
 )
 
 //go:embed *.sql
 var files embed.FS
 
-// lockKey serialises migrations between processes that start together.
+// lockKey is the advisory lock migrations hold; it is the earlier runner's
+// key too, so an old and a new binary starting together also take turns.
 const lockKey = 727_274_001
 
 // Migration is one numbered schema change.
 type Migration struct {
-	Version int
+	Version int64
 	Name    string
-	Up      string
-	Down    string
 }
 
 // Status is a migration and whether it has been applied.
@@ -41,226 +53,215 @@ type Status struct {
 	AppliedAt *time.Time
 }
 
-// All returns every embedded migration in version order.
+// Result says what Up did.
+type Result struct {
+	// Applied counts the migrations this call applied.
+	Applied int
+	// Version is the database's schema version afterwards.
+	Version int64
+}
+
+func newProvider(db *sql.DB) (*goose.Provider, error) {
+	// Probing every second for up to ten minutes: a second process starting
+	// together with the first waits out its migrations instead of failing.
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockKey), lock.WithLockTimeout(1, 600))
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, files,
+		goose.WithSessionLocker(locker),
+		goose.WithDisableGlobalRegistry(true),
+		goose.WithGoMigrations(riverMigration()),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return p, nil
+}
+
+// All returns every migration in version order.
 func All() ([]Migration, error) {
-	entries, err := fs.Glob(files, "*.sql")
+	names, err := fs.Glob(files, "*.sql")
 	if err != nil {
 		return nil, err
 	}
-	byVersion := map[int]*Migration{}
-	for _, name := range entries {
-		base, direction, ok := cutDirection(name)
-		if !ok {
-			return nil, fmt.Errorf("migrations: %s: name must end in .up.sql or .down.sql", name)
-		}
-		num, label, _ := strings.Cut(base, "_")
-		version, err := strconv.Atoi(num)
+	out := make([]Migration, 0, len(names)+len(goMigrationNames))
+	for _, name := range names {
+		version, err := goose.NumericComponent(name)
 		if err != nil {
-			return nil, fmt.Errorf("migrations: %s: name must start with a number", name)
+			return nil, fmt.Errorf("migrations: %s: %w", name, err)
 		}
-		body, err := files.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		m := byVersion[version]
-		if m == nil {
-			m = &Migration{Version: version, Name: label}
-			byVersion[version] = m
-		}
-		if direction == "up" {
-			m.Up = string(body)
-		} else {
-			m.Down = string(body)
-		}
+		out = append(out, Migration{Version: version, Name: sourceName(&goose.Source{Path: name, Version: version})})
 	}
-	out := make([]Migration, 0, len(byVersion))
-	for _, m := range byVersion {
-		if m.Up == "" || m.Down == "" {
-			return nil, fmt.Errorf("migrations: version %04d needs both an up and a down file", m.Version)
-		}
-		out = append(out, *m)
+	for version, name := range goMigrationNames {
+		out = append(out, Migration{Version: version, Name: name})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	slices.SortFunc(out, func(a, b Migration) int { return cmp.Compare(a.Version, b.Version) })
 	return out, nil
 }
 
-func cutDirection(name string) (base, direction string, ok bool) {
-	if b, found := strings.CutSuffix(name, ".up.sql"); found {
-		return b, "up", true
+func sourceName(s *goose.Source) string {
+	if s.Path == "" {
+		return goMigrationNames[s.Version]
 	}
-	if b, found := strings.CutSuffix(name, ".down.sql"); found {
-		return b, "down", true
-	}
-	return "", "", false
+	base := strings.TrimSuffix(path.Base(s.Path), path.Ext(s.Path))
+	_, name, _ := strings.Cut(base, "_")
+	return name
 }
 
-// Hash identifies the current set of migrations; the test helper uses it to
-// know when its template database is stale.
+// Hash identifies the current set of migrations, River's included; the
+// test helper uses it to know when its template database is stale.
 func Hash() (string, error) {
-	all, err := All()
+	names, err := fs.Glob(files, "*.sql")
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
-	for _, m := range all {
-		fmt.Fprintf(h, "%d\x00%s\x00%s\x00", m.Version, m.Up, m.Down)
+	for _, name := range names {
+		body, err := files.ReadFile(name)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%s\x00", name, body)
 	}
+	river, err := riverFingerprint()
+	if err != nil {
+		return "", err
+	}
+	h.Write([]byte(river))
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// Up applies every pending migration and returns how many it applied.
-func Up(ctx context.Context, db *sql.DB) (int, error) {
-	all, err := All()
-	if err != nil {
-		return 0, err
+// Up adopts a database migrated by the earlier runner, then applies every
+// pending migration. Processes starting together take turns.
+func Up(ctx context.Context, db *sql.DB) (Result, error) {
+	if err := adoptLegacy(ctx, db); err != nil {
+		return Result{}, err
 	}
-	applied := 0
-	err = withLock(ctx, db, func(conn *sql.Conn) error {
-		done, err := appliedVersions(ctx, conn)
-		if err != nil {
-			return err
+	p, err := newProvider(db)
+	if err != nil {
+		return Result{}, err
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return Result{Applied: len(results)}, fmt.Errorf("migrations: up: %w", err)
+	}
+	if len(results) > 0 {
+		if err := checkIndexesValid(ctx, db); err != nil {
+			return Result{Applied: len(results)}, err
 		}
-		for _, m := range all {
-			if _, ok := done[m.Version]; ok {
-				continue
-			}
-			if err := run(ctx, conn, m.Up, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.Version, m.Name); err != nil {
-				return fmt.Errorf("migrations: apply %04d_%s: %w", m.Version, m.Name, err)
-			}
-			applied++
-		}
-		return nil
-	})
-	return applied, err
+	}
+	version, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return Result{Applied: len(results)}, fmt.Errorf("migrations: read version: %w", err)
+	}
+	return Result{Applied: len(results), Version: version}, nil
 }
 
-// Down reverts the newest `steps` applied migrations.
+// checkIndexesValid fails when a CREATE INDEX CONCURRENTLY left an invalid
+// index behind. That happens when a build fails part-way; the rerun's IF NOT
+// EXISTS then sees the name and would record the migration as done with an
+// index PostgreSQL never uses.
+func checkIndexesValid(ctx context.Context, db *sql.DB) error {
+	var invalid sql.NullString
+	err := db.QueryRowContext(ctx, `
+		SELECT string_agg(c.relname, ', ' ORDER BY c.relname)
+		FROM pg_index i
+		JOIN pg_class c ON c.oid = i.indexrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE NOT i.indisvalid AND n.nspname = current_schema()`).Scan(&invalid)
+	if err != nil {
+		return fmt.Errorf("migrations: check indexes: %w", err)
+	}
+	if invalid.Valid {
+		return fmt.Errorf("migrations: invalid indexes left by an interrupted concurrent build: %s; drop them, migrate down one step and up again", invalid.String)
+	}
+	return nil
+}
+
+// Down reverts the newest `steps` applied migrations and returns how many
+// it reverted.
 func Down(ctx context.Context, db *sql.DB, steps int) (int, error) {
-	all, err := All()
+	if err := adoptLegacy(ctx, db); err != nil {
+		return 0, err
+	}
+	p, err := newProvider(db)
 	if err != nil {
 		return 0, err
 	}
 	reverted := 0
-	err = withLock(ctx, db, func(conn *sql.Conn) error {
-		done, err := appliedVersions(ctx, conn)
+	for reverted < steps {
+		_, err := p.Down(ctx)
+		if errors.Is(err, goose.ErrNoNextVersion) {
+			break
+		}
 		if err != nil {
-			return err
+			return reverted, fmt.Errorf("migrations: down: %w", err)
 		}
-		for i := len(all) - 1; i >= 0 && reverted < steps; i-- {
-			m := all[i]
-			if _, ok := done[m.Version]; !ok {
-				continue
-			}
-			if err := run(ctx, conn, m.Down, "DELETE FROM schema_migrations WHERE version = $1 AND $2 <> ''", m.Version, m.Name); err != nil {
-				return fmt.Errorf("migrations: revert %04d_%s: %w", m.Version, m.Name, err)
-			}
-			reverted++
-		}
-		return nil
-	})
-	return reverted, err
+		reverted++
+	}
+	return reverted, nil
 }
 
-// List reports every migration and when it was applied.
+// List reports every migration and when it was applied. Like Up, it first
+// adopts a database migrated by the earlier runner, so the report is true.
 func List(ctx context.Context, db *sql.DB) ([]Status, error) {
-	all, err := All()
+	if err := adoptLegacy(ctx, db); err != nil {
+		return nil, err
+	}
+	return list(ctx, db)
+}
+
+func list(ctx context.Context, db *sql.DB) ([]Status, error) {
+	p, err := newProvider(db)
 	if err != nil {
 		return nil, err
 	}
-	conn, err := db.Conn(ctx)
+	states, err := p.Status(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("migrations: status: %w", err)
 	}
-	defer conn.Close()
-	if err := ensureTable(ctx, conn); err != nil {
-		return nil, err
-	}
-	done, err := appliedVersions(ctx, conn)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Status, 0, len(all))
-	for _, m := range all {
-		s := Status{Migration: m}
-		if at, ok := done[m.Version]; ok {
+	out := make([]Status, 0, len(states))
+	for _, st := range states {
+		s := Status{Migration: Migration{Version: st.Source.Version, Name: sourceName(st.Source)}}
+		if st.State == goose.StateApplied {
+			at := st.AppliedAt
 			s.AppliedAt = &at
 		}
 		out = append(out, s)
 	}
+	slices.SortFunc(out, func(a, b Status) int { return cmp.Compare(a.Version, b.Version) })
 	return out, nil
 }
 
-// Pending counts migrations not yet applied; /readyz wants zero.
+// Pending counts migrations not yet applied; /readyz wants zero. It reads
+// goose's table directly so that it neither takes the migration lock nor
+// creates anything.
 func Pending(ctx context.Context, db *sql.DB) (int, error) {
 	all, err := All()
 	if err != nil {
 		return 0, err
 	}
-	var applied int
-	err = db.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&applied)
+	st, err := database.NewStore(database.DialectPostgres, goose.DefaultTablename)
 	if err != nil {
-		return 0, fmt.Errorf("migrations: count applied: %w", err)
+		return 0, fmt.Errorf("migrations: %w", err)
 	}
-	return len(all) - applied, nil
-}
-
-func withLock(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) error {
-	conn, err := db.Conn(ctx)
+	rows, err := st.ListMigrations(ctx, db)
 	if err != nil {
-		return err
+		return 0, fmt.Errorf("migrations: read applied versions: %w", err)
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
-		return fmt.Errorf("migrations: take lock: %w", err)
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey)
-	if err := ensureTable(ctx, conn); err != nil {
-		return err
-	}
-	return fn(conn)
-}
-
-func ensureTable(ctx context.Context, conn *sql.Conn) error {
-	_, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    integer PRIMARY KEY,
-		name       text NOT NULL,
-		applied_at timestamptz NOT NULL DEFAULT now()
-	)`)
-	if err != nil {
-		return fmt.Errorf("migrations: create schema_migrations: %w", err)
-	}
-	return nil
-}
-
-func appliedVersions(ctx context.Context, conn *sql.Conn) (map[int]time.Time, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT version, applied_at FROM schema_migrations")
-	if err != nil {
-		return nil, fmt.Errorf("migrations: read schema_migrations: %w", err)
-	}
-	defer rows.Close()
-	out := map[int]time.Time{}
-	for rows.Next() {
-		var v int
-		var at time.Time
-		if err := rows.Scan(&v, &at); err != nil {
-			return nil, err
+	// Newest row first: a version's first row says whether it stands.
+	applied := map[int64]bool{}
+	for _, r := range rows {
+		if _, seen := applied[r.Version]; !seen {
+			applied[r.Version] = r.IsApplied
 		}
-		out[v] = at
 	}
-	return out, rows.Err()
-}
-
-func run(ctx context.Context, conn *sql.Conn, script, bookkeeping string, version int, name string) error {
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	n := 0
+	for _, m := range all {
+		if !applied[m.Version] {
+			n++
+		}
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, script); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, bookkeeping, version, name); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return n, nil
 }

@@ -29,11 +29,11 @@ func migrate(ctx context.Context, args []string) error {
 	defer st.Close()
 	switch sub {
 	case "up":
-		n, err := migrations.Up(ctx, st.SQL())
+		res, err := migrations.Up(ctx, st.SQL())
 		if err != nil {
 			return err
 		}
-		fmt.Printf("applied %d migration(s)\n", n)
+		fmt.Printf("applied %d migration(s); schema version %d\n", res.Applied, res.Version)
 	case "down":
 		n, err := migrations.Down(ctx, st.SQL(), 1)
 		if err != nil {

@@ -39,6 +39,13 @@ func URL(t testing.TB) string {
 	return pgtestdb.Custom(t, serverConfig(t), migrator{}).URL()
 }
 
+// URLWith is URL for a database prepared by m instead of by every
+// migration; tests of the migrations themselves start from other schemas.
+func URLWith(t testing.TB, m pgtestdb.Migrator) string {
+	t.Helper()
+	return pgtestdb.Custom(t, serverConfig(t), m).URL()
+}
+
 // DB creates a fresh migrated database and opens it with database/sql.
 func DB(t testing.TB) *sql.DB {
 	t.Helper()

@@ -1,0 +1,107 @@
+package migrations
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/database"
+)
+
+// legacyTable is where factdesk's earlier migration runner recorded the
+// versions it applied. Its versions 1 to 8 are goose versions 1 to 8: the
+// SQL is the same, only its file layout changed, and its version 3 (the
+// copied River SQL) also recorded River's versions in river_migration,
+// which rivermigrate reads.
+const legacyTable = "schema_migrations"
+
+// adoptLegacy moves a database migrated by the earlier runner onto goose:
+// it records the versions that runner applied, with their times, in
+// goose's table and drops schema_migrations, all in one transaction. The
+// old table is dropped rather than kept so that there is one record of
+// the schema's version; an old binary started afterwards fails on its
+// first migration (the tables exist) instead of running on a schema it
+// does not know.
+//
+// It does nothing once goose's table exists, or on a new database.
+func adoptLegacy(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// The earlier runner's lock: an old binary migrating right now finishes
+	// first, and two new ones do not adopt twice.
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey); err != nil {
+		return fmt.Errorf("migrations: take lock: %w", err)
+	}
+	var hasLegacy, hasGoose bool
+	err = tx.QueryRowContext(ctx,
+		"SELECT to_regclass($1) IS NOT NULL, to_regclass($2) IS NOT NULL",
+		legacyTable, goose.DefaultTablename).Scan(&hasLegacy, &hasGoose)
+	if err != nil {
+		return fmt.Errorf("migrations: look for %s: %w", legacyTable, err)
+	}
+	if !hasLegacy || hasGoose {
+		return nil
+	}
+
+	known := map[int64]bool{}
+	all, err := All()
+	if err != nil {
+		return err
+	}
+	for _, m := range all {
+		known[m.Version] = true
+	}
+	type applied struct {
+		version int64
+		at      sql.NullTime
+	}
+	var versions []applied
+	rows, err := tx.QueryContext(ctx, "SELECT version, applied_at FROM "+legacyTable+" ORDER BY version")
+	if err != nil {
+		return fmt.Errorf("migrations: read %s: %w", legacyTable, err)
+	}
+	for rows.Next() {
+		var a applied
+		if err := rows.Scan(&a.version, &a.at); err != nil {
+			rows.Close()
+			return err
+		}
+		if !known[a.version] {
+			rows.Close()
+			return fmt.Errorf("migrations: %s records version %d, which this build does not have; run a newer factdesk", legacyTable, a.version)
+		}
+		versions = append(versions, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+
+	st, err := database.NewStore(database.DialectPostgres, goose.DefaultTablename)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if err := st.CreateVersionTable(ctx, tx); err != nil {
+		return fmt.Errorf("migrations: create %s: %w", goose.DefaultTablename, err)
+	}
+	// Goose starts every table with version 0.
+	if err := st.Insert(ctx, tx, database.InsertRequest{Version: 0}); err != nil {
+		return fmt.Errorf("migrations: record version 0: %w", err)
+	}
+	for _, a := range versions {
+		_, err := tx.ExecContext(ctx,
+			"INSERT INTO "+goose.DefaultTablename+" (version_id, is_applied, tstamp) VALUES ($1, true, COALESCE($2::timestamptz, now()))",
+			a.version, a.at)
+		if err != nil {
+			return fmt.Errorf("migrations: record version %d: %w", a.version, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "DROP TABLE "+legacyTable); err != nil {
+		return fmt.Errorf("migrations: drop %s: %w", legacyTable, err)
+	}
+	return tx.Commit()
+}
