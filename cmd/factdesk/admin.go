@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"text/tabwriter"
 
+	"github.com/factdesk/factdesk/app"
 	"github.com/factdesk/factdesk/auth"
 	"github.com/factdesk/factdesk/migrations"
 	"github.com/factdesk/factdesk/models"
@@ -14,13 +16,22 @@ import (
 )
 
 func migrate(ctx context.Context, args []string) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return runMigrate(ctx, cfg, args, os.Stdout)
+}
+
+// runMigrate is `factdesk migrate`: up applies every pending migration,
+// down reverts the newest one, status lists them all.
+func runMigrate(ctx context.Context, cfg app.Config, args []string, out io.Writer) error {
 	sub := "up"
 	if len(args) > 0 {
 		sub = args[0]
 	}
-	cfg, err := loadConfig()
-	if err != nil {
-		return err
+	if sub != "up" && sub != "down" && sub != "status" {
+		return fmt.Errorf("unknown migrate command %q: use up, down or status", sub)
 	}
 	st, err := openStore(ctx, cfg, false)
 	if err != nil {
@@ -33,19 +44,19 @@ func migrate(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("applied %d migration(s); schema version %d\n", res.Applied, res.Version)
+		fmt.Fprintf(out, "applied %d migration(s); schema version %d\n", res.Applied, res.Version)
 	case "down":
 		n, err := migrations.Down(ctx, st.SQL(), 1)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("reverted %d migration(s)\n", n)
+		fmt.Fprintf(out, "reverted %d migration(s)\n", n)
 	case "status":
 		list, err := migrations.List(ctx, st.SQL())
 		if err != nil {
 			return err
 		}
-		w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+		w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "VERSION\tNAME\tAPPLIED")
 		for _, m := range list {
 			applied := "pending"
@@ -55,8 +66,6 @@ func migrate(ctx context.Context, args []string) error {
 			fmt.Fprintf(w, "%04d\t%s\t%s\n", m.Version, m.Name, applied)
 		}
 		return w.Flush()
-	default:
-		return fmt.Errorf("unknown migrate command %q: use up, down or status", sub)
 	}
 	return nil
 }
