@@ -185,7 +185,7 @@ func srcDetail(t *testing.T, h models.HistoryEntry, key string) any {
 func srcCountEvents(t *testing.T, env *apptest.Env, claimID int64, typ string) int {
 	t.Helper()
 	var n int
-	err := env.App.Store.DB(context.Background()).Raw("SELECT count(*) FROM events WHERE claim_id = ? AND type = ?", claimID, typ).Scan(&n).Error
+	err := env.App.Store.SQL().QueryRow("SELECT count(*) FROM events WHERE claim_id = $1 AND type = $2", claimID, typ).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
 	}
