@@ -119,20 +119,19 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a.Auth = auth.NewService(st)
 	// Source checks: the evidence hook rates the source and queues its
 	// check in the transaction adding it; the runner works the "sources"
-	// queue and queues rechecks. Publishing: the confirm hook writes the
-	// public record and any correction in the confirm transaction.
+	// queue and queues rechecks. Check results are recorded through the
+	// engine, so an alert fires the same hooks as any change. Publishing:
+	// the confirm hook writes the public record and any correction in the
+	// confirm transaction.
 	a.Sources = sources.NewService(st, sources.Config{
 		Client:          sources.NewClient(cfg.FetchAllowCIDRs, cfg.FetchTimeout),
-		RecheckInterval: cfg.SourceRecheckInterval, Log: log,
+		RecheckInterval: cfg.SourceRecheckInterval, Recorder: a.Engine, Log: log,
 	})
 	sourceRunner, err := sources.NewRunner(st.SQL(), a.Sources, sources.RunnerOptions{PollInterval: cfg.SourcePollInterval, Log: log})
 	if err != nil {
 		return nil, err
 	}
 	a.Engine.OnChange(a.Sources.Hook)
-	// Source alerts are written outside the engine; open dashboards still
-	// hear of them.
-	a.Sources.OnAlert(live.Notify)
 	a.OnStart(sourceRunner.Start, sourceRunner.Stop)
 	publicURL := cfg.PublicURL
 	if publicURL == "" {

@@ -118,32 +118,16 @@ func Emit(ctx context.Context, tx *store.Tx, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("events: marshal %s envelope: %w", ev.Type, err)
 	}
-	db := tx.DB(ctx)
-	var claimID, seq any
-	if ev.ClaimID != 0 {
-		claimID, seq = ev.ClaimID, ev.Seq
+	row := &store.EventRow{ID: ev.ID, Type: string(ev.Type), ClaimID: ev.ClaimID, Seq: ev.Seq, Payload: string(body), At: ev.At}
+	if err := tx.InsertEvent(ctx, row); err != nil {
+		return err
 	}
-	err = db.Exec(`INSERT INTO events (id, type, claim_id, seq, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		ev.ID, string(ev.Type), claimID, seq, string(body), ev.At).Error
-	if err != nil {
-		return fmt.Errorf("events: insert %s: %w", ev.Type, err)
-	}
-
 	// Disabled endpoints get no delivery row: while an endpoint is off,
 	// nothing is queued for it, and POST .../recover later finds the
 	// events it missed in the events table.
-	var deliveries []int64
-	if ev.OnlyEndpoint != 0 {
-		err = db.Raw(`INSERT INTO webhook_deliveries (endpoint_id, event_id, status, attempts, created_at, updated_at)
-			SELECT id, ?, 'pending', 1, ?, ? FROM webhook_endpoints WHERE id = ? AND active
-			RETURNING id`, ev.ID, ev.At, ev.At, ev.OnlyEndpoint).Scan(&deliveries).Error
-	} else {
-		err = db.Raw(`INSERT INTO webhook_deliveries (endpoint_id, event_id, status, attempts, created_at, updated_at)
-			SELECT id, ?, 'pending', 1, ?, ? FROM webhook_endpoints WHERE active AND events && ARRAY[?, '*']::text[]
-			RETURNING id`, ev.ID, ev.At, ev.At, string(ev.Type)).Scan(&deliveries).Error
-	}
+	deliveries, err := tx.FanOutEvent(ctx, row, ev.OnlyEndpoint)
 	if err != nil {
-		return fmt.Errorf("events: fan out %s: %w", ev.Type, err)
+		return err
 	}
 	jobs := make([]Job, len(deliveries))
 	for i, id := range deliveries {

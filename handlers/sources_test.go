@@ -16,6 +16,7 @@ import (
 
 	"github.com/factdesk/factdesk/app"
 	"github.com/factdesk/factdesk/internal/apptest"
+	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/models"
 )
 
@@ -185,11 +186,27 @@ func srcDetail(t *testing.T, h models.HistoryEntry, key string) any {
 func srcCountEvents(t *testing.T, env *apptest.Env, claimID int64, typ string) int {
 	t.Helper()
 	var n int
-	err := env.App.Store.DB(context.Background()).Raw("SELECT count(*) FROM events WHERE claim_id = ? AND type = ?", claimID, typ).Scan(&n).Error
+	err := env.App.Store.SQL().QueryRow("SELECT count(*) FROM events WHERE claim_id = $1 AND type = $2", claimID, typ).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// srcWaitLive waits for a live-update notification about claimID.
+func srcWaitLive(t *testing.T, updates <-chan live.Event, claimID int64) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case e := <-updates:
+			if e.ClaimID == claimID {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no live update for claim %d after its source alert", claimID)
+		}
+	}
 }
 
 func TestSourceCheckOnEvidenceAdded(t *testing.T) {
@@ -308,11 +325,15 @@ func TestSourceChangesAndDisappears(t *testing.T) {
 	}
 
 	// The srcPage is edited and the quote is gone.
+	updates, stop := env.App.Live.Subscribe()
+	defer stop()
 	site.set(http.StatusOK, srcArticle("Budget", "The budget shrank by 1% this year."))
 	ev := srcCheckNow(t, env, checker.Token, claimID, evID)
 	if ev.Status != "changed" || ev.ExcerptStatus != "not_found" {
 		t.Fatalf("after the edit: status %q excerpt %q; want changed, not_found", ev.Status, ev.ExcerptStatus)
 	}
+	// The alert goes through the engine, whose hooks tell open dashboards.
+	srcWaitLive(t, updates, claimID)
 	entries := srcHistory(t, env, claimID, models.HistoryEvidenceChanged)
 	if len(entries) != 1 || srcDetail(t, entries[0], "to") != "changed" || srcDetail(t, entries[0], "from") != "verified" {
 		t.Fatalf("evidence_changed history = %+v, want one entry to changed", entries)

@@ -39,7 +39,7 @@ func Notify(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
 	if err != nil {
 		return fmt.Errorf("live: encode: %w", err)
 	}
-	return tx.Exec(ctx, "SELECT pg_notify(?, ?)", Channel, string(payload))
+	return tx.Notify(ctx, Channel, string(payload))
 }
 
 // Hub listens on one connection and hands events to subscribers.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-
-	"github.com/lib/pq"
 )
 
 // User is a person or machine account on the desk.
@@ -38,7 +36,7 @@ type APIToken struct {
 func (APIToken) TableName() string { return "api_tokens" }
 
 // Tags are free-form labels on a claim, stored as a Postgres text[].
-type Tags = pq.StringArray
+type Tags = StringArray
 
 // Claim is one check-worthy statement and the state of its fact check.
 type Claim struct {

@@ -10,15 +10,12 @@ package publish
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
-	"gorm.io/gorm"
 
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/sources"
@@ -27,34 +24,10 @@ import (
 )
 
 // Publication is the public record of a confirmed claim.
-type Publication struct {
-	ClaimID          int64          `json:"claim_id" gorm:"primaryKey"`
-	Slug             string         `json:"slug"`
-	Text             string         `json:"text"`
-	Claimant         string         `json:"claimant"`
-	SourceURL        string         `json:"source_url"`
-	Verdict          models.Verdict `json:"verdict"`
-	Summary          string         `json:"summary"`
-	FirstPublishedAt time.Time      `json:"first_published_at"`
-	PublishedAt      time.Time      `json:"published_at"`
-	ClaimCreatedAt   time.Time      `json:"claim_created_at"`
-}
-
-// TableName keeps the table name explicit rather than inflected.
-func (Publication) TableName() string { return "publications" }
+type Publication = models.Publication
 
 // Correction is a dated note left when a reopened claim is confirmed again.
-type Correction struct {
-	ID         int64          `json:"id" gorm:"primaryKey"`
-	ClaimID    int64          `json:"claim_id"`
-	OldVerdict models.Verdict `json:"old_verdict"`
-	NewVerdict models.Verdict `json:"new_verdict"`
-	Reason     string         `json:"reason"`
-	At         time.Time      `json:"at"`
-}
-
-// TableName keeps the table name explicit rather than inflected.
-func (Correction) TableName() string { return "corrections" }
+type Correction = models.Correction
 
 // Config says who publishes and where.
 type Config struct {
@@ -102,44 +75,26 @@ func (s *Site) Hook(ctx context.Context, tx *store.Tx, ch workflow.Change) error
 	}
 	c := ch.Claim
 	at := ch.Entry.At
-	var existing []Publication
-	if err := tx.DB(ctx).Where("claim_id = ?", c.ID).Limit(1).Find(&existing).Error; err != nil {
-		return fmt.Errorf("publish: load publication of %d: %w", c.ID, err)
-	}
-	p := Publication{ClaimID: c.ID, Slug: Slug(c.ID, c.Text), FirstPublishedAt: at, ClaimCreatedAt: c.CreatedAt}
-	if len(existing) == 1 {
-		p = existing[0]
-		reason, err := reopenReason(ctx, tx, c.ID)
+	p := &Publication{ClaimID: c.ID, Slug: Slug(c.ID, c.Text), FirstPublishedAt: at, ClaimCreatedAt: c.CreatedAt}
+	existing, err := tx.Publication(ctx, c.ID)
+	switch {
+	case err == nil:
+		p = existing
+		reason, err := tx.ReopenReason(ctx, c.ID)
 		if err != nil {
 			return err
 		}
 		corr := Correction{ClaimID: c.ID, OldVerdict: p.Verdict, NewVerdict: c.Verdict, Reason: reason, At: at}
-		if err := tx.DB(ctx).Create(&corr).Error; err != nil {
-			return fmt.Errorf("publish: record correction of %d: %w", c.ID, err)
+		if err := tx.AddCorrection(ctx, &corr); err != nil {
+			return err
 		}
+	case !models.IsCode(err, models.ENotFound):
+		return err
 	}
 	// The slug stays as first published: links to the page must keep
 	// working even when a correction rewords the claim.
 	p.Text, p.Claimant, p.SourceURL, p.Verdict, p.Summary, p.PublishedAt = c.Text, c.Claimant, c.SourceURL, c.Verdict, c.Summary, at
-	if err := tx.DB(ctx).Save(&p).Error; err != nil {
-		return fmt.Errorf("publish: save publication of %d: %w", c.ID, err)
-	}
-	return nil
-}
-
-// reopenReason is the comment of the claim's latest reopen: the editor's
-// account of what needed correcting.
-func reopenReason(ctx context.Context, tx *store.Tx, claimID int64) (string, error) {
-	var comments []string
-	err := tx.DB(ctx).Raw(`SELECT comment FROM claim_history WHERE claim_id = ? AND kind = 'transitioned' AND action = 'reopen'
-		ORDER BY seq DESC LIMIT 1`, claimID).Scan(&comments).Error
-	if err != nil {
-		return "", fmt.Errorf("publish: reopen reason of %d: %w", claimID, err)
-	}
-	if len(comments) == 0 {
-		return "", nil
-	}
-	return comments[0], nil
+	return tx.SavePublication(ctx, p)
 }
 
 // Slug is the public path segment of a claim: its id, then up to about 60
@@ -220,13 +175,9 @@ func errNotPublished(claimID int64) error {
 // published claims later rejected, are not found: only a confirmation makes
 // a claim public.
 func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
-	var p Publication
-	err := s.store.DB(ctx).First(&p, "claim_id = ?", claimID).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, errNotPublished(claimID)
-	}
+	p, err := s.store.Publication(ctx, claimID)
 	if err != nil {
-		return nil, fmt.Errorf("publish: load %d: %w", claimID, err)
+		return nil, err
 	}
 	c, err := s.store.ClaimWithEvidence(ctx, claimID)
 	if err != nil {
@@ -235,7 +186,7 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 	if c.State == models.StateRejected {
 		return nil, errNotPublished(claimID)
 	}
-	page := &Page{Publication: p, URL: s.PageURL(&p), VerdictLabel: p.Verdict.Label(), UnderReview: c.State != models.StateConfirmed}
+	page := &Page{Publication: *p, URL: s.PageURL(p), VerdictLabel: p.Verdict.Label(), UnderReview: c.State != models.StateConfirmed}
 	for _, e := range c.Evidence {
 		// Evidence added while the claim is under review is not part of
 		// the published check until the next confirmation.
@@ -252,10 +203,10 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 		}
 		page.Sources = append(page.Sources, ps)
 	}
-	if err := s.store.DB(ctx).Where("claim_id = ?", claimID).Order("at, id").Find(&page.Corrections).Error; err != nil {
-		return nil, fmt.Errorf("publish: corrections of %d: %w", claimID, err)
+	if page.Corrections, err = s.store.Corrections(ctx, claimID); err != nil {
+		return nil, err
 	}
-	page.ClaimReview = BuildClaimReview(&p, page.URL, s.Publisher())
+	page.ClaimReview = BuildClaimReview(p, page.URL, s.Publisher())
 	return page, nil
 }
 
@@ -273,14 +224,9 @@ type Listed struct {
 // Recent lists published checks, most recently (re)published first. Claims
 // rejected after publication are left out, as their pages are.
 func (s *Site) Recent(ctx context.Context, limit int) ([]Listed, error) {
-	var rows []struct {
-		Publication
-		State models.State
-	}
-	err := s.store.DB(ctx).Raw(`SELECT p.*, c.state FROM publications p JOIN claims c ON c.id = p.claim_id
-		WHERE c.state <> 'rejected' ORDER BY p.published_at DESC, p.claim_id DESC LIMIT ?`, limit).Scan(&rows).Error
+	rows, err := s.store.RecentPublications(ctx, limit)
 	if err != nil {
-		return nil, fmt.Errorf("publish: recent: %w", err)
+		return nil, err
 	}
 	out := make([]Listed, len(rows))
 	for i, r := range rows {
@@ -289,7 +235,3 @@ func (s *Site) Recent(ctx context.Context, limit int) ([]Listed, error) {
 	}
 	return out, nil
 }
-
-// Updated reports whether a correction has republished the check since it
-// first appeared.
-func (p Publication) Updated() bool { return !p.PublishedAt.Equal(p.FirstPublishedAt) }

@@ -2,40 +2,21 @@ package sources
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/store"
 )
 
 // Outlet is one entry of the source registry: a domain the editors have
-// rated. It matches the domain itself and every host below it, so
-// "example.org" rates news.example.org too, while a more specific entry
-// ("blogs.example.org") wins over it.
-type Outlet struct {
-	ID        int64     `json:"id" gorm:"primaryKey"`
-	Domain    string    `json:"domain"`
-	Name      string    `json:"name"`
-	Rating    Rating    `json:"rating"`
-	Note      string    `json:"note"`
-	CreatedBy int64     `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
-// TableName keeps the table name explicit rather than inflected.
-func (Outlet) TableName() string { return "outlets" }
+// rated, matching the domain and every host below it.
+type Outlet = models.Outlet
 
 // OutletInput is the body of a create; every field of a patch is optional.
 type OutletInput struct {
@@ -122,11 +103,7 @@ func validateOutlet(o *Outlet) error {
 
 // Outlets lists the registry alphabetically by domain.
 func (s *Service) Outlets(ctx context.Context) ([]Outlet, error) {
-	out := []Outlet{}
-	if err := s.store.DB(ctx).Order("domain").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("sources: list outlets: %w", err)
-	}
-	return out, nil
+	return s.store.Outlets(ctx)
 }
 
 // CreateOutlet adds a registry entry and re-rates the evidence it covers,
@@ -146,10 +123,10 @@ func (s *Service) CreateOutlet(ctx context.Context, actor *models.User, in Outle
 		return nil, err
 	}
 	err = s.store.WithTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DB(ctx).Create(o).Error; err != nil {
-			return outletWriteError(err, o.Domain)
+		if err := tx.CreateOutlet(ctx, o); err != nil {
+			return err
 		}
-		return rerate(ctx, tx, o.Domain)
+		return tx.RerateDomain(ctx, o.Domain)
 	})
 	if err != nil {
 		return nil, err
@@ -165,9 +142,11 @@ func (s *Service) UpdateOutlet(ctx context.Context, actor *models.User, id int64
 	}
 	var o Outlet
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DB(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).First(&o, id).Error; err != nil {
-			return outletNotFound(err, id)
+		locked, err := tx.LockOutlet(ctx, id)
+		if err != nil {
+			return err
 		}
+		o = *locked
 		oldDomain := o.Domain
 		if p.Domain.Set {
 			d, err := NormalizeDomain(p.Domain.Value)
@@ -189,14 +168,13 @@ func (s *Service) UpdateOutlet(ctx context.Context, actor *models.User, id int64
 			return err
 		}
 		o.UpdatedAt = s.now()
-		err := tx.DB(ctx).Model(&o).Select("domain", "name", "rating", "note", "updated_at").Updates(&o).Error
-		if err != nil {
-			return outletWriteError(err, o.Domain)
-		}
-		if err := rerate(ctx, tx, oldDomain); err != nil {
+		if err := tx.UpdateOutlet(ctx, &o); err != nil {
 			return err
 		}
-		return rerate(ctx, tx, o.Domain)
+		if err := tx.RerateDomain(ctx, oldDomain); err != nil {
+			return err
+		}
+		return tx.RerateDomain(ctx, o.Domain)
 	})
 	if err != nil {
 		return nil, err
@@ -211,76 +189,21 @@ func (s *Service) DeleteOutlet(ctx context.Context, actor *models.User, id int64
 		return err
 	}
 	return s.store.WithTx(ctx, func(tx *store.Tx) error {
-		var o Outlet
-		if err := tx.DB(ctx).First(&o, id).Error; err != nil {
-			return outletNotFound(err, id)
+		o, err := tx.Outlet(ctx, id)
+		if err != nil {
+			return err
 		}
-		if err := tx.DB(ctx).Delete(&Outlet{}, id).Error; err != nil {
-			return fmt.Errorf("sources: delete outlet %d: %w", id, err)
+		if err := tx.DeleteOutlet(ctx, id); err != nil {
+			return err
 		}
-		return rerate(ctx, tx, o.Domain)
+		return tx.RerateDomain(ctx, o.Domain)
 	})
-}
-
-// rateSQL sets each selected evidence row's outlet and rating from the most
-// specific registry entry covering its host. right(...) rather than LIKE,
-// so a domain's characters are never read as a pattern.
-const rateSQL = `
-UPDATE evidence e SET
-    outlet_id = m.id,
-    source_rating = COALESCE(m.rating, 'unknown')
-FROM evidence e2
-LEFT JOIN LATERAL (
-    SELECT o.id, o.rating FROM outlets o
-    WHERE e2.host = o.domain OR right(e2.host, length(o.domain) + 1) = '.' || o.domain
-    ORDER BY length(o.domain) DESC
-    LIMIT 1
-) m ON true
-WHERE e.id = e2.id AND `
-
-// rerate refreshes the rating of every evidence item under domain.
-func rerate(ctx context.Context, tx *store.Tx, domain string) error {
-	err := tx.Exec(ctx, rateSQL+`(e2.host = ? OR right(e2.host, length(?) + 1) = '.' || ?)`, domain, domain, domain)
-	if err != nil {
-		return fmt.Errorf("sources: re-rate evidence under %s: %w", domain, err)
-	}
-	return nil
 }
 
 // rateEvidence sets one new evidence item's host and rating, and copies
 // them onto ev so the response that created it shows them.
 func rateEvidence(ctx context.Context, tx *store.Tx, ev *models.Evidence) error {
-	host := Host(ev.URL)
-	if err := tx.Exec(ctx, "UPDATE evidence SET host = ? WHERE id = ?", host, ev.ID); err != nil {
-		return fmt.Errorf("sources: set host of evidence %d: %w", ev.ID, err)
-	}
-	if err := tx.Exec(ctx, rateSQL+"e2.id = ?", ev.ID); err != nil {
-		return fmt.Errorf("sources: rate evidence %d: %w", ev.ID, err)
-	}
-	var row struct {
-		OutletID     *int64
-		SourceRating string
-	}
-	if err := tx.DB(ctx).Raw("SELECT outlet_id, source_rating FROM evidence WHERE id = ?", ev.ID).Scan(&row).Error; err != nil {
-		return fmt.Errorf("sources: read rating of evidence %d: %w", ev.ID, err)
-	}
-	ev.OutletID, ev.SourceRating = row.OutletID, row.SourceRating
-	return nil
-}
-
-func outletWriteError(err error, domain string) error {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-		return models.Errorf(models.EConflict, "%s is already in the source registry", domain)
-	}
-	return fmt.Errorf("sources: write outlet %s: %w", domain, err)
-}
-
-func outletNotFound(err error, id int64) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return models.Errorf(models.ENotFound, "source %d not found", id)
-	}
-	return fmt.Errorf("sources: outlet %d: %w", id, err)
+	return tx.RateEvidence(ctx, ev, Host(ev.URL))
 }
 
 func requireEditor(actor *models.User) error {

@@ -10,10 +10,6 @@ import (
 	"log/slog"
 	"time"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
-	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/safehttp"
 	"github.com/factdesk/factdesk/store"
@@ -24,18 +20,6 @@ import (
 // fetched again.
 const DefaultRecheckInterval = 24 * time.Hour
 
-// Emitter publishes the evidence.changed event inside the transaction that
-// records the change, so the event and the change commit together.
-type Emitter func(ctx context.Context, tx *store.Tx, ch Change) error
-
-// Change describes one alerting status change, for the event payload.
-type Change struct {
-	Claim    *models.Claim
-	Evidence *models.Evidence
-	From, To Status
-	Entry    *models.HistoryEntry
-}
-
 // Config configures a Service.
 type Config struct {
 	// Client fetches the pages; build it with NewClient.
@@ -43,36 +27,34 @@ type Config struct {
 	// RecheckInterval is how old a confirmed claim's check may grow before
 	// the watcher fetches it again. Zero means DefaultRecheckInterval.
 	RecheckInterval time.Duration
-	// Emit sends evidence.changed; nil means through events.ClaimChanged,
-	// the same envelope as every claim event.
-	Emit Emitter
-	Log  *slog.Logger
+	// Recorder writes each check's result and is required; the app passes
+	// its workflow.Engine, so an alert runs the engine's change hooks.
+	Recorder Recorder
+	Log      *slog.Logger
+}
+
+// Recorder records a source check against the claim it belongs to.
+// workflow.Engine is the one implementation: every change to a claim,
+// alerts included, goes through it.
+type Recorder interface {
+	RecordEvidenceCheck(ctx context.Context, claimID, evidenceID int64, judge workflow.EvidenceJudge) (*models.Evidence, *models.HistoryEntry, error)
 }
 
 // Service checks cited pages, watches them, and keeps the source registry.
 type Service struct {
 	store    *store.Store
 	client   *safehttp.Client
-	emit     Emitter
+	recorder Recorder
 	log      *slog.Logger
 	interval time.Duration
 	queue    Queue
 	now      func() time.Time
-	// onAlert run in the transaction of each alert, after the event.
-	onAlert []workflow.Hook
 }
-
-// OnAlert adds a hook run inside the transaction of every alert (a move
-// into changed or gone), with the evidence_changed history entry as the
-// Change. The dashboard's live refresh hangs here, since alerts are not
-// written through workflow.Engine and so skip its hooks. Call it during
-// wiring.
-func (s *Service) OnAlert(h workflow.Hook) { s.onAlert = append(s.onAlert, h) }
 
 // NewService returns a Service over st. It checks nothing in the background
 // until a queue is attached with UseQueue and started.
 func NewService(st *store.Store, cfg Config) *Service {
-	s := &Service{store: st, client: cfg.Client, emit: cfg.Emit, log: cfg.Log, interval: cfg.RecheckInterval,
+	s := &Service{store: st, client: cfg.Client, recorder: cfg.Recorder, log: cfg.Log, interval: cfg.RecheckInterval,
 		now: func() time.Time { return time.Now().UTC() }}
 	if s.client == nil {
 		s.client = NewClient(nil, 0)
@@ -83,17 +65,11 @@ func NewService(st *store.Store, cfg Config) *Service {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	if s.emit == nil {
-		s.emit = emitEvent
-	}
 	return s
 }
 
 // RecheckInterval is the configured watch interval.
 func (s *Service) RecheckInterval() time.Duration { return s.interval }
-
-// SetEmitter attaches the evidence.changed publisher; call it during wiring.
-func (s *Service) SetEmitter(e Emitter) { s.emit = e }
 
 // Queue puts check jobs on the job queue inside a caller's transaction.
 type Queue interface {
@@ -121,15 +97,7 @@ func (s *Service) Hook(ctx context.Context, tx *store.Tx, ch workflow.Change) er
 
 // Evidence loads one evidence item of a claim.
 func (s *Service) Evidence(ctx context.Context, claimID, evidenceID int64) (*models.Evidence, error) {
-	var ev models.Evidence
-	err := s.store.DB(ctx).Where("claim_id = ?", claimID).First(&ev, evidenceID).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.Errorf(models.ENotFound, "evidence %d of claim %d not found", evidenceID, claimID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("sources: evidence %d: %w", evidenceID, err)
-	}
-	return &ev, nil
+	return s.store.ClaimEvidence(ctx, claimID, evidenceID)
 }
 
 // CheckNow re-checks one evidence item of a claim for actor and returns it
@@ -145,72 +113,60 @@ func (s *Service) CheckNow(ctx context.Context, actor *models.User, claimID, evi
 }
 
 // Check fetches the evidence's page and records the result. The fetch runs
-// outside any transaction, so a slow site holds no locks; the recording
-// then takes the claim's lock and judges against the row as it is by then,
-// which keeps two concurrent checks from both raising one alert.
+// outside any transaction, so a slow site holds no locks; the engine then
+// takes the claim's lock and the result is judged against the row as it is
+// by then, which keeps two concurrent checks from both raising one alert.
 func (s *Service) Check(ctx context.Context, evidenceID int64) (*models.Evidence, error) {
-	var ev models.Evidence
-	if err := s.store.DB(ctx).First(&ev, evidenceID).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, models.Errorf(models.ENotFound, "evidence %d not found", evidenceID)
-		}
-		return nil, fmt.Errorf("sources: load evidence %d: %w", evidenceID, err)
+	ev, err := s.store.Evidence(ctx, evidenceID)
+	if err != nil {
+		return nil, err
 	}
 	f := FetchPage(ctx, s.client, ev.URL, s.now())
 	if f.ErrClass == string(safehttp.ClassCanceled) {
 		// We gave up, not the site: record nothing against it.
 		return nil, fmt.Errorf("sources: check of evidence %d canceled: %w", evidenceID, ctx.Err())
 	}
-	var out *models.Evidence
-	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		claim, err := tx.LockClaim(ctx, ev.ClaimID)
-		if err != nil {
-			return err
+	var snap *store.Snapshot
+	if f.OK() {
+		if snap, err = snapshot(evidenceID, f); err != nil {
+			return nil, err
 		}
-		var prev models.Evidence
-		if err := tx.DB(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).First(&prev, evidenceID).Error; err != nil {
-			return fmt.Errorf("sources: lock evidence %d: %w", evidenceID, err)
-		}
+	}
+	var from Status
+	out, alert, err := s.recorder.RecordEvidenceCheck(ctx, ev.ClaimID, evidenceID, func(prev models.Evidence) workflow.EvidenceCheck {
 		v := Judge(&prev, f)
 		next := prev
-		if err := s.record(ctx, tx, &next, f, v); err != nil {
-			return err
+		apply(&next, f, v)
+		check := workflow.EvidenceCheck{Evidence: next, Snapshot: snap}
+		if from = Status(prev.Status); Alerts(from, v.Status) {
+			check.Alert = alertEntry(&next, from, f)
 		}
-		if Alerts(Status(prev.Status), v.Status) {
-			if err := s.alert(ctx, tx, claim, &next, Status(prev.Status), f); err != nil {
-				return err
-			}
-		}
-		out = &next
-		return nil
+		return check
 	})
 	if err != nil {
 		return nil, err
 	}
+	if alert != nil {
+		s.log.InfoContext(ctx, "source changed", slog.Int64("claim_id", out.ClaimID), slog.Int64("evidence_id", out.ID),
+			slog.String("from", string(from)), slog.String("to", out.Status))
+	}
 	return out, nil
 }
 
-// record writes a check's result onto ev and its row. A failed fetch keeps
-// what the last successful one found (title, hash, excerpt position), so
-// the desk still sees what the page used to say.
-func (s *Service) record(ctx context.Context, tx *store.Tx, ev *models.Evidence, f Fetch, v Verdict) error {
+// apply writes a check's result onto ev. A failed fetch keeps what the
+// last successful one found (title, hash, excerpt position), so the desk
+// still sees what the page used to say.
+func apply(ev *models.Evidence, f Fetch, v Verdict) {
 	at := f.At
-	cols := map[string]any{
-		"fetched_at":           at,
-		"fetch_error":          f.ErrClass,
-		"fetch_detail":         f.Detail,
-		"consecutive_failures": v.Failures,
-		"status":               string(v.Status),
-	}
 	ev.FetchedAt, ev.FetchError, ev.FetchDetail, ev.ConsecutiveFailures = &at, f.ErrClass, f.Detail, v.Failures
 	if f.HTTPStatus != 0 {
 		code := f.HTTPStatus
-		cols["http_status"], ev.HTTPStatus = code, &code
+		ev.HTTPStatus = &code
 	} else {
-		cols["http_status"], ev.HTTPStatus = nil, nil
+		ev.HTTPStatus = nil
 	}
 	if string(v.Status) != ev.Status {
-		cols["status_changed_at"], ev.StatusChangedAt = at, &at
+		ev.StatusChangedAt = &at
 	}
 	ev.Status = string(v.Status)
 	if f.OK() {
@@ -220,64 +176,32 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, ev *models.Evidence,
 			start, end := v.Excerpt.Start, v.Excerpt.End
 			ev.ExcerptStart, ev.ExcerptEnd = &start, &end
 		}
-		cols["final_url"], cols["content_type"], cols["body_sha256"], cols["page_title"] = ev.FinalURL, ev.ContentType, ev.BodySHA256, ev.PageTitle
-		cols["excerpt_status"], cols["excerpt_start"], cols["excerpt_end"] = ev.ExcerptStatus, ev.ExcerptStart, ev.ExcerptEnd
 	}
-	if err := tx.DB(ctx).Model(&models.Evidence{}).Where("id = ?", ev.ID).Updates(cols).Error; err != nil {
-		return fmt.Errorf("sources: record check of evidence %d: %w", ev.ID, err)
-	}
-	if f.OK() {
-		return saveSnapshot(ctx, tx, ev.ID, f)
-	}
-	return nil
 }
 
-// alert tells the desk that cited evidence changed or disappeared: a
-// history entry on the claim (whose lock the caller holds) and the
-// evidence.changed event. The review flag is derived from the status and
-// status_changed_at the caller has just written.
-func (s *Service) alert(ctx context.Context, tx *store.Tx, claim *models.Claim, ev *models.Evidence, from Status, f Fetch) error {
+// alertEntry is the history entry telling the desk that cited evidence
+// changed or disappeared. The review flag is derived from the status and
+// status_changed_at the same check writes.
+func alertEntry(ev *models.Evidence, from Status, f Fetch) *models.HistoryEntry {
 	details := map[string]any{
 		"evidence_id": ev.ID, "url": ev.URL, "from": from, "to": ev.Status,
 		"http_status": ev.HTTPStatus, "excerpt_status": ev.ExcerptStatus, "fetch_error": f.ErrClass,
 	}
-	entry := &models.HistoryEntry{Kind: models.HistoryEvidenceChanged, Details: mustJSON(details), At: f.At,
+	return &models.HistoryEntry{Kind: models.HistoryEvidenceChanged, Details: mustJSON(details), At: f.At,
 		Comment: fmt.Sprintf("source %s is now %s (was %s)", ev.URL, ev.Status, from)}
-	if err := tx.AppendHistory(ctx, claim, entry); err != nil {
-		return err
-	}
-	s.log.InfoContext(ctx, "source changed", slog.Int64("claim_id", claim.ID), slog.Int64("evidence_id", ev.ID),
-		slog.String("from", string(from)), slog.String("to", ev.Status))
-	if err := s.emit(ctx, tx, Change{Claim: claim, Evidence: ev, From: from, To: Status(ev.Status), Entry: entry}); err != nil {
-		return err
-	}
-	for _, h := range s.onAlert {
-		if err := h(ctx, tx, workflow.Change{Claim: claim, Entry: entry, Evidence: ev}); err != nil {
-			return fmt.Errorf("sources: alert hook: %w", err)
-		}
-	}
-	return nil
 }
 
-func saveSnapshot(ctx context.Context, tx *store.Tx, evidenceID int64, f Fetch) error {
+// snapshot compresses a successful fetch's readable text for keeping.
+func snapshot(evidenceID int64, f Fetch) (*store.Snapshot, error) {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	if _, err := io.WriteString(zw, f.Text); err != nil {
-		return fmt.Errorf("sources: compress snapshot: %w", err)
+		return nil, fmt.Errorf("sources: compress snapshot: %w", err)
 	}
 	if err := zw.Close(); err != nil {
-		return fmt.Errorf("sources: compress snapshot: %w", err)
+		return nil, fmt.Errorf("sources: compress snapshot: %w", err)
 	}
-	err := tx.Exec(ctx, `
-		INSERT INTO evidence_snapshots (evidence_id, fetched_at, body_sha256, text_gz, text_bytes)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (evidence_id) DO UPDATE SET fetched_at = EXCLUDED.fetched_at,
-			body_sha256 = EXCLUDED.body_sha256, text_gz = EXCLUDED.text_gz, text_bytes = EXCLUDED.text_bytes`,
-		evidenceID, f.At, f.SHA256, buf.Bytes(), len(f.Text))
-	if err != nil {
-		return fmt.Errorf("sources: save snapshot of evidence %d: %w", evidenceID, err)
-	}
-	return nil
+	return &store.Snapshot{EvidenceID: evidenceID, FetchedAt: f.At, BodySHA256: f.SHA256, TextGz: buf.Bytes(), TextBytes: len(f.Text)}, nil
 }
 
 // Snapshot is the readable text of a page as last fetched.
@@ -293,17 +217,9 @@ func (s *Service) Snapshot(ctx context.Context, claimID, evidenceID int64) (*Sna
 	if _, err := s.Evidence(ctx, claimID, evidenceID); err != nil {
 		return nil, err
 	}
-	var row struct {
-		FetchedAt  time.Time
-		BodySHA256 string `gorm:"column:body_sha256"`
-		TextGz     []byte
-	}
-	res := s.store.DB(ctx).Raw("SELECT fetched_at, body_sha256, text_gz FROM evidence_snapshots WHERE evidence_id = ?", evidenceID).Scan(&row)
-	if res.Error != nil {
-		return nil, fmt.Errorf("sources: snapshot of %d: %w", evidenceID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return nil, models.Errorf(models.ENotFound, "evidence %d has no snapshot yet: its page has not been read successfully", evidenceID)
+	row, err := s.store.Snapshot(ctx, evidenceID)
+	if err != nil {
+		return nil, err
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(row.TextGz))
 	if err != nil {
@@ -324,14 +240,9 @@ func (s *Service) Sweep(ctx context.Context, limit int) (int, error) {
 	if s.queue == nil {
 		return 0, errors.New("sources: sweep without a queue")
 	}
-	var ids []int64
-	err := s.store.DB(ctx).Raw(`
-		SELECT e.id FROM evidence e JOIN claims c ON c.id = e.claim_id
-		WHERE c.state = 'confirmed' AND (e.fetched_at IS NULL OR e.fetched_at < ?)
-		ORDER BY e.fetched_at NULLS FIRST, e.id
-		LIMIT ?`, s.now().Add(-s.interval), limit).Scan(&ids).Error
+	ids, err := s.store.EvidenceDueForCheck(ctx, s.now().Add(-s.interval), limit)
 	if err != nil {
-		return 0, fmt.Errorf("sources: find evidence due for a check: %w", err)
+		return 0, err
 	}
 	if len(ids) == 0 {
 		return 0, nil
@@ -341,10 +252,4 @@ func (s *Service) Sweep(ctx context.Context, limit int) (int, error) {
 		return 0, err
 	}
 	return len(ids), nil
-}
-
-// emitEvent sends evidence.changed through the events package: the event
-// row, its webhook deliveries and their jobs join the caller's transaction.
-func emitEvent(ctx context.Context, tx *store.Tx, ch Change) error {
-	return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence)
 }

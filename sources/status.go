@@ -1,5 +1,7 @@
 package sources
 
+import "github.com/factdesk/factdesk/models"
+
 // Status is what the last check of a cited page found. It is stored in
 // models.Evidence.Status as a plain string, since models cannot import this
 // package.
@@ -57,23 +59,14 @@ func (s Status) Alerting() bool { return s == StatusChanged || s == StatusGone }
 // a day or two without crying wolf.
 const GoneAfterFailures = 3
 
-// Rating is how far the desk trusts an outlet.
-type Rating string
+// Rating is how far the desk trusts an outlet; models defines it so the
+// store can return outlets.
+type Rating = models.OutletRating
 
+// The ratings, under the names this package has always used.
 const (
-	// RatingReliable: the outlet has a record of accuracy and corrections.
-	RatingReliable Rating = "reliable"
-	// RatingMixed: sometimes accurate, sometimes not; corroborate.
-	RatingMixed Rating = "mixed"
-	// RatingUnreliable: known for fabrication or distortion; never cite
-	// alone.
-	RatingUnreliable Rating = "unreliable"
-	// RatingUnknown: not assessed. Evidence whose host matches no registry
-	// entry is shown as unknown too.
-	RatingUnknown Rating = "unknown"
+	RatingReliable   = models.RatingReliable
+	RatingMixed      = models.RatingMixed
+	RatingUnreliable = models.RatingUnreliable
+	RatingUnknown    = models.RatingUnknown
 )
-
-// Valid reports whether r is a known rating.
-func (r Rating) Valid() bool {
-	return r == RatingReliable || r == RatingMixed || r == RatingUnreliable || r == RatingUnknown
-}

@@ -23,7 +23,7 @@ func similarSetup(t *testing.T, texts ...string) (*store.Store, []int64) {
 	u := &models.User{Email: "similar@test.factdesk.test", Name: "Similar", Role: models.RoleChecker, Active: true}
 	ids := make([]int64, len(texts))
 	err = st.WithTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DB(ctx).Create(u).Error; err != nil {
+		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}
 		for i, text := range texts {

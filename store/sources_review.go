@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/lib/pq"
-
 	"github.com/factdesk/factdesk/models"
 )
 
@@ -42,7 +40,7 @@ func (q queries) SourceAlerts(ctx context.Context, limit int) ([]SourceAlert, er
 		ClaimID     int64
 		Text        string
 		State       models.State
-		EvidenceIDs pq.Int64Array `gorm:"column:evidence_ids"`
+		EvidenceIDs models.Int64Array `gorm:"column:evidence_ids"`
 		Since       time.Time
 	}
 	err := q.db.WithContext(ctx).Raw(`

@@ -188,16 +188,12 @@ func (tx *Tx) SQLTx() *sql.Tx {
 	return sqlTx
 }
 
-// Exec runs a raw statement in the transaction; for small writes that have
-// no model, such as pg_notify.
+// Exec runs a raw statement in the transaction. Its last user outside the
+// store is the job queue's makeSoonJobsAvailable (events/jobs.go), which
+// the move to River's own retry scheduling removes; delete Exec with it.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) error {
 	return tx.db.WithContext(ctx).Exec(query, args...).Error
 }
-
-// DB returns the GORM handle for packages beside store that keep their own
-// tables (webhooks, sources). It stays inside the transaction when called on
-// a Tx.
-func (q queries) DB(ctx context.Context) *gorm.DB { return q.db.WithContext(ctx) }
 
 // notFound maps GORM's not-found into the domain error.
 func notFound(err error, what string, id any) error {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lib/pq"
-
 	"github.com/factdesk/factdesk/models"
 )
 
@@ -158,7 +156,7 @@ func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error
 		// the cap, so a broad filter (a busy checker, a common tag) costs
 		// at most the cap's worth of rows per state rather than all of its
 		// matches.
-		countArgs := append([]any{pq.StringArray(states)}, args...)
+		countArgs := append([]any{models.StringArray(states)}, args...)
 		countArgs = append(countArgs, BoardCountCap+1)
 		err = q.db.WithContext(ctx).Raw(`SELECT s.state, n.n FROM unnest(?::text[]) AS s(state)
 			CROSS JOIN LATERAL (
@@ -175,7 +173,7 @@ func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error
 			matched = append(matched, string(n.State))
 		}
 	}
-	cardArgs := append([]any{pq.StringArray(matched)}, args...)
+	cardArgs := append([]any{models.StringArray(matched)}, args...)
 	cardArgs = append(cardArgs, f.PerColumn)
 	err = q.db.WithContext(ctx).Raw(`SELECT c.* FROM unnest(?::text[]) AS s(state)
 		CROSS JOIN LATERAL (

@@ -95,8 +95,8 @@ func TestTwoAppsDeliverEachEventOnce(t *testing.T) {
 		t.Errorf("delivery log has %d attempts, want %d", len(b.log(t, h, "")), n)
 	}
 	var clients int
-	if err := b.env.App.Store.DB(context.Background()).Raw(
-		"SELECT count(DISTINCT attempted_by[1]) FROM river_job WHERE kind = 'webhook_delivery'").Row().Scan(&clients); err != nil {
+	if err := b.env.App.Store.SQL().QueryRow(
+		"SELECT count(DISTINCT attempted_by[1]) FROM river_job WHERE kind = 'webhook_delivery'").Scan(&clients); err != nil {
 		t.Fatal(err)
 	}
 	if clients != 2 {
@@ -179,8 +179,8 @@ func newClaim(i int) workflow.NewClaim {
 func pendingDeliveryJobs(t *testing.T, b *testBundle) int {
 	t.Helper()
 	var n int
-	err := b.env.App.Store.DB(context.Background()).Raw(`SELECT count(*) FROM river_job
-		WHERE kind = 'webhook_delivery' AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled')`).Row().Scan(&n)
+	err := b.env.App.Store.SQL().QueryRow(`SELECT count(*) FROM river_job
+		WHERE kind = 'webhook_delivery' AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled')`).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
 	}

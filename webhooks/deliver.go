@@ -11,16 +11,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"gorm.io/gorm"
-
 	"github.com/factdesk/factdesk/events"
+	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/safehttp"
 	"github.com/factdesk/factdesk/store"
 )
 
 // Trigger says why an attempt was made.
-type Trigger string
+type Trigger = models.WebhookTrigger
 
 const (
 	// TriggerAuto: the first attempt or a scheduled retry.
@@ -30,21 +28,7 @@ const (
 )
 
 // target is everything one attempt needs, read in one query.
-type target struct {
-	DeliveryID      int64
-	Status          string
-	EndpointID      int64
-	EventID         string
-	EventType       string
-	Payload         string
-	URL             string
-	Format          Format
-	Active          bool
-	SecretSealed    []byte
-	OldSecretSealed []byte
-	OldExpiresAt    *time.Time
-	Attempted       bool
-}
+type target = store.DeliveryTarget
 
 // outcome is what one HTTP attempt came to.
 type outcome struct {
@@ -78,8 +62,7 @@ func (s *Service) attempt(ctx context.Context, args events.DeliverArgs) error {
 		if !t.Active {
 			// Disabled since this attempt was queued: nothing is sent and
 			// the delivery waits for recover.
-			return s.store.DB(ctx).Exec(`UPDATE webhook_deliveries SET status = 'skipped', next_retry_at = NULL, updated_at = ?
-				WHERE id = ? AND status = 'pending'`, s.now(), t.DeliveryID).Error
+			return s.store.WithTx(ctx, func(tx *store.Tx) error { return tx.SkipDelivery(ctx, t.DeliveryID, s.now()) })
 		}
 	}
 	secrets, err := s.signingSecrets(t.EndpointID, t.SecretSealed, t.OldSecretSealed, t.OldExpiresAt)
@@ -110,30 +93,9 @@ func (s *Service) attempt(ctx context.Context, args events.DeliverArgs) error {
 
 // loadTarget and recordSuccess, the two statements of every successful
 // attempt, run on the queue's own pgx pool rather than the app's shared
-// database/sql pool: a burst of deliveries then never makes API requests
-// wait for a connection, and pgx's native protocol saves a little per call.
+// database/sql pool (see store.DeliveryPool).
 func (s *Service) loadTarget(ctx context.Context, args events.DeliverArgs) (*target, error) {
-	var t target
-	var format string
-	err := s.pool.QueryRow(ctx, `
-		SELECT d.id, d.status, d.endpoint_id, e.id, e.type, e.payload,
-		       w.url, w.format, w.active, w.secret_sealed, w.old_secret_sealed, w.old_secret_expires_at,
-		       EXISTS (SELECT 1 FROM webhook_attempts a WHERE a.delivery_id = d.id AND a.attempt = $1)
-		FROM webhook_deliveries d
-		JOIN events e ON e.id = d.event_id
-		JOIN webhook_endpoints w ON w.id = d.endpoint_id
-		WHERE d.id = $2`, args.Attempt, args.DeliveryID).Scan(
-		&t.DeliveryID, &t.Status, &t.EndpointID, &t.EventID, &t.EventType, &t.Payload,
-		&t.URL, &format, &t.Active, &t.SecretSealed, &t.OldSecretSealed, &t.OldExpiresAt, &t.Attempted)
-	if errors.Is(err, pgx.ErrNoRows) {
-		// The endpoint was deleted, and its deliveries with it.
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("webhooks: load delivery %d: %w", args.DeliveryID, err)
-	}
-	t.Format = Format(format)
-	return &t, nil
+	return store.OnPool(s.pool).DeliveryTarget(ctx, args.DeliveryID, args.Attempt)
 }
 
 // send POSTs body, signed, and reports what happened. It never returns an
@@ -217,24 +179,21 @@ func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target
 		return s.recordSuccess(ctx, args, t, out)
 	}
 	return s.store.WithTx(ctx, func(tx *store.Tx) error {
-		db := tx.DB(ctx)
 		now := s.now()
 		var next *time.Time
 		disable := ""
 		switch {
 		case out.StatusCode == http.StatusGone:
 			disable = "the endpoint answered 410 Gone"
-			if err := markFailed(db, t.DeliveryID, now); err != nil {
+			if err := markFailed(ctx, tx, t.DeliveryID, now); err != nil {
 				return err
 			}
 		case args.Manual():
 			// A failed manual attempt changes nothing but the log.
 		default:
-			var since time.Time
-			err := db.Raw(`UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, ?) WHERE id = ? RETURNING failing_since`,
-				out.Started, t.EndpointID).Row().Scan(&since)
+			since, err := tx.NoteWebhookFailing(ctx, t.EndpointID, out.Started)
 			if err != nil {
-				return fmt.Errorf("webhooks: note failure of endpoint %d: %w", t.EndpointID, err)
+				return err
 			}
 			if failing := now.Sub(since); failing >= s.cfg.DisableAfter {
 				disable = fmt.Sprintf("every attempt has failed for more than %s", fmtDuration(s.cfg.DisableAfter))
@@ -242,11 +201,9 @@ func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target
 			if args.Try < len(s.cfg.RetrySchedule) && disable == "" {
 				at := now.Add(s.delay(args.Try+1, out.RetryAfter, out.HasRetryAfter))
 				next = &at
-				var n int
-				err := db.Raw(`UPDATE webhook_deliveries SET attempts = attempts + 1, next_retry_at = ?, updated_at = ? WHERE id = ? RETURNING attempts`,
-					at, now, t.DeliveryID).Row().Scan(&n)
+				n, err := tx.ScheduleDeliveryRetry(ctx, t.DeliveryID, at, now)
 				if err != nil {
-					return fmt.Errorf("webhooks: schedule retry of delivery %d: %w", t.DeliveryID, err)
+					return err
 				}
 				job := events.Job{Args: events.DeliverArgs{DeliveryID: t.DeliveryID, Attempt: n, Try: args.Try + 1}, At: at}
 				if err := events.Enqueue(ctx, tx, job); err != nil {
@@ -254,15 +211,13 @@ func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target
 				}
 				break
 			}
-			if err := markFailed(db, t.DeliveryID, now); err != nil {
+			if err := markFailed(ctx, tx, t.DeliveryID, now); err != nil {
 				return err
 			}
 			if disable == "" {
-				var failures int
-				err := db.Raw(`UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1 WHERE id = ? RETURNING consecutive_failures`,
-					t.EndpointID).Row().Scan(&failures)
+				failures, err := tx.CountWebhookFailure(ctx, t.EndpointID)
 				if err != nil {
-					return fmt.Errorf("webhooks: count failures of endpoint %d: %w", t.EndpointID, err)
+					return err
 				}
 				if failures >= s.cfg.DisableAfterFailures {
 					disable = fmt.Sprintf("%d events in a row failed every attempt", failures)
@@ -274,23 +229,17 @@ func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target
 		if args.Manual() {
 			trigger = TriggerManual
 		}
-		var code, class any
-		if out.StatusCode != 0 {
-			code = out.StatusCode
-		}
+		entry := attemptLog(args, t, out, trigger)
+		entry.NextRetryAt = next
 		if out.Class != "" {
-			class = string(out.Class)
+			class := string(out.Class)
+			entry.ErrorClass = &class
 		}
-		res := db.Exec(`INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, event_type, attempt, trigger, succeeded,
-				started_at, duration_ms, status_code, error_class, error, response_body, next_retry_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (delivery_id, attempt) DO NOTHING`,
-			t.DeliveryID, t.EndpointID, t.EventID, t.EventType, args.Attempt, string(trigger), out.ok(),
-			out.Started, out.Duration.Milliseconds(), code, class, out.Err, out.Body, next)
-		if res.Error != nil {
-			return fmt.Errorf("webhooks: log attempt %d of delivery %d: %w", args.Attempt, t.DeliveryID, res.Error)
+		logged, err := tx.LogWebhookAttempt(ctx, entry)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !logged {
 			return errRecorded
 		}
 		if disable != "" {
@@ -300,59 +249,47 @@ func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target
 	})
 }
 
-// recordSuccess is the common case, written as one statement (one round
-// trip, atomic on its own): log the attempt and, only if that row is new,
-// mark the delivery succeeded and clear the endpoint's failure record. The
-// endpoint update is conditional, so the success path takes no lock on the
-// endpoint row that every other attempt would queue behind.
+// recordSuccess logs a successful attempt in one statement on the queue's
+// pool (see store.DeliveryPool.RecordDeliverySuccess).
 func (s *Service) recordSuccess(ctx context.Context, args events.DeliverArgs, t *target, out outcome) error {
 	trigger := TriggerAuto
 	if args.Manual() {
 		trigger = TriggerManual
 	}
-	_, err := s.pool.Exec(ctx, `
-		WITH logged AS (
-			INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, event_type, attempt, trigger, succeeded,
-				started_at, duration_ms, status_code, response_body)
-			VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9, $10)
-			ON CONFLICT (delivery_id, attempt) DO NOTHING
-			RETURNING 1
-		), delivered AS (
-			UPDATE webhook_deliveries SET status = 'succeeded', next_retry_at = NULL, updated_at = $11
-			WHERE id = $1 AND EXISTS (SELECT 1 FROM logged)
-		)
-		UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL
-		WHERE id = $2 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL) AND EXISTS (SELECT 1 FROM logged)`,
-		t.DeliveryID, t.EndpointID, t.EventID, t.EventType, args.Attempt, string(trigger),
-		out.Started, out.Duration.Milliseconds(), out.StatusCode, out.Body, s.now())
-	if err != nil {
-		return fmt.Errorf("webhooks: log successful attempt %d of delivery %d: %w", args.Attempt, t.DeliveryID, err)
+	return store.OnPool(s.pool).RecordDeliverySuccess(ctx, attemptLog(args, t, out, trigger), s.now())
+}
+
+// attemptLog is the log line of an attempt's outcome.
+func attemptLog(args events.DeliverArgs, t *target, out outcome, trigger Trigger) *store.AttemptLog {
+	a := &store.AttemptLog{
+		DeliveryID: t.DeliveryID, EndpointID: t.EndpointID, EventID: t.EventID, EventType: t.EventType,
+		Attempt: args.Attempt, Trigger: trigger, Succeeded: out.ok(), StartedAt: out.Started, Duration: out.Duration,
+		Error: out.Err, ResponseBody: out.Body,
 	}
-	return nil
+	if out.StatusCode != 0 {
+		code := out.StatusCode
+		a.StatusCode = &code
+	}
+	return a
 }
 
 // markFailed gives up on a delivery, unless an earlier attempt succeeded.
-func markFailed(db *gorm.DB, id int64, now time.Time) error {
-	q := `UPDATE webhook_deliveries SET status = 'failed', next_retry_at = NULL, updated_at = ? WHERE id = ? AND status <> 'succeeded'`
-	if err := db.Exec(q, now, id).Error; err != nil {
-		return fmt.Errorf("webhooks: mark delivery %d failed: %w", id, err)
-	}
-	return nil
+func markFailed(ctx context.Context, tx *store.Tx, id int64, now time.Time) error {
+	return tx.MarkDeliveryFailed(ctx, id, now)
 }
 
 // disable turns an endpoint off and emits webhook.disabled to the other
 // endpoints subscribed to it. The endpoint itself, now inactive, gets no
 // delivery of its own disabling.
 func (s *Service) disable(ctx context.Context, tx *store.Tx, id int64, reason string, now time.Time) error {
-	res := tx.DB(ctx).Exec(`UPDATE webhook_endpoints SET active = false, disabled_at = ?, disabled_reason = ?, updated_at = ?
-		WHERE id = ? AND active`, now, reason, now, id)
-	if res.Error != nil {
-		return fmt.Errorf("webhooks: disable endpoint %d: %w", id, res.Error)
+	disabled, err := tx.DisableWebhookEndpoint(ctx, id, reason, now)
+	if err != nil {
+		return err
 	}
-	if res.RowsAffected == 0 {
+	if !disabled {
 		return nil // already disabled, by an admin or a concurrent attempt
 	}
-	e, err := getEndpoint(tx.DB(ctx), id, false)
+	e, err := tx.WebhookEndpoint(ctx, id)
 	if err != nil {
 		return err
 	}

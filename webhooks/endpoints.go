@@ -9,9 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/lib/pq"
-	"gorm.io/gorm"
-
 	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/safehttp"
@@ -19,7 +16,7 @@ import (
 )
 
 // Format is how a delivery's body is written.
-type Format string
+type Format = models.WebhookFormat
 
 const (
 	// FormatStandard posts the event envelope as JSON.
@@ -38,31 +35,7 @@ const OldSecretTTL = 24 * time.Hour
 
 // Endpoint is a registered receiver. Secret is set only in the responses
 // to creation and rotation; it is never shown again.
-type Endpoint struct {
-	ID                  int64          `json:"id" gorm:"primaryKey"`
-	URL                 string         `json:"url"`
-	Description         string         `json:"description"`
-	Events              pq.StringArray `json:"events" gorm:"type:text[]"`
-	Format              Format         `json:"format"`
-	Active              bool           `json:"active"`
-	DisabledAt          *time.Time     `json:"disabled_at"`
-	DisabledReason      string         `json:"disabled_reason"`
-	ConsecutiveFailures int            `json:"consecutive_failures"`
-	FailingSince        *time.Time     `json:"failing_since"`
-	// OldSecretExpiresAt is when the secret replaced by the last rotation
-	// stops signing; null when only one secret signs.
-	OldSecretExpiresAt *time.Time `json:"old_secret_expires_at"`
-	CreatedBy          *int64     `json:"created_by"`
-	CreatedAt          time.Time  `json:"created_at"`
-	UpdatedAt          time.Time  `json:"updated_at"`
-
-	SecretSealed    []byte `json:"-"`
-	OldSecretSealed []byte `json:"-"`
-	Secret          string `json:"secret,omitempty" gorm:"-"`
-}
-
-// TableName keeps the table name explicit rather than inflected.
-func (Endpoint) TableName() string { return "webhook_endpoints" }
+type Endpoint = models.WebhookEndpoint
 
 // NewEndpoint is the input of Create.
 type NewEndpoint struct {
@@ -106,18 +79,15 @@ func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint
 	}
 	secret := NewSecret()
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		db := tx.DB(ctx)
 		// The id is the sealing's additional data, so take it first.
-		if err := db.Raw("SELECT nextval('webhook_endpoints_id_seq')").Row().Scan(&e.ID); err != nil {
-			return fmt.Errorf("webhooks: next endpoint id: %w", err)
+		var err error
+		if e.ID, err = tx.NextWebhookEndpointID(ctx); err != nil {
+			return err
 		}
 		now := s.now()
 		e.CreatedAt, e.UpdatedAt = now, now
 		e.SecretSealed = s.sealer.seal(e.ID, secret)
-		if err := db.Create(e).Error; err != nil {
-			return fmt.Errorf("webhooks: create endpoint: %w", err)
-		}
-		return nil
+		return tx.CreateWebhookEndpoint(ctx, e)
 	})
 	if err != nil {
 		return nil, err
@@ -128,36 +98,12 @@ func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint
 
 // List returns every endpoint, oldest first.
 func (s *Service) List(ctx context.Context) ([]Endpoint, error) {
-	var out []Endpoint
-	if err := s.store.DB(ctx).Order("id").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("webhooks: list endpoints: %w", err)
-	}
-	if out == nil {
-		out = []Endpoint{}
-	}
-	return out, nil
+	return s.store.WebhookEndpoints(ctx)
 }
 
 // Get returns one endpoint.
 func (s *Service) Get(ctx context.Context, id int64) (*Endpoint, error) {
-	return getEndpoint(s.store.DB(ctx), id, false)
-}
-
-func getEndpoint(db *gorm.DB, id int64, lock bool) (*Endpoint, error) {
-	var e Endpoint
-	if lock {
-		db = db.Raw("SELECT * FROM webhook_endpoints WHERE id = ? FOR UPDATE", id)
-	} else {
-		db = db.Raw("SELECT * FROM webhook_endpoints WHERE id = ?", id)
-	}
-	res := db.Scan(&e)
-	if res.Error != nil {
-		return nil, fmt.Errorf("webhooks: endpoint %d: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return nil, models.Errorf(models.ENotFound, "webhook %d not found", id)
-	}
-	return &e, nil
+	return s.store.WebhookEndpoint(ctx, id)
 }
 
 // Update applies a partial change. Setting active to true re-enables a
@@ -169,21 +115,20 @@ func (s *Service) Update(ctx context.Context, id int64, p EndpointPatch) (*Endpo
 		return nil, models.Invalid("nothing to change", models.FieldError{Field: "body", Message: "send at least one of url, events, active, description"})
 	}
 	var fields []models.FieldError
-	changes := map[string]any{}
+	var url, description string
+	var evs models.StringArray
 	if p.URL.Set {
-		u := strings.TrimSpace(p.URL.Value)
-		fields = append(fields, s.checkURL(ctx, u)...)
-		changes["url"] = u
+		url = strings.TrimSpace(p.URL.Value)
+		fields = append(fields, s.checkURL(ctx, url)...)
 	}
 	if p.Events.Set {
-		evs, bad := cleanEvents(p.Events.Value)
+		var bad []models.FieldError
+		evs, bad = cleanEvents(p.Events.Value)
 		fields = append(fields, bad...)
-		changes["events"] = evs
 	}
 	if p.Description.Set {
-		d := strings.TrimSpace(p.Description.Value)
-		fields = append(fields, checkDescription(d)...)
-		changes["description"] = d
+		description = strings.TrimSpace(p.Description.Value)
+		fields = append(fields, checkDescription(description)...)
 	}
 	if p.Active.Set && p.Active.Null {
 		fields = append(fields, models.FieldError{Field: "active", Message: "must be true or false"})
@@ -194,24 +139,33 @@ func (s *Service) Update(ctx context.Context, id int64, p EndpointPatch) (*Endpo
 	var e *Endpoint
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if e, err = getEndpoint(tx.DB(ctx), id, true); err != nil {
+		if e, err = tx.LockWebhookEndpoint(ctx, id); err != nil {
 			return err
 		}
 		now := s.now()
+		if p.URL.Set {
+			e.URL = url
+		}
+		if p.Events.Set {
+			e.Events = evs
+		}
+		if p.Description.Set {
+			e.Description = description
+		}
 		if p.Active.Set && p.Active.Value != e.Active {
-			changes["active"] = p.Active.Value
+			e.Active = p.Active.Value
 			if p.Active.Value {
-				changes["disabled_at"], changes["disabled_reason"] = nil, ""
-				changes["consecutive_failures"], changes["failing_since"] = 0, nil
+				e.DisabledAt, e.DisabledReason = nil, ""
+				e.ConsecutiveFailures, e.FailingSince = 0, nil
 			} else {
-				changes["disabled_at"], changes["disabled_reason"] = now, "disabled by an admin"
+				e.DisabledAt, e.DisabledReason = &now, "disabled by an admin"
 			}
 		}
-		changes["updated_at"] = now
-		if err := tx.DB(ctx).Model(&Endpoint{}).Where("id = ?", id).Updates(changes).Error; err != nil {
-			return fmt.Errorf("webhooks: update endpoint %d: %w", id, err)
+		e.UpdatedAt = now
+		if err := tx.SaveWebhookEndpoint(ctx, e); err != nil {
+			return err
 		}
-		e, err = getEndpoint(tx.DB(ctx), id, false)
+		e, err = tx.WebhookEndpoint(ctx, id)
 		return err
 	})
 	if err != nil {
@@ -223,14 +177,7 @@ func (s *Service) Update(ctx context.Context, id int64, p EndpointPatch) (*Endpo
 // Delete removes an endpoint with its delivery log. Queued attempts find it
 // gone and end without sending.
 func (s *Service) Delete(ctx context.Context, id int64) error {
-	res := s.store.DB(ctx).Exec("DELETE FROM webhook_endpoints WHERE id = ?", id)
-	if res.Error != nil {
-		return fmt.Errorf("webhooks: delete endpoint %d: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return models.Errorf(models.ENotFound, "webhook %d not found", id)
-	}
-	return nil
+	return s.store.WithTx(ctx, func(tx *store.Tx) error { return tx.DeleteWebhookEndpoint(ctx, id) })
 }
 
 // RotateSecret replaces the secret and returns the endpoint with the new
@@ -242,17 +189,14 @@ func (s *Service) RotateSecret(ctx context.Context, id int64) (*Endpoint, error)
 	var e *Endpoint
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if e, err = getEndpoint(tx.DB(ctx), id, true); err != nil {
+		if _, err = tx.LockWebhookEndpoint(ctx, id); err != nil {
 			return err
 		}
 		now := s.now()
-		expires := now.Add(OldSecretTTL)
-		err = tx.DB(ctx).Exec(`UPDATE webhook_endpoints SET old_secret_sealed = secret_sealed, old_secret_expires_at = ?,
-			secret_sealed = ?, updated_at = ? WHERE id = ?`, expires, s.sealer.seal(id, secret), now, id).Error
-		if err != nil {
-			return fmt.Errorf("webhooks: rotate secret of %d: %w", id, err)
+		if err := tx.RotateWebhookSecret(ctx, id, s.sealer.seal(id, secret), now.Add(OldSecretTTL), now); err != nil {
+			return err
 		}
-		e, err = getEndpoint(tx.DB(ctx), id, false)
+		e, err = tx.WebhookEndpoint(ctx, id)
 		return err
 	})
 	if err != nil {
@@ -285,7 +229,7 @@ func (s *Service) signingSecrets(id int64, sealed, oldSealed []byte, oldExpires 
 func (s *Service) Ping(ctx context.Context, id int64) (string, error) {
 	evID := events.NewID()
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		e, err := getEndpoint(tx.DB(ctx), id, true)
+		e, err := tx.LockWebhookEndpoint(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -332,11 +276,11 @@ func (s *Service) checkURL(ctx context.Context, raw string) []models.FieldError 
 }
 
 // cleanEvents validates a subscription list and removes duplicates.
-func cleanEvents(in []string) (pq.StringArray, []models.FieldError) {
+func cleanEvents(in []string) (models.StringArray, []models.FieldError) {
 	if len(in) == 0 {
 		return nil, []models.FieldError{{Field: "events", Message: `list the event types to receive, or ["*"] for all`}}
 	}
-	out := pq.StringArray{}
+	out := models.StringArray{}
 	seen := map[string]bool{}
 	var bad []models.FieldError
 	for _, t := range in {
@@ -360,5 +304,3 @@ func checkDescription(d string) []models.FieldError {
 	}
 	return nil
 }
-
-func stringArray(s []string) pq.StringArray { return pq.StringArray(s) }

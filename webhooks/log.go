@@ -13,22 +13,7 @@ import (
 )
 
 // Attempt is one line of an endpoint's delivery log.
-type Attempt struct {
-	ID           int64      `json:"id"`
-	EventID      string     `json:"event_id"`
-	EventType    string     `json:"event_type"`
-	Attempt      int        `json:"attempt"`
-	Trigger      Trigger    `json:"trigger"`
-	Status       string     `json:"status" gorm:"-"`
-	Succeeded    bool       `json:"-"`
-	StartedAt    time.Time  `json:"started_at"`
-	DurationMS   int        `json:"duration_ms" gorm:"column:duration_ms"`
-	StatusCode   *int       `json:"status_code"`
-	ErrorClass   *string    `json:"error_class"`
-	Error        string     `json:"error"`
-	ResponseBody string     `json:"response_body"`
-	NextRetryAt  *time.Time `json:"next_retry_at"`
-}
+type Attempt = models.WebhookAttempt
 
 // AttemptFilter narrows the log. Zero fields do not filter.
 type AttemptFilter struct {
@@ -74,19 +59,14 @@ func (s *Service) Attempts(ctx context.Context, endpointID int64, f AttemptFilte
 	if len(fields) > 0 {
 		return nil, "", models.Invalid("the filter is not valid", fields...)
 	}
-	db := s.store.DB(ctx).Table("webhook_attempts").Where("endpoint_id = ?", endpointID)
+	sf := store.WebhookAttemptFilter{EventType: f.EventType, BeforeID: after, Limit: limit + 1}
 	if f.Status != "" {
-		db = db.Where("succeeded = ?", f.Status == "succeeded")
+		succeeded := f.Status == "succeeded"
+		sf.Succeeded = &succeeded
 	}
-	if f.EventType != "" {
-		db = db.Where("event_type = ?", f.EventType)
-	}
-	if after > 0 {
-		db = db.Where("id < ?", after)
-	}
-	var items []Attempt
-	if err := db.Order("id DESC").Limit(limit + 1).Find(&items).Error; err != nil {
-		return nil, "", fmt.Errorf("webhooks: delivery log of %d: %w", endpointID, err)
+	items, err := s.store.WebhookAttempts(ctx, endpointID, sf)
+	if err != nil {
+		return nil, "", err
 	}
 	next := ""
 	if len(items) > limit {
@@ -112,25 +92,16 @@ func (s *Service) Attempts(ctx context.Context, endpointID int64, f AttemptFilte
 func (s *Service) Redeliver(ctx context.Context, endpointID int64, eventID string) (int, error) {
 	var attempt int
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		db := tx.DB(ctx)
-		e, err := getEndpoint(db, endpointID, false)
+		e, err := tx.WebhookEndpoint(ctx, endpointID)
 		if err != nil {
 			return err
 		}
-		var found []struct {
-			Type      string
-			Delivered bool
-		}
-		err = db.Raw(`SELECT e.type, EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.endpoint_id = ?) AS delivered
-			FROM events e WHERE e.id = ?`, endpointID, eventID).Scan(&found).Error
+		typ, delivered, err := tx.EventForRedelivery(ctx, endpointID, eventID)
 		if err != nil {
-			return fmt.Errorf("webhooks: find event %s: %w", eventID, err)
+			return err
 		}
-		if len(found) == 0 {
-			return models.Errorf(models.ENotFound, "event %q not found", eventID)
-		}
-		if !found[0].Delivered && !subscribed(e.Events, found[0].Type) {
-			return models.Errorf(models.ENotFound, "webhook %d was never sent event %s and does not subscribe to %s", endpointID, eventID, found[0].Type)
+		if !delivered && !subscribed(e.Events, typ) {
+			return models.Errorf(models.ENotFound, "webhook %d was never sent event %s and does not subscribe to %s", endpointID, eventID, typ)
 		}
 		jobs, err := s.queueManual(ctx, tx, endpointID, []string{eventID})
 		if err != nil {
@@ -160,19 +131,12 @@ func (s *Service) Recover(ctx context.Context, endpointID int64, since time.Time
 	}
 	var n int
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		db := tx.DB(ctx)
-		if _, err := getEndpoint(db, endpointID, true); err != nil {
+		if _, err := tx.LockWebhookEndpoint(ctx, endpointID); err != nil {
 			return err
 		}
-		var ids []string
-		err := db.Raw(`SELECT e.id FROM events e, webhook_endpoints w
-			WHERE w.id = ? AND e.created_at >= ? AND e.created_at >= w.created_at
-			  AND e.type <> 'webhook.ping' AND w.events && ARRAY[e.type, '*']::text[]
-			  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = w.id AND d.event_id = e.id
-			                  AND d.status IN ('succeeded', 'pending'))
-			ORDER BY e.created_at, e.id LIMIT ?`, endpointID, since, RecoverLimit).Scan(&ids).Error
+		ids, err := tx.EventsToRecover(ctx, endpointID, since, RecoverLimit)
 		if err != nil {
-			return fmt.Errorf("webhooks: find events to recover for %d: %w", endpointID, err)
+			return err
 		}
 		jobs, err := s.queueManual(ctx, tx, endpointID, ids)
 		n = len(jobs)
@@ -188,19 +152,9 @@ func (s *Service) queueManual(ctx context.Context, tx *store.Tx, endpointID int6
 	if len(eventIDs) == 0 {
 		return nil, nil
 	}
-	now := s.now()
-	var rows []struct {
-		ID       int64
-		Attempts int
-	}
-	// A delivery created here was never attempted automatically, so it
-	// starts as skipped; the manual attempt's success moves it on.
-	err := tx.DB(ctx).Raw(`INSERT INTO webhook_deliveries (endpoint_id, event_id, status, attempts, created_at, updated_at)
-		SELECT ?, id, 'skipped', 1, ?, ? FROM unnest(?::text[]) AS id
-		ON CONFLICT (endpoint_id, event_id) DO UPDATE SET attempts = webhook_deliveries.attempts + 1, updated_at = EXCLUDED.updated_at
-		RETURNING id, attempts`, endpointID, now, now, stringArray(eventIDs)).Scan(&rows).Error
+	rows, err := tx.AddManualAttempts(ctx, endpointID, eventIDs, s.now())
 	if err != nil {
-		return nil, fmt.Errorf("webhooks: queue manual attempts for %d: %w", endpointID, err)
+		return nil, err
 	}
 	jobs := make([]events.Job, len(rows))
 	for i, r := range rows {

@@ -103,13 +103,5 @@ func loadKey(ctx context.Context, st *store.Store, configured string) ([]byte, e
 	}
 	fresh := make([]byte, 32)
 	rand.Read(fresh)
-	db := st.DB(ctx)
-	if err := db.Exec("INSERT INTO webhook_keys (id, key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING", fresh).Error; err != nil {
-		return nil, fmt.Errorf("webhooks: store generated secret key: %w", err)
-	}
-	var key []byte
-	if err := db.Raw("SELECT key FROM webhook_keys WHERE id = 1").Row().Scan(&key); err != nil {
-		return nil, fmt.Errorf("webhooks: read secret key: %w", err)
-	}
-	return key, nil
+	return st.WebhookKey(ctx, fresh)
 }

@@ -17,9 +17,9 @@ func TestSecretsEncryptedAtRest(t *testing.T) {
 	r := newReceiver(t, nil)
 	h := b.createHook(t, r.URL, "claim.created")
 	ctx := context.Background()
-	db := b.env.App.Store.DB(ctx)
+	db := b.env.App.Store.SQL()
 	var sealed []byte
-	if err := db.Raw("SELECT secret_sealed FROM webhook_endpoints WHERE id = ?", h.ID).Row().Scan(&sealed); err != nil {
+	if err := db.QueryRow("SELECT secret_sealed FROM webhook_endpoints WHERE id = $1", h.ID).Scan(&sealed); err != nil {
 		t.Fatal(err)
 	}
 	plain := strings.TrimPrefix(h.Secret, "whsec_")
@@ -28,7 +28,7 @@ func TestSecretsEncryptedAtRest(t *testing.T) {
 		t.Fatal("the stored secret contains the plaintext")
 	}
 	var keys int
-	db.Raw("SELECT count(*) FROM webhook_keys").Row().Scan(&keys)
+	db.QueryRow("SELECT count(*) FROM webhook_keys").Scan(&keys)
 	if keys != 1 {
 		t.Fatalf("webhook_keys has %d rows, want the generated key", keys)
 	}
@@ -49,7 +49,7 @@ func TestConfiguredSecretKey(t *testing.T) {
 	r := newReceiver(t, nil)
 	h := b.createHook(t, r.URL, "claim.created")
 	var keys int
-	b.env.App.Store.DB(context.Background()).Raw("SELECT count(*) FROM webhook_keys").Row().Scan(&keys)
+	b.env.App.Store.SQL().QueryRow("SELECT count(*) FROM webhook_keys").Scan(&keys)
 	if keys != 0 {
 		t.Fatalf("webhook_keys has %d rows, want none with a configured key", keys)
 	}

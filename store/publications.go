@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+// Publication loads the public record of a claim; not found when the claim
+// was never confirmed.
+func (q queries) Publication(ctx context.Context, claimID int64) (*models.Publication, error) {
+	var ps []models.Publication
+	if err := q.db.WithContext(ctx).Where("claim_id = ?", claimID).Limit(1).Find(&ps).Error; err != nil {
+		return nil, fmt.Errorf("store: load publication of %d: %w", claimID, err)
+	}
+	if len(ps) == 0 {
+		return nil, models.Errorf(models.ENotFound, "no published fact check %d", claimID)
+	}
+	return &ps[0], nil
+}
+
+// SavePublication inserts or replaces a claim's public record.
+func (tx *Tx) SavePublication(ctx context.Context, p *models.Publication) error {
+	if err := tx.db.WithContext(ctx).Save(p).Error; err != nil {
+		return fmt.Errorf("store: save publication of %d: %w", p.ClaimID, err)
+	}
+	return nil
+}
+
+// Corrections lists a claim's corrections, oldest first.
+func (q queries) Corrections(ctx context.Context, claimID int64) ([]models.Correction, error) {
+	var out []models.Correction
+	if err := q.db.WithContext(ctx).Where("claim_id = ?", claimID).Order("at, id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: corrections of %d: %w", claimID, err)
+	}
+	return out, nil
+}
+
+// AddCorrection records a correction.
+func (tx *Tx) AddCorrection(ctx context.Context, c *models.Correction) error {
+	if err := tx.db.WithContext(ctx).Create(c).Error; err != nil {
+		return fmt.Errorf("store: record correction of %d: %w", c.ClaimID, err)
+	}
+	return nil
+}
+
+// ReopenReason is the comment of the claim's latest reopen, or "" when it
+// was never reopened: the editor's account of what needed correcting.
+func (q queries) ReopenReason(ctx context.Context, claimID int64) (string, error) {
+	var comments []string
+	err := q.db.WithContext(ctx).Raw(`SELECT comment FROM claim_history WHERE claim_id = ? AND kind = 'transitioned' AND action = 'reopen'
+		ORDER BY seq DESC LIMIT 1`, claimID).Scan(&comments).Error
+	if err != nil {
+		return "", fmt.Errorf("store: reopen reason of %d: %w", claimID, err)
+	}
+	if len(comments) == 0 {
+		return "", nil
+	}
+	return comments[0], nil
+}
+
+// PublishedClaim is a publication with its claim's current state.
+type PublishedClaim struct {
+	models.Publication
+	State models.State
+}
+
+// RecentPublications lists publications, most recently (re)published
+// first, leaving out claims rejected since.
+func (q queries) RecentPublications(ctx context.Context, limit int) ([]PublishedClaim, error) {
+	var rows []PublishedClaim
+	err := q.db.WithContext(ctx).Raw(`SELECT p.*, c.state FROM publications p JOIN claims c ON c.id = p.claim_id
+		WHERE c.state <> 'rejected' ORDER BY p.published_at DESC, p.claim_id DESC LIMIT ?`, limit).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: recent publications: %w", err)
+	}
+	return rows, nil
+}
