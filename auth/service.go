@@ -21,10 +21,12 @@ const TokenTTL = 30 * 24 * time.Hour
 
 // Service manages users and credentials.
 type Service struct {
-	store     *store.Store
-	byAccount *Limiter
-	byIP      *Limiter
-	now       func() time.Time
+	store   *store.Store
+	limiter limiter
+	now     func() time.Time
+	// verify checks a password against its hash; tests wrap it to count
+	// how many attempts get this far.
+	verify func(hash, password string) bool
 	// OnDeactivate runs in the transaction that deactivates a user, after
 	// their API tokens are revoked; the dashboard revokes sessions here.
 	OnDeactivate []func(ctx context.Context, tx *store.Tx, userID int64) error
@@ -33,10 +35,10 @@ type Service struct {
 // NewService returns a Service over s.
 func NewService(s *store.Store) *Service {
 	return &Service{
-		store:     s,
-		byAccount: NewLimiter(10, 15*time.Minute),
-		byIP:      NewLimiter(50, 15*time.Minute),
-		now:       func() time.Time { return time.Now().UTC() },
+		store:   s,
+		limiter: limiter{store: s},
+		now:     func() time.Time { return time.Now().UTC() },
+		verify:  CheckPassword,
 	}
 }
 
@@ -178,35 +180,31 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 	return u, nil
 }
 
-// Login checks an email and password. Failures are counted per account and
-// per client address; past the limit every attempt is refused until the
-// window passes, whether or not the password is right.
+// Login checks an email and password. Attempts are counted per account and
+// per client address before the password is looked at, so parallel guesses
+// cannot slip in while bcrypt runs; past the limit every attempt is refused
+// until the window passes, whether or not the password is right. The
+// refusal carries the wait (models.RetryAfterOf).
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (*models.User, error) {
-	now := s.now()
-	account := "acct:" + strings.ToLower(strings.TrimSpace(email))
-	ip := "ip:" + clientIP
-	for _, key := range []string{account, ip} {
-		lim := s.byAccount
-		if key == ip {
-			lim = s.byIP
-		}
-		if blocked, wait := lim.Blocked(key, now); blocked {
-			return nil, models.Errorf(models.ERateLimited, "too many failed sign-ins; try again in %d minutes", int(wait.Minutes())+1)
-		}
+	now := s.now().Truncate(time.Microsecond) // PostgreSQL's precision
+	email = strings.TrimSpace(email)
+	keys := keysFor(email, clientIP)
+	if err := s.limiter.reserve(ctx, keys, now); err != nil {
+		return nil, err
 	}
-	u, err := s.store.UserByEmail(ctx, strings.TrimSpace(email))
+	u, err := s.store.UserByEmail(ctx, email)
 	hash := ""
 	if err == nil {
 		hash = u.PasswordHash
 	} else if !models.IsCode(err, models.ENotFound) {
 		return nil, err
 	}
-	if !CheckPassword(hash, password) || !u.Active {
-		s.byAccount.Fail(account, now)
-		s.byIP.Fail(ip, now)
+	if !s.verify(hash, password) || !u.Active {
 		return nil, models.Errorf(models.EUnauthorized, "wrong email or password")
 	}
-	s.byAccount.Reset(account)
+	if err := s.limiter.succeeded(ctx, keys, now); err != nil {
+		return nil, err
+	}
 	return u, nil
 }
 

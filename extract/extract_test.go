@@ -379,6 +379,13 @@ func BenchmarkCandidates(b *testing.B) {
 	}
 }
 
+var validTypes = map[Type]bool{
+	TypeQuantity: true, TypeComparison: true, TypeAttribution: true, TypeEvent: true,
+	TypeCausation: true, TypeLaw: true, TypePrediction: true, TypeOther: true,
+}
+
+// FuzzCandidates checks that every candidate is a span of the input in
+// order, with a score in range, a known type and a consistent flag.
 func FuzzCandidates(f *testing.F) {
 	for _, s := range []string{
 		"", "   ", "NEW DELHI (Reuters) - ", `"It is the first. The minister attended," a source said.`,
@@ -395,7 +402,32 @@ func FuzzCandidates(f *testing.F) {
 			if c.Score < 0 || c.Score > 1 {
 				t.Fatalf("score %v out of range", c.Score)
 			}
+			if !validTypes[c.Type] {
+				t.Fatalf("candidate [%d:%d] of %q has unknown type %q", c.Start, c.End, in, c.Type)
+			}
+			if c.Checkworthy != (c.Score > DefaultThreshold) {
+				t.Fatalf("candidate [%d:%d] of %q: checkworthy %v with score %v", c.Start, c.End, in, c.Checkworthy, c.Score)
+			}
+			if !strings.Contains(in, c.Claimant) {
+				t.Fatalf("claimant %q of %q is not taken from the text", c.Claimant, in)
+			}
 			prev = c.End
+		}
+		// Only the check-worthy ones, the same spans in the same order.
+		var want []Candidate
+		for _, c := range Candidates(in) {
+			if c.Checkworthy {
+				want = append(want, c)
+			}
+		}
+		got := Options{CheckworthyOnly: true}.Candidates(in)
+		if len(got) != len(want) {
+			t.Fatalf("CheckworthyOnly kept %d of %q's candidates, want %d", len(got), in, len(want))
+		}
+		for i := range got {
+			if got[i].Start != want[i].Start || got[i].End != want[i].End {
+				t.Fatalf("CheckworthyOnly candidate %d of %q = [%d:%d], want [%d:%d]", i, in, got[i].Start, got[i].End, want[i].Start, want[i].End)
+			}
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -199,6 +200,47 @@ func FuzzCompare(f *testing.F) {
 		score, rel := Compare(a, b)
 		if score < 0 || score > 1.0000001 || rel == "" {
 			t.Fatalf("Compare(%q, %q) = %v %q", a, b, score, rel)
+		}
+	})
+}
+
+// FuzzNormalize checks that normalising is a function of the text alone and
+// that its parts agree: Text is the tokens joined, the figure and name lists
+// are sorted sets drawn from the tokens, and a claim is a duplicate of
+// itself.
+func FuzzNormalize(f *testing.F) {
+	f.Add("Unemployment rose to 5.3% in March, the minister said.")
+	f.Add("The Polish government didn't lift the ban on Tuesday.")
+	f.Add("$3m U.S. twenty-five 1,000.5bn ₹ Rs 5 crore")
+	f.Add("\xff\x00 n’t NOT never")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, text string) {
+		n := Normalize(text)
+		if again := Normalize(text); !reflect.DeepEqual(n, again) {
+			t.Fatalf("Normalize(%q) gave %+v, then %+v", text, n, again)
+		}
+		if n.Text != strings.Join(n.Tokens, " ") {
+			t.Fatalf("Normalize(%q).Text = %q, want the tokens %q joined", text, n.Text, n.Tokens)
+		}
+		tokens := map[string]bool{}
+		for _, tok := range n.Tokens {
+			tokens[tok] = true
+		}
+		for name, list := range map[string][]string{"Numbers": n.Numbers, "Entities": n.Entities} {
+			if !slices.IsSorted(list) || len(slices.Compact(slices.Clone(list))) != len(list) {
+				t.Fatalf("Normalize(%q).%s = %q, want a sorted set", text, name, list)
+			}
+			for _, v := range list {
+				if !tokens[v] {
+					t.Fatalf("Normalize(%q).%s holds %q, which is not a token of %q", text, name, v, n.Tokens)
+				}
+			}
+		}
+		if n.Text == "" {
+			return
+		}
+		if r := n.Compare(n); r.Relation != Duplicate || r.Score < 0.9999999 {
+			t.Fatalf("Normalize(%q) compared with itself = %v %q %v, want a duplicate scoring 1", text, r.Score, r.Relation, r.Reasons)
 		}
 	})
 }

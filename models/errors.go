@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ErrorCode classifies a domain error. Exactly one place, the handlers'
@@ -45,6 +46,9 @@ type Error struct {
 	Code    ErrorCode
 	Message string
 	Fields  []FieldError
+	// RetryAfter, when positive, is how long the client should wait before
+	// trying again; the HTTP layer sends it as Retry-After.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -62,6 +66,21 @@ func Errorf(code ErrorCode, format string, args ...any) *Error {
 // Invalid builds an EInvalid error listing the fields at fault.
 func Invalid(message string, fields ...FieldError) *Error {
 	return &Error{Code: EInvalid, Message: message, Fields: fields}
+}
+
+// RateLimited builds an ERateLimited error that says how long to wait.
+func RateLimited(retryAfter time.Duration, format string, args ...any) *Error {
+	return &Error{Code: ERateLimited, Message: fmt.Sprintf(format, args...), RetryAfter: retryAfter}
+}
+
+// RetryAfterOf returns the wait carried by a domain error anywhere in err's
+// chain, and false when there is none.
+func RetryAfterOf(err error) (time.Duration, bool) {
+	var e *Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		return e.RetryAfter, true
+	}
+	return 0, false
 }
 
 // CodeOf returns the code of a domain error anywhere in err's chain, and

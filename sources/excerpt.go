@@ -84,8 +84,13 @@ func fold(s string, track bool) (string, []span) {
 	// Almost all text is already NFC, and walking it rune by rune is several
 	// times faster than the normalising iterator.
 	if norm.NFC.IsNormalString(s) {
-		for i, r := range s {
-			f.add(r, span{int32(i), int32(i + utf8.RuneLen(r))})
+		for i := 0; i < len(s); {
+			// The width comes from the input, not from r: an invalid byte
+			// decodes to U+FFFD, whose encoding is three bytes long, but
+			// it covers only the one byte of the page it came from.
+			r, size := utf8.DecodeRuneInString(s[i:])
+			f.add(r, span{int32(i), int32(i + size)})
+			i += size
 		}
 		return string(f.out), f.origin
 	}

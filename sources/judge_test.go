@@ -1,6 +1,7 @@
 package sources_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/factdesk/factdesk/models"
@@ -81,6 +82,15 @@ func TestNormalizeDomain(t *testing.T) {
 		{"localhost", "", true},
 		{"", "", true},
 		{"exa mple.org", "", true},
+		{"*.example", "", true},
+		{"*.example.org", "", true},
+		{"news_desk.example.org", "", true},
+		{"-bad.example.org", "", true},
+		{"a..example.org", "", true},
+		{strings.Repeat("a", 63) + ".example.org", strings.Repeat("a", 63) + ".example.org", false},
+		{strings.Repeat("a", 64) + ".example.org", "", true},
+		{strings.Repeat("a", 300) + ".example.org", "", true},
+		{strings.Repeat("abcdefghi.", 25) + "example.org", "", true},
 	}
 	for _, tt := range tests {
 		got, err := sources.NormalizeDomain(tt.in)

@@ -78,10 +78,40 @@ func NormalizeDomain(in string) (string, error) {
 	if s == "" || strings.ContainsAny(s, " :@[]") || !strings.Contains(s, ".") {
 		return "", fmt.Errorf("%q is not a domain such as example.org", in)
 	}
+	if msg := checkHostname(s); msg != "" {
+		return "", fmt.Errorf("%q is not a domain such as example.org: %s", in, msg)
+	}
 	if _, err := publicsuffix.EffectiveTLDPlusOne(s); err != nil {
 		return "", fmt.Errorf("%q is a public suffix; name the outlet's own domain, such as example.co.uk", in)
 	}
 	return s, nil
+}
+
+// checkHostname returns why the ASCII host h is not a DNS host name
+// (RFC 1123: labels of 1 to 63 letters, digits and inner hyphens, 253
+// characters in all), or "". Wildcards such as *.example match nothing a
+// piece of evidence can cite.
+func checkHostname(h string) string {
+	if len(h) > 253 {
+		return "a domain has at most 253 characters"
+	}
+	for _, label := range strings.Split(h, ".") {
+		switch {
+		case label == "":
+			return "it has an empty label"
+		case len(label) > 63:
+			return "each dot-separated part has at most 63 characters"
+		case label[0] == '-' || label[len(label)-1] == '-':
+			return "a part cannot start or end with a hyphen"
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+				return "use only letters, digits and hyphens"
+			}
+		}
+	}
+	return ""
 }
 
 func validateOutlet(o *Outlet) error {

@@ -10,8 +10,9 @@ import (
 	"github.com/factdesk/factdesk/store"
 )
 
-// Apply performs a workflow action on a claim: lock, check the version,
-// look the action up in the table, check who and what it requires, then
+// Apply performs a workflow action on a claim: look the action up in the
+// table, lock, check who may take it, the version and the state, then what
+// it requires, then
 // write the new state and its history entry. Errors are conflict (stale
 // version, action not allowed from this state), forbidden (role, not
 // assigned, four eyes) or invalid (each unmet requirement).
@@ -32,18 +33,20 @@ func (e *Engine) Apply(ctx context.Context, actor *models.User, claimID int64, r
 		if c, err = tx.LockClaim(ctx, claimID); err != nil {
 			return err
 		}
+		f, err := e.facts(ctx, tx, c, r)
+		if err != nil {
+			return err
+		}
+		// Permission comes before the version and the state, so someone
+		// who may not act learns nothing from the refusal.
+		if err := t.Permit(actor, f); err != nil {
+			return err
+		}
 		if c.Version != r.Version {
 			return staleVersion(c, r.Version)
 		}
 		if !t.AllowedFrom(c.State) {
 			return models.Errorf(models.EConflict, "cannot %s a claim that is %s", t.Action.Verb(), c.State)
-		}
-		f, err := e.facts(ctx, tx, c, r)
-		if err != nil {
-			return err
-		}
-		if err := t.Permit(actor, f); err != nil {
-			return err
 		}
 		if unmet := t.Unmet(f, r); len(unmet) > 0 {
 			return models.Invalid(fmt.Sprintf("cannot %s yet: %d requirement(s) missing", t.Action.Verb(), len(unmet)), unmet...)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -79,6 +80,9 @@ const (
 	maxTags      = 20
 )
 
+// defaultLanguage is the language of a claim that names none.
+const defaultLanguage = "en"
+
 // NewClaim is the input of CreateClaim.
 type NewClaim struct {
 	Text      string          `json:"text"`
@@ -133,10 +137,10 @@ func (e *Engine) CreateClaims(ctx context.Context, actor *models.User, ins []New
 			c.Priority = models.PriorityNormal
 		}
 		if c.Language == "" {
-			c.Language = "en"
+			c.Language = defaultLanguage
 		}
 		c.PriorityRank = c.Priority.Rank()
-		if err := validateClaim(c, in.Tags); err != nil {
+		if err := validateClaim(c, true); err != nil {
 			if len(ins) > 1 {
 				return nil, indexFields(err, i)
 			}
@@ -242,7 +246,12 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 			changed["due_at"] = c.DueAt
 		}
 		if p.Language.Set {
-			changed["language"], c.Language = strings.TrimSpace(p.Language.Value), strings.TrimSpace(p.Language.Value)
+			// null or blank means the default, as on create.
+			c.Language = strings.TrimSpace(p.Language.Value)
+			if c.Language == "" {
+				c.Language = defaultLanguage
+			}
+			changed["language"] = c.Language
 		}
 		if p.Tags.Set {
 			c.Tags = cleanTags(p.Tags.Value)
@@ -251,7 +260,9 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 		if len(changed) == 0 {
 			return models.Invalid("nothing to change", models.FieldError{Field: "body", Message: "send at least one of text, claimant, source_url, priority, due_at, language, tags"})
 		}
-		if err := validateClaim(c, p.Tags.Value); err != nil {
+		// Only a new due date is checked, so a claim stored before the
+		// check existed can still be edited.
+		if err := validateClaim(c, p.DueAt.Set); err != nil {
 			return err
 		}
 		return e.save(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryUpdated, ActorID: &actor.ID, Details: mustJSON(map[string]any{"changed": changed})}})
@@ -262,8 +273,15 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 	return c, nil
 }
 
-func validateClaim(c *models.Claim, rawTags []string) error {
+// validateClaim checks c before it is written; the due date only when
+// checkDueAt is set.
+func validateClaim(c *models.Claim, checkDueAt bool) error {
 	var fields []models.FieldError
+	if checkDueAt {
+		if msg := checkDue(c.DueAt); msg != "" {
+			fields = append(fields, models.FieldError{Field: "due_at", Message: msg})
+		}
+	}
 	switch n := utf8.RuneCountInString(c.Text); {
 	case n == 0:
 		fields = append(fields, models.FieldError{Field: "text", Message: "the claim text is required"})
@@ -284,7 +302,8 @@ func validateClaim(c *models.Claim, rawTags []string) error {
 	if len(c.Language) > 35 {
 		fields = append(fields, models.FieldError{Field: "language", Message: "use a language tag such as en or pt-BR"})
 	}
-	if len(rawTags) > maxTags {
+	// Counted after cleanTags: 25 copies of one tag are one tag.
+	if len(c.Tags) > maxTags {
 		fields = append(fields, models.FieldError{Field: "tags", Message: fmt.Sprintf("at most %d tags", maxTags)})
 	}
 	for _, t := range c.Tags {
@@ -306,6 +325,27 @@ func checkURL(raw string) string {
 	}
 	if len(raw) > 2048 {
 		return "URLs are limited to 2048 characters"
+	}
+	// url.Parse only checks that the port is digits.
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "the port must be between 1 and 65535"
+		}
+	}
+	return ""
+}
+
+// Due dates outside these years are typing slips (0000-01-01 would make a
+// claim overdue forever), not deadlines.
+var (
+	earliestDue = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	latestDue   = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// checkDue returns why due is not a plausible due date, or "".
+func checkDue(due *time.Time) string {
+	if due != nil && (due.Before(earliestDue) || !due.Before(latestDue)) {
+		return "use a date between 1900 and 2999, such as 2026-05-01T17:00:00Z"
 	}
 	return ""
 }
