@@ -1,3 +1,4 @@
+-- +goose Up
 -- Sign-in attempts counted per account and per client address, shared by
 -- every factdesk process on the database. One row per (scope, key): the
 -- window opens at the key's first attempt and closes at reset_at. The key is
@@ -12,3 +13,6 @@ CREATE TABLE login_attempts (
 
 -- Expired windows are pruned a few at a time by each new attempt.
 CREATE INDEX login_attempts_reset_idx ON login_attempts (reset_at);
+
+-- +goose Down
+DROP TABLE login_attempts;
