@@ -89,11 +89,6 @@ func NewService(st *store.Store, cfg Config) *Service {
 	return s
 }
 
-// RecheckInterval is the configured watch interval.
-func (s *Service) RecheckInterval() time.Duration { return s.interval }
-
-// SetEmitter attaches the evidence.changed publisher; call it during wiring.
-func (s *Service) SetEmitter(e Emitter) { s.emit = e }
 
 // Queue puts check jobs on the job queue inside a caller's transaction.
 type Queue interface {

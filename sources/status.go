@@ -1,5 +1,7 @@
 package sources
 
+import "slices"
+
 // Status is what the last check of a cited page found. It is stored in
 // models.Evidence.Status as a plain string, since models cannot import this
 // package.
@@ -73,7 +75,8 @@ const (
 	RatingUnknown Rating = "unknown"
 )
 
+// Ratings lists every rating from most to least trusted, unknown last.
+var Ratings = []Rating{RatingReliable, RatingMixed, RatingUnreliable, RatingUnknown}
+
 // Valid reports whether r is a known rating.
-func (r Rating) Valid() bool {
-	return r == RatingReliable || r == RatingMixed || r == RatingUnreliable || r == RatingUnknown
-}
+func (r Rating) Valid() bool { return slices.Contains(Ratings, r) }

@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strings"
@@ -46,6 +47,11 @@ type queries struct {
 type Options struct {
 	// MaxConns caps open connections; the default suits a small server.
 	MaxConns int
+	// Log receives failed and slow queries; nil discards them.
+	Log *slog.Logger
+	// SlowQuery is the duration above which a query is logged as slow
+	// (zero: DefaultSlowQuery).
+	SlowQuery time.Duration
 }
 
 // Open connects to dsn and checks that the server answers. Connection errors
@@ -71,8 +77,15 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, unreachable(dsn, err)
 	}
+	var gl logger.Interface = logger.Discard
+	if opts.Log != nil {
+		if opts.SlowQuery <= 0 {
+			opts.SlowQuery = DefaultSlowQuery
+		}
+		gl = gormLogger{log: opts.Log, slow: opts.SlowQuery}
+	}
 	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
-		Logger:                 logger.Discard,
+		Logger:                 gl,
 		SkipDefaultTransaction: true, // every write already runs in our own transaction
 		PrepareStmt:            false,
 		TranslateError:         false,
@@ -211,10 +224,4 @@ func notFound(err error, what string, id any) error {
 func isUniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
-}
-
-// IsSerializationOrDeadlock reports errors worth retrying the transaction.
-func IsSerializationOrDeadlock(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
 }
