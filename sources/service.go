@@ -89,7 +89,6 @@ func NewService(st *store.Store, cfg Config) *Service {
 	return s
 }
 
-
 // Queue puts check jobs on the job queue inside a caller's transaction.
 type Queue interface {
 	EnqueueChecks(ctx context.Context, tx *store.Tx, evidenceIDs []int64) error
