@@ -91,23 +91,45 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if log == nil {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
-	if err := store.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
-		return nil, err
-	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns})
+	created, err := store.EnsureDatabase(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := migrations.Up(ctx, st.SQL()); err != nil {
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := migrations.Up(ctx, st.SQL())
+	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("cannot migrate the database: %w", err)
 	}
+	logDatabase(log, cfg.DatabaseURL, created, applied)
 	a, err := New(ctx, cfg, st, log)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// logDatabase says at start-up which database the desk uses (without its
+// password), whether it was created or migrated, and the schema version.
+func logDatabase(log *slog.Logger, dsn string, created bool, applied int) {
+	msg := "database is up to date"
+	switch {
+	case created:
+		msg = "created the database and migrated it"
+	case applied > 0:
+		msg = "migrated the database"
+	}
+	attrs := []any{"database", store.Redact(dsn), "migrations_applied", applied}
+	// Up applies every embedded migration, so the schema now stands at
+	// the newest of them.
+	if all, err := migrations.All(); err == nil && len(all) > 0 {
+		attrs = append(attrs, "schema_version", all[len(all)-1].Version)
+	}
+	log.Info(msg, attrs...)
 }
 
 // New wires the desk over an open, migrated store.

@@ -98,44 +98,45 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 }
 
 // EnsureDatabase creates the database named in dsn when it does not exist,
-// connecting to the server's "postgres" database to do so.
-func EnsureDatabase(ctx context.Context, dsn string) error {
+// connecting to the server's "postgres" database to do so. It reports
+// whether it created it, so start-up can say so.
+func EnsureDatabase(ctx context.Context, dsn string) (created bool, err error) {
 	u, err := url.Parse(dsn)
 	if err != nil || u.Scheme == "" {
-		return models.Errorf(models.EInvalid, "DATABASE_URL is not a valid postgres:// URL")
+		return false, models.Errorf(models.EInvalid, "DATABASE_URL is not a valid postgres:// URL")
 	}
 	name := strings.TrimPrefix(u.Path, "/")
 	if name == "" {
-		return nil
+		return false, nil
 	}
 	admin := *u
 	admin.Path = "/postgres"
 	db, err := sql.Open("pgx", admin.String())
 	if err != nil {
-		return fmt.Errorf("store: open: %w", err)
+		return false, fmt.Errorf("store: open: %w", err)
 	}
 	defer db.Close()
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
-		return unreachable(dsn, err)
+		return false, unreachable(dsn, err)
 	}
 	var exists bool
 	if err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
-		return fmt.Errorf("store: look for database %q: %w", name, err)
+		return false, fmt.Errorf("store: look for database %q: %w", name, err)
 	}
 	if exists {
-		return nil
+		return false, nil
 	}
 	quoted := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+quoted); err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // created by a concurrent start
-			return nil
+			return false, nil
 		}
-		return models.Errorf(models.EUnavailable, "cannot create database %q: %s: create it yourself or set DATABASE_URL", name, rootCause(err))
+		return false, models.Errorf(models.EUnavailable, "cannot create database %q: %s: create it yourself or set DATABASE_URL", name, rootCause(err))
 	}
-	return nil
+	return true, nil
 }
 
 // Redact hides the password in a connection URL so it can be printed.
