@@ -3,15 +3,19 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -42,11 +46,28 @@ func (l *lockedLog) String() string {
 var servingOn = regexp.MustCompile(`serving on (http://\S+)`)
 
 // TestServeShutsDownWithOpenDashboard runs the real binary, opens a
-// dashboard's event stream as a signed-in user, and interrupts the server:
-// it must end the stream and exit cleanly within two seconds, instead of
-// waiting out the stream and hard-stopping its workers.
+// dashboard's event stream as a signed-in user, holds a webhook delivery in
+// flight, and interrupts the server: it must end the stream, let the
+// delivery finish, and exit cleanly within two seconds, instead of waiting
+// out the stream and hard-stopping its workers.
 func TestServeShutsDownWithOpenDashboard(t *testing.T) {
 	t.Parallel()
+	// The receiver holds each delivery until the test releases it, once
+	// the server is shutting down.
+	arrived, release := make(chan struct{}, 1), make(chan struct{})
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		<-release
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer receiver.Close()
+	var releaseOnce sync.Once
+	releaseAll := func() { releaseOnce.Do(func() { close(release) }) }
+	defer releaseAll()
+
 	bin := filepath.Join(t.TempDir(), "factdesk")
 	build := exec.Command("go", "build", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
@@ -54,9 +75,11 @@ func TestServeShutsDownWithOpenDashboard(t *testing.T) {
 	}
 
 	const email, password = "admin@serve.factdesk.test", "a long enough password 42"
+	dbURL := pgtest.URL(t)
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(),
-		"DATABASE_URL="+pgtest.URL(t),
+		"DATABASE_URL="+dbURL,
+		"FACTDESK_WEBHOOK_ALLOW_CIDRS=127.0.0.1/32",
 		"FACTDESK_ADDR=127.0.0.1:0",
 		"FACTDESK_ADMIN_EMAIL="+email,
 		"FACTDESK_ADMIN_PASSWORD="+password,
@@ -135,10 +158,32 @@ func TestServeShutsDownWithOpenDashboard(t *testing.T) {
 		t.Fatalf("the event stream did not say it was connected\n%s", logs)
 	}
 
+	// A delivery in flight: the endpoint's ping waits at the receiver.
+	token := apiToken(t, baseURL, email, password)
+	var hook struct {
+		ID int64 `json:"id"`
+	}
+	apiCall(t, baseURL, token, "POST", "/api/v1/webhooks", `{"url": "`+receiver.URL+`/hook", "events": ["*"]}`, http.StatusCreated, &hook)
+	apiCall(t, baseURL, token, "POST", "/api/v1/webhooks/"+strconv.FormatInt(hook.ID, 10)+"/ping", "", http.StatusAccepted, nil)
+	select {
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the ping never reached the receiver\n%s", logs)
+	}
+
 	began := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
+	// Release the delivery only once shutdown has begun, so it is the
+	// shutdown that waits for it.
+	for deadline := time.Now().Add(time.Second); !strings.Contains(logs.String(), `"msg":"shutting down"`); {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not log that it is shutting down\n%s", logs)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	releaseAll()
 	select {
 	case err := <-exited:
 		took := time.Since(began)
@@ -159,11 +204,56 @@ func TestServeShutsDownWithOpenDashboard(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Errorf("the event stream is still open after serve exited")
 	}
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var status string
+	if err := db.QueryRow("SELECT status FROM webhook_deliveries WHERE endpoint_id = $1", hook.ID).Scan(&status); err != nil || status != "succeeded" {
+		t.Errorf("the delivery in flight at shutdown is %q (%v), want succeeded", status, err)
+	}
 	out := logs.String()
 	if strings.Contains(out, "Hard stop") {
 		t.Errorf("serve hard-stopped its workers:\n%s", out)
 	}
 	if !strings.Contains(out, `"msg":"stopped"`) {
 		t.Errorf("serve did not log that it stopped:\n%s", out)
+	}
+}
+
+// apiToken signs in to the API.
+func apiToken(t *testing.T, baseURL, email, password string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
+	var out struct {
+		Token string `json:"token"`
+	}
+	apiCall(t, baseURL, "", "POST", "/api/v1/auth/token", string(body), http.StatusCreated, &out)
+	return out.Token
+}
+
+// apiCall sends a JSON request, checks the status, and decodes the answer
+// into out when it is not nil.
+func apiCall(t *testing.T, baseURL, token, method, path, body string, want int, out any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, baseURL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		t.Fatalf("%s %s = %d, want %d: %s", method, path, res.StatusCode, want, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("%s %s: %v: %s", method, path, err, raw)
+		}
 	}
 }
