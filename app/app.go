@@ -91,10 +91,11 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if log == nil {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
-	if err := store.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
+	created, err := store.EnsureDatabase(ctx, cfg.DatabaseURL)
+	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns})
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -103,13 +104,26 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		st.Close()
 		return nil, fmt.Errorf("cannot migrate the database: %w", err)
 	}
-	log.Info("database schema migrated", "version", res.Version, "applied", res.Applied)
+	logDatabase(log, cfg.DatabaseURL, created, res)
 	a, err := New(ctx, cfg, st, log)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// logDatabase says at start-up which database the desk uses (without its
+// password), whether it was created or migrated, and the schema version.
+func logDatabase(log *slog.Logger, dsn string, created bool, res migrations.Result) {
+	msg := "database is up to date"
+	switch {
+	case created:
+		msg = "created the database and migrated it"
+	case res.Applied > 0:
+		msg = "migrated the database"
+	}
+	log.Info(msg, "database", store.Redact(dsn), "migrations_applied", res.Applied, "schema_version", res.Version)
 }
 
 // New wires the desk over an open, migrated store.

@@ -64,7 +64,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *models.User, in NewUser
 		fields = append(fields, models.FieldError{Field: "name", Message: "a name of 1 to 200 characters is required"})
 	}
 	if !u.Role.Valid() {
-		fields = append(fields, models.FieldError{Field: "role", Message: "must be one of admin, editor, checker, viewer"})
+		fields = append(fields, models.FieldError{Field: "role", Message: models.MustBeOneOf(models.Roles)})
 	}
 	if fe := checkPassword(in.Password); fe != nil {
 		fields = append(fields, *fe)
@@ -111,7 +111,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 	}
 	var fields []models.FieldError
 	if p.Role.Set && !p.Role.Value.Valid() {
-		fields = append(fields, models.FieldError{Field: "role", Message: "must be one of admin, editor, checker, viewer"})
+		fields = append(fields, models.FieldError{Field: "role", Message: models.MustBeOneOf(models.Roles)})
 	}
 	if p.Name.Set && (strings.TrimSpace(p.Name.Value) == "" || utf8.RuneCountInString(p.Name.Value) > 200) {
 		fields = append(fields, models.FieldError{Field: "name", Message: "a name of 1 to 200 characters is required"})

@@ -92,13 +92,13 @@ func claimFilter(c *gin.Context) (store.ClaimFilter, error) {
 	}
 	var fields []models.FieldError
 	if f.State != "" && !f.State.Valid() {
-		fields = append(fields, models.FieldError{Field: "state", Message: "must be one of new, verifying, verified, disputed, confirmed, rejected"})
+		fields = append(fields, models.FieldError{Field: "state", Message: models.MustBeOneOf(models.States)})
 	}
 	if f.Verdict != "" && !f.Verdict.Valid() {
-		fields = append(fields, models.FieldError{Field: "verdict", Message: "must be one of true, mostly_true, half_true, mostly_false, false, misleading, unverifiable"})
+		fields = append(fields, models.FieldError{Field: "verdict", Message: models.MustBeOneOf(models.Verdicts)})
 	}
 	if f.Priority != "" && !f.Priority.Valid() {
-		fields = append(fields, models.FieldError{Field: "priority", Message: "must be one of low, normal, high, urgent"})
+		fields = append(fields, models.FieldError{Field: "priority", Message: models.MustBeOneOf(models.Priorities)})
 	}
 	var ok bool
 	if f.Assignee, ok = assigneeParam(c); !ok {

@@ -50,13 +50,20 @@ type Hub struct {
 	mu   sync.Mutex
 	subs map[chan Event]struct{}
 
+	// closing is closed by Close: open streams end and new ones end at
+	// once. It is apart from done because the HTTP server must see its
+	// streams end before it can shut down, and only then is the listener
+	// stopped.
+	closing   chan struct{}
+	closeOnce sync.Once
+
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
 // NewHub returns a hub that will listen through dsn once started.
 func NewHub(dsn string, log *slog.Logger) *Hub {
-	return &Hub{dsn: dsn, log: log, subs: map[chan Event]struct{}{}, done: make(chan struct{})}
+	return &Hub{dsn: dsn, log: log, subs: map[chan Event]struct{}{}, closing: make(chan struct{}), done: make(chan struct{})}
 }
 
 // Subscribe returns a channel of events and a function to stop receiving.
@@ -96,6 +103,7 @@ func (h *Hub) Start(ctx context.Context) error {
 	conn, err := h.connect(connectCtx)
 	if err != nil {
 		cancel()
+		h.Close()
 		close(h.done)
 		return err
 	}
@@ -103,12 +111,22 @@ func (h *Hub) Start(ctx context.Context) error {
 	return nil
 }
 
-// Done is closed when the hub stops, so open event streams can end and let
-// the HTTP server shut down.
-func (h *Hub) Done() <-chan struct{} { return h.done }
+// Done is closed once the hub is closing (Close, or Stop, or a listener
+// that never started): every event stream selects on it and ends, so the
+// HTTP server can shut down.
+func (h *Hub) Done() <-chan struct{} { return h.closing }
 
-// Stop ends the listener.
+// Close ends every open event stream and any opened after it, without
+// stopping the listener. Call it when the HTTP server begins shutting down
+// (http.Server.RegisterOnShutdown): a stream otherwise lasts until its
+// lifetime runs out, and Shutdown waits for it. Close is idempotent.
+func (h *Hub) Close() {
+	h.closeOnce.Do(func() { close(h.closing) })
+}
+
+// Stop ends the open streams and the listener.
 func (h *Hub) Stop(ctx context.Context) error {
+	h.Close()
 	if h.cancel == nil {
 		return nil
 	}
@@ -137,6 +155,7 @@ func (h *Hub) connect(ctx context.Context) (*pgx.Conn, error) {
 // connection drops.
 func (h *Hub) run(ctx context.Context, conn *pgx.Conn) {
 	defer close(h.done)
+	defer h.Close()
 	backoff := 100 * time.Millisecond
 	for {
 		if conn == nil {

@@ -3,7 +3,22 @@
 // domain error codes every layer shares.
 package models
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
+
+// Join lists an enumeration's values for people: "low, normal, high".
+func Join[T ~string](values []T) string {
+	names := make([]string, len(values))
+	for i, v := range values {
+		names[i] = string(v)
+	}
+	return strings.Join(names, ", ")
+}
+
+// MustBeOneOf is the field message for a value outside an enumeration.
+func MustBeOneOf[T ~string](values []T) string { return "must be one of " + Join(values) }
 
 // Role is what a user may do on the desk. Roles are ordered: each includes
 // the powers of the ones below it (admin > editor > checker > viewer).
@@ -72,17 +87,13 @@ const (
 var States = []State{StateNew, StateVerifying, StateVerified, StateDisputed, StateConfirmed, StateRejected}
 
 // Valid reports whether s is a known state.
-func (s State) Valid() bool {
-	for _, v := range States {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
+func (s State) Valid() bool { return slices.Contains(States, s) }
+
+// Closed lists the terminal states: work on the claim has ended.
+var Closed = []State{StateConfirmed, StateRejected}
 
 // Open reports whether work on the claim is still ongoing.
-func (s State) Open() bool { return s != StateConfirmed && s != StateRejected }
+func (s State) Open() bool { return !slices.Contains(Closed, s) }
 
 // Action is a workflow transition a user asks for.
 type Action string
@@ -135,14 +146,7 @@ const (
 var Verdicts = []Verdict{VerdictTrue, VerdictMostlyTrue, VerdictHalfTrue, VerdictMostlyFalse, VerdictFalse, VerdictMisleading, VerdictUnverifiable}
 
 // Valid reports whether v is a known verdict.
-func (v Verdict) Valid() bool {
-	for _, x := range Verdicts {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
+func (v Verdict) Valid() bool { return slices.Contains(Verdicts, v) }
 
 // Label is the reader-facing name of the verdict.
 func (v Verdict) Label() string {
@@ -178,8 +182,11 @@ const (
 	StanceContext Stance = "context"
 )
 
+// Stances lists every stance.
+var Stances = []Stance{StanceSupports, StanceRefutes, StanceContext}
+
 // Valid reports whether s is a known stance.
-func (s Stance) Valid() bool { return s == StanceSupports || s == StanceRefutes || s == StanceContext }
+func (s Stance) Valid() bool { return slices.Contains(Stances, s) }
 
 // Priority orders the queue.
 type Priority string
@@ -199,9 +206,7 @@ const (
 var Priorities = []Priority{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
 
 // Valid reports whether p is a known priority.
-func (p Priority) Valid() bool {
-	return p == PriorityLow || p == PriorityNormal || p == PriorityHigh || p == PriorityUrgent
-}
+func (p Priority) Valid() bool { return slices.Contains(Priorities, p) }
 
 // Rank orders priorities; higher is more urgent. The database stores the
 // same number in claims.priority_rank so the queue can sort on an index.
@@ -227,8 +232,11 @@ const (
 	AssignReviewer AssignmentRole = "reviewer"
 )
 
+// AssignmentRoles lists every assignment role.
+var AssignmentRoles = []AssignmentRole{AssignChecker, AssignReviewer}
+
 // Valid reports whether r is a known assignment role.
-func (r AssignmentRole) Valid() bool { return r == AssignChecker || r == AssignReviewer }
+func (r AssignmentRole) Valid() bool { return slices.Contains(AssignmentRoles, r) }
 
 // HistoryKind says what a history entry records.
 type HistoryKind string

@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -37,6 +38,10 @@ func (APIToken) TableName() string { return "api_tokens" }
 
 // Tags are free-form labels on a claim, stored as a Postgres text[].
 type Tags = StringArray
+
+// NormalizeTag is a tag as stored: trimmed and lowercased, so "Election"
+// and "election " file and filter together.
+func NormalizeTag(t string) string { return strings.ToLower(strings.TrimSpace(t)) }
 
 // Claim is one check-worthy statement and the state of its fact check.
 type Claim struct {

@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // OutletRating is how far the desk trusts an outlet.
 type OutletRating string
@@ -18,10 +21,11 @@ const (
 	RatingUnknown OutletRating = "unknown"
 )
 
+// OutletRatings lists every rating from most to least trusted, unknown last.
+var OutletRatings = []OutletRating{RatingReliable, RatingMixed, RatingUnreliable, RatingUnknown}
+
 // Valid reports whether r is a known rating.
-func (r OutletRating) Valid() bool {
-	return r == RatingReliable || r == RatingMixed || r == RatingUnreliable || r == RatingUnknown
-}
+func (r OutletRating) Valid() bool { return slices.Contains(OutletRatings, r) }
 
 // Outlet is one entry of the source registry: a domain the editors have
 // rated. It matches the domain itself and every host below it, so

@@ -186,9 +186,14 @@ func (r *Runner) watch(ctx context.Context, done chan struct{}) {
 	}
 }
 
-// Stop ends the watcher and cancels running checks. A check is safe to
-// repeat, so waiting for a slow site would only delay a deploy; a cancelled
-// check records nothing and its job is retried.
+// stopGrace is how long Stop lets running checks finish before cancelling
+// them.
+const stopGrace = time.Second
+
+// Stop ends the watcher, gives running checks stopGrace to finish, and
+// cancels the rest. A check is safe to repeat, so waiting longer for a slow
+// site would only delay a deploy; a cancelled check records nothing and
+// its job is retried.
 func (r *Runner) Stop(ctx context.Context) error {
 	r.mu.Lock()
 	cancel, done := r.cancel, r.done
@@ -196,6 +201,11 @@ func (r *Runner) Stop(ctx context.Context) error {
 	if cancel != nil {
 		cancel()
 		<-done
+	}
+	graceCtx, stop := context.WithTimeout(ctx, stopGrace)
+	defer stop()
+	if err := r.client.Stop(graceCtx); err == nil || ctx.Err() != nil {
+		return err
 	}
 	return r.client.StopAndCancel(ctx)
 }

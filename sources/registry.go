@@ -117,7 +117,7 @@ func checkHostname(h string) string {
 func validateOutlet(o *Outlet) error {
 	var fields []models.FieldError
 	if !o.Rating.Valid() {
-		fields = append(fields, models.FieldError{Field: "rating", Message: "must be one of reliable, mixed, unreliable, unknown"})
+		fields = append(fields, models.FieldError{Field: "rating", Message: models.MustBeOneOf(Ratings)})
 	}
 	if utf8.RuneCountInString(o.Name) > 200 {
 		fields = append(fields, models.FieldError{Field: "name", Message: "at most 200 characters"})

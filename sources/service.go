@@ -68,9 +68,6 @@ func NewService(st *store.Store, cfg Config) *Service {
 	return s
 }
 
-// RecheckInterval is the configured watch interval.
-func (s *Service) RecheckInterval() time.Duration { return s.interval }
-
 // Queue puts check jobs on the job queue inside a caller's transaction.
 type Queue interface {
 	EnqueueChecks(ctx context.Context, tx *store.Tx, evidenceIDs []int64) error

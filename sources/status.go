@@ -70,3 +70,6 @@ const (
 	RatingUnreliable = models.RatingUnreliable
 	RatingUnknown    = models.RatingUnknown
 )
+
+// Ratings lists every rating from most to least trusted, unknown last.
+var Ratings = models.OutletRatings

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -62,25 +63,9 @@ func (q queries) Claims(ctx context.Context, f ClaimFilter) (items []models.Clai
 	if limit <= 0 || limit > MaxPageSize {
 		limit = 50
 	}
-	db := q.db.WithContext(ctx).Model(&models.Claim{}).Preload("Assignees", orderAssignees)
-	if f.State != "" {
-		db = db.Where("state = ?", f.State)
-	}
-	if f.Verdict != "" {
-		db = db.Where("verdict = ?", f.Verdict)
-	}
-	if f.Priority != "" {
-		db = db.Where("priority = ?", f.Priority)
-	}
-	if f.Tag != "" {
-		db = db.Where("tags @> ARRAY[?]::text[]", f.Tag)
-	}
-	if f.Assignee != 0 {
-		db = db.Where("EXISTS (SELECT 1 FROM claim_assignments a WHERE a.claim_id = claims.id AND a.user_id = ?)", f.Assignee)
-	}
-	if f.Query != "" {
-		db = db.Where("search @@ websearch_to_tsquery('english', ?)", f.Query)
-	}
+	where, args := claimMatch{State: f.State, Assignee: f.Assignee, Verdict: f.Verdict, Priority: f.Priority,
+		Tag: f.Tag, Query: f.Query}.where()
+	db := q.db.WithContext(ctx).Model(&models.Claim{}).Preload("Assignees", orderAssignees).Where(where, args...)
 	if f.Cursor != "" {
 		after, err := decodeCursor(f.Cursor)
 		if err != nil {
@@ -96,6 +81,68 @@ func (q queries) Claims(ctx context.Context, f ClaimFilter) (items []models.Clai
 		next = encodeCursor(items[limit-1].ID)
 	}
 	return items, next, nil
+}
+
+// claimMatch is what the API's listing and the dashboard's board filter
+// claims by; where is the one place such a filter becomes SQL.
+type claimMatch struct {
+	State    models.State
+	Assignee int64
+	Verdict  models.Verdict
+	Priority models.Priority
+	Tag      string
+	Query    string
+}
+
+// where returns the conditions on the claims table, joined by AND, with
+// their arguments; "TRUE" when nothing filters.
+func (m claimMatch) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, a ...any) {
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	if m.State != "" {
+		add("claims.state = ?", string(m.State))
+	}
+	if m.Assignee != 0 {
+		add("EXISTS (SELECT 1 FROM claim_assignments a WHERE a.claim_id = claims.id AND a.user_id = ?)", m.Assignee)
+	}
+	if m.Verdict != "" {
+		add("claims.verdict = ?", string(m.Verdict))
+	}
+	if m.Priority != "" {
+		// The rank mirrors the priority and leads claims_board_idx after
+		// the state, so this is an index range rather than a filter.
+		add("claims.priority_rank = ? AND claims.priority = ?", m.Priority.Rank(), string(m.Priority))
+	}
+	if tag := models.NormalizeTag(m.Tag); tag != "" {
+		// Tags are stored normalized, so "Election" finds "election".
+		add("claims.tags @> ARRAY[?]::text[]", tag)
+	}
+	if m.Query != "" {
+		add("claims.search @@ websearch_to_tsquery('english', ?)", m.Query)
+	}
+	if len(conds) == 0 {
+		return "TRUE", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// closedStates is models.Closed as an SQL list. Queries write it as a
+// literal, not a parameter, so the planner can match partial indexes on
+// open claims (claims_due_idx).
+var closedStates = sqlList(models.Closed)
+
+// sqlList renders enumeration values as a parenthesized SQL list of
+// literals. The values are the program's own constants, never input.
+func sqlList[T ~string](values []T) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = "'" + strings.ReplaceAll(string(v), "'", "''") + "'"
+	}
+	return "(" + strings.Join(quoted, ", ") + ")"
 }
 
 func encodeCursor(id int64) string {
@@ -217,7 +264,7 @@ func (tx *Tx) LeastLoadedChecker(ctx context.Context) (*models.User, error) {
 	err := tx.db.WithContext(ctx).Raw(`
 		SELECT u.* FROM users u
 		LEFT JOIN claim_assignments a ON a.user_id = u.id AND a.role = 'checker'
-		LEFT JOIN claims c ON c.id = a.claim_id AND c.state NOT IN ('confirmed', 'rejected')
+		LEFT JOIN claims c ON c.id = a.claim_id AND c.state NOT IN ` + closedStates + `
 		WHERE u.active AND u.role = 'checker'
 		GROUP BY u.id
 		ORDER BY count(c.id), u.id

@@ -30,19 +30,22 @@ const needsReviewSQL = `
 	      SELECT max(h.at) FROM claim_history h
 	      WHERE h.claim_id = c.id AND h.kind = 'transitioned' AND h.action = 'confirm'), '-infinity')`
 
+// sourceAlertRow is a SourceAlert as scanned.
+type sourceAlertRow struct {
+	ClaimID     int64
+	Text        string
+	State       models.State
+	EvidenceIDs int64Array `gorm:"column:evidence_ids"`
+	Since       time.Time
+}
+
 // SourceAlerts lists confirmed claims needing review because of their
 // sources, most recent change first. The overview and the board show it.
 func (q queries) SourceAlerts(ctx context.Context, limit int) ([]SourceAlert, error) {
 	if limit <= 0 || limit > MaxPageSize {
 		limit = 50
 	}
-	var rows []struct {
-		ClaimID     int64
-		Text        string
-		State       models.State
-		EvidenceIDs models.Int64Array `gorm:"column:evidence_ids"`
-		Since       time.Time
-	}
+	var rows []sourceAlertRow
 	err := q.db.WithContext(ctx).Raw(`
 	SELECT c.id AS claim_id, c.text, c.state, array_agg(e.id ORDER BY e.id) AS evidence_ids, max(e.status_changed_at) AS since`+
 		needsReviewSQL+`

@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strings"
@@ -46,6 +47,11 @@ type queries struct {
 type Options struct {
 	// MaxConns caps open connections; the default suits a small server.
 	MaxConns int
+	// Log receives failed and slow queries; nil discards them.
+	Log *slog.Logger
+	// SlowQuery is the duration above which a query is logged as slow
+	// (zero: DefaultSlowQuery).
+	SlowQuery time.Duration
 }
 
 // Open connects to dsn and checks that the server answers. Connection errors
@@ -71,8 +77,15 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, unreachable(dsn, err)
 	}
+	var gl logger.Interface = logger.Discard
+	if opts.Log != nil {
+		if opts.SlowQuery <= 0 {
+			opts.SlowQuery = DefaultSlowQuery
+		}
+		gl = gormLogger{log: opts.Log, slow: opts.SlowQuery}
+	}
 	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
-		Logger:                 logger.Discard,
+		Logger:                 gl,
 		SkipDefaultTransaction: true, // every write already runs in our own transaction
 		PrepareStmt:            false,
 		TranslateError:         false,
@@ -85,44 +98,45 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 }
 
 // EnsureDatabase creates the database named in dsn when it does not exist,
-// connecting to the server's "postgres" database to do so.
-func EnsureDatabase(ctx context.Context, dsn string) error {
+// connecting to the server's "postgres" database to do so. It reports
+// whether it created it, so start-up can say so.
+func EnsureDatabase(ctx context.Context, dsn string) (created bool, err error) {
 	u, err := url.Parse(dsn)
 	if err != nil || u.Scheme == "" {
-		return models.Errorf(models.EInvalid, "DATABASE_URL is not a valid postgres:// URL")
+		return false, models.Errorf(models.EInvalid, "DATABASE_URL is not a valid postgres:// URL")
 	}
 	name := strings.TrimPrefix(u.Path, "/")
 	if name == "" {
-		return nil
+		return false, nil
 	}
 	admin := *u
 	admin.Path = "/postgres"
 	db, err := sql.Open("pgx", admin.String())
 	if err != nil {
-		return fmt.Errorf("store: open: %w", err)
+		return false, fmt.Errorf("store: open: %w", err)
 	}
 	defer db.Close()
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
-		return unreachable(dsn, err)
+		return false, unreachable(dsn, err)
 	}
 	var exists bool
 	if err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
-		return fmt.Errorf("store: look for database %q: %w", name, err)
+		return false, fmt.Errorf("store: look for database %q: %w", name, err)
 	}
 	if exists {
-		return nil
+		return false, nil
 	}
 	quoted := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+quoted); err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // created by a concurrent start
-			return nil
+			return false, nil
 		}
-		return models.Errorf(models.EUnavailable, "cannot create database %q: %s: create it yourself or set DATABASE_URL", name, rootCause(err))
+		return false, models.Errorf(models.EUnavailable, "cannot create database %q: %s: create it yourself or set DATABASE_URL", name, rootCause(err))
 	}
-	return nil
+	return true, nil
 }
 
 // Redact hides the password in a connection URL so it can be printed.
@@ -207,10 +221,4 @@ func notFound(err error, what string, id any) error {
 func isUniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
-}
-
-// IsSerializationOrDeadlock reports errors worth retrying the transaction.
-func IsSerializationOrDeadlock(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
 }

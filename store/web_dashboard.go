@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/factdesk/factdesk/models"
@@ -45,7 +44,7 @@ func (q queries) MyQueue(ctx context.Context, userID int64, now time.Time) ([]mo
 	var out []models.Claim
 	err := q.db.WithContext(ctx).Raw(`SELECT `+claimListColumns+` FROM claims
 		JOIN claim_assignments a ON a.claim_id = claims.id AND a.user_id = ?
-		WHERE claims.state NOT IN ('confirmed', 'rejected')
+		WHERE claims.state NOT IN `+closedStates+`
 		ORDER BY (claims.due_at IS NOT NULL AND claims.due_at < ?) DESC, claims.priority_rank DESC,
 		         claims.due_at ASC NULLS LAST, claims.created_at, claims.id
 		LIMIT 200`, userID, now).Scan(&out).Error
@@ -96,34 +95,7 @@ type BoardColumn struct {
 const BoardCountCap = 500
 
 func (f BoardFilter) where() (string, []any) {
-	var conds []string
-	var args []any
-	if f.Assignee != 0 {
-		conds = append(conds, "EXISTS (SELECT 1 FROM claim_assignments a WHERE a.claim_id = claims.id AND a.user_id = ?)")
-		args = append(args, f.Assignee)
-	}
-	if f.Verdict != "" {
-		conds = append(conds, "claims.verdict = ?")
-		args = append(args, string(f.Verdict))
-	}
-	if f.Priority != "" {
-		// The rank mirrors the priority and leads claims_board_idx after
-		// the state, so this is an index range rather than a filter.
-		conds = append(conds, "claims.priority_rank = ? AND claims.priority = ?")
-		args = append(args, f.Priority.Rank(), string(f.Priority))
-	}
-	if f.Tag != "" {
-		conds = append(conds, "claims.tags @> ARRAY[?]::text[]")
-		args = append(args, f.Tag)
-	}
-	if f.Query != "" {
-		conds = append(conds, "claims.search @@ websearch_to_tsquery('english', ?)")
-		args = append(args, f.Query)
-	}
-	if len(conds) == 0 {
-		return "TRUE", nil
-	}
-	return strings.Join(conds, " AND "), args
+	return claimMatch{Assignee: f.Assignee, Verdict: f.Verdict, Priority: f.Priority, Tag: f.Tag, Query: f.Query}.where()
 }
 
 // Board returns one column per state in three queries whatever the size of
@@ -278,12 +250,12 @@ func (q queries) Overview(ctx context.Context, now, since time.Time) (*Overview,
 	}
 	err = db.Raw(`SELECT u.id AS user_id, u.name, count(*) AS n FROM users u
 		JOIN claim_assignments a ON a.user_id = u.id AND a.role = 'checker'
-		JOIN claims c ON c.id = a.claim_id AND c.state NOT IN ('confirmed', 'rejected')
+		JOIN claims c ON c.id = a.claim_id AND c.state NOT IN ` + closedStates + `
 		GROUP BY u.id, u.name ORDER BY n DESC, u.name LIMIT 20`).Scan(&o.OpenPerChecker).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: overview checkers: %w", err)
 	}
-	const overdue = `claims.due_at IS NOT NULL AND claims.due_at < ? AND claims.state NOT IN ('confirmed', 'rejected')`
+	overdue := `claims.due_at IS NOT NULL AND claims.due_at < ? AND claims.state NOT IN ` + closedStates
 	if err := db.Raw(`SELECT count(*) FROM claims WHERE `+overdue, now).Scan(&o.OverdueTotal).Error; err != nil {
 		return nil, fmt.Errorf("store: overview overdue count: %w", err)
 	}

@@ -22,7 +22,7 @@ func (e *Engine) Apply(ctx context.Context, actor *models.User, claimID int64, r
 		return nil, models.Invalid("unknown action", models.FieldError{Field: "action", Message: "must be one of " + joinActions()})
 	}
 	if r.Verdict != "" && !r.Verdict.Valid() {
-		return nil, models.Invalid("unknown verdict", models.FieldError{Field: "verdict", Message: "must be one of " + joinVerdicts()})
+		return nil, models.Invalid("unknown verdict", models.FieldError{Field: "verdict", Message: models.MustBeOneOf(models.Verdicts)})
 	}
 	if r.Version <= 0 {
 		return nil, models.Invalid("version is required", models.FieldError{Field: "version", Message: "send the version you last read"})
@@ -159,17 +159,9 @@ func (e *Engine) OptionsFor(ctx context.Context, actor *models.User, c *models.C
 }
 
 func joinActions() string {
-	names := make([]string, len(Table))
+	actions := make([]models.Action, len(Table))
 	for i, t := range Table {
-		names[i] = string(t.Action)
+		actions[i] = t.Action
 	}
-	return strings.Join(names, ", ")
-}
-
-func joinVerdicts() string {
-	names := make([]string, len(models.Verdicts))
-	for i, v := range models.Verdicts {
-		names[i] = string(v)
-	}
-	return strings.Join(names, ", ")
+	return models.Join(actions)
 }

@@ -24,7 +24,7 @@ func (e *Engine) Assign(ctx context.Context, actor *models.User, claimID int64, 
 		r.Role = models.AssignChecker
 	}
 	if !r.Role.Valid() {
-		return nil, models.Invalid("unknown assignment role", models.FieldError{Field: "role", Message: "must be checker or reviewer"})
+		return nil, models.Invalid("unknown assignment role", models.FieldError{Field: "role", Message: models.MustBeOneOf(models.AssignmentRoles)})
 	}
 	editor := actor.Role.AtLeast(models.RoleEditor)
 	if r.Auto {

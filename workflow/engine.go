@@ -350,13 +350,12 @@ func checkDue(due *time.Time) string {
 	return ""
 }
 
-// cleanTags trims, lowercases and de-duplicates tags so "Election" and
-// "election " file together.
+// cleanTags normalizes and de-duplicates tags.
 func cleanTags(in []string) models.Tags {
 	out := models.Tags{}
 	seen := map[string]bool{}
 	for _, t := range in {
-		t = strings.ToLower(strings.TrimSpace(t))
+		t = models.NormalizeTag(t)
 		if t == "" || seen[t] {
 			continue
 		}

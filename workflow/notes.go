@@ -39,7 +39,7 @@ func (e *Engine) AddEvidence(ctx context.Context, actor *models.User, claimID in
 		fields = append(fields, models.FieldError{Field: "url", Message: msg})
 	}
 	if !ev.Stance.Valid() {
-		fields = append(fields, models.FieldError{Field: "stance", Message: "must be one of supports, refutes, context"})
+		fields = append(fields, models.FieldError{Field: "stance", Message: models.MustBeOneOf(models.Stances)})
 	}
 	if utf8.RuneCountInString(ev.Title) > maxShortText {
 		fields = append(fields, models.FieldError{Field: "title", Message: fmt.Sprintf("at most %d characters", maxShortText)})

@@ -74,11 +74,7 @@ var duplicateOfExists = Requirement{"duplicate_of, when given, names another cla
 }}
 
 func verdictIn(allowed ...models.Verdict) Requirement {
-	names := make([]string, len(allowed))
-	for i, v := range allowed {
-		names[i] = string(v)
-	}
-	list := strings.Join(names, ", ")
+	list := models.Join(allowed)
 	return Requirement{"verdict one of " + list, func(_ Facts, r Request) *models.FieldError {
 		for _, v := range allowed {
 			if r.Verdict == v {

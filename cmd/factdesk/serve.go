@@ -20,7 +20,7 @@ import (
 // openStore creates the database if needed, connects, and optionally
 // applies pending migrations; for the admin subcommands.
 func openStore(ctx context.Context, cfg app.Config, migrate bool) (*store.Store, error) {
-	if err := store.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
+	if _, err := store.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
 		return nil, err
 	}
 	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{})
@@ -84,6 +84,10 @@ func serve(ctx context.Context, args []string) error {
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	// Open dashboards hold event streams for minutes; Shutdown would wait
+	// for them until its deadline and leave the workers no time to finish.
+	// End them as soon as shutdown begins.
+	srv.RegisterOnShutdown(a.Live.Close)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v: free the port or set FACTDESK_ADDR", cfg.Addr, err)
@@ -99,10 +103,18 @@ func serve(ctx context.Context, args []string) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	began := time.Now()
+	// One budget for both steps: requests in flight finish first, then the
+	// workers finish their jobs (or River hands them back to the queue).
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)
-	return errors.Join(err, a.Stop(shutdownCtx))
+	if err != nil {
+		err = fmt.Errorf("cannot finish the requests in flight: %w", err)
+	}
+	err = errors.Join(err, a.Stop(shutdownCtx))
+	log.Info("stopped", "after", time.Since(began).Round(time.Millisecond).String())
+	return err
 }
 
 func printLogins(logins []demo.Login) {
