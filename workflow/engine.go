@@ -109,6 +109,20 @@ func (e *Engine) CreateClaim(ctx context.Context, actor *models.User, in NewClai
 // with its own created entry: either all of them exist afterwards or none
 // does. With more than one input, field errors are named claims[i].field.
 func (e *Engine) CreateClaims(ctx context.Context, actor *models.User, ins []NewClaim) ([]*models.Claim, error) {
+	cs, err := newClaims(actor, ins)
+	if err != nil {
+		return nil, err
+	}
+	err = e.store.WithTx(ctx, func(tx *store.Tx) error { return e.insertClaims(ctx, tx, actor, cs) })
+	if err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// newClaims checks that actor may file claims and builds them from ins,
+// validated and not yet stored.
+func newClaims(actor *models.User, ins []NewClaim) ([]*models.Claim, error) {
 	if err := requireRole(actor, models.RoleChecker, "create claims"); err != nil {
 		return nil, err
 	}
@@ -144,24 +158,23 @@ func (e *Engine) CreateClaims(ctx context.Context, actor *models.User, ins []New
 		}
 		cs[i] = c
 	}
-	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
-		now := e.now()
-		for _, c := range cs {
-			c.CreatedAt, c.UpdatedAt = now, now
-			if err := tx.CreateClaim(ctx, c); err != nil {
-				return err
-			}
-			c.Assignees = []models.Assignment{}
-			if err := e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
 	return cs, nil
+}
+
+// insertClaims stores cs in tx, each with its created entry.
+func (e *Engine) insertClaims(ctx context.Context, tx *store.Tx, actor *models.User, cs []*models.Claim) error {
+	now := e.now()
+	for _, c := range cs {
+		c.CreatedAt, c.UpdatedAt = now, now
+		if err := tx.CreateClaim(ctx, c); err != nil {
+			return err
+		}
+		c.Assignees = []models.Assignment{}
+		if err := e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // indexFields prefixes the field errors of claim i's validation error with
