@@ -129,7 +129,7 @@ func CanDo(actor *models.User, claim *models.Claim, cap Capability) error {
 		return models.Errorf(models.EForbidden, "your account is deactivated")
 	}
 	if !actor.Role.AtLeast(r.Min) {
-		return models.Errorf(models.EForbidden, "your role (%s) may not %s", actor.Role, r.What)
+		return models.Errorf(models.EForbidden, "your role (%s) may not %s: that needs the %s role", actor.Role, r.What, r.Min)
 	}
 	if claim == nil {
 		return nil

@@ -105,9 +105,6 @@ func (e *Engine) FileCandidates(ctx context.Context, actor *models.User, id int6
 	if err := CanDo(actor, nil, FileClaims); err != nil {
 		return nil, err
 	}
-	if len(chosen) == 0 {
-		return nil, models.Invalid("choose at least one candidate", models.FieldError{Field: "candidates", Message: "list the indexes of the candidates to turn into claims"})
-	}
 	var out []*models.Claim
 	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
 		a, err := tx.LockArticle(ctx, id)
@@ -117,6 +114,9 @@ func (e *Engine) FileCandidates(ctx context.Context, actor *models.User, id int6
 		cands, err := articleCandidates(a)
 		if err != nil {
 			return err
+		}
+		if len(chosen) == 0 {
+			return models.Invalid("choose at least one candidate", models.FieldError{Field: "candidates", Message: "list the indexes of the candidates to turn into claims"})
 		}
 		if err := checkChosen(chosen, cands); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/factdesk/factdesk/internal/apptest"
@@ -206,4 +207,56 @@ func TestArticleClaims(t *testing.T) {
 		t.Errorf("hand-entered claim provenance = %v %v, want null", m["article_id"], m["article_start"])
 	}
 	wantStatus(t, env.Do(t, "POST", "/api/v1/claims", checker.Token, map[string]any{"text": "x", "article_id": id}), 400, "client sets article_id")
+}
+
+// TestArticleClaimsConcurrent files one sentence from eight requests at
+// once: exactly one files the claim, the others get a conflict, and the
+// article has one claim. Before filing locked the article, seven claims
+// were made from one sentence.
+func TestArticleClaimsConcurrent(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	checker := env.User(t, models.RoleChecker)
+	id, _ := postArticle(t, env, checker.Token, map[string]any{"text": articleText})
+	path := "/api/v1/articles/" + itoa(id) + "/claims"
+
+	const requests = 8
+	results := make([]*apptest.Response, requests)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			results[i] = env.Do(t, "POST", path, checker.Token, map[string]any{"candidates": []int{0}})
+		}()
+	}
+	close(start)
+	wg.Wait()
+
+	created := 0
+	for i, res := range results {
+		if res == nil {
+			t.Fatalf("request %d got no response", i)
+		}
+		switch res.Status {
+		case http.StatusCreated:
+			created++
+		case http.StatusConflict:
+			wantStatus(t, res, http.StatusConflict, "concurrent filing")
+		default:
+			t.Errorf("request %d = %d %s, want 201 or 409", i, res.Status, res.Body)
+		}
+	}
+	if created != 1 {
+		t.Errorf("%d of %d concurrent requests created the claim, want exactly 1", created, requests)
+	}
+	var art struct {
+		Claims []models.Claim `json:"claims"`
+	}
+	env.Do(t, "GET", "/api/v1/articles/"+itoa(id), checker.Token, nil).Decode(t, &art)
+	if len(art.Claims) != 1 {
+		t.Errorf("article has %d claims after %d concurrent requests for one sentence, want 1", len(art.Claims), requests)
+	}
 }
