@@ -179,3 +179,21 @@ func CanApply(actor *models.User, claim *models.Claim, action models.Action) boo
 	}
 	return false
 }
+
+// Allowed lists the capabilities actor has on claim, in the order of
+// Capabilities: what the API's options and the claim page offer.
+func Allowed(actor *models.User, claim *models.Claim) []Capability {
+	out := []Capability{}
+	for _, c := range Capabilities() {
+		if Can(actor, claim, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Assignable says whether u may be assigned to claims in role: an active
+// user of at least checker (editor for reviewers).
+func Assignable(u *models.User, role models.AssignmentRole) bool {
+	return checkAssignable(u, role) == nil
+}

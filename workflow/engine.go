@@ -123,7 +123,7 @@ func (e *Engine) CreateClaims(ctx context.Context, actor *models.User, ins []New
 // newClaims checks that actor may file claims and builds them from ins,
 // validated and not yet stored.
 func newClaims(actor *models.User, ins []NewClaim) ([]*models.Claim, error) {
-	if err := requireRole(actor, models.RoleChecker, "create claims"); err != nil {
+	if err := CanDo(actor, nil, FileClaims); err != nil {
 		return nil, err
 	}
 	cs := make([]*models.Claim, len(ins))
@@ -206,7 +206,7 @@ type ClaimPatch struct {
 // UpdateClaim edits a claim under optimistic locking: the caller's version
 // must be the current one.
 func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, p ClaimPatch) (*models.Claim, error) {
-	if err := requireRole(actor, models.RoleChecker, "edit claims"); err != nil {
+	if err := CanDo(actor, nil, EditClaim); err != nil {
 		return nil, err
 	}
 	if p.Version <= 0 {
@@ -218,8 +218,8 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 		if c, err = tx.LockClaim(ctx, id); err != nil {
 			return err
 		}
-		if !actor.Role.AtLeast(models.RoleEditor) && c.CreatedBy != actor.ID && !assignedAs(c, actor.ID, models.AssignChecker) {
-			return models.Errorf(models.EForbidden, "only the claim's creator, its checker or an editor may edit it")
+		if err := CanDo(actor, c, EditClaim); err != nil {
+			return err
 		}
 		if c.Version != p.Version {
 			return staleVersion(c, p.Version)
@@ -337,16 +337,6 @@ func cleanTags(in []string) models.Tags {
 		out = append(out, t)
 	}
 	return out
-}
-
-func requireRole(actor *models.User, min models.Role, what string) error {
-	if !actor.Active {
-		return models.Errorf(models.EForbidden, "your account is deactivated")
-	}
-	if !actor.Role.AtLeast(min) {
-		return models.Errorf(models.EForbidden, "your role (%s) may not %s", actor.Role, what)
-	}
-	return nil
 }
 
 // staleVersion is the conflict for an optimistic-lock miss. It names the

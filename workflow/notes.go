@@ -25,7 +25,7 @@ type NewEvidence struct {
 // AddEvidence attaches a source to a claim still being worked. Evidence of a
 // confirmed claim is published, so it changes only after a reopen.
 func (e *Engine) AddEvidence(ctx context.Context, actor *models.User, claimID int64, in NewEvidence) (*models.Evidence, error) {
-	if err := requireRole(actor, models.RoleChecker, "add evidence"); err != nil {
+	if err := CanDo(actor, nil, AddEvidence); err != nil {
 		return nil, err
 	}
 	ev := &models.Evidence{
@@ -80,7 +80,7 @@ func (e *Engine) AddEvidence(ctx context.Context, actor *models.User, claimID in
 
 // AddComment posts a comment on a claim. Comments are internal to the desk.
 func (e *Engine) AddComment(ctx context.Context, actor *models.User, claimID int64, body string) (*models.Comment, error) {
-	if err := requireRole(actor, models.RoleChecker, "comment"); err != nil {
+	if err := CanDo(actor, nil, Comment); err != nil {
 		return nil, err
 	}
 	body = strings.TrimSpace(body)

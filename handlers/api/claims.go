@@ -157,7 +157,12 @@ func (s *Server) claimOptions(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	opts, err := s.engine.Options(c.Request.Context(), actor(c), id)
+	claim, err := s.store.Claim(c.Request.Context(), id)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	opts, err := s.engine.OptionsFor(c.Request.Context(), actor(c), claim)
 	if err != nil {
 		s.respondError(c, err)
 		return
@@ -165,7 +170,9 @@ func (s *Server) claimOptions(c *gin.Context) {
 	if opts == nil {
 		opts = []workflow.Option{}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": opts})
+	// items are the transitions the claim's state allows; capabilities
+	// are the other things this caller may do with the claim now.
+	c.JSON(http.StatusOK, gin.H{"items": opts, "capabilities": workflow.Allowed(actor(c), claim)})
 }
 
 func (s *Server) transition(c *gin.Context) {

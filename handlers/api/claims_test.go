@@ -176,3 +176,33 @@ func TestListClaims(t *testing.T) {
 		wantStatus(t, env.Do(t, "GET", "/api/v1/claims"+q, checker.Token, nil), 422, "GET /claims"+q)
 	}
 }
+
+// TestClaimOptionsCapabilities checks the options endpoint reports what
+// the workflow's Can grants the caller on the claim.
+func TestClaimOptionsCapabilities(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	checker := env.User(t, models.RoleChecker)
+	viewer := env.User(t, models.RoleViewer)
+	editor := env.User(t, models.RoleEditor)
+	c := env.Claim(t, checker, "The bridge cost 40 million euros.")
+	caps := func(u apptest.User) []string {
+		t.Helper()
+		res := env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID)+"/options", u.Token, nil)
+		wantStatus(t, res, http.StatusOK, "GET options")
+		var got struct {
+			Capabilities []string `json:"capabilities"`
+		}
+		res.Decode(t, &got)
+		return got.Capabilities
+	}
+	if got := caps(viewer); got == nil || len(got) != 0 {
+		t.Errorf("viewer capabilities = %v, want an empty list", got)
+	}
+	if got, want := caps(checker), []string{"edit_claim", "take_claim", "check_source", "comment", "file_claims", "import", "take_next"}; !slices.Equal(got, want) {
+		t.Errorf("creating checker capabilities = %v, want %v", got, want)
+	}
+	if got := caps(editor); !slices.Contains(got, "assign") || !slices.Contains(got, "add_evidence") || slices.Contains(got, "manage_users") {
+		t.Errorf("editor capabilities = %v, want assign and add_evidence, not manage_users", got)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/factdesk/factdesk/handlers/param"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/workflow"
 )
 
 // boardPerColumn caps the cards per column: a column of thousands helps
@@ -95,7 +96,7 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 		v.Columns = append(v.Columns, cv)
 	}
 	for _, u := range ppl {
-		if u.Active && u.Role.AtLeast(models.RoleChecker) {
+		if workflow.Assignable(&u, models.AssignChecker) {
 			v.People = append(v.People, u)
 		}
 	}

@@ -88,22 +88,16 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 		return nil, err
 	}
 	now := time.Now().UTC()
-	editor := u.Role.AtLeast(models.RoleEditor)
 	v := &claimView{
 		Claim: claim, CSRF: csrf, Stale: seen != 0 && seen != claim.Version, Overdue: claim.Overdue(now),
 		CreatedBy: ppl.name(claim.CreatedBy), Options: opts,
 	}
 	v.LiveURL = fmt.Sprintf("/claims/%d/live?v=%d", claim.ID, claim.Version)
-	hasChecker, assignedChecker := false, false
 	for _, a := range claim.Assignees {
 		v.Assignees = append(v.Assignees, assigneeView{
 			UserID: a.UserID, Name: ppl.name(a.UserID), Role: a.Role,
-			CanRemove: editor || (a.UserID == u.ID && u.Role.AtLeast(models.RoleChecker)),
+			CanRemove: workflow.Can(u, claim, workflow.Unassign) || (a.UserID == u.ID && workflow.Can(u, claim, workflow.UnassignSelf)),
 		})
-		if a.Role == models.AssignChecker {
-			hasChecker = true
-			assignedChecker = assignedChecker || a.UserID == u.ID
-		}
 	}
 	for _, cm := range comments {
 		v.Comments = append(v.Comments, commentView{Author: ppl.name(cm.AuthorID), At: cm.CreatedAt, Body: cm.Body})
@@ -122,16 +116,16 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 			v.AskDuplicate = v.AskDuplicate || o.Allowed
 		}
 	}
-	open := claim.State.Open()
-	v.CanAssign = open && editor
-	v.CanTake = open && !editor && u.Role.AtLeast(models.RoleChecker) && !hasChecker
-	v.CanAddEvidence = open && (editor || (u.Role.AtLeast(models.RoleChecker) && assignedChecker))
-	v.CanComment = u.Role.AtLeast(models.RoleChecker)
-	v.CanCheck = u.Active && u.Role.AtLeast(models.RoleChecker)
+	v.CanAssign = workflow.Can(u, claim, workflow.Assign)
+	// Whoever may assign others gets the assign form instead of "take it".
+	v.CanTake = workflow.Can(u, claim, workflow.TakeClaim) && !v.CanAssign
+	v.CanAddEvidence = workflow.Can(u, claim, workflow.AddEvidence)
+	v.CanComment = workflow.Can(u, claim, workflow.Comment)
+	v.CanCheck = workflow.Can(u, claim, workflow.CheckSource)
 	v.Warnings = sources.Warn(claim.Evidence)
 	if v.CanAssign {
 		for _, p := range ppl {
-			if p.Active && p.Role.AtLeast(models.RoleChecker) {
+			if workflow.Assignable(&p, models.AssignChecker) {
 				v.People = append(v.People, p)
 			}
 		}

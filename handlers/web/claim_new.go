@@ -14,8 +14,8 @@ import (
 
 // webClaimNewPage shows the form to enter a claim by hand.
 func (s *Server) webClaimNewPage(c *gin.Context) {
-	if !actor(c).Role.AtLeast(models.RoleChecker) {
-		s.respondError(c, models.Errorf(models.EForbidden, "your role (%s) may not create claims", actor(c).Role))
+	if err := workflow.CanDo(actor(c), nil, workflow.FileClaims); err != nil {
+		s.respondError(c, err)
 		return
 	}
 	s.render(c, http.StatusOK, "claim_new", &page{Title: "New claim", Nav: "new"})

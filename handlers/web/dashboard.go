@@ -13,6 +13,7 @@ import (
 	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/web"
+	"github.com/factdesk/factdesk/workflow"
 )
 
 // Config configures the dashboard.
@@ -78,10 +79,9 @@ type page struct {
 	Data any
 }
 
-// IsChecker, IsEditor and IsAdmin decide what the layout offers.
-func (p *page) IsChecker() bool { return p.User != nil && p.User.Role.AtLeast(models.RoleChecker) }
-func (p *page) IsEditor() bool  { return p.User != nil && p.User.Role.AtLeast(models.RoleEditor) }
-func (p *page) IsAdmin() bool   { return p.User != nil && p.User.Role == models.RoleAdmin }
+// Can asks the workflow whether the signed-in user has a desk-wide
+// capability, for the layout's navigation and buttons.
+func (p *page) Can(cap workflow.Capability) bool { return workflow.Can(p.User, nil, cap) }
 
 // FieldError is the message for one form field, or "".
 func (p *page) FieldError(field string) string {

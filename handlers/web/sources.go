@@ -8,6 +8,7 @@ import (
 	"github.com/factdesk/factdesk/handlers/param"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/sources"
+	"github.com/factdesk/factdesk/workflow"
 )
 
 type sourcesView struct {
@@ -33,7 +34,7 @@ func (s *Server) renderSources(c *gin.Context, status int, p *page) {
 		return
 	}
 	u := actor(c)
-	p.Data = sourcesView{Outlets: items, Ratings: outletRatings, CanEdit: u != nil && u.Role.AtLeast(models.RoleEditor)}
+	p.Data = sourcesView{Outlets: items, Ratings: outletRatings, CanEdit: workflow.Can(u, nil, workflow.ManageOutlets)}
 	s.render(c, status, "sources", p)
 }
 
