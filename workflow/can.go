@@ -75,8 +75,10 @@ type capRule struct {
 	// Min up to below Bypass need Relation.
 	Bypass   models.Role
 	Relation relation
-	// Open requires the claim to be in an open state.
-	Open bool
+	// Open requires the claim to be in an open state; Closed finishes
+	// "claim 7 is confirmed; …" when it is not.
+	Open   bool
+	Closed string
 	// What finishes "your role (viewer) may not …".
 	What string
 	// Why says who may, when a relation or state is missing.
@@ -91,7 +93,7 @@ var capabilities = map[Capability]capRule{
 	TakeClaim:      {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: noCheckerYet, Open: true, What: "assign claims", Why: "the claim already has a checker; ask an editor to reassign it"},
 	Unassign:       {Min: models.RoleEditor, Bypass: models.RoleEditor, What: "unassign someone else", Why: "only an editor may unassign someone else"},
 	UnassignSelf:   {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: assigned, What: "change assignments", Why: "you are not assigned to this claim"},
-	AddEvidence:    {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: assignedChecker, Open: true, What: "add evidence", Why: "only the assigned checker or an editor may add evidence"},
+	AddEvidence:    {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: assignedChecker, Open: true, Closed: "reopen it before changing its evidence", What: "add evidence", Why: "only the assigned checker or an editor may add evidence"},
 	CheckSource:    {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "check sources"},
 	Comment:        {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "comment"},
 	FileClaims:     {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "create claims"},
@@ -134,13 +136,19 @@ func CanDo(actor *models.User, claim *models.Claim, cap Capability) error {
 	if claim == nil {
 		return nil
 	}
+	// Who may comes before when: someone who may never do this to the
+	// claim hears that, not that its state is wrong.
+	if !actor.Role.AtLeast(r.Bypass) && !related(actor, claim, r.Relation) {
+		return models.Errorf(models.EForbidden, "%s", r.Why)
+	}
 	if r.Open && !claim.State.Open() {
-		return models.Errorf(models.EConflict, "claim %d is %s; reopen or restore it first", claim.ID, claim.State)
+		closed := r.Closed
+		if closed == "" {
+			closed = "reopen or restore it first"
+		}
+		return models.Errorf(models.EConflict, "claim %d is %s; %s", claim.ID, claim.State, closed)
 	}
-	if actor.Role.AtLeast(r.Bypass) || related(actor, claim, r.Relation) {
-		return nil
-	}
-	return models.Errorf(models.EForbidden, "%s", r.Why)
+	return nil
 }
 
 func related(u *models.User, c *models.Claim, rel relation) bool {

@@ -57,11 +57,8 @@ func (e *Engine) AddEvidence(ctx context.Context, actor *models.User, claimID in
 		if err != nil {
 			return err
 		}
-		if !actor.Role.AtLeast(models.RoleEditor) && !assignedAs(c, actor.ID, models.AssignChecker) {
-			return models.Errorf(models.EForbidden, "only the assigned checker or an editor may add evidence to claim %d", c.ID)
-		}
-		if !c.State.Open() {
-			return models.Errorf(models.EConflict, "claim %d is %s; reopen it before changing its evidence", c.ID, c.State)
+		if err := CanDo(actor, c, AddEvidence); err != nil {
+			return err
 		}
 		ev.CreatedAt = e.now()
 		if err := tx.AddEvidence(ctx, ev); err != nil {

@@ -19,13 +19,6 @@ func transition(t *testing.T, env *apptest.Env, token string, id int64, body map
 	return env.Do(t, "POST", "/api/v1/claims/"+itoa(id)+"/transitions", token, body)
 }
 
-func version(t *testing.T, env *apptest.Env, token string, id int64) int {
-	t.Helper()
-	var c models.Claim
-	env.Do(t, "GET", "/api/v1/claims/"+itoa(id), token, nil).Decode(t, &c)
-	return c.Version
-}
-
 // TestWorkflowThroughAPI walks a claim through its whole life, hitting each
 // error status on the way.
 func TestWorkflowThroughAPI(t *testing.T) {

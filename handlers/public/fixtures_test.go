@@ -15,7 +15,6 @@ import (
 
 	"github.com/factdesk/factdesk/app"
 	"github.com/factdesk/factdesk/internal/apptest"
-	"github.com/factdesk/factdesk/models"
 )
 
 // srcEnv starts a desk whose source client may reach loopback test
@@ -53,12 +52,6 @@ func newSrcPage(t *testing.T, body string) *srcPage {
 	}))
 	t.Cleanup(p.srv.Close)
 	return p
-}
-
-func (p *srcPage) set(status int, body string) {
-	p.mu.Lock()
-	p.status, p.body = status, body
-	p.mu.Unlock()
 }
 
 func srcArticle(title, text string) string {
@@ -105,16 +98,4 @@ func srcTransition(t *testing.T, env *apptest.Env, by apptest.User, claimID int6
 	body["version"] = res.JSON(t)["version"]
 	res = env.Do(t, "POST", "/api/v1/claims/"+itoa(claimID)+"/transitions", by.Token, body)
 	wantStatus(t, res, http.StatusOK, "POST transition "+body["action"].(string))
-}
-
-func transition(t *testing.T, env *apptest.Env, token string, id int64, body map[string]any) *apptest.Response {
-	t.Helper()
-	return env.Do(t, "POST", "/api/v1/claims/"+itoa(id)+"/transitions", token, body)
-}
-
-func version(t *testing.T, env *apptest.Env, token string, id int64) int {
-	t.Helper()
-	var c models.Claim
-	env.Do(t, "GET", "/api/v1/claims/"+itoa(id), token, nil).Decode(t, &c)
-	return c.Version
 }

@@ -205,19 +205,3 @@ func webhookDesk(t *testing.T) (*apptest.Env, apptest.User, string) {
 	t.Cleanup(rcv.Close)
 	return env, env.User(t, models.RoleAdmin), rcv.URL
 }
-
-type claimPath string
-
-func (p claimPath) sub(s string) string { return string(p) + s }
-
-func transition(t *testing.T, env *apptest.Env, token string, id int64, body map[string]any) *apptest.Response {
-	t.Helper()
-	return env.Do(t, "POST", "/api/v1/claims/"+itoa(id)+"/transitions", token, body)
-}
-
-func version(t *testing.T, env *apptest.Env, token string, id int64) int {
-	t.Helper()
-	var c models.Claim
-	env.Do(t, "GET", "/api/v1/claims/"+itoa(id), token, nil).Decode(t, &c)
-	return c.Version
-}
