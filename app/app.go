@@ -70,7 +70,6 @@ type App struct {
 	Store  *store.Store
 	Engine *workflow.Engine
 	Auth   *auth.Service
-	Server *handlers.Server
 	// Sources checks cited pages; Site renders public fact checks.
 	Sources *sources.Service
 	Site    *publish.Site
@@ -170,7 +169,6 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 		return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence)
 	})
 	a.OnStart(a.Webhooks.Start, a.Webhooks.Stop)
-	a.Server = handlers.NewServer(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources, Site: a.Site, Webhooks: a.Webhooks})
 	// The dashboard: one LISTEN connection per process feeds live updates,
 	// notified from inside every change's transaction; deactivating a user
 	// (or changing their password) ends their dashboard sessions.
@@ -180,11 +178,11 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a.Auth.OnDeactivate = append(a.Auth.OnDeactivate, func(ctx context.Context, tx *store.Tx, userID int64) error {
 		return tx.DeleteUserSessions(ctx, userID)
 	})
-	if err := a.Server.EnableDashboard(handlers.DashboardConfig{Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto}); err != nil {
+	gin.SetMode(gin.ReleaseMode)
+	if a.handler, err = handlers.NewRouter(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources,
+		Site: a.Site, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto}); err != nil {
 		return nil, fmt.Errorf("cannot load the dashboard: %w", err)
 	}
-	gin.SetMode(gin.ReleaseMode)
-	a.handler = a.Server.Router()
 	return a, nil
 }
 

@@ -1,15 +1,21 @@
-// Package handlers translates HTTP into calls on the workflow engine and
-// the auth service, and their results back into JSON or pages. It holds no
-// business rules: bind, authenticate, call down, render.
+// Package handlers composes the HTTP surfaces: the REST API (handlers/api),
+// the dashboard (handlers/web) and the public pages (handlers/public), with
+// the probes and the middleware every request passes. The surfaces share
+// one error renderer (handlers/respond) and hold no business rules.
 package handlers
 
 import (
-	"context"
 	"log/slog"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/auth"
+	"github.com/factdesk/factdesk/handlers/api"
+	"github.com/factdesk/factdesk/handlers/public"
+	"github.com/factdesk/factdesk/handlers/respond"
+	"github.com/factdesk/factdesk/handlers/web"
+	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/publish"
 	"github.com/factdesk/factdesk/sources"
@@ -17,26 +23,6 @@ import (
 	"github.com/factdesk/factdesk/webhooks"
 	"github.com/factdesk/factdesk/workflow"
 )
-
-// Server holds what the handlers call.
-type Server struct {
-	store  *store.Store
-	engine *workflow.Engine
-	auth   *auth.Service
-	log    *slog.Logger
-	// HTMLError renders an error page for the dashboard.
-	HTMLError func(c *gin.Context, p Problem)
-	// Ready adds checks to /readyz beyond the database and migrations.
-	Ready []func(ctx context.Context) error
-	// dash is the server-rendered dashboard; nil until EnableDashboard.
-	dash *dashboard
-	// sources checks cited pages and keeps the source registry; site
-	// renders the public fact-check pages and feeds.
-	sources *sources.Service
-	site    *publish.Site
-	// webhooks manages webhook endpoints and their delivery log.
-	webhooks *webhooks.Service
-}
 
 // Deps are the services the handlers need.
 type Deps struct {
@@ -47,26 +33,56 @@ type Deps struct {
 	// Sources and Site serve source checks and public pages.
 	Sources *sources.Service
 	Site    *publish.Site
-	// Webhooks serves the webhook endpoints API.
+	// Webhooks serves the webhook endpoints API and pages.
 	Webhooks *webhooks.Service
+	// Hub feeds the dashboard's live updates.
+	Hub *live.Hub
+	// TrustForwardedProto treats X-Forwarded-Proto: https as TLS (session
+	// cookies become Secure) and takes the client address from
+	// X-Forwarded-For for the sign-in limiters. Set it only behind a proxy
+	// that overwrites those headers.
+	TrustForwardedProto bool
+	// SessionTTL is how long a dashboard sign-in lasts; 12 hours when zero.
+	SessionTTL time.Duration
 }
 
-// NewServer builds the handlers over deps.
-func NewServer(d Deps) *Server {
-	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log, sources: d.Sources, site: d.Site, webhooks: d.Webhooks}
-	if s.log == nil {
-		s.log = slog.Default()
+// NewRouter mounts the probes, the API, the public pages and the dashboard
+// behind the shared middleware. It fails, and with it start-up, if a
+// dashboard page is missing or does not parse.
+func NewRouter(d Deps) (*gin.Engine, error) {
+	log := d.Log
+	if log == nil {
+		log = slog.Default()
 	}
-	s.HTMLError = s.defaultHTMLError
-	return s
-}
+	resp := respond.New(log)
+	apiSrv := api.New(api.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources,
+		Site: d.Site, Webhooks: d.Webhooks, TrustProxy: d.TrustForwardedProto}, resp)
+	pub := public.New(d.Site, resp)
+	dash, err := web.New(web.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources, Webhooks: d.Webhooks},
+		web.Config{Hub: d.Hub, TrustForwardedProto: d.TrustForwardedProto, SessionTTL: d.SessionTTL}, resp)
+	if err != nil {
+		return nil, err
+	}
+	// Pages outside the API fail with the dashboard's own error page.
+	resp.HTML = dash.ErrorPage
 
-const actorKey = "factdesk.actor"
-
-// actor is the authenticated user of the request. Routes behind
-// requireUser always have one.
-func actor(c *gin.Context) *models.User {
-	u, _ := c.Get(actorKey)
-	user, _ := u.(*models.User)
-	return user
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(withRequestID, accessLog(log), recoverPanics(resp), securityHeaders)
+	r.NoRoute(func(c *gin.Context) {
+		resp.Error(c, models.Errorf(models.ENotFound, "there is nothing at %s", c.Request.URL.Path))
+	})
+	r.NoMethod(func(c *gin.Context) {
+		resp.Error(c, &models.Error{Code: models.EBadRequest, Message: c.Request.Method + " is not supported here"})
+	})
+	probes := &health{store: d.Store}
+	r.GET("/healthz", probes.healthz)
+	r.GET("/readyz", probes.readyz)
+	apiSrv.Routes(r)
+	pub.Routes(r)
+	// Last: the dashboard's middleware applies to what is mounted after it
+	// and to unknown paths, which get a full dashboard 404 page.
+	dash.Routes(r)
+	return r, nil
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Vendors htmx into web/static so the binary embeds it and neither the build
 # nor the server needs npm or a CDN. Run it by hand to upgrade htmx, check the
-# dashboard (go test ./handlers/ ./e2e/), and commit the copied file.
+# dashboard (go test ./handlers/web/ ./e2e/), and commit the copied file.
 #
 #   scripts/vendor-htmx.sh            # latest 2.x
 #   HTMX_VERSION=2.0.4 scripts/vendor-htmx.sh

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"gorm.io/gorm/clause"
+
 	"github.com/factdesk/factdesk/models"
 )
 
@@ -40,4 +42,14 @@ func (tx *Tx) CreateArticle(ctx context.Context, a *models.Article) error {
 // AddArticle stores an imported article in its own transaction.
 func (s *Store) AddArticle(ctx context.Context, a *models.Article) error {
 	return s.WithTx(ctx, func(tx *Tx) error { return tx.CreateArticle(ctx, a) })
+}
+
+// LockArticle loads an article and locks its row until tx ends, so claims
+// filed from it are checked and inserted one request at a time.
+func (tx *Tx) LockArticle(ctx context.Context, id int64) (*models.Article, error) {
+	var a models.Article
+	if err := tx.db.WithContext(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).First(&a, id).Error; err != nil {
+		return nil, fmt.Errorf("store: lock article %d: %w", id, notFound(err, "article", id))
+	}
+	return &a, nil
 }

@@ -284,6 +284,9 @@ func (tx *Tx) CreateClaim(ctx context.Context, c *models.Claim) error {
 		c.Tags = models.Tags{}
 	}
 	if err := tx.db.WithContext(ctx).Omit(clause.Associations).Create(c).Error; err != nil {
+		if isUniqueViolation(err) && c.ArticleID != nil {
+			return models.Errorf(models.EConflict, "this sentence of article %d is already a claim", *c.ArticleID)
+		}
 		return fmt.Errorf("store: create claim: %w", err)
 	}
 	return nil

@@ -17,7 +17,7 @@ type AssignRequest struct {
 // Assign adds a checker or reviewer to a claim. Editors assign anyone; a
 // checker may only take an unassigned claim for themself.
 func (e *Engine) Assign(ctx context.Context, actor *models.User, claimID int64, r AssignRequest) (*models.Claim, error) {
-	if err := requireRole(actor, models.RoleChecker, "assign claims"); err != nil {
+	if err := CanDo(actor, nil, TakeClaim); err != nil {
 		return nil, err
 	}
 	if r.Role == "" {
@@ -26,7 +26,7 @@ func (e *Engine) Assign(ctx context.Context, actor *models.User, claimID int64, 
 	if !r.Role.Valid() {
 		return nil, models.Invalid("unknown assignment role", models.FieldError{Field: "role", Message: models.MustBeOneOf(models.AssignmentRoles)})
 	}
-	editor := actor.Role.AtLeast(models.RoleEditor)
+	editor := Can(actor, nil, Assign)
 	if r.Auto {
 		if !editor {
 			return nil, models.Errorf(models.EForbidden, "only an editor may auto-assign")
@@ -109,10 +109,10 @@ func hasChecker(c *models.Claim) bool {
 // Unassign removes a user from a claim. Editors remove anyone; checkers may
 // step away from their own claims.
 func (e *Engine) Unassign(ctx context.Context, actor *models.User, claimID, userID int64) (*models.Claim, error) {
-	if err := requireRole(actor, models.RoleChecker, "change assignments"); err != nil {
+	if err := CanDo(actor, nil, UnassignSelf); err != nil {
 		return nil, err
 	}
-	if !actor.Role.AtLeast(models.RoleEditor) && actor.ID != userID {
+	if actor.ID != userID && !Can(actor, nil, Unassign) {
 		return nil, models.Errorf(models.EForbidden, "only an editor may unassign someone else")
 	}
 	var c *models.Claim
@@ -153,7 +153,7 @@ func (e *Engine) Unassign(ctx context.Context, actor *models.User, claimID, user
 // a checker: it assigns them and starts it, in one transaction. It returns
 // nil when the queue is empty.
 func (e *Engine) TakeNext(ctx context.Context, actor *models.User) (*models.Claim, error) {
-	if err := requireRole(actor, models.RoleChecker, "take claims from the queue"); err != nil {
+	if err := CanDo(actor, nil, TakeNext); err != nil {
 		return nil, err
 	}
 	var c *models.Claim

@@ -113,7 +113,21 @@ func (e *Engine) CreateClaim(ctx context.Context, actor *models.User, in NewClai
 // with its own created entry: either all of them exist afterwards or none
 // does. With more than one input, field errors are named claims[i].field.
 func (e *Engine) CreateClaims(ctx context.Context, actor *models.User, ins []NewClaim) ([]*models.Claim, error) {
-	if err := requireRole(actor, models.RoleChecker, "create claims"); err != nil {
+	cs, err := newClaims(actor, ins)
+	if err != nil {
+		return nil, err
+	}
+	err = e.store.WithTx(ctx, func(tx *store.Tx) error { return e.insertClaims(ctx, tx, actor, cs) })
+	if err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// newClaims checks that actor may file claims and builds them from ins,
+// validated and not yet stored.
+func newClaims(actor *models.User, ins []NewClaim) ([]*models.Claim, error) {
+	if err := CanDo(actor, nil, FileClaims); err != nil {
 		return nil, err
 	}
 	cs := make([]*models.Claim, len(ins))
@@ -148,24 +162,23 @@ func (e *Engine) CreateClaims(ctx context.Context, actor *models.User, ins []New
 		}
 		cs[i] = c
 	}
-	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
-		now := e.now()
-		for _, c := range cs {
-			c.CreatedAt, c.UpdatedAt = now, now
-			if err := tx.CreateClaim(ctx, c); err != nil {
-				return err
-			}
-			c.Assignees = []models.Assignment{}
-			if err := e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
 	return cs, nil
+}
+
+// insertClaims stores cs in tx, each with its created entry.
+func (e *Engine) insertClaims(ctx context.Context, tx *store.Tx, actor *models.User, cs []*models.Claim) error {
+	now := e.now()
+	for _, c := range cs {
+		c.CreatedAt, c.UpdatedAt = now, now
+		if err := tx.CreateClaim(ctx, c); err != nil {
+			return err
+		}
+		c.Assignees = []models.Assignment{}
+		if err := e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // indexFields prefixes the field errors of claim i's validation error with
@@ -197,7 +210,7 @@ type ClaimPatch struct {
 // UpdateClaim edits a claim under optimistic locking: the caller's version
 // must be the current one.
 func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, p ClaimPatch) (*models.Claim, error) {
-	if err := requireRole(actor, models.RoleChecker, "edit claims"); err != nil {
+	if err := CanDo(actor, nil, EditClaim); err != nil {
 		return nil, err
 	}
 	if p.Version <= 0 {
@@ -209,8 +222,8 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 		if c, err = tx.LockClaim(ctx, id); err != nil {
 			return err
 		}
-		if !actor.Role.AtLeast(models.RoleEditor) && c.CreatedBy != actor.ID && !assignedAs(c, actor.ID, models.AssignChecker) {
-			return models.Errorf(models.EForbidden, "only the claim's creator, its checker or an editor may edit it")
+		if err := CanDo(actor, c, EditClaim); err != nil {
+			return err
 		}
 		if c.Version != p.Version {
 			return staleVersion(c, p.Version)
@@ -363,16 +376,6 @@ func cleanTags(in []string) models.Tags {
 		out = append(out, t)
 	}
 	return out
-}
-
-func requireRole(actor *models.User, min models.Role, what string) error {
-	if !actor.Active {
-		return models.Errorf(models.EForbidden, "your account is deactivated")
-	}
-	if !actor.Role.AtLeast(min) {
-		return models.Errorf(models.EForbidden, "your role (%s) may not %s", actor.Role, what)
-	}
-	return nil
 }
 
 // staleVersion is the conflict for an optimistic-lock miss. It names the

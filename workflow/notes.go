@@ -25,7 +25,7 @@ type NewEvidence struct {
 // AddEvidence attaches a source to a claim still being worked. Evidence of a
 // confirmed claim is published, so it changes only after a reopen.
 func (e *Engine) AddEvidence(ctx context.Context, actor *models.User, claimID int64, in NewEvidence) (*models.Evidence, error) {
-	if err := requireRole(actor, models.RoleChecker, "add evidence"); err != nil {
+	if err := CanDo(actor, nil, AddEvidence); err != nil {
 		return nil, err
 	}
 	ev := &models.Evidence{
@@ -57,11 +57,8 @@ func (e *Engine) AddEvidence(ctx context.Context, actor *models.User, claimID in
 		if err != nil {
 			return err
 		}
-		if !actor.Role.AtLeast(models.RoleEditor) && !assignedAs(c, actor.ID, models.AssignChecker) {
-			return models.Errorf(models.EForbidden, "only the assigned checker or an editor may add evidence to claim %d", c.ID)
-		}
-		if !c.State.Open() {
-			return models.Errorf(models.EConflict, "claim %d is %s; reopen it before changing its evidence", c.ID, c.State)
+		if err := CanDo(actor, c, AddEvidence); err != nil {
+			return err
 		}
 		ev.CreatedAt = e.now()
 		if err := tx.AddEvidence(ctx, ev); err != nil {
@@ -80,7 +77,7 @@ func (e *Engine) AddEvidence(ctx context.Context, actor *models.User, claimID in
 
 // AddComment posts a comment on a claim. Comments are internal to the desk.
 func (e *Engine) AddComment(ctx context.Context, actor *models.User, claimID int64, body string) (*models.Comment, error) {
-	if err := requireRole(actor, models.RoleChecker, "comment"); err != nil {
+	if err := CanDo(actor, nil, Comment); err != nil {
 		return nil, err
 	}
 	body = strings.TrimSpace(body)

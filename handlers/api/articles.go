@@ -1,0 +1,81 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/handlers/param"
+	"github.com/factdesk/factdesk/workflow"
+)
+
+// articleRequest is the body of POST /articles. published_at is read as a
+// string so a bad date is reported against its own field.
+type articleRequest struct {
+	Text        string `json:"text"`
+	URL         string `json:"url"`
+	Title       string `json:"title"`
+	Outlet      string `json:"outlet"`
+	PublishedAt string `json:"published_at"`
+}
+
+func (s *Server) createArticle(c *gin.Context) {
+	var req articleRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.respondError(c, err)
+		return
+	}
+	a, cands, err := s.engine.ImportArticle(c.Request.Context(), actor(c), workflow.NewArticle(req))
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/articles/"+strconv.FormatInt(a.ID, 10))
+	c.JSON(http.StatusCreated, gin.H{"id": a.ID, "candidates": cands})
+}
+
+func (s *Server) getArticle(c *gin.Context) {
+	id, err := param.ID(c, "id")
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	v, err := s.engine.Article(c.Request.Context(), id)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	for i := range v.Claims {
+		normalize(&v.Claims[i])
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+// articleClaimsRequest names the chosen candidates by their index in the
+// article's candidate list.
+type articleClaimsRequest struct {
+	Candidates []int `json:"candidates"`
+}
+
+func (s *Server) createArticleClaims(c *gin.Context) {
+	id, err := param.ID(c, "id")
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	var req articleClaimsRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.respondError(c, err)
+		return
+	}
+	claims, err := s.engine.FileCandidates(c.Request.Context(), actor(c), id, req.Candidates)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	for _, cl := range claims {
+		normalize(cl)
+	}
+	c.JSON(http.StatusCreated, gin.H{"items": claims})
+}

@@ -1,0 +1,102 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/handlers/param"
+	"github.com/factdesk/factdesk/models"
+)
+
+// bindJSON decodes the body strictly into v: one JSON value, no unknown
+// fields, at most param.MaxBodyBytes.
+func bindJSON(c *gin.Context, v any) error {
+	if ct := c.ContentType(); ct != "" && ct != "application/json" {
+		return models.Errorf(models.EBadRequest, "send the body as application/json, not %s", ct)
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, param.MaxBodyBytes))
+	if err != nil {
+		return decodeError(err, nil)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err, raw)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return models.Errorf(models.EBadRequest, "the body must hold exactly one JSON value")
+	}
+	return nil
+}
+
+// fieldHolding finds the top-level key whose string value is value. Errors
+// from a type's own UnmarshalJSON (a bad date) carry no field name, so the
+// body is searched for the value that failed.
+func fieldHolding(raw []byte, value string) string {
+	var fields map[string]any
+	if json.Unmarshal(raw, &fields) != nil {
+		return ""
+	}
+	for k, v := range fields {
+		if s, ok := v.(string); ok && s == value {
+			return k
+		}
+	}
+	return ""
+}
+
+func decodeError(err error, raw []byte) error {
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return models.Errorf(models.ETooLarge, "the body is larger than %d bytes", param.MaxBodyBytes)
+	case errors.Is(err, io.EOF):
+		return models.Errorf(models.EBadRequest, "the body is empty; send a JSON object")
+	case errors.As(err, &syntax):
+		return models.Errorf(models.EBadRequest, "malformed JSON at byte %d: %s", syntax.Offset, syntax.Error())
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return models.Errorf(models.EBadRequest, "malformed JSON: the body ends too early")
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return models.Errorf(models.EBadRequest, "the body must be a JSON object")
+		}
+		return models.Invalid("a field has the wrong type", models.FieldError{Field: field, Message: fmt.Sprintf("must be a %s", jsonKind(typeErr.Type.Kind().String()))})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &models.Error{Code: models.EBadRequest, Message: fmt.Sprintf("unknown field %q", name), Fields: []models.FieldError{{Field: name, Message: "not a field of this request"}}}
+	}
+	var timeErr *time.ParseError
+	if errors.As(err, &timeErr) {
+		field := fieldHolding(raw, timeErr.Value)
+		if field == "" {
+			field = "body"
+		}
+		return models.Invalid("a date has the wrong format", models.FieldError{Field: field, Message: "dates must be RFC 3339, such as 2026-12-01T17:00:00Z"})
+	}
+	return models.Errorf(models.EBadRequest, "malformed JSON: %s", err.Error())
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "list"
+	case "struct", "map":
+		return "object"
+	}
+	return "number"
+}

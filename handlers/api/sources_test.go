@@ -1,0 +1,459 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/factdesk/factdesk/app"
+	"github.com/factdesk/factdesk/internal/apptest"
+	"github.com/factdesk/factdesk/live"
+	"github.com/factdesk/factdesk/models"
+)
+
+// srcEnv starts a desk whose source client may reach loopback test
+// servers, with a quick queue poll so checks start promptly.
+func srcEnv(t *testing.T, opts ...apptest.Option) *apptest.Env {
+	t.Helper()
+	base := func(c *app.Config) {
+		c.FetchAllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		c.FetchTimeout = 5 * time.Second
+		c.SourcePollInterval = 50 * time.Millisecond
+	}
+	return apptest.New(t, append([]apptest.Option{base}, opts...)...)
+}
+
+// srcPage is a loopback site whose answer the test changes as it goes.
+type srcPage struct {
+	mu     sync.Mutex
+	status int
+	body   string
+	hits   atomic.Int64
+	srv    *httptest.Server
+}
+
+func newSrcPage(t *testing.T, body string) *srcPage {
+	t.Helper()
+	p := &srcPage{status: http.StatusOK, body: body}
+	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.hits.Add(1)
+		p.mu.Lock()
+		status, body := p.status, p.body
+		p.mu.Unlock()
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}))
+	t.Cleanup(p.srv.Close)
+	return p
+}
+
+func (p *srcPage) set(status int, body string) {
+	p.mu.Lock()
+	p.status, p.body = status, body
+	p.mu.Unlock()
+}
+
+func srcArticle(title, text string) string {
+	return "<!doctype html><html><head><title>" + title + "</title></head><body><nav>Menu</nav><article><p>" +
+		text + "</p></article></body></html>"
+}
+
+type srcEvidence struct {
+	ID                  int64   `json:"id"`
+	URL                 string  `json:"url"`
+	Status              string  `json:"status"`
+	HTTPStatus          *int    `json:"http_status"`
+	FinalURL            string  `json:"final_url"`
+	FetchedAt           *string `json:"fetched_at"`
+	ContentType         string  `json:"content_type"`
+	BodySHA256          string  `json:"body_sha256"`
+	PageTitle           string  `json:"page_title"`
+	ExcerptStatus       string  `json:"excerpt_status"`
+	ExcerptStart        *int    `json:"excerpt_start"`
+	ExcerptEnd          *int    `json:"excerpt_end"`
+	FetchError          string  `json:"fetch_error"`
+	ConsecutiveFailures int     `json:"consecutive_failures"`
+	SourceRating        string  `json:"source_rating"`
+	OutletID            *int64  `json:"outlet_id"`
+	Internal            bool    `json:"internal"`
+}
+
+func srcAddEvidence(t *testing.T, env *apptest.Env, by apptest.User, claimID int64, body map[string]any) srcEvidence {
+	t.Helper()
+	if body["stance"] == nil {
+		body["stance"] = "supports"
+	}
+	res := env.Do(t, "POST", "/api/v1/claims/"+itoa(claimID)+"/evidence", by.Token, body)
+	wantStatus(t, res, http.StatusCreated, "POST evidence")
+	var ev srcEvidence
+	res.Decode(t, &ev)
+	return ev
+}
+
+// evidenceOf reads one evidence item through GET /claims/{id}, the way
+// the API and the dashboard show it.
+func srcEvidenceOf(t *testing.T, env *apptest.Env, token string, claimID, evidenceID int64) srcEvidence {
+	t.Helper()
+	res := env.Do(t, "GET", "/api/v1/claims/"+itoa(claimID), token, nil)
+	wantStatus(t, res, http.StatusOK, "GET claim")
+	var c struct {
+		Evidence []srcEvidence `json:"evidence"`
+	}
+	res.Decode(t, &c)
+	for _, e := range c.Evidence {
+		if e.ID == evidenceID {
+			return e
+		}
+	}
+	t.Fatalf("claim %d has no evidence %d", claimID, evidenceID)
+	return srcEvidence{}
+}
+
+// waitChecked polls until the evidence has left pending.
+func srcWaitChecked(t *testing.T, env *apptest.Env, token string, claimID, evidenceID int64) srcEvidence {
+	t.Helper()
+	var ev srcEvidence
+	apptest.Eventually(t, 15*time.Second, "the first source check", func() bool {
+		ev = srcEvidenceOf(t, env, token, claimID, evidenceID)
+		return ev.Status != "pending"
+	})
+	return ev
+}
+
+func srcCheckNow(t *testing.T, env *apptest.Env, token string, claimID, evidenceID int64) srcEvidence {
+	t.Helper()
+	res := env.Do(t, "POST", "/api/v1/claims/"+itoa(claimID)+"/evidence/"+itoa(evidenceID)+"/check", token, nil)
+	wantStatus(t, res, http.StatusOK, "POST check")
+	var ev srcEvidence
+	res.Decode(t, &ev)
+	return ev
+}
+
+func srcTransition(t *testing.T, env *apptest.Env, by apptest.User, claimID int64, body map[string]any) {
+	t.Helper()
+	res := env.Do(t, "GET", "/api/v1/claims/"+itoa(claimID), by.Token, nil)
+	wantStatus(t, res, http.StatusOK, "GET claim")
+	body["version"] = res.JSON(t)["version"]
+	res = env.Do(t, "POST", "/api/v1/claims/"+itoa(claimID)+"/transitions", by.Token, body)
+	wantStatus(t, res, http.StatusOK, "POST transition "+body["action"].(string))
+}
+
+// confirmedWith walks a claim to confirmed with evidence (supporting) at
+// url quoting excerpt, and returns the claim and evidence ids.
+func srcConfirmedWith(t *testing.T, env *apptest.Env, checker, editor apptest.User, text, url, excerpt string) (int64, int64) {
+	t.Helper()
+	c := env.ClaimIn(t, models.StateVerifying, checker, editor, text)
+	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": url, "excerpt": excerpt})
+	srcTransition(t, env, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "The figures match."})
+	srcTransition(t, env, editor, c.ID, map[string]any{"action": "confirm"})
+	return c.ID, ev.ID
+}
+
+func srcHistory(t *testing.T, env *apptest.Env, claimID int64, kind models.HistoryKind) []models.HistoryEntry {
+	t.Helper()
+	hs, err := env.App.Store.History(context.Background(), claimID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []models.HistoryEntry
+	for _, h := range hs {
+		if h.Kind == kind {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func srcDetail(t *testing.T, h models.HistoryEntry, key string) any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(h.Details, &m); err != nil {
+		t.Fatalf("history details %s: %v", h.Details, err)
+	}
+	return m[key]
+}
+
+func srcCountEvents(t *testing.T, env *apptest.Env, claimID int64, typ string) int {
+	t.Helper()
+	var n int
+	err := env.App.Store.SQL().QueryRow("SELECT count(*) FROM events WHERE claim_id = $1 AND type = $2", claimID, typ).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// srcWaitLive waits for a live-update notification about claimID.
+func srcWaitLive(t *testing.T, updates <-chan live.Event, claimID int64) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case e := <-updates:
+			if e.ClaimID == claimID {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no live update for claim %d after its source alert", claimID)
+		}
+	}
+}
+
+func TestSourceCheckOnEvidenceAdded(t *testing.T) {
+	t.Parallel()
+	env := srcEnv(t)
+	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
+	site := newSrcPage(t, srcArticle("Jobs report", "The minister said the rate “fell   by\n three points” — the biggest drop in a decade."))
+	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Unemployment fell by three points")
+
+	found := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/jobs", "excerpt": `"Fell by three points" - the biggest drop`})
+	missing := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/jobs", "excerpt": "fell by four points"})
+	plain := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/jobs"})
+	if found.Status != "pending" {
+		t.Errorf("new evidence status = %q, want pending", found.Status)
+	}
+
+	ev := srcWaitChecked(t, env, checker.Token, c.ID, found.ID)
+	if ev.Status != "verified" || ev.ExcerptStatus != "found" || ev.HTTPStatus == nil || *ev.HTTPStatus != 200 ||
+		ev.FinalURL != site.srv.URL+"/jobs" || ev.PageTitle != "Jobs report" || len(ev.BodySHA256) != 64 ||
+		ev.FetchedAt == nil || !strings.HasPrefix(ev.ContentType, "text/html") || ev.ExcerptStart == nil || ev.ExcerptEnd == nil {
+		t.Fatalf("found excerpt: evidence = %+v", ev)
+	}
+	snap := env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID)+"/evidence/"+itoa(found.ID)+"/snapshot", checker.Token, nil)
+	wantStatus(t, snap, http.StatusOK, "GET snapshot")
+	text, _ := snap.JSON(t)["text"].(string)
+	if quote := text[*ev.ExcerptStart:*ev.ExcerptEnd]; !strings.Contains(quote, "fell by three points") || !strings.HasSuffix(quote, "drop") {
+		t.Errorf("excerpt position %d..%d covers %q, want the quoted passage", *ev.ExcerptStart, *ev.ExcerptEnd, quote)
+	}
+	if strings.Contains(text, "Menu") {
+		t.Errorf("snapshot %q keeps the navigation; want the article text", text)
+	}
+
+	if ev := srcWaitChecked(t, env, checker.Token, c.ID, missing.ID); ev.Status != "excerpt_missing" || ev.ExcerptStatus != "not_found" {
+		t.Errorf("missing excerpt: status %q, excerpt %q; want excerpt_missing, not_found", ev.Status, ev.ExcerptStatus)
+	}
+	if ev := srcWaitChecked(t, env, checker.Token, c.ID, plain.ID); ev.Status != "verified" || ev.ExcerptStatus != "no_excerpt" {
+		t.Errorf("no excerpt: status %q, excerpt %q; want verified, no_excerpt", ev.Status, ev.ExcerptStatus)
+	}
+	// First checks only set a status; nothing relied on has changed.
+	if n := len(srcHistory(t, env, c.ID, models.HistoryEvidenceChanged)); n != 0 {
+		t.Errorf("history has %d evidence_changed entries after first checks, want 0", n)
+	}
+}
+
+func TestSourceCheckRedirects(t *testing.T) {
+	t.Parallel()
+
+	// The allow-list holds only 127.0.0.1, so the hop to 127.0.0.2 is
+	// refused when it is dialed; a listener there would count a leak.
+	var leaked atomic.Int64
+	ln, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Fatalf("listen on 127.0.0.2: %v", err)
+	}
+	internal := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { leaked.Add(1) }))
+	internal.Listener.Close()
+	internal.Listener = ln
+	internal.Start()
+	t.Cleanup(internal.Close)
+
+	env := srcEnv(t, func(c *app.Config) { c.FetchAllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
+	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
+	var site *httptest.Server
+	site = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/old":
+			http.Redirect(w, r, site.URL+"/older", http.StatusMovedPermanently)
+		case "/older":
+			http.Redirect(w, r, "/new", http.StatusFound)
+		case "/new":
+			io.WriteString(w, srcArticle("Moved", "Here now."))
+		case "/to-internal":
+			http.Redirect(w, r, internal.URL+"/admin", http.StatusFound)
+		case "/to-v6":
+			http.Redirect(w, r, "http://[::1]:"+site.Listener.Addr().(*net.TCPAddr).AddrPort().String()[len("127.0.0.1:"):]+"/new", http.StatusFound)
+		}
+	}))
+	t.Cleanup(site.Close)
+	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Redirects are followed")
+
+	moved := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL + "/old", "excerpt": "here now"})
+	denied := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL + "/to-internal"})
+	v6 := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL + "/to-v6"})
+
+	if ev := srcWaitChecked(t, env, checker.Token, c.ID, moved.ID); ev.Status != "verified" || ev.FinalURL != site.URL+"/new" {
+		t.Errorf("redirected: status %q final %q; want verified at %s/new", ev.Status, ev.FinalURL, site.URL)
+	}
+	for _, id := range []int64{denied.ID, v6.ID} {
+		ev := srcWaitChecked(t, env, checker.Token, c.ID, id)
+		if ev.Status != "unreachable" || ev.FetchError != "blocked" {
+			t.Errorf("redirect to a denied address: status %q error %q; want unreachable, blocked", ev.Status, ev.FetchError)
+		}
+	}
+	if n := leaked.Load(); n != 0 {
+		t.Errorf("the denied address got %d requests, want 0", n)
+	}
+}
+
+func TestSourceChangesAndDisappears(t *testing.T) {
+	t.Parallel()
+	env := srcEnv(t)
+	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
+	site := newSrcPage(t, srcArticle("Budget", "The budget grew by 4% this year."))
+	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The budget grew by 4%", site.srv.URL+"/budget", "grew by 4%")
+	if ev := srcWaitChecked(t, env, checker.Token, claimID, evID); ev.Status != "verified" {
+		t.Fatalf("first check: status %q, want verified", ev.Status)
+	}
+	alerts := func() []any {
+		res := env.Do(t, "GET", "/api/v1/source-alerts", checker.Token, nil)
+		wantStatus(t, res, http.StatusOK, "GET source-alerts")
+		items, _ := res.JSON(t)["items"].([]any)
+		return items
+	}
+	if n := len(alerts()); n != 0 {
+		t.Fatalf("source alerts before any change = %d, want 0", n)
+	}
+
+	// The srcPage is edited and the quote is gone.
+	updates, stop := env.App.Live.Subscribe()
+	defer stop()
+	site.set(http.StatusOK, srcArticle("Budget", "The budget shrank by 1% this year."))
+	ev := srcCheckNow(t, env, checker.Token, claimID, evID)
+	if ev.Status != "changed" || ev.ExcerptStatus != "not_found" {
+		t.Fatalf("after the edit: status %q excerpt %q; want changed, not_found", ev.Status, ev.ExcerptStatus)
+	}
+	// The alert goes through the engine, whose hooks tell open dashboards.
+	srcWaitLive(t, updates, claimID)
+	entries := srcHistory(t, env, claimID, models.HistoryEvidenceChanged)
+	if len(entries) != 1 || srcDetail(t, entries[0], "to") != "changed" || srcDetail(t, entries[0], "from") != "verified" {
+		t.Fatalf("evidence_changed history = %+v, want one entry to changed", entries)
+	}
+	if n := srcCountEvents(t, env, claimID, "evidence.changed"); n != 1 {
+		t.Errorf("evidence.changed events = %d, want 1", n)
+	}
+	items := alerts()
+	if len(items) != 1 || items[0].(map[string]any)["claim_id"].(float64) != float64(claimID) {
+		t.Fatalf("source alerts = %v, want claim %d", items, claimID)
+	}
+	if ids, _ := items[0].(map[string]any)["evidence_ids"].([]any); len(ids) != 1 || ids[0].(float64) != float64(evID) {
+		t.Fatalf("source alert evidence_ids = %v, want [%d]", items[0].(map[string]any)["evidence_ids"], evID)
+	}
+	flags, err := env.App.Store.NeedsSourceReview(context.Background(), []int64{claimID, claimID + 1000})
+	if err != nil || !flags[claimID] || len(flags) != 1 {
+		t.Errorf("NeedsSourceReview = %v, %v; want only claim %d", flags, err, claimID)
+	}
+
+	// Checking again without a change raises nothing new.
+	srcCheckNow(t, env, checker.Token, claimID, evID)
+	if n := len(srcHistory(t, env, claimID, models.HistoryEvidenceChanged)); n != 1 {
+		t.Errorf("history after an unchanged recheck has %d evidence_changed entries, want 1", n)
+	}
+
+	// The srcPage is removed.
+	site.set(http.StatusGone, "gone")
+	if ev := srcCheckNow(t, env, checker.Token, claimID, evID); ev.Status != "gone" || ev.HTTPStatus == nil || *ev.HTTPStatus != 410 {
+		t.Fatalf("after removal: %+v, want gone with 410", ev)
+	}
+	if n := len(srcHistory(t, env, claimID, models.HistoryEvidenceChanged)); n != 2 {
+		t.Errorf("evidence_changed entries = %d, want 2", n)
+	}
+	if n := srcCountEvents(t, env, claimID, "evidence.changed"); n != 2 {
+		t.Errorf("evidence.changed events = %d, want 2", n)
+	}
+	// The last good reading stays for the desk to compare.
+	if ev := srcEvidenceOf(t, env, checker.Token, claimID, evID); ev.PageTitle != "Budget" || ev.BodySHA256 == "" {
+		t.Errorf("after removal the evidence lost its last good reading: %+v", ev)
+	}
+
+	// An editor reviews and confirms again: the flag clears, while the
+	// evidence keeps its gone status.
+	srcTransition(t, env, editor, claimID, map[string]any{"action": "reopen", "comment": "Source page was removed."})
+	srcTransition(t, env, checker, claimID, map[string]any{"action": "verify", "verdict": "mostly_true", "summary": "Archived copy agrees."})
+	srcTransition(t, env, editor, claimID, map[string]any{"action": "confirm"})
+	if items := alerts(); len(items) != 0 {
+		t.Errorf("source alerts after re-confirmation = %v, want none", items)
+	}
+	if ev := srcEvidenceOf(t, env, checker.Token, claimID, evID); ev.Status != "gone" {
+		t.Errorf("evidence status after re-confirmation = %q, want gone", ev.Status)
+	}
+}
+
+func TestSourceUnreachableRepeatedlyIsGone(t *testing.T) {
+	t.Parallel()
+	env := srcEnv(t)
+	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
+	site := newSrcPage(t, srcArticle("Report", "All figures are final."))
+	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The figures are final", site.srv.URL+"/r", "figures are final")
+	srcWaitChecked(t, env, checker.Token, claimID, evID)
+
+	site.srv.Close() // the site goes offline: connections are refused
+	want := []string{"unreachable", "unreachable", "gone"}
+	for i, w := range want {
+		ev := srcCheckNow(t, env, checker.Token, claimID, evID)
+		if ev.Status != w || ev.ConsecutiveFailures != i+1 || ev.FetchError != "refused" {
+			t.Fatalf("check %d of an offline site: status %q failures %d error %q; want %s, %d, refused",
+				i+1, ev.Status, ev.ConsecutiveFailures, ev.FetchError, w, i+1)
+		}
+	}
+	if n := len(srcHistory(t, env, claimID, models.HistoryEvidenceChanged)); n != 1 {
+		t.Errorf("evidence_changed entries = %d, want 1 (when it became gone)", n)
+	}
+}
+
+func TestSourceWatcherRechecksConfirmedClaims(t *testing.T) {
+	t.Parallel()
+	env := srcEnv(t, func(c *app.Config) { c.SourceRecheckInterval = 150 * time.Millisecond })
+	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
+	watched := newSrcPage(t, srcArticle("Census", "Population reached 10 million."))
+	open := newSrcPage(t, srcArticle("Draft", "Nothing final."))
+	claimID, evID := srcConfirmedWith(t, env, checker, editor, "Population reached 10 million", watched.srv.URL+"/census", "reached 10 million")
+	other := env.ClaimIn(t, models.StateVerifying, checker, editor, "Still being checked")
+	srcAddEvidence(t, env, checker, other.ID, map[string]any{"url": open.srv.URL + "/draft"})
+
+	apptest.Eventually(t, 15*time.Second, "the watcher to recheck the confirmed claim's source", func() bool {
+		return watched.hits.Load() >= 3
+	})
+	if n := open.hits.Load(); n != 1 {
+		t.Errorf("evidence of an unconfirmed claim was fetched %d times, want once (no watching)", n)
+	}
+
+	watched.set(http.StatusNotFound, "not here")
+	apptest.Eventually(t, 15*time.Second, "the watcher to notice the srcPage is gone", func() bool {
+		return srcEvidenceOf(t, env, checker.Token, claimID, evID).Status == "gone"
+	})
+	apptest.Eventually(t, 5*time.Second, "the evidence.changed event", func() bool {
+		return srcCountEvents(t, env, claimID, "evidence.changed") == 1
+	})
+	if n := len(srcHistory(t, env, claimID, models.HistoryEvidenceChanged)); n != 1 {
+		t.Errorf("evidence_changed entries = %d, want 1", n)
+	}
+}
+
+func TestManualCheckRules(t *testing.T) {
+	t.Parallel()
+	env := srcEnv(t)
+	checker, editor, viewer := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleViewer)
+	site := newSrcPage(t, srcArticle("A", "b"))
+	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Manual checks")
+	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL})
+	other := env.ClaimIn(t, models.StateNew, checker, editor, "Another claim")
+
+	path := "/api/v1/claims/" + itoa(c.ID) + "/evidence/" + itoa(ev.ID) + "/check"
+	wantStatus(t, env.Do(t, "POST", path, viewer.Token, nil), http.StatusForbidden, "viewer check")
+	wantStatus(t, env.Do(t, "POST", path, "", nil), http.StatusUnauthorized, "anonymous check")
+	wrong := "/api/v1/claims/" + itoa(other.ID) + "/evidence/" + itoa(ev.ID) + "/check"
+	wantStatus(t, env.Do(t, "POST", wrong, checker.Token, nil), http.StatusNotFound, "check via another claim")
+	if got := srcCheckNow(t, env, editor.Token, c.ID, ev.ID); got.Status != "verified" {
+		t.Errorf("manual check status = %q, want verified", got.Status)
+	}
+}

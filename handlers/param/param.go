@@ -1,0 +1,39 @@
+// Package param reads the path and query parameters the API and the
+// dashboard share, so both read them one way.
+package param
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+// ID reads a numeric path parameter; a non-number is a plain 404, since no
+// such resource can exist.
+func ID(c *gin.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, models.Errorf(models.ENotFound, "%s %q not found", strings.TrimSuffix(name, "_id"), c.Param(name))
+	}
+	return id, nil
+}
+
+// Assignee reads ?assignee=, a user id or "me" (the user me); absent means
+// anyone. ok is false when the value is neither.
+func Assignee(c *gin.Context, me *models.User) (id int64, ok bool) {
+	switch a := c.Query("assignee"); a {
+	case "":
+		return 0, true
+	case "me":
+		return me.ID, true
+	default:
+		id, err := strconv.ParseInt(a, 10, 64)
+		return id, err == nil && id > 0
+	}
+}
+
+// MaxBodyBytes caps request bodies, JSON and forms alike.
+const MaxBodyBytes = 1 << 20

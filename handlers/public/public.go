@@ -1,0 +1,30 @@
+// Package public serves the published fact checks to everyone: their
+// pages and feeds, with no sign-in, a strict CSP and a shared cache.
+package public
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/handlers/respond"
+	"github.com/factdesk/factdesk/publish"
+)
+
+// Server serves the public pages.
+type Server struct {
+	site *publish.Site
+	resp *respond.Renderer
+}
+
+// New serves site's pages, ending failures through resp.
+func New(site *publish.Site, resp *respond.Renderer) *Server {
+	return &Server{site: site, resp: resp}
+}
+
+// Routes is the public surface's route table: every page and feed.
+func (s *Server) Routes(r gin.IRouter) {
+	g := r.Group("", publicHeaders)
+	g.GET("/factchecks", s.publicList)
+	g.GET("/factchecks.json", s.publicJSONFeed)
+	g.GET("/factchecks.rss", s.publicRSS)
+	g.GET("/factchecks/:slug", s.publicPage)
+}

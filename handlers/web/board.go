@@ -1,0 +1,135 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/handlers/param"
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/workflow"
+)
+
+// boardPerColumn caps the cards per column: a column of thousands helps
+// nobody, and the cap keeps the page fast at any size of desk.
+const boardPerColumn = 25
+
+type boardColumnView struct {
+	State  models.State
+	Total  int64
+	Capped bool
+	Cards  []cardView
+	More   int64
+}
+
+type boardView struct {
+	F             store.BoardFilter
+	AssigneeParam string
+	People        []models.User
+	Columns       []boardColumnView
+	// FragmentURL re-fetches the columns with the same filters for live
+	// updates.
+	FragmentURL string
+}
+
+// boardFilter reads the filters from the URL, so a filtered view can be
+// bookmarked and shared.
+func boardFilter(c *gin.Context) (store.BoardFilter, error) {
+	f := store.BoardFilter{
+		Verdict: models.Verdict(c.Query("verdict")), Priority: models.Priority(c.Query("priority")),
+		Tag: strings.ToLower(strings.TrimSpace(c.Query("tag"))), Query: strings.TrimSpace(c.Query("q")),
+		PerColumn: boardPerColumn,
+	}
+	var fields []models.FieldError
+	if f.Verdict != "" && !f.Verdict.Valid() {
+		fields = append(fields, models.FieldError{Field: "verdict", Message: "choose a verdict from the list"})
+	}
+	if f.Priority != "" && !f.Priority.Valid() {
+		fields = append(fields, models.FieldError{Field: "priority", Message: "choose a priority from the list"})
+	}
+	var ok bool
+	if f.Assignee, ok = param.Assignee(c, actor(c)); !ok {
+		fields = append(fields, models.FieldError{Field: "assignee", Message: "choose a person from the list"})
+	}
+	if len(fields) > 0 {
+		return f, models.Invalid("the board filter is not valid", fields...)
+	}
+	return f, nil
+}
+
+func (s *Server) boardView(c *gin.Context) (*boardView, error) {
+	f, err := boardFilter(c)
+	if err != nil {
+		return nil, err
+	}
+	ctx := c.Request.Context()
+	cols, err := s.store.Board(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	ppl, err := s.people(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, col := range cols {
+		for _, cl := range col.Claims {
+			ids = append(ids, cl.ID)
+		}
+	}
+	alerts, err := s.store.NeedsSourceReview(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	v := &boardView{F: f, AssigneeParam: c.Query("assignee")}
+	for _, col := range cols {
+		cv := boardColumnView{State: col.State, Total: col.Total, Capped: col.Capped, Cards: ppl.cards(col.Claims, now)}
+		for i := range cv.Cards {
+			cv.Cards[i].SourceAlert = alerts[cv.Cards[i].Claim.ID]
+		}
+		cv.More = col.Total - int64(len(col.Claims))
+		v.Columns = append(v.Columns, cv)
+	}
+	for _, u := range ppl {
+		if workflow.Assignable(&u, models.AssignChecker) {
+			v.People = append(v.People, u)
+		}
+	}
+	sortUsers(v.People)
+	q := url.Values{}
+	for _, k := range []string{"q", "assignee", "verdict", "priority", "tag"} {
+		if val := c.Query(k); val != "" {
+			q.Set(k, val)
+		}
+	}
+	v.FragmentURL = "/board/columns"
+	if len(q) > 0 {
+		v.FragmentURL += "?" + q.Encode()
+	}
+	return v, nil
+}
+
+// webBoard shows one column per state with the filters from the URL.
+func (s *Server) webBoard(c *gin.Context) {
+	v, err := s.boardView(c)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "board", &page{Title: "Board", Nav: "board", Data: v})
+}
+
+// webBoardColumns is the columns alone, for the live refresh.
+func (s *Server) webBoardColumns(c *gin.Context) {
+	v, err := s.boardView(c)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	s.renderTemplate(c, http.StatusOK, "board", "board-columns", v)
+}

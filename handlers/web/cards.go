@@ -1,0 +1,55 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+// cardView is a claim as a card on the queue, the board and the overview.
+type cardView struct {
+	Claim     *models.Claim
+	Overdue   bool
+	Assignees []string
+	// SourceAlert marks a confirmed claim whose cited sources changed or
+	// disappeared since its confirmation (store.NeedsSourceReview).
+	SourceAlert bool
+}
+
+// people maps user ids to users for naming actors and assignees. The desk
+// has tens of users, so one query per page is cheaper than joins
+// everywhere.
+type people map[int64]models.User
+
+func (s *Server) people(ctx context.Context) (people, error) {
+	us, err := s.store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(people, len(us))
+	for _, u := range us {
+		out[u.ID] = u
+	}
+	return out, nil
+}
+
+func (p people) name(id int64) string {
+	if u, ok := p[id]; ok {
+		return u.Name
+	}
+	return "a former user"
+}
+
+func (p people) cards(claims []models.Claim, now time.Time) []cardView {
+	out := make([]cardView, len(claims))
+	for i := range claims {
+		c := &claims[i]
+		v := cardView{Claim: c, Overdue: c.Overdue(now)}
+		for _, a := range c.Assignees {
+			v.Assignees = append(v.Assignees, p.name(a.UserID))
+		}
+		out[i] = v
+	}
+	return out
+}

@@ -1,0 +1,244 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/handlers/param"
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/sources"
+	"github.com/factdesk/factdesk/web"
+	"github.com/factdesk/factdesk/workflow"
+)
+
+type assigneeView struct {
+	UserID    int64
+	Name      string
+	Role      models.AssignmentRole
+	CanRemove bool
+}
+
+type commentView struct {
+	Author string
+	At     time.Time
+	Body   string
+}
+
+type timelineItem struct {
+	At      time.Time
+	Actor   string
+	Text    string
+	Comment string
+}
+
+// claimView is everything the claim page shows.
+type claimView struct {
+	Claim     *models.Claim
+	CSRF      string
+	Stale     bool
+	Overdue   bool
+	CreatedBy string
+	Assignees []assigneeView
+	Comments  []commentView
+	Timeline  []timelineItem
+	// Options are the actions the claim's state allows, from the workflow
+	// table; the ones this user may not take come disabled with a reason.
+	Options                              []workflow.Option
+	AskVerdict, AskComment, AskDuplicate bool
+	CanTake, CanAssign                   bool
+	CanAddEvidence, CanComment           bool
+	People                               []models.User
+	LiveURL                              string
+	// CanCheck offers "Check now" on each evidence item (checkers and
+	// up, the rule of sources.Service.CheckNow).
+	CanCheck bool
+	// Warnings are the sourcing warnings for the current evidence; they
+	// advise and never block an action.
+	Warnings []sources.Warning
+}
+
+// claimView loads the claim page for u. seen is the version the user's page
+// was rendered from (0 for a fresh load); when it differs the page says the
+// claim changed.
+func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id int64, seen int) (*claimView, error) {
+	claim, err := s.store.ClaimWithEvidence(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	comments, err := s.store.Comments(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	history, err := s.store.History(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := s.engine.OptionsFor(ctx, u, claim)
+	if err != nil {
+		return nil, err
+	}
+	ppl, err := s.people(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	v := &claimView{
+		Claim: claim, CSRF: csrf, Stale: seen != 0 && seen != claim.Version, Overdue: claim.Overdue(now),
+		CreatedBy: ppl.name(claim.CreatedBy), Options: opts,
+	}
+	v.LiveURL = fmt.Sprintf("/claims/%d/live?v=%d", claim.ID, claim.Version)
+	for _, a := range claim.Assignees {
+		v.Assignees = append(v.Assignees, assigneeView{
+			UserID: a.UserID, Name: ppl.name(a.UserID), Role: a.Role,
+			CanRemove: workflow.Can(u, claim, workflow.Unassign) || (a.UserID == u.ID && workflow.Can(u, claim, workflow.UnassignSelf)),
+		})
+	}
+	for _, cm := range comments {
+		v.Comments = append(v.Comments, commentView{Author: ppl.name(cm.AuthorID), At: cm.CreatedAt, Body: cm.Body})
+	}
+	for _, h := range history {
+		v.Timeline = append(v.Timeline, describe(h, ppl))
+	}
+	for _, o := range opts {
+		switch o.Action {
+		case models.ActionVerify, models.ActionDispute:
+			v.AskVerdict = v.AskVerdict || o.Allowed
+		case models.ActionSendBack, models.ActionReopen:
+			v.AskComment = v.AskComment || o.Allowed
+		case models.ActionReject:
+			v.AskComment = v.AskComment || o.Allowed
+			v.AskDuplicate = v.AskDuplicate || o.Allowed
+		}
+	}
+	v.CanAssign = workflow.Can(u, claim, workflow.Assign)
+	// Whoever may assign others gets the assign form instead of "take it".
+	v.CanTake = workflow.Can(u, claim, workflow.TakeClaim) && !v.CanAssign
+	v.CanAddEvidence = workflow.Can(u, claim, workflow.AddEvidence)
+	v.CanComment = workflow.Can(u, claim, workflow.Comment)
+	v.CanCheck = workflow.Can(u, claim, workflow.CheckSource)
+	v.Warnings = sources.Warn(claim.Evidence)
+	if v.CanAssign {
+		for _, p := range ppl {
+			if workflow.Assignable(&p, models.AssignChecker) {
+				v.People = append(v.People, p)
+			}
+		}
+		sortUsers(v.People)
+	}
+	return v, nil
+}
+
+// describe writes one history entry as a sentence.
+func describe(h models.HistoryEntry, ppl people) timelineItem {
+	it := timelineItem{At: h.At, Actor: "The system"}
+	if h.ActorID != nil {
+		it.Actor = ppl.name(*h.ActorID)
+	}
+	var d struct {
+		UserID int64  `json:"user_id"`
+		Role   string `json:"role"`
+		Stance string `json:"stance"`
+		URL    string `json:"url"`
+		Via    string `json:"via"`
+	}
+	if len(h.Details) > 0 {
+		json.Unmarshal(h.Details, &d)
+	}
+	switch h.Kind {
+	case models.HistoryCreated:
+		it.Text = "created the claim."
+	case models.HistoryUpdated:
+		it.Text = "edited the claim."
+	case models.HistoryAssigned:
+		it.Text = fmt.Sprintf("assigned %s as %s.", ppl.name(d.UserID), d.Role)
+		if d.Via == "queue" {
+			it.Text = "took the claim from the queue."
+		}
+	case models.HistoryUnassigned:
+		it.Text = fmt.Sprintf("removed %s as %s.", ppl.name(d.UserID), d.Role)
+	case models.HistoryTransitioned:
+		it.Text = fmt.Sprintf("%s: %s → %s", web.ActionLabel(h.Action), web.StateLabel(h.FromState), web.StateLabel(h.ToState))
+		if h.Verdict != "" && (h.Action == models.ActionVerify || h.Action == models.ActionDispute || h.Action == models.ActionConfirm) {
+			it.Text += " (verdict " + h.Verdict.Label() + ")"
+		}
+		it.Text += "."
+		it.Comment = h.Comment
+	case models.HistoryEvidenceAdded:
+		it.Text = fmt.Sprintf("added evidence that %s the claim: %s", d.Stance, d.URL)
+		if d.Stance == string(models.StanceContext) {
+			it.Text = "added context: " + d.URL
+		}
+	case models.HistoryCommentAdded:
+		it.Text = "commented."
+	case models.HistoryEvidenceChanged:
+		it.Text = "noticed that a cited source changed."
+	default:
+		it.Text = string(h.Kind) + "."
+	}
+	return it
+}
+
+// webClaim shows one claim with everything needed to work it.
+func (s *Server) webClaim(c *gin.Context) {
+	id, err := param.ID(c, "id")
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	v, err := s.claimView(c.Request.Context(), actor(c), csrfToken(c), id, 0)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	p := &page{Title: "Claim #" + strconv.FormatInt(id, 10), Nav: "board", Data: v}
+	p.flash(c)
+	s.render(c, http.StatusOK, "claim", p)
+}
+
+// webClaimLive is the claim page's live region alone; v is the version the
+// page was rendered from, so the fragment can say the claim changed.
+func (s *Server) webClaimLive(c *gin.Context) {
+	id, err := param.ID(c, "id")
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	seen, _ := strconv.Atoi(c.Query("v"))
+	v, err := s.claimView(c.Request.Context(), actor(c), csrfToken(c), id, seen)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	s.renderTemplate(c, http.StatusOK, "claim", "claim-live", v)
+}
+
+// rerenderClaim answers a failed claim form by showing the claim as it now
+// is, the message and the fields at fault, and the user's input kept. A
+// stale version is said in plain words: the page never silently
+// overwrites someone else's change.
+func (s *Server) rerenderClaim(c *gin.Context, id int64, err error) {
+	code := models.CodeOf(err)
+	if code != models.EConflict && code != models.EInvalid {
+		s.respondError(c, err)
+		return
+	}
+	v, loadErr := s.claimView(c.Request.Context(), actor(c), csrfToken(c), id, 0)
+	if loadErr != nil {
+		s.respondError(c, loadErr)
+		return
+	}
+	p := &page{Title: "Claim #" + strconv.FormatInt(id, 10), Nav: "board", Data: v, Form: c.Request.PostForm}
+	status := s.withProblem(c, p, err)
+	if sent, _ := strconv.Atoi(c.PostForm("version")); code == models.EConflict && sent != 0 && sent != v.Claim.Version {
+		p.Notice = fmt.Sprintf("This claim changed since you opened it (you had version %d; it is now version %d, %s). The page now shows the current claim; check it and try again.",
+			sent, v.Claim.Version, web.StateLabel(v.Claim.State))
+		p.NoticeKind = "warning"
+	}
+	s.render(c, status, "claim", p)
+}

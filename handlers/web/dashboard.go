@@ -1,0 +1,172 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/handlers/respond"
+	"github.com/factdesk/factdesk/live"
+	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/web"
+	"github.com/factdesk/factdesk/workflow"
+)
+
+// Config configures the dashboard.
+type Config struct {
+	// Hub feeds the live-update event stream.
+	Hub *live.Hub
+	// TrustForwardedProto treats X-Forwarded-Proto: https as TLS (session
+	// cookies become Secure) and takes the client address from
+	// X-Forwarded-For for the sign-in limiter. Set it only behind a proxy
+	// that overwrites those headers.
+	TrustForwardedProto bool
+	// SessionTTL is how long a sign-in lasts; 12 hours when zero, one
+	// working day plus slack.
+	SessionTTL time.Duration
+}
+
+// dashboard is the state the dashboard's handlers share.
+type dashboard struct {
+	views      *web.Views
+	hub        *live.Hub
+	trustProxy bool
+	sessionTTL time.Duration
+	origin     *http.CrossOriginProtection
+}
+
+// New parses every page and builds the dashboard. It fails, and with it
+// start-up, if a page is missing or does not parse. Install ErrorPage in
+// resp so errors everywhere outside the API get the dashboard's pages.
+func New(d Deps, cfg Config, resp *respond.Renderer) (*Server, error) {
+	views, err := web.Load()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log, sources: d.Sources, webhooks: d.Webhooks, resp: resp}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.dash = &dashboard{
+		views: views, hub: cfg.Hub, trustProxy: cfg.TrustForwardedProto, sessionTTL: cfg.SessionTTL,
+		origin: http.NewCrossOriginProtection(),
+	}
+	return s, nil
+}
+
+// page is what every dashboard template receives.
+type page struct {
+	Title string
+	// Nav marks the current item of the main navigation.
+	Nav  string
+	User *models.User
+	CSRF string
+	// Notice is a one-line message above the content; NoticeKind is ok,
+	// warning or error.
+	Notice     string
+	NoticeKind string
+	// Problem carries the field errors of a failed form.
+	Problem *respond.Problem
+	// Form holds the submitted values so a failed form keeps its input.
+	Form url.Values
+	Data any
+}
+
+// Can asks the workflow whether the signed-in user has a desk-wide
+// capability, for the layout's navigation and buttons.
+func (p *page) Can(cap workflow.Capability) bool { return workflow.Can(p.User, nil, cap) }
+
+// FieldError is the message for one form field, or "".
+func (p *page) FieldError(field string) string {
+	if p.Problem == nil {
+		return ""
+	}
+	for _, f := range p.Problem.Errors {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// render writes a whole page, rendered into a buffer first so a template
+// error becomes an error page instead of half a page.
+func (s *Server) render(c *gin.Context, status int, view string, p *page) {
+	s.renderTemplate(c, status, view, "layout", p)
+}
+
+func (s *Server) renderTemplate(c *gin.Context, status int, view, tmpl string, data any) {
+	if p, ok := data.(*page); ok {
+		p.User = actor(c)
+		p.CSRF = csrfToken(c)
+	}
+	body, err := s.dash.views.Render(view, tmpl, data)
+	if err != nil {
+		if view == "error" {
+			// The error page itself failed: fall back to the plain one
+			// rather than recursing.
+			respond.Plain(c, s.problemFor(c, err))
+			return
+		}
+		s.respondError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", body)
+}
+
+// withProblem turns a domain error into the notice and field errors of a
+// re-rendered form.
+func (s *Server) withProblem(c *gin.Context, p *page, err error) int {
+	prob := s.problemFor(c, err)
+	p.Problem = &prob
+	p.Notice = prob.Detail
+	p.NoticeKind = "error"
+	return prob.Status
+}
+
+// doneMessages are the confirmations shown after a form redirects. Only
+// these fixed texts are ever shown, so the query parameter cannot inject
+// words into the page.
+var doneMessages = map[string]string{
+	"start": "Started: the claim is now being verified.", "verify": "Verified: the claim now waits for an editor.",
+	"dispute": "Disputed: the claim now waits for an editor.", "confirm": "Confirmed: the verdict is approved.",
+	"send_back": "Sent back to the checker.", "reject": "Rejected.", "reopen": "Reopened for a correction.",
+	"restore": "Restored to new.", "evidence": "Evidence added.", "comment": "Comment posted.",
+	"assigned": "Assignment saved.", "unassigned": "Assignment removed.", "created": "Claim created.",
+	"taken": "This claim is yours now: it was taken from the queue and started.", "empty": "The queue is empty: nothing new waits for a checker.",
+	"user-created": "User added.", "user-saved": "User updated.",
+	"checked":        "Source checked: its status below is the result of this check.",
+	"outlet-created": "Outlet added to the source registry.", "outlet-saved": "Outlet updated.", "outlet-deleted": "Outlet deleted.",
+	"webhook-saved": "Webhook updated.", "webhook-deleted": "Webhook deleted.",
+	"webhook-pinged": "Ping queued: it appears in the delivery log below once sent.",
+}
+
+func (p *page) flash(c *gin.Context) {
+	if msg, ok := doneMessages[c.Query("done")]; ok {
+		p.Notice, p.NoticeKind = msg, "ok"
+	}
+}
+
+// redirect ends a successful form post (post/redirect/get), so reloading
+// the result never resubmits.
+func redirect(c *gin.Context, to string) {
+	c.Redirect(http.StatusSeeOther, to)
+	c.Abort()
+}
+
+// safeNext accepts only a local path as a post-login destination, so the
+// login form cannot be used to bounce people to another site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}

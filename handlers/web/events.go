@@ -1,0 +1,75 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+// streamLifetime ends each event stream after a while; the browser
+// reconnects by itself and refreshes on reconnect. It bounds how long a
+// forgotten tab holds a connection and lets deploys drain.
+const streamLifetime = 5 * time.Minute
+
+// webEvents is the server-sent-event stream of claim changes. With
+// ?claim=ID only that claim's changes are sent. Each event is named
+// "change" and carries the claim id, state and version as JSON.
+func (s *Server) webEvents(c *gin.Context) {
+	hub := s.dash.hub
+	if hub == nil {
+		s.respondError(c, models.Errorf(models.EUnavailable, "live updates are not running"))
+		return
+	}
+	var only int64
+	if q := c.Query("claim"); q != "" {
+		id, err := strconv.ParseInt(q, 10, 64)
+		if err != nil || id <= 0 {
+			s.respondError(c, models.Errorf(models.ENotFound, "claim %q not found", q))
+			return
+		}
+		only = id
+	}
+	events, unsubscribe := hub.Subscribe()
+	defer unsubscribe()
+
+	w := c.Writer
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx would otherwise hold events back
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 1000\n: connected\n\n")
+	w.Flush()
+
+	ctx := c.Request.Context()
+	keepalive := time.NewTicker(20 * time.Second)
+	defer keepalive.Stop()
+	lifetime := time.NewTimer(streamLifetime)
+	defer lifetime.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hub.Done():
+			return
+		case <-lifetime.C:
+			return
+		case <-keepalive.C:
+			fmt.Fprint(w, ": keepalive\n\n")
+			w.Flush()
+		case e := <-events:
+			if only != 0 && e.ClaimID != 0 && e.ClaimID != only {
+				continue
+			}
+			data, _ := json.Marshal(e)
+			fmt.Fprintf(w, "event: change\ndata: %s\n\n", data)
+			w.Flush()
+		}
+	}
+}

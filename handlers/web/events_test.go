@@ -1,0 +1,73 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/factdesk/factdesk/internal/apptest"
+	"github.com/factdesk/factdesk/models"
+)
+
+// TestWebEvents listens to a claim's event stream and checks a committed
+// change arrives within a second, and other claims' changes do not.
+func TestWebEvents(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	checker := env.User(t, models.RoleChecker)
+	editor := env.User(t, models.RoleEditor)
+	watched := env.Claim(t, editor, "Watched claim")
+	other := env.Claim(t, editor, "Other claim")
+	b := webSignIn(t, env, editor)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", env.URL+"/events?claim="+itoa(watched.ID), nil)
+	res, err := b.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); res.StatusCode != 200 || ct != "text/event-stream" {
+		t.Fatalf("events = %d %s", res.StatusCode, ct)
+	}
+	lines := make(chan string, 64)
+	go func() {
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	waitFor := func(prefix string) string {
+		t.Helper()
+		deadline := time.After(time.Second)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("stream ended before %q", prefix)
+				}
+				if strings.HasPrefix(l, prefix) {
+					return l
+				}
+			case <-deadline:
+				t.Fatalf("no %q within a second", prefix)
+			}
+		}
+	}
+	waitFor(": connected")
+	env.App.Engine.AddComment(context.Background(), checker.User, other.ID, "not watched")
+	env.App.Engine.AddComment(context.Background(), checker.User, watched.ID, "watched")
+	data := waitFor("data: ")
+	if !strings.Contains(data, `"claim_id":`+itoa(watched.ID)) {
+		t.Errorf("first event is %s, want only the watched claim's", data)
+	}
+
+	// Signed out, the stream is refused.
+	anon := newWebBrowser(t, env)
+	anon.get("/events").status(t, http.StatusSeeOther)
+}

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/models"
+)
+
+// reviewLimit bounds the page: each row asks the workflow what the editor
+// may do, and a queue longer than this needs triage, not scrolling.
+const reviewLimit = 50
+
+type confirmView struct {
+	ClaimID int64
+	Version int
+	Allowed bool
+	Reason  string
+}
+
+type reviewItem struct {
+	Card     cardView
+	Proposer string
+	Confirm  *confirmView
+}
+
+type reviewView struct{ Items []reviewItem }
+
+// webReview is the editors' approval queue. The Confirm button comes from
+// the workflow's options, so four eyes shows as a disabled button with the
+// reason.
+func (s *Server) webReview(c *gin.Context) {
+	ctx := c.Request.Context()
+	u := actor(c)
+	claims, err := s.store.ReviewQueue(ctx, reviewLimit)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	ppl, err := s.people(ctx)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	cards := ppl.cards(claims, time.Now().UTC())
+	v := reviewView{}
+	for i, card := range cards {
+		item := reviewItem{Card: card}
+		if last, err := s.store.LastTransition(ctx, claims[i].ID); err != nil {
+			s.respondError(c, err)
+			return
+		} else if last != nil && last.ActorID != nil {
+			item.Proposer = ppl.name(*last.ActorID)
+		}
+		opts, err := s.engine.OptionsFor(ctx, u, &claims[i])
+		if err != nil {
+			s.respondError(c, err)
+			return
+		}
+		for _, o := range opts {
+			if o.Action == models.ActionConfirm {
+				item.Confirm = &confirmView{ClaimID: claims[i].ID, Version: claims[i].Version, Allowed: o.Allowed, Reason: o.Reason}
+			}
+		}
+		v.Items = append(v.Items, item)
+	}
+	p := &page{Title: "Review", Nav: "review", Data: v}
+	p.flash(c)
+	s.render(c, http.StatusOK, "review", p)
+}
