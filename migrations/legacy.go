@@ -24,7 +24,8 @@ const legacyTable = "schema_migrations"
 // first migration (the tables exist) instead of running on a schema it
 // does not know.
 //
-// It does nothing once goose's table exists, or on a new database.
+// On a new database it creates goose's table under the same lock; once
+// goose's table exists it does nothing.
 func adoptLegacy(ctx context.Context, db *sql.DB) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -43,8 +44,21 @@ func adoptLegacy(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("migrations: look for %s: %w", legacyTable, err)
 	}
-	if !hasLegacy || hasGoose {
+	if hasGoose {
 		return nil
+	}
+	st, err := database.NewStore(database.DialectPostgres, goose.DefaultTablename)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if !hasLegacy {
+		// A new database. goose creates its table outside its session lock
+		// (and retries on a clash), so two processes starting together can
+		// both create it; creating it here, under the lock, makes it once.
+		if err := createVersionTable(ctx, tx, st); err != nil {
+			return err
+		}
+		return tx.Commit()
 	}
 
 	known := map[int64]bool{}
@@ -81,16 +95,8 @@ func adoptLegacy(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 
-	st, err := database.NewStore(database.DialectPostgres, goose.DefaultTablename)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
-	}
-	if err := st.CreateVersionTable(ctx, tx); err != nil {
-		return fmt.Errorf("migrations: create %s: %w", goose.DefaultTablename, err)
-	}
-	// Goose starts every table with version 0.
-	if err := st.Insert(ctx, tx, database.InsertRequest{Version: 0}); err != nil {
-		return fmt.Errorf("migrations: record version 0: %w", err)
+	if err := createVersionTable(ctx, tx, st); err != nil {
+		return err
 	}
 	for _, a := range versions {
 		_, err := tx.ExecContext(ctx,
@@ -104,4 +110,16 @@ func adoptLegacy(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("migrations: drop %s: %w", legacyTable, err)
 	}
 	return tx.Commit()
+}
+
+// createVersionTable makes goose's table as goose itself would, starting
+// with version 0.
+func createVersionTable(ctx context.Context, tx *sql.Tx, st database.Store) error {
+	if err := st.CreateVersionTable(ctx, tx); err != nil {
+		return fmt.Errorf("migrations: create %s: %w", goose.DefaultTablename, err)
+	}
+	if err := st.Insert(ctx, tx, database.InsertRequest{Version: 0}); err != nil {
+		return fmt.Errorf("migrations: record version 0: %w", err)
+	}
+	return nil
 }

@@ -1,1 +1,0 @@
-DROP INDEX claims_article_span_key;
