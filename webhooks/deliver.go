@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
 	"github.com/factdesk/factdesk/events"
@@ -64,11 +65,27 @@ func (o outcome) ok() bool { return o.Class == "" && o.StatusCode >= 200 && o.St
 // rescued or retried after the attempt had been recorded.
 var errRecorded = errors.New("webhooks: attempt already recorded")
 
-// attempt makes one delivery attempt and records it.
-func (s *Service) attempt(ctx context.Context, args events.DeliverArgs) error {
-	t, err := s.loadTarget(ctx, args)
-	if err != nil || t == nil || t.Attempted {
+// attempt makes one delivery attempt and records it. The job's first run
+// and a manual attempt log under the attempt number reserved when the job
+// was queued (which the API reports for a manual one); a retry takes the
+// next free number as it is recorded (number 0 until then), so retries and
+// manual attempts made in between never share a number.
+func (s *Service) attempt(ctx context.Context, job *river.Job[events.DeliverArgs]) error {
+	args := job.Args
+	number := 0
+	if args.Manual() || firstRun(job) {
+		number = args.Attempt
+	}
+	t, err := s.loadTarget(ctx, args.DeliveryID, number)
+	if err != nil || t == nil {
 		return err
+	}
+	if t.Attempted {
+		if args.Manual() {
+			// Made and logged by an earlier run of this job.
+			return nil
+		}
+		number = 0
 	}
 	if !args.Manual() {
 		if t.Status != "pending" {
@@ -96,33 +113,29 @@ func (s *Service) attempt(ctx context.Context, args events.DeliverArgs) error {
 	}
 	out := s.send(ctx, t, body, secrets)
 	if out.Class == safehttp.ClassCanceled {
-		// Shutdown cancelled the request. Returning the error makes River
-		// run the job again, so the attempt is made rather than logged as
-		// the endpoint's failure.
-		return fmt.Errorf("webhooks: attempt %d of delivery %d cancelled: %s", args.Attempt, t.DeliveryID, out.Err)
+		// Shutdown cancelled the request. Returning the context's error
+		// makes River run the job again without counting this run, so the
+		// attempt is made rather than logged as the endpoint's failure.
+		return fmt.Errorf("webhooks: attempt of delivery %d cancelled (%s): %w", t.DeliveryID, out.Err, ctx.Err())
 	}
-	err = s.record(ctx, args, t, out)
-	if errors.Is(err, errRecorded) {
-		return nil
-	}
-	return err
+	return s.record(ctx, job, number, t, out)
 }
 
 // loadTarget and recordSuccess, the two statements of every successful
 // attempt, run on the queue's own pgx pool rather than the app's shared
 // database/sql pool: a burst of deliveries then never makes API requests
 // wait for a connection, and pgx's native protocol saves a little per call.
-func (s *Service) loadTarget(ctx context.Context, args events.DeliverArgs) (*target, error) {
+func (s *Service) loadTarget(ctx context.Context, deliveryID int64, number int) (*target, error) {
 	var t target
 	var format string
-	err := s.pool.QueryRow(ctx, `
+	err := s.jobs.Pool().QueryRow(ctx, `
 		SELECT d.id, d.status, d.endpoint_id, e.id, e.type, e.payload,
 		       w.url, w.format, w.active, w.secret_sealed, w.old_secret_sealed, w.old_secret_expires_at,
 		       EXISTS (SELECT 1 FROM webhook_attempts a WHERE a.delivery_id = d.id AND a.attempt = $1)
 		FROM webhook_deliveries d
 		JOIN events e ON e.id = d.event_id
 		JOIN webhook_endpoints w ON w.id = d.endpoint_id
-		WHERE d.id = $2`, args.Attempt, args.DeliveryID).Scan(
+		WHERE d.id = $2`, number, deliveryID).Scan(
 		&t.DeliveryID, &t.Status, &t.EndpointID, &t.EventID, &t.EventType, &t.Payload,
 		&t.URL, &format, &t.Active, &t.SecretSealed, &t.OldSecretSealed, &t.OldExpiresAt, &t.Attempted)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -130,7 +143,7 @@ func (s *Service) loadTarget(ctx context.Context, args events.DeliverArgs) (*tar
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("webhooks: load delivery %d: %w", args.DeliveryID, err)
+		return nil, fmt.Errorf("webhooks: load delivery %d: %w", deliveryID, err)
 	}
 	t.Format = Format(format)
 	return &t, nil
@@ -202,9 +215,11 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // record writes the attempt and its consequences in one transaction: the
-// delivery's status, the endpoint's failure bookkeeping, the next attempt's
-// job, and, when the endpoint has failed too long, its disabling with the
-// webhook.disabled event.
+// delivery's status and next retry, the endpoint's failure bookkeeping,
+// and, when the endpoint has failed too long, its disabling with the
+// webhook.disabled event. Its result tells River what follows: nil for a
+// success, an error for a retry at NextRetry, a snooze for a retry at the
+// receiver's Retry-After, and a cancel when no attempt follows.
 //
 // Policy, following Svix: every failed attempt is retried on the schedule,
 // whatever the status (3xx and 4xx included, since a misconfigured receiver
@@ -212,14 +227,23 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // receiver wants no more deliveries and disables the endpoint at once.
 // Manual attempts are single shots: they never schedule retries or count
 // towards disabling, but their success clears the failure counters.
-func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target, out outcome) error {
+func (s *Service) record(ctx context.Context, job *river.Job[events.DeliverArgs], number int, t *target, out outcome) error {
+	args := job.Args
 	if out.ok() {
-		return s.recordSuccess(ctx, args, t, out)
+		return s.recordSuccess(ctx, args, number, t, out)
 	}
-	return s.store.WithTx(ctx, func(tx *store.Tx) error {
+	try := tries(job)
+	var next *time.Time
+	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
 		db := tx.DB(ctx)
 		now := s.now()
-		var next *time.Time
+		next = nil
+		if number == 0 {
+			if err := db.Raw(`UPDATE webhook_deliveries SET attempts = attempts + 1, updated_at = ? WHERE id = ? RETURNING attempts`,
+				now, t.DeliveryID).Row().Scan(&number); err != nil {
+				return fmt.Errorf("webhooks: number the attempt of delivery %d: %w", t.DeliveryID, err)
+			}
+		}
 		disable := ""
 		switch {
 		case out.StatusCode == http.StatusGone:
@@ -239,18 +263,14 @@ func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target
 			if failing := now.Sub(since); failing >= s.cfg.DisableAfter {
 				disable = fmt.Sprintf("every attempt has failed for more than %s", fmtDuration(s.cfg.DisableAfter))
 			}
-			if args.Try < len(s.cfg.RetrySchedule) && disable == "" {
-				at := now.Add(s.delay(args.Try+1, out.RetryAfter, out.HasRetryAfter))
+			// The schedule's last try is the last; so is River's last run,
+			// should the job allow fewer (a snooze does not use one up).
+			last := try >= len(s.cfg.RetrySchedule) || (!out.HasRetryAfter && job.Attempt >= job.MaxAttempts)
+			if !last && disable == "" {
+				at := now.Add(s.delay(try+1, out.RetryAfter, out.HasRetryAfter))
 				next = &at
-				var n int
-				err := db.Raw(`UPDATE webhook_deliveries SET attempts = attempts + 1, next_retry_at = ?, updated_at = ? WHERE id = ? RETURNING attempts`,
-					at, now, t.DeliveryID).Row().Scan(&n)
-				if err != nil {
+				if err := db.Exec(`UPDATE webhook_deliveries SET next_retry_at = ?, updated_at = ? WHERE id = ?`, at, now, t.DeliveryID).Error; err != nil {
 					return fmt.Errorf("webhooks: schedule retry of delivery %d: %w", t.DeliveryID, err)
-				}
-				job := events.Job{Args: events.DeliverArgs{DeliveryID: t.DeliveryID, Attempt: n, Try: args.Try + 1}, At: at}
-				if err := events.Enqueue(ctx, tx, job); err != nil {
-					return err
 				}
 				break
 			}
@@ -285,10 +305,10 @@ func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target
 				started_at, duration_ms, status_code, error_class, error, response_body, next_retry_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (delivery_id, attempt) DO NOTHING`,
-			t.DeliveryID, t.EndpointID, t.EventID, t.EventType, args.Attempt, string(trigger), out.ok(),
+			t.DeliveryID, t.EndpointID, t.EventID, t.EventType, number, string(trigger), out.ok(),
 			out.Started, out.Duration.Milliseconds(), code, class, out.Err, out.Body, next)
 		if res.Error != nil {
-			return fmt.Errorf("webhooks: log attempt %d of delivery %d: %w", args.Attempt, t.DeliveryID, res.Error)
+			return fmt.Errorf("webhooks: log attempt %d of delivery %d: %w", number, t.DeliveryID, res.Error)
 		}
 		if res.RowsAffected == 0 {
 			return errRecorded
@@ -298,19 +318,38 @@ func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target
 		}
 		return nil
 	})
+	if errors.Is(err, errRecorded) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	failed := fmt.Errorf("webhooks: attempt %d of delivery %d failed: %s", number, t.DeliveryID, out.Err)
+	switch {
+	case next != nil && out.HasRetryAfter:
+		return river.JobSnooze(max(time.Until(*next), 0))
+	case next != nil:
+		s.retryAt.Store(job.ID, *next)
+		return failed
+	case !args.Manual() && job.Attempt >= job.MaxAttempts:
+		// River discards the job itself: its attempts are used up.
+		return failed
+	}
+	return river.JobCancel(failed)
 }
 
 // recordSuccess is the common case, written as one statement (one round
 // trip, atomic on its own): log the attempt and, only if that row is new,
 // mark the delivery succeeded and clear the endpoint's failure record. The
 // endpoint update is conditional, so the success path takes no lock on the
-// endpoint row that every other attempt would queue behind.
-func (s *Service) recordSuccess(ctx context.Context, args events.DeliverArgs, t *target, out outcome) error {
+// endpoint row that every other attempt would queue behind. A retry
+// (number 0) takes its attempt number in the same statement.
+func (s *Service) recordSuccess(ctx context.Context, args events.DeliverArgs, number int, t *target, out outcome) error {
 	trigger := TriggerAuto
 	if args.Manual() {
 		trigger = TriggerManual
 	}
-	_, err := s.pool.Exec(ctx, `
+	q := `
 		WITH logged AS (
 			INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, event_type, attempt, trigger, succeeded,
 				started_at, duration_ms, status_code, response_body)
@@ -322,11 +361,27 @@ func (s *Service) recordSuccess(ctx context.Context, args events.DeliverArgs, t 
 			WHERE id = $1 AND EXISTS (SELECT 1 FROM logged)
 		)
 		UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL
-		WHERE id = $2 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL) AND EXISTS (SELECT 1 FROM logged)`,
-		t.DeliveryID, t.EndpointID, t.EventID, t.EventType, args.Attempt, string(trigger),
+		WHERE id = $2 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL) AND EXISTS (SELECT 1 FROM logged)`
+	if number == 0 {
+		q = `
+		WITH delivered AS (
+			UPDATE webhook_deliveries SET status = 'succeeded', next_retry_at = NULL, updated_at = $11, attempts = attempts + 1
+			WHERE id = $1 AND $5::int = 0
+			RETURNING attempts
+		), logged AS (
+			INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, event_type, attempt, trigger, succeeded,
+				started_at, duration_ms, status_code, response_body)
+			SELECT $1, $2, $3, $4, attempts, $6, true, $7, $8, $9, $10 FROM delivered
+			RETURNING 1
+		)
+		UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL
+		WHERE id = $2 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL) AND EXISTS (SELECT 1 FROM logged)`
+	}
+	_, err := s.jobs.Pool().Exec(ctx, q,
+		t.DeliveryID, t.EndpointID, t.EventID, t.EventType, number, string(trigger),
 		out.Started, out.Duration.Milliseconds(), out.StatusCode, out.Body, s.now())
 	if err != nil {
-		return fmt.Errorf("webhooks: log successful attempt %d of delivery %d: %w", args.Attempt, t.DeliveryID, err)
+		return fmt.Errorf("webhooks: log successful attempt of delivery %d: %w", t.DeliveryID, err)
 	}
 	return nil
 }
