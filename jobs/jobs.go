@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -91,10 +92,12 @@ type Client struct {
 	queues   map[string]river.QueueConfig
 	periodic []*river.PeriodicJob
 
+	// mu guards the registry and the client's lifecycle. The pool is apart
+	// from it: jobs still running while Stop holds mu use the pool.
 	mu      sync.Mutex
 	started bool
 	river   *river.Client[pgx.Tx]
-	pool    *pgxpool.Pool
+	pool    atomic.Pointer[pgxpool.Pool]
 }
 
 // New returns a client with an empty registry. It opens no connection
@@ -143,11 +146,7 @@ func (c *Client) AddPeriodic(job *river.PeriodicJob) {
 
 // Pool is the client's pgx pool, for workers whose hot path queries
 // directly. It is nil before Start.
-func (c *Client) Pool() *pgxpool.Pool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.pool
-}
+func (c *Client) Pool() *pgxpool.Pool { return c.pool.Load() }
 
 // Start opens the pool and works the registered queues until Stop. The
 // client stops only through Stop: the caller's context may be the one a
@@ -192,7 +191,7 @@ func (c *Client) Start(ctx context.Context) error {
 		return fmt.Errorf("jobs: river client: %w", err)
 	}
 	// Workers may use the pool as soon as the client starts.
-	c.pool = pool
+	c.pool.Store(pool)
 	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		pool.Close()
 		return fmt.Errorf("jobs: start: %w", err)
@@ -218,7 +217,7 @@ func (c *Client) Stop(ctx context.Context) error {
 	}
 	// The pool stays assigned: a job that outlived even the hard stop then
 	// fails on a closed pool instead of a nil one.
-	c.pool.Close()
+	c.pool.Load().Close()
 	c.river, c.started = nil, false
 	return err
 }
