@@ -5,6 +5,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,11 +16,11 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/riverqueue/river"
 
 	"github.com/factdesk/factdesk/auth"
 	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/handlers"
+	"github.com/factdesk/factdesk/jobs"
 	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/migrations"
 	"github.com/factdesk/factdesk/publish"
@@ -37,7 +38,7 @@ type Config struct {
 	AdminEmail    string
 	AdminPassword string
 	// DBMaxConns caps each of the process's two database pools (the store
-	// and the job queue); zero keeps their defaults. Tests run many desks
+	// and the job client's); zero keeps their defaults. Tests run many desks
 	// at once against one server and keep it small.
 	DBMaxConns int
 	// TrustForwardedProto believes X-Forwarded-Proto and X-Forwarded-For
@@ -48,8 +49,8 @@ type Config struct {
 	// Source checks (sources/). FetchAllowCIDRs are internal ranges source
 	// fetching may reach (empty: public addresses only); FetchTimeout
 	// bounds one fetch; SourceRecheckInterval is how often evidence of
-	// confirmed claims is fetched again; SourcePollInterval is how often
-	// the sources queue is polled (zero: one second).
+	// confirmed claims is fetched again. SourcePollInterval, when set and
+	// shorter, lowers the job client's poll interval (Jobs.FetchPollInterval).
 	FetchAllowCIDRs       []netip.Prefix
 	FetchTimeout          time.Duration
 	SourceRecheckInterval time.Duration
@@ -62,6 +63,10 @@ type Config struct {
 	// Webhooks configures event delivery (webhooks/), including the key
 	// that encrypts endpoint secrets (FACTDESK_SECRET_KEY).
 	Webhooks webhooks.Config
+	// Jobs tunes the job client (jobs/) that works the webhooks and
+	// sources queues. New fills in DatabaseURL and Log; MaxConns defaults
+	// to DBMaxConns.
+	Jobs jobs.Config
 }
 
 // App is a wired desk.
@@ -77,6 +82,8 @@ type App struct {
 	Log     *slog.Logger
 	// Webhooks manages endpoints and delivers events to them.
 	Webhooks *webhooks.Service
+	// Jobs is the process's one River client, working every queue.
+	Jobs *jobs.Client
 
 	handler http.Handler
 	// starters run background workers; stoppers end them, in reverse order.
@@ -130,22 +137,35 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a := &App{Config: cfg, Store: st, Log: log}
 	a.Engine = workflow.NewEngine(st)
 	a.Auth = auth.NewService(st)
+	// One job client works every queue; the packages below register their
+	// workers and periodic jobs on it, and it starts after all of them.
+	jcfg := cfg.Jobs
+	jcfg.DatabaseURL, jcfg.Log = cfg.DatabaseURL, log
+	if jcfg.MaxConns == 0 {
+		jcfg.MaxConns = cfg.DBMaxConns
+	}
+	if cfg.SourcePollInterval > 0 {
+		jcfg.FetchPollInterval = min(cmp.Or(jcfg.FetchPollInterval, jobs.DefaultFetchPollInterval), cfg.SourcePollInterval)
+	}
+	var err error
+	if a.Jobs, err = jobs.New(jcfg); err != nil {
+		return nil, err
+	}
 	// Source checks: the evidence hook rates the source and queues its
-	// check in the transaction adding it; the runner works the "sources"
-	// queue and queues rechecks. Check results are recorded through the
-	// engine, so an alert fires the same hooks as any change. Publishing:
-	// the confirm hook writes the public record and any correction in the
+	// check in the transaction adding it; the "sources" queue works the
+	// checks, and a periodic job queues the rechecks. Check results are
+	// recorded through the engine, so an alert fires the same hooks as any
+	// change. Publishing: the confirm hook writes the public record and any
+	// correction in the
 	// confirm transaction.
 	a.Sources = sources.NewService(st, sources.Config{
 		Client:          sources.NewClient(cfg.FetchAllowCIDRs, cfg.FetchTimeout),
 		RecheckInterval: cfg.SourceRecheckInterval, Recorder: a.Engine, Log: log,
 	})
-	sourceRunner, err := sources.NewRunner(st.SQL(), a.Sources, sources.RunnerOptions{PollInterval: cfg.SourcePollInterval, Log: log})
-	if err != nil {
+	if err := a.Sources.Register(a.Jobs, 0); err != nil {
 		return nil, err
 	}
 	a.Engine.OnChange(a.Sources.Hook)
-	a.OnStart(sourceRunner.Start, sourceRunner.Stop)
 	publicURL := cfg.PublicURL
 	if publicURL == "" {
 		publicURL = "http://" + cfg.Addr
@@ -153,22 +173,16 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a.Site = publish.NewSite(st, publish.Config{PublicURL: publicURL, PublisherName: cfg.PublisherName, PublisherURL: cfg.PublisherURL})
 	a.Engine.OnChange(a.Site.Hook)
 	// Webhooks: every claim change emits its events, with their delivery
-	// jobs, in the change's own transaction; the River client working the
-	// delivery queue runs in every process.
-	// The webhook client leads River's maintenance for every queue, so it
-	// also knows the source-check workers (see webhooks.Deps.OtherWorkers).
-	if cfg.Webhooks.PoolMaxConns == 0 {
-		cfg.Webhooks.PoolMaxConns = cfg.DBMaxConns
-	}
-	a.Webhooks, err = webhooks.New(ctx, webhooks.Deps{Store: st, DatabaseURL: cfg.DatabaseURL, Config: cfg.Webhooks, Log: log,
-		OtherWorkers: []func(*river.Workers) error{a.Sources.AddWorkers}})
+	// jobs, in the change's own transaction; the "webhooks" queue delivers
+	// them in every process.
+	a.Webhooks, err = webhooks.New(ctx, webhooks.Deps{Store: st, Jobs: a.Jobs, Config: cfg.Webhooks, Log: log})
 	if err != nil {
 		return nil, fmt.Errorf("cannot set up webhooks: %w", err)
 	}
 	a.Engine.OnChange(func(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
 		return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence)
 	})
-	a.OnStart(a.Webhooks.Start, a.Webhooks.Stop)
+	a.OnStart(a.Jobs.Start, a.Jobs.Stop)
 	// The dashboard: one LISTEN connection per process feeds live updates,
 	// notified from inside every change's transaction; deactivating a user
 	// (or changing their password) ends their dashboard sessions.

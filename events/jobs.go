@@ -2,17 +2,12 @@ package events
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"sync"
 	"time"
 
-	"github.com/lib/pq"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
-	"github.com/riverqueue/river/rivertype"
 
+	"github.com/factdesk/factdesk/jobs"
 	"github.com/factdesk/factdesk/store"
 )
 
@@ -20,15 +15,22 @@ import (
 // works it.
 const Queue = "webhooks"
 
-// DeliverArgs is the River job for one HTTP attempt of one delivery (an
-// event to an endpoint). Each attempt is its own job, so River's locking
-// guarantees that two servers never make the same attempt.
+// MaxDeliveryAttempts is River's cap on the runs of one delivery job, and so
+// the most entries a webhook retry schedule may have. The job is inserted
+// here, where the schedule is not known; the delivery worker ends a
+// delivery at the last entry of its own schedule, which is usually shorter.
+const MaxDeliveryAttempts = 25
+
+// DeliverArgs is the River job that delivers one event to one endpoint.
+// Automatic retries are River's retries of the same job, so River's
+// locking guarantees that two servers never make the same attempt.
 type DeliverArgs struct {
 	DeliveryID int64 `json:"delivery_id"`
-	// Attempt is the delivery's attempt number, unique per delivery; the
-	// attempt log is keyed on it.
+	// Attempt is the delivery's attempt number the job's first run logs
+	// under, unique per delivery; the attempt log is keyed on it. Later
+	// runs (retries) take the next free number when they are recorded.
 	Attempt int `json:"attempt"`
-	// Try is the position in the retry schedule for automatic attempts,
+	// Try is the position in the retry schedule of the job's first run,
 	// from 1; it is 0 for attempts an admin asked for.
 	Try int `json:"try"`
 }
@@ -36,79 +38,34 @@ type DeliverArgs struct {
 // Kind names the job type in River.
 func (DeliverArgs) Kind() string { return "webhook_delivery" }
 
+// InsertOpts puts deliveries on their queue.
+func (DeliverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: Queue, MaxAttempts: MaxDeliveryAttempts}
+}
+
 // Manual reports whether an admin asked for this attempt.
 func (a DeliverArgs) Manual() bool { return a.Try == 0 }
 
-// Job is a delivery attempt to enqueue, at At or as soon as possible.
+// Job is a delivery to enqueue, at At or as soon as possible. MaxAttempts,
+// when set, replaces MaxDeliveryAttempts.
 type Job struct {
-	Args DeliverArgs
-	At   time.Time
+	Args        DeliverArgs
+	At          time.Time
+	MaxAttempts int
 }
-
-// inserter is an insert-only River client on the database/sql driver, so
-// jobs go into the GORM transaction through Tx.SQLTx. It holds no
-// connection of its own.
-var inserter = sync.OnceValues(func() (*river.Client[*sql.Tx], error) {
-	return river.NewClient(riverdatabasesql.New(nil), &river.Config{
-		// The insert client sends a LISTEN/NOTIFY wake-up to the workers at
-		// most once per FetchCooldown per queue; keep it short so a commit
-		// reaches an idle worker without waiting for the poll interval.
-		FetchCooldown:       time.Millisecond,
-		FetchPollInterval:   time.Second,
-		SkipUnknownJobCheck: true,
-	})
-})
 
 // Enqueue inserts delivery jobs in tx.
-func Enqueue(ctx context.Context, tx *store.Tx, jobs ...Job) error {
-	if len(jobs) == 0 {
+func Enqueue(ctx context.Context, tx *store.Tx, jobList ...Job) error {
+	if len(jobList) == 0 {
 		return nil
 	}
-	client, err := inserter()
-	if err != nil {
-		return fmt.Errorf("events: river insert client: %w", err)
-	}
-	sqlTx := tx.SQLTx()
-	if sqlTx == nil {
-		return errors.New("events: enqueue needs a transaction backed by database/sql")
-	}
-	params := make([]river.InsertManyParams, len(jobs))
-	for i, j := range jobs {
-		opts := &river.InsertOpts{Queue: Queue}
-		if !j.At.IsZero() {
-			opts.ScheduledAt = j.At
-		}
+	params := make([]river.InsertManyParams, len(jobList))
+	for i, j := range jobList {
+		opts := &river.InsertOpts{ScheduledAt: j.At, MaxAttempts: j.MaxAttempts}
 		params[i] = river.InsertManyParams{Args: j.Args, InsertOpts: opts}
 	}
-	inserted, err := client.InsertManyTx(ctx, sqlTx, params)
-	if err != nil {
-		return fmt.Errorf("events: enqueue %d delivery job(s): %w", len(jobs), err)
-	}
-	return makeSoonJobsAvailable(ctx, tx, inserted)
-}
-
-// schedulerInterval is how often River's scheduler moves due `scheduled`
-// jobs to `available` (its default; the client does not expose it).
-const schedulerInterval = 5 * time.Second
-
-// makeSoonJobsAvailable marks jobs due within one scheduler interval as
-// available at once. River's fetch already skips available jobs whose
-// scheduled_at is still ahead, so they run on time (a 1 s retry, a 2 s
-// Retry-After) instead of waiting up to five seconds for the scheduler.
-// River's own executor does the same for its short retries and snoozes.
-func makeSoonJobsAvailable(ctx context.Context, tx *store.Tx, inserted []*rivertype.JobInsertResult) error {
-	var soon []int64
-	horizon := time.Now().Add(schedulerInterval)
-	for _, r := range inserted {
-		if r.Job.State == rivertype.JobStateScheduled && r.Job.ScheduledAt.Before(horizon) {
-			soon = append(soon, r.Job.ID)
-		}
-	}
-	if len(soon) == 0 {
-		return nil
-	}
-	if err := tx.Exec(ctx, "UPDATE river_job SET state = 'available' WHERE id = ANY(?) AND state = 'scheduled'", pq.Int64Array(soon)); err != nil {
-		return fmt.Errorf("events: make %d soon-due job(s) available: %w", len(soon), err)
+	if _, err := jobs.InsertTx(ctx, tx, params...); err != nil {
+		return fmt.Errorf("events: enqueue %d delivery job(s): %w", len(jobList), err)
 	}
 	return nil
 }

@@ -71,10 +71,11 @@ func (p DeliveryPool) DeliveryTarget(ctx context.Context, deliveryID int64, atte
 // round trip, atomic on its own): log the attempt and, only if that row is
 // new, mark the delivery succeeded and clear the endpoint's failure record.
 // The endpoint update is conditional, so the success path takes no lock on
-// the endpoint row that every other attempt would queue behind. a's
-// StatusCode must be set.
+// the endpoint row that every other attempt would queue behind. An Attempt
+// of 0 (a retry) takes the delivery's next attempt number in the same
+// statement. a's StatusCode must be set.
 func (p DeliveryPool) RecordDeliverySuccess(ctx context.Context, a *AttemptLog, now time.Time) error {
-	_, err := p.pool.Exec(ctx, `
+	q := `
 		WITH logged AS (
 			INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, event_type, attempt, trigger, succeeded,
 				started_at, duration_ms, status_code, response_body)
@@ -86,7 +87,23 @@ func (p DeliveryPool) RecordDeliverySuccess(ctx context.Context, a *AttemptLog, 
 			WHERE id = $1 AND EXISTS (SELECT 1 FROM logged)
 		)
 		UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL
-		WHERE id = $2 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL) AND EXISTS (SELECT 1 FROM logged)`,
+		WHERE id = $2 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL) AND EXISTS (SELECT 1 FROM logged)`
+	if a.Attempt == 0 {
+		q = `
+		WITH delivered AS (
+			UPDATE webhook_deliveries SET status = 'succeeded', next_retry_at = NULL, updated_at = $11, attempts = attempts + 1
+			WHERE id = $1 AND $5::int = 0
+			RETURNING attempts
+		), logged AS (
+			INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, event_type, attempt, trigger, succeeded,
+				started_at, duration_ms, status_code, response_body)
+			SELECT $1, $2, $3, $4, attempts, $6, true, $7, $8, $9, $10 FROM delivered
+			RETURNING 1
+		)
+		UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL
+		WHERE id = $2 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL) AND EXISTS (SELECT 1 FROM logged)`
+	}
+	_, err := p.pool.Exec(ctx, q,
 		a.DeliveryID, a.EndpointID, a.EventID, a.EventType, a.Attempt, string(a.Trigger),
 		a.StartedAt, a.Duration.Milliseconds(), *a.StatusCode, a.ResponseBody, now)
 	if err != nil {

@@ -202,13 +202,6 @@ func (tx *Tx) SQLTx() *sql.Tx {
 	return sqlTx
 }
 
-// Exec runs a raw statement in the transaction. Its last user outside the
-// store is the job queue's makeSoonJobsAvailable (events/jobs.go), which
-// the move to River's own retry scheduling removes; delete Exec with it.
-func (tx *Tx) Exec(ctx context.Context, query string, args ...any) error {
-	return tx.db.WithContext(ctx).Exec(query, args...).Error
-}
-
 // notFound maps GORM's not-found into the domain error.
 func notFound(err error, what string, id any) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {

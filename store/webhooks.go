@@ -262,16 +262,28 @@ func (tx *Tx) SkipDelivery(ctx context.Context, id int64, now time.Time) error {
 	return nil
 }
 
-// ScheduleDeliveryRetry counts one more attempt of a delivery, due at, and
-// returns its number.
-func (tx *Tx) ScheduleDeliveryRetry(ctx context.Context, id int64, at, now time.Time) (int, error) {
+// NumberDeliveryAttempt takes the next attempt number of a delivery, for
+// a retry: River reruns the same job, so the number is taken when the
+// attempt is recorded and never collides with a manual attempt queued in
+// between.
+func (tx *Tx) NumberDeliveryAttempt(ctx context.Context, id int64, now time.Time) (int, error) {
 	var n int
-	err := tx.db.WithContext(ctx).Raw(`UPDATE webhook_deliveries SET attempts = attempts + 1, next_retry_at = ?, updated_at = ? WHERE id = ? RETURNING attempts`,
-		at, now, id).Row().Scan(&n)
+	err := tx.db.WithContext(ctx).Raw(`UPDATE webhook_deliveries SET attempts = attempts + 1, updated_at = ? WHERE id = ? RETURNING attempts`,
+		now, id).Row().Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("store: schedule retry of delivery %d: %w", id, err)
+		return 0, fmt.Errorf("store: number the attempt of delivery %d: %w", id, err)
 	}
 	return n, nil
+}
+
+// ScheduleDeliveryRetry records when the delivery's next automatic attempt
+// is due; River's retry of the job runs it then.
+func (tx *Tx) ScheduleDeliveryRetry(ctx context.Context, id int64, at, now time.Time) error {
+	err := tx.db.WithContext(ctx).Exec(`UPDATE webhook_deliveries SET next_retry_at = ?, updated_at = ? WHERE id = ?`, at, now, id).Error
+	if err != nil {
+		return fmt.Errorf("store: schedule retry of delivery %d: %w", id, err)
+	}
+	return nil
 }
 
 // MarkDeliveryFailed gives up on a delivery, unless an earlier attempt

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/factdesk/factdesk/events"
 )
 
 // Config tunes delivery. Zero fields take the defaults below.
@@ -20,7 +22,8 @@ type Config struct {
 	// Timeout bounds one HTTP attempt, connecting and reading included.
 	Timeout time.Duration
 	// RetrySchedule is the delay before each automatic attempt, the first
-	// one included; its length is the number of attempts.
+	// one included; its length is the number of attempts, at most
+	// events.MaxDeliveryAttempts.
 	RetrySchedule []time.Duration
 	// Jitter spreads retries by up to this fraction either way, so
 	// endpoints that failed together do not all come back at once.
@@ -35,15 +38,6 @@ type Config struct {
 	// on the network, so this can be far above the CPU count; it is what
 	// keeps a slow endpoint from holding up the others.
 	Workers int
-	// PoolMaxConns caps the job queue's connection pool; zero means 24,
-	// enough for River's LISTEN connection, batched fetches and the workers'
-	// statements.
-	PoolMaxConns int
-	// FetchCooldown and FetchPollInterval tune River's producer: the least
-	// time between fetches, and how often it polls when no LISTEN/NOTIFY
-	// wake-up arrives (scheduled retries rely on the poll).
-	FetchCooldown     time.Duration
-	FetchPollInterval time.Duration
 }
 
 // Defaults. The retry schedule spans about three days, like Svix's.
@@ -58,8 +52,6 @@ const (
 	DefaultDisableAfterFailures = 5
 	DefaultDisableAfter         = 5 * 24 * time.Hour
 	DefaultWorkers              = 100
-	DefaultFetchCooldown        = 2 * time.Millisecond
-	DefaultFetchPollInterval    = 100 * time.Millisecond
 	// MaxRetryAfter caps how long a Retry-After header can push the next
 	// attempt out, so a receiver cannot park a delivery forever.
 	MaxRetryAfter = 24 * time.Hour
@@ -86,13 +78,9 @@ func (c Config) withDefaults() Config {
 	if c.Workers <= 0 {
 		c.Workers = DefaultWorkers
 	}
-	if c.FetchCooldown <= 0 {
-		c.FetchCooldown = DefaultFetchCooldown
+	if len(c.RetrySchedule) > events.MaxDeliveryAttempts {
+		c.RetrySchedule = c.RetrySchedule[:events.MaxDeliveryAttempts]
 	}
-	if c.FetchPollInterval <= 0 {
-		c.FetchPollInterval = DefaultFetchPollInterval
-	}
-	c.FetchPollInterval = max(c.FetchPollInterval, c.FetchCooldown)
 	return c
 }
 
@@ -113,6 +101,9 @@ func ParseSchedule(s string) ([]time.Duration, error) {
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("retry schedule %q is empty; list delays such as 0s,5s,5m", s)
+	}
+	if len(out) > events.MaxDeliveryAttempts {
+		return nil, fmt.Errorf("retry schedule has %d entries; at most %d attempts are allowed", len(out), events.MaxDeliveryAttempts)
 	}
 	return out, nil
 }

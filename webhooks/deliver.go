@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/safehttp"
@@ -48,11 +50,27 @@ func (o outcome) ok() bool { return o.Class == "" && o.StatusCode >= 200 && o.St
 // rescued or retried after the attempt had been recorded.
 var errRecorded = errors.New("webhooks: attempt already recorded")
 
-// attempt makes one delivery attempt and records it.
-func (s *Service) attempt(ctx context.Context, args events.DeliverArgs) error {
-	t, err := s.loadTarget(ctx, args)
-	if err != nil || t == nil || t.Attempted {
+// attempt makes one delivery attempt and records it. The job's first run
+// and a manual attempt log under the attempt number reserved when the job
+// was queued (which the API reports for a manual one); a retry takes the
+// next free number as it is recorded (number 0 until then), so retries and
+// manual attempts made in between never share a number.
+func (s *Service) attempt(ctx context.Context, job *river.Job[events.DeliverArgs]) error {
+	args := job.Args
+	number := 0
+	if args.Manual() || firstRun(job) {
+		number = args.Attempt
+	}
+	t, err := s.loadTarget(ctx, args.DeliveryID, number)
+	if err != nil || t == nil {
 		return err
+	}
+	if t.Attempted {
+		if args.Manual() {
+			// Made and logged by an earlier run of this job.
+			return nil
+		}
+		number = 0
 	}
 	if !args.Manual() {
 		if t.Status != "pending" {
@@ -79,23 +97,19 @@ func (s *Service) attempt(ctx context.Context, args events.DeliverArgs) error {
 	}
 	out := s.send(ctx, t, body, secrets)
 	if out.Class == safehttp.ClassCanceled {
-		// Shutdown cancelled the request. Returning the error makes River
-		// run the job again, so the attempt is made rather than logged as
-		// the endpoint's failure.
-		return fmt.Errorf("webhooks: attempt %d of delivery %d cancelled: %s", args.Attempt, t.DeliveryID, out.Err)
+		// Shutdown cancelled the request. Returning the context's error
+		// makes River run the job again without counting this run, so the
+		// attempt is made rather than logged as the endpoint's failure.
+		return fmt.Errorf("webhooks: attempt of delivery %d cancelled (%s): %w", t.DeliveryID, out.Err, ctx.Err())
 	}
-	err = s.record(ctx, args, t, out)
-	if errors.Is(err, errRecorded) {
-		return nil
-	}
-	return err
+	return s.record(ctx, job, number, t, out)
 }
 
 // loadTarget and recordSuccess, the two statements of every successful
 // attempt, run on the queue's own pgx pool rather than the app's shared
 // database/sql pool (see store.DeliveryPool).
-func (s *Service) loadTarget(ctx context.Context, args events.DeliverArgs) (*target, error) {
-	return store.OnPool(s.pool).DeliveryTarget(ctx, args.DeliveryID, args.Attempt)
+func (s *Service) loadTarget(ctx context.Context, deliveryID int64, number int) (*target, error) {
+	return store.OnPool(s.jobs.Pool()).DeliveryTarget(ctx, deliveryID, number)
 }
 
 // send POSTs body, signed, and reports what happened. It never returns an
@@ -164,9 +178,11 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // record writes the attempt and its consequences in one transaction: the
-// delivery's status, the endpoint's failure bookkeeping, the next attempt's
-// job, and, when the endpoint has failed too long, its disabling with the
-// webhook.disabled event.
+// delivery's status and next retry, the endpoint's failure bookkeeping,
+// and, when the endpoint has failed too long, its disabling with the
+// webhook.disabled event. Its result tells River what follows: nil for a
+// success, an error for a retry at NextRetry, a snooze for a retry at the
+// receiver's Retry-After, and a cancel when no attempt follows.
 //
 // Policy, following Svix: every failed attempt is retried on the schedule,
 // whatever the status (3xx and 4xx included, since a misconfigured receiver
@@ -174,13 +190,22 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // receiver wants no more deliveries and disables the endpoint at once.
 // Manual attempts are single shots: they never schedule retries or count
 // towards disabling, but their success clears the failure counters.
-func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target, out outcome) error {
+func (s *Service) record(ctx context.Context, job *river.Job[events.DeliverArgs], number int, t *target, out outcome) error {
+	args := job.Args
 	if out.ok() {
-		return s.recordSuccess(ctx, args, t, out)
+		return s.recordSuccess(ctx, args, number, t, out)
 	}
-	return s.store.WithTx(ctx, func(tx *store.Tx) error {
+	try := tries(job)
+	var next *time.Time
+	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
 		now := s.now()
-		var next *time.Time
+		next = nil
+		if number == 0 {
+			var err error
+			if number, err = tx.NumberDeliveryAttempt(ctx, t.DeliveryID, now); err != nil {
+				return err
+			}
+		}
 		disable := ""
 		switch {
 		case out.StatusCode == http.StatusGone:
@@ -198,15 +223,13 @@ func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target
 			if failing := now.Sub(since); failing >= s.cfg.DisableAfter {
 				disable = fmt.Sprintf("every attempt has failed for more than %s", fmtDuration(s.cfg.DisableAfter))
 			}
-			if args.Try < len(s.cfg.RetrySchedule) && disable == "" {
-				at := now.Add(s.delay(args.Try+1, out.RetryAfter, out.HasRetryAfter))
+			// The schedule's last try is the last; so is River's last run,
+			// should the job allow fewer (a snooze does not use one up).
+			last := try >= len(s.cfg.RetrySchedule) || (!out.HasRetryAfter && job.Attempt >= job.MaxAttempts)
+			if !last && disable == "" {
+				at := now.Add(s.delay(try+1, out.RetryAfter, out.HasRetryAfter))
 				next = &at
-				n, err := tx.ScheduleDeliveryRetry(ctx, t.DeliveryID, at, now)
-				if err != nil {
-					return err
-				}
-				job := events.Job{Args: events.DeliverArgs{DeliveryID: t.DeliveryID, Attempt: n, Try: args.Try + 1}, At: at}
-				if err := events.Enqueue(ctx, tx, job); err != nil {
+				if err := tx.ScheduleDeliveryRetry(ctx, t.DeliveryID, at, now); err != nil {
 					return err
 				}
 				break
@@ -229,7 +252,7 @@ func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target
 		if args.Manual() {
 			trigger = TriggerManual
 		}
-		entry := attemptLog(args, t, out, trigger)
+		entry := attemptLog(number, t, out, trigger)
 		entry.NextRetryAt = next
 		if out.Class != "" {
 			class := string(out.Class)
@@ -247,23 +270,42 @@ func (s *Service) record(ctx context.Context, args events.DeliverArgs, t *target
 		}
 		return nil
 	})
+	if errors.Is(err, errRecorded) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	failed := fmt.Errorf("webhooks: attempt %d of delivery %d failed: %s", number, t.DeliveryID, out.Err)
+	switch {
+	case next != nil && out.HasRetryAfter:
+		return river.JobSnooze(max(time.Until(*next), 0))
+	case next != nil:
+		s.retryAt.Store(job.ID, *next)
+		return failed
+	case !args.Manual() && job.Attempt >= job.MaxAttempts:
+		// River discards the job itself: its attempts are used up.
+		return failed
+	}
+	return river.JobCancel(failed)
 }
 
 // recordSuccess logs a successful attempt in one statement on the queue's
-// pool (see store.DeliveryPool.RecordDeliverySuccess).
-func (s *Service) recordSuccess(ctx context.Context, args events.DeliverArgs, t *target, out outcome) error {
+// pool (see store.DeliveryPool.RecordDeliverySuccess). A retry (number 0)
+// takes its attempt number in the same statement.
+func (s *Service) recordSuccess(ctx context.Context, args events.DeliverArgs, number int, t *target, out outcome) error {
 	trigger := TriggerAuto
 	if args.Manual() {
 		trigger = TriggerManual
 	}
-	return store.OnPool(s.pool).RecordDeliverySuccess(ctx, attemptLog(args, t, out, trigger), s.now())
+	return store.OnPool(s.jobs.Pool()).RecordDeliverySuccess(ctx, attemptLog(number, t, out, trigger), s.now())
 }
 
-// attemptLog is the log line of an attempt's outcome.
-func attemptLog(args events.DeliverArgs, t *target, out outcome, trigger Trigger) *store.AttemptLog {
+// attemptLog is the log line of attempt number of a delivery.
+func attemptLog(number int, t *target, out outcome, trigger Trigger) *store.AttemptLog {
 	a := &store.AttemptLog{
 		DeliveryID: t.DeliveryID, EndpointID: t.EndpointID, EventID: t.EventID, EventType: t.EventType,
-		Attempt: args.Attempt, Trigger: trigger, Succeeded: out.ok(), StartedAt: out.Started, Duration: out.Duration,
+		Attempt: number, Trigger: trigger, Succeeded: out.ok(), StartedAt: out.Started, Duration: out.Duration,
 		Error: out.Err, ResponseBody: out.Body,
 	}
 	if out.StatusCode != 0 {

@@ -30,7 +30,7 @@ func fast(schedule ...time.Duration) apptest.Option {
 		c.Webhooks.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 		c.Webhooks.RetrySchedule = schedule
 		c.Webhooks.Timeout = 5 * time.Second
-		c.Webhooks.FetchPollInterval = 50 * time.Millisecond
+		c.Jobs.FetchPollInterval = 50 * time.Millisecond
 	}
 }
 

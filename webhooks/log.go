@@ -158,7 +158,7 @@ func (s *Service) queueManual(ctx context.Context, tx *store.Tx, endpointID int6
 	}
 	jobs := make([]events.Job, len(rows))
 	for i, r := range rows {
-		jobs[i] = events.Job{Args: events.DeliverArgs{DeliveryID: r.ID, Attempt: r.Attempts, Try: 0}}
+		jobs[i] = events.Job{Args: events.DeliverArgs{DeliveryID: r.ID, Attempt: r.Attempts, Try: 0}, MaxAttempts: manualRuns}
 	}
 	return jobs, events.Enqueue(ctx, tx, jobs...)
 }

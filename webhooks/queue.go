@@ -2,114 +2,74 @@ package webhooks
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"encoding/json"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/factdesk/factdesk/events"
 )
 
-type pgxTx = pgx.Tx
+// manualRuns caps the runs of a manual attempt's job. The attempt is made
+// once; River runs the job again only if it could not be made or recorded
+// (the database was away), and the reserved attempt number keeps a rerun
+// from sending twice.
+const manualRuns = 3
 
-// deliveryWorker runs one attempt per job.
+// deliveryWorker runs a delivery's attempts: one per run of its job. A
+// failed attempt returns an error and River retries the job at NextRetry;
+// a Retry-After from the receiver snoozes it instead.
 type deliveryWorker struct {
 	river.WorkerDefaults[events.DeliverArgs]
 	s *Service
 }
 
-// Timeout leaves room after the HTTP timeout for recording the attempt.
 func (w *deliveryWorker) Timeout(*river.Job[events.DeliverArgs]) time.Duration {
-	return w.s.cfg.Timeout + 30*time.Second
+	return w.s.JobTimeout()
 }
 
 func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[events.DeliverArgs]) error {
-	return w.s.attempt(ctx, job.Args)
+	return w.s.attempt(ctx, job)
 }
 
-// Start begins working the delivery queue in this process. Every process
-// may run it: River hands each job to exactly one of them.
-func (s *Service) Start(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.river != nil {
-		return errors.New("webhooks: already started")
+// NextRetry is the time the failed attempt's log entry announced, so the
+// log and River agree. Should it be missing (the job failed before its
+// attempt was recorded), the schedule decides afresh.
+func (w *deliveryWorker) NextRetry(job *river.Job[events.DeliverArgs]) time.Time {
+	now := time.Now()
+	if at, ok := w.s.retryAt.LoadAndDelete(job.ID); ok {
+		return maxTime(at.(time.Time), now)
 	}
-	pcfg, err := pgxpool.ParseConfig(s.dbURL)
-	if err != nil {
-		return fmt.Errorf("webhooks: parse database URL: %w", err)
-	}
-	// River holds one connection for LISTEN and fetches and completes jobs
-	// in batches; the rest serve the workers' two statements per attempt.
-	pcfg.MaxConns = 24
-	if s.cfg.PoolMaxConns > 0 {
-		pcfg.MaxConns = int32(s.cfg.PoolMaxConns)
-	}
-	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
-	if err != nil {
-		return fmt.Errorf("webhooks: open job queue pool: %w", err)
-	}
-	// Workers use the pool as soon as the client starts.
-	s.pool = pool
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &deliveryWorker{s: s})
-	for _, register := range s.otherWorkers {
-		if err := register(workers); err != nil {
-			pool.Close()
-			return fmt.Errorf("webhooks: register other queues' workers: %w", err)
-		}
-	}
-	jobTimeout := s.cfg.Timeout + 30*time.Second
-	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:            map[string]river.QueueConfig{events.Queue: {MaxWorkers: s.cfg.Workers}},
-		Workers:           workers,
-		FetchCooldown:     s.cfg.FetchCooldown,
-		FetchPollInterval: s.cfg.FetchPollInterval,
-		JobTimeout:        jobTimeout,
-		// After a crash, a job left running is retried once it has been
-		// running this long. Keep it just above the job timeout so a
-		// killed server's in-flight deliveries go out within a minute or
-		// two of a restart instead of River's default hour.
-		RescueStuckJobsAfter: jobTimeout + time.Minute,
-		Logger:               s.log,
-	})
-	if err != nil {
-		pool.Close()
-		return fmt.Errorf("webhooks: river client: %w", err)
-	}
-	// The queue stops only through Stop: the caller's context may be the
-	// one a signal cancels, and cancelling it would abandon in-flight
-	// deliveries instead of letting them finish.
-	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
-		pool.Close()
-		return fmt.Errorf("webhooks: start delivery queue: %w", err)
-	}
-	s.river = client
-	return nil
+	next := min(tries(job)+1, len(w.s.cfg.RetrySchedule))
+	return now.Add(w.s.delay(next, 0, false))
 }
 
-// Stop stops fetching and waits for in-flight attempts to finish and be
-// recorded, until ctx is done; then it cancels what is left, which River
-// retries on the next start.
-func (s *Service) Stop(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.river == nil {
-		return nil
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
 	}
-	err := s.river.Stop(ctx)
-	if err != nil {
-		hard, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		err = errors.Join(fmt.Errorf("webhooks: graceful stop: %w", err), s.river.StopAndCancel(hard))
+	return b
+}
+
+// tries is the position in the retry schedule of the job's current run.
+// River counts runs in Attempt but not snoozes (it undoes the count of a
+// snoozed run and notes the snooze in the job's metadata); a Retry-After
+// still used up a try of the schedule, so the snoozes are added back.
+func tries(job *river.Job[events.DeliverArgs]) int {
+	return max(job.Args.Try, 1) - 1 + job.Attempt + snoozes(job)
+}
+
+func snoozes(job *river.Job[events.DeliverArgs]) int {
+	var m struct {
+		Snoozes int `json:"snoozes"`
 	}
-	// The pool stays assigned: an attempt that outlived even the hard stop
-	// then fails on a closed pool instead of a nil one.
-	s.pool.Close()
-	s.river = nil
-	return err
+	// Metadata River wrote is valid JSON; anything else counts as none.
+	_ = json.Unmarshal(job.Metadata, &m)
+	return m.Snoozes
+}
+
+// firstRun reports whether this is the job's first run, which logs under
+// the attempt number reserved when the job was queued.
+func firstRun(job *river.Job[events.DeliverArgs]) bool {
+	return job.Attempt <= 1 && snoozes(job) == 0
 }

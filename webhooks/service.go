@@ -8,9 +8,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"github.com/factdesk/factdesk/events"
+	"github.com/factdesk/factdesk/jobs"
 	"github.com/factdesk/factdesk/safehttp"
 	"github.com/factdesk/factdesk/store"
 )
@@ -18,7 +19,7 @@ import (
 // Service manages endpoints and delivers events to them.
 type Service struct {
 	store  *store.Store
-	dbURL  string
+	jobs   *jobs.Client
 	cfg    Config
 	log    *slog.Logger
 	http   *safehttp.Client
@@ -26,31 +27,25 @@ type Service struct {
 	now    func() time.Time
 	jitter func() float64 // in [0, 1)
 
-	otherWorkers []func(*river.Workers) error
-
-	mu    sync.Mutex
-	river *river.Client[pgxTx]
-	pool  *pgxpool.Pool
+	// retryAt hands the next attempt's time, decided and logged while
+	// recording a failure, to the worker's NextRetry, which River calls
+	// right after the job returns. Keyed by River job id.
+	retryAt sync.Map
 }
 
 // Deps is what New needs.
 type Deps struct {
 	Store *store.Store
-	// DatabaseURL opens the pgx pool River's workers use for fetching jobs
-	// and for LISTEN/NOTIFY.
-	DatabaseURL string
-	Config      Config
-	Log         *slog.Logger
-	// OtherWorkers registers the workers of other queues on this client's
-	// bundle. This client works only the webhooks queue, but it takes
-	// part in leader election, and River's leader discards any stuck job
-	// whose kind it does not know; registering them lets it retry those
-	// jobs instead.
-	OtherWorkers []func(*river.Workers) error
+	// Jobs is the process's job client: New registers the delivery worker
+	// and the webhooks queue on it, and the worker's hot path uses its pool.
+	Jobs   *jobs.Client
+	Config Config
+	Log    *slog.Logger
 }
 
-// New loads (or on first start generates) the secret key and builds the
-// outbound client. Delivery starts with Start.
+// New loads (or on first start generates) the secret key, builds the
+// outbound client and registers delivery on the job client. Delivery
+// starts when the job client does.
 func New(ctx context.Context, d Deps) (*Service, error) {
 	cfg := d.Config.withDefaults()
 	key, err := loadKey(ctx, d.Store, cfg.SecretKey)
@@ -79,12 +74,23 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 	// As many idle connections per receiver as attempts can run at once,
 	// so a busy receiver's connections are reused rather than reopened.
 	client.SetMaxIdleConnsPerHost(cfg.Workers)
-	return &Service{
-		store: d.Store, dbURL: d.DatabaseURL, cfg: cfg, log: log, sealer: seal, http: client, otherWorkers: d.OtherWorkers,
+	s := &Service{
+		store: d.Store, jobs: d.Jobs, cfg: cfg, log: log, sealer: seal, http: client,
 		now:    func() time.Time { return time.Now().UTC() },
 		jitter: rand.Float64,
-	}, nil
+	}
+	if err := river.AddWorkerSafely(d.Jobs.Workers(), &deliveryWorker{s: s}); err != nil {
+		return nil, fmt.Errorf("webhooks: register the delivery worker: %w", err)
+	}
+	d.Jobs.AddQueue(events.Queue, cfg.Workers)
+	d.Jobs.AllowJobTimeout(s.JobTimeout())
+	return s, nil
 }
+
+// JobTimeout is the longest a delivery job runs: the HTTP timeout plus room
+// for recording the attempt. The job client rescues stuck jobs just after
+// its longest timeout.
+func (s *Service) JobTimeout() time.Duration { return s.cfg.Timeout + 30*time.Second }
 
 // Config returns the effective configuration, defaults filled in.
 func (s *Service) Config() Config { return s.cfg }
