@@ -26,11 +26,9 @@ type Normalized struct {
 	// (not, no, never, denied…).
 	Negated bool
 
-	words     []string   // set without numbers, for contradiction checks
-	wordTotal float64    // sum of weights over words
-	set       []string   // unique tokens, sorted
-	polarity  []polarity // per concept; sign 2 means both directions
-	trigrams  []uint32   // unique byte trigrams of Text, sorted
+	set      []string   // unique tokens, sorted
+	polarity []polarity // per concept; sign 2 means both directions
+	trigrams []uint32   // unique byte trigrams of Text, sorted
 }
 
 // rawToken is one word, number or symbol of the input with its case intact.

@@ -175,17 +175,6 @@ func (r *receiver) count() int {
 	return len(r.got)
 }
 
-// ofType returns the deliveries of one event type.
-func (r *receiver) ofType(typ string) []delivery {
-	var out []delivery
-	for _, d := range r.deliveries() {
-		if d.Envelope.Type == typ {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
 // verify checks a delivery's signature from the Standard Webhooks spec
 // alone: HMAC-SHA256 over "id.timestamp.body" keyed with the base64-decoded
 // part of the secret after whsec_, compared with each space-separated

@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,7 +66,11 @@ func TestLoginRateLimit(t *testing.T) {
 		wantStatus(t, env.Do(t, "POST", "/api/v1/auth/token", "", map[string]string{"email": u.Email, "password": "wrong-password"}), 401, "failed login "+itoa(int64(i)))
 	}
 	// Past the limit even the right password is refused until the window passes.
-	wantStatus(t, env.Do(t, "POST", "/api/v1/auth/token", "", map[string]string{"email": u.Email, "password": u.Password}), 429, "login past the limit")
+	res := env.Do(t, "POST", "/api/v1/auth/token", "", map[string]string{"email": u.Email, "password": u.Password})
+	wantStatus(t, res, 429, "login past the limit")
+	if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || secs < 1 || secs > 900 {
+		t.Errorf("429 Retry-After = %q, want whole seconds within the 15-minute window", res.Header.Get("Retry-After"))
+	}
 }
 
 func TestUsers(t *testing.T) {

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"html/template"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -75,7 +77,8 @@ func New(log *slog.Logger) *Renderer {
 	return &Renderer{log: log, HTML: Plain}
 }
 
-// Problem turns any error into a problem. Errors without a domain code are
+// Problem turns any error into a problem, and sets Retry-After when the
+// error says when to come back. Errors without a domain code are
 // bugs or outages: they are logged in full with the request id and the
 // client sees only that something went wrong.
 func (r *Renderer) Problem(c *gin.Context, err error) Problem {
@@ -87,6 +90,11 @@ func (r *Renderer) Problem(c *gin.Context, err error) Problem {
 		Status:    status,
 		Instance:  c.Request.URL.Path,
 		RequestID: RequestID(c),
+	}
+	if wait, ok := models.RetryAfterOf(err); ok {
+		// Every surface that refuses for a while says for how long, in
+		// whole seconds rounded up (RFC 9110 section 10.2.3).
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	}
 	var de *models.Error
 	if errors.As(err, &de) && code != models.EInternal {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,8 +81,11 @@ func TestWebLoginRateLimited(t *testing.T) {
 	}
 	// Past the limit even the right password is refused, with a message
 	// that says when to try again.
-	b.post("/login", url.Values{"email": {u.Email}, "password": {u.Password}}).
+	p := b.post("/login", url.Values{"email": {u.Email}, "password": {u.Password}}).
 		status(t, http.StatusTooManyRequests).has(t, "Too many failed sign-ins", "try again in")
+	if secs, err := strconv.Atoi(p.Header.Get("Retry-After")); err != nil || secs < 1 || secs > 900 {
+		t.Errorf("429 Retry-After = %q, want whole seconds within the 15-minute window", p.Header.Get("Retry-After"))
+	}
 }
 
 func TestWebSecureCookieBehindTrustedProxy(t *testing.T) {
