@@ -423,7 +423,6 @@ func abs(x int) int {
 	return x
 }
 
-
 // folded is text in comparison form with, for each byte, the code point of
 // the source it came from.
 type folded struct {
