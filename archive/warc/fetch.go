@@ -14,7 +14,8 @@ import (
 // caller read from it (already limited by the caller, e.g. safehttp). The
 // request headers are those of resp.Request, i.e. of the last hop; the
 // User-Agent the transport added from settings is recorded when the request
-// itself had none.
+// itself had none. When s.Redirects is empty it is filled from the redirect
+// chain net/http keeps on the response.
 func FromResponse(resp *http.Response, body []byte, remoteIP netip.Addr, at time.Time, s Settings) *Fetch {
 	f := &Fetch{
 		Proto:          resp.Proto,
@@ -38,6 +39,15 @@ func FromResponse(resp *http.Response, body []byte, remoteIP netip.Addr, at time
 		if f.RequestHeader.Get("User-Agent") == "" && s.UserAgent != "" {
 			f.RequestHeader.Set("User-Agent", s.UserAgent)
 		}
+	}
+	if len(f.Settings.Redirects) == 0 {
+		// Each hop's request links the redirect response that caused it;
+		// walk back to list the chain in order.
+		var chain []string
+		for req := resp.Request; req != nil && req.Response != nil && req.Response.Request != nil; req = req.Response.Request {
+			chain = append([]string{req.Response.Request.URL.String()}, chain...)
+		}
+		f.Settings.Redirects = chain
 	}
 	if resp.TLS != nil {
 		f.PeerCertificates = resp.TLS.PeerCertificates

@@ -2,21 +2,26 @@ package warc
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 
-	"github.com/google/uuid"
 	gowarc "github.com/nlnwa/gowarc/v3"
 )
 
+// newUUIDURN is a random (version 4) UUID as a WARC record id.
 func newUUIDURN() (string, error) {
-	u, err := uuid.NewRandom()
-	if err != nil {
+	var u [16]byte
+	if _, err := rand.Read(u[:]); err != nil {
 		return "", err
 	}
-	return "<urn:uuid:" + u.String() + ">", nil
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	h := hex.EncodeToString(u[:])
+	return "<urn:uuid:" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + ">", nil
 }
 
 // Parsed is one record read back from a .warc.gz stream, with its digests
@@ -41,10 +46,12 @@ type Parsed struct {
 // or syntax problem is an error. It is meant for tests, the snapshot viewer
 // and `verify` tools, not for huge files: payloads are held in memory.
 func ReadAll(r io.Reader) ([]Parsed, error) {
+	gowarcOptions.Lock()
 	fr, err := gowarc.NewWarcFileReaderFromStream(r, 0,
 		gowarc.WithStrictValidation(),
 		gowarc.WithBufferMaxMemBytes(8<<20),
 	)
+	gowarcOptions.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("warc: read: %w", err)
 	}

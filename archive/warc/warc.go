@@ -38,6 +38,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -161,7 +162,7 @@ func (c Capture) Records() []Record {
 type Writer struct {
 	w      io.Writer
 	offset int64
-	// IDs makes record ids; a random UUID URN by default. Tests may replace it.
+	// newID makes record ids; a random UUID URN when nil.
 	newID func() (string, error)
 }
 
@@ -310,7 +311,15 @@ func (w *Writer) id() (string, error) {
 	return id, nil
 }
 
+// gowarcOptions serialises the gowarc constructors: each one calls
+// uuid.EnableRandPool, which writes a package variable of google/uuid without
+// a lock, so two captures built at once race (go test -race sees it). Record
+// ids are made here with crypto/rand, so nothing reads that variable.
+var gowarcOptions sync.Mutex
+
 func newBuilder(t gowarc.RecordType) gowarc.WarcRecordBuilder {
+	gowarcOptions.Lock()
+	defer gowarcOptions.Unlock()
 	return gowarc.NewRecordBuilder(t,
 		gowarc.WithVersion(gowarc.V1_1),
 		gowarc.WithAddMissingDigest(true),

@@ -274,3 +274,75 @@ func hexSum(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
 }
+
+func TestFromResponseListsRedirects(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/a", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/b", http.StatusFound) })
+	mux.HandleFunc("/b", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/c?x=1", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/c", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "end") })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	ctx, remote := TraceRemoteIP(t.Context())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/a", nil)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	f := FromResponse(resp, body, remote(), time.Now(), Settings{UserAgent: "ua"})
+	want := []string{srv.URL + "/a", srv.URL + "/b"}
+	if f.URL != srv.URL+"/c?x=1" || strings.Join(f.Settings.Redirects, " ") != strings.Join(want, " ") {
+		t.Errorf("URL %s, redirects %v, want %v", f.URL, f.Settings.Redirects, want)
+	}
+	if f.RequestHeader.Get("User-Agent") != "ua" || f.RemoteIP.String() != "127.0.0.1" || f.PeerCertificates != nil || f.Status != "OK" {
+		t.Errorf("fetch = %+v", f)
+	}
+}
+
+// TestConcurrentCaptures writes and reads captures from several goroutines,
+// as several source-check workers do; run with -race it guards the lock
+// around gowarc's constructors.
+func TestConcurrentCaptures(t *testing.T) {
+	t.Parallel()
+	f := &Fetch{URL: "https://example.test/", StatusCode: 200, Time: time.Now(), Body: []byte("same page")}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			var out bytes.Buffer
+			c, err := NewWriter(&out, 0).WriteCapture(f, nil)
+			if err == nil {
+				var recs []Parsed
+				recs, err = ReadAll(bytes.NewReader(out.Bytes()))
+				if err == nil && (len(recs) != 3 || recs[1].ID != c.Response.ID) {
+					err = fmt.Errorf("read back %d records", len(recs))
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestRecordIDsAreVersion4UUIDs(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for range 100 {
+		id, err := newUUIDURN()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// <urn:uuid:xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx>
+		if len(id) != 47 || id[24] != '4' || !strings.ContainsRune("89ab", rune(id[29])) || seen[id] {
+			t.Fatalf("id %q", id)
+		}
+		seen[id] = true
+	}
+}
