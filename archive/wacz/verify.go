@@ -107,6 +107,15 @@ func Verify(packet []byte, roots *x509.CertPool) (Report, error) {
 		return rep, fmt.Errorf("wacz: %s: %w", ProvenancePath, err)
 	}
 	for _, ev := range rep.Provenance.Evidence {
+		if ev.AnchorTextFile != "" {
+			text, ok := files[ev.AnchorTextFile]
+			if !ok || ev.Excerpt == nil {
+				return rep, fmt.Errorf("wacz: evidence %s: anchor text %s or excerpt missing", ev.ID, ev.AnchorTextFile)
+			}
+			if err := checkAnchor(*ev.Excerpt, string(text)); err != nil {
+				return rep, fmt.Errorf("wacz: evidence %s: %w", ev.ID, err)
+			}
+		}
 		for _, c := range ev.Captures {
 			if err := verifyCapture(c, data, byID, files, roots); err != nil {
 				return rep, fmt.Errorf("wacz: evidence %s, capture %s: %w", ev.ID, c.ResponseRecordID, err)

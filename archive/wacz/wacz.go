@@ -11,6 +11,7 @@
 //	pages/pages.jsonl           a header line, then one line per capture
 //	provenance.json             claim -> evidence -> anchor -> records -> timestamps
 //	timestamps/<n>.tst          each RFC 3161 token (DER), for openssl ts -verify -token_in
+//	texts/<n>.txt               the readable text an evidence item's quote anchor counts in
 //	datapackage.json            every file above with its size and "sha256:<hex>"
 //	datapackage-digest.json     the digest of datapackage.json
 package wacz
@@ -123,7 +124,12 @@ type Evidence struct {
 	// by AnchorCapture (a response record id).
 	Excerpt       *anchor.Anchor `json:"excerpt,omitempty"`
 	AnchorCapture string         `json:"anchor_capture,omitempty"`
-	Captures      []CaptureRef   `json:"captures"`
+	// AnchorText is that capture's readable text, the text the anchor's
+	// positions count in. Build stores it as texts/<n>.txt (AnchorTextFile)
+	// so a reader can check the quote without factdesk's text extractor.
+	AnchorText     string       `json:"-"`
+	AnchorTextFile string       `json:"anchor_text_file,omitempty"`
+	Captures       []CaptureRef `json:"captures"`
 }
 
 // CaptureRef locates one capture in the packet. The caller sets
@@ -318,6 +324,16 @@ func Build(w io.Writer, p Packet) (Provenance, error) {
 				return Provenance{}, fmt.Errorf("wacz: evidence %s anchors in capture %s, which is not in the packet", ev.ID, ev.AnchorCapture)
 			}
 		}
+		if ev.AnchorText != "" {
+			if ev.Excerpt == nil {
+				return Provenance{}, fmt.Errorf("wacz: evidence %s has anchor text but no excerpt", ev.ID)
+			}
+			if err := checkAnchor(*ev.Excerpt, ev.AnchorText); err != nil {
+				return Provenance{}, fmt.Errorf("wacz: evidence %s: %w", ev.ID, err)
+			}
+			ev.AnchorTextFile = "texts/" + strconv.Itoa(i+1) + ".txt"
+			files = append(files, file{path: ev.AnchorTextFile, data: []byte(ev.AnchorText)})
+		}
 	}
 	var provBuf bytes.Buffer
 	enc := json.NewEncoder(&provBuf)
@@ -391,6 +407,19 @@ var verifySteps = []string{
 	"For a capture: tail -c +$((span_offset+1)) archive/data.warc.gz | head -c span_length > capture.warc.gz; sha256sum capture.warc.gz equals span_sha256.",
 	"openssl ts -verify -token_in -in <token_file> -data capture.warc.gz -CAfile <the authority's CA certificate>",
 	"zcat capture.warc.gz shows the request, the response (or revisit) and the metadata record; the response body's sha256 is payload_digest.",
+}
+
+// checkAnchor requires the anchor's position to select its exact quote in
+// text.
+func checkAnchor(a anchor.Anchor, text string) error {
+	s, e, err := a.ByteRange(text)
+	if err != nil {
+		return err
+	}
+	if text[s:e] != a.Quote.Exact {
+		return fmt.Errorf("anchor [%d,%d) selects %q, not its quote %q", a.Position.Start, a.Position.End, text[s:e], a.Quote.Exact)
+	}
+	return nil
 }
 
 func hashOf(b []byte) string {

@@ -130,7 +130,7 @@ func setup(t *testing.T) *bundle {
 		Provenance: wacz.Provenance{
 			Claim: wacz.Claim{ID: "7", Text: "The minister promised 400 homes by 2027.", Verdict: "true"},
 			Evidence: []wacz.Evidence{{
-				ID: "11", URL: first.Capture.URL, Excerpt: &a, AnchorCapture: first.Capture.Response.ID,
+				ID: "11", URL: first.Capture.URL, Excerpt: &a, AnchorCapture: first.Capture.Response.ID, AnchorText: pageV1,
 				Captures: ids(first, same, changed),
 			}},
 		},
@@ -150,7 +150,7 @@ func TestPacketVerifies(t *testing.T) {
 		t.Fatalf("Verify: %v", err)
 	}
 	// warcinfo + 3 captures of 3 records; 4 files + 3 tokens.
-	if rep.Records != 10 || rep.Captures != 3 || rep.Tokens != 3 || rep.Files != 7 {
+	if rep.Records != 10 || rep.Captures != 3 || rep.Tokens != 3 || rep.Files != 8 {
 		t.Errorf("report = %+v", rep)
 	}
 	ev := rep.Provenance.Evidence[0]
@@ -162,6 +162,9 @@ func TestPacketVerifies(t *testing.T) {
 	}
 	if ev.Captures[0].TimestampStatus != tsa.StatusTimestamped || ev.Captures[0].Timestamps[0].TokenBase64 == "" {
 		t.Errorf("timestamps = %+v", ev.Captures[0])
+	}
+	if ev.AnchorTextFile != "texts/1.txt" {
+		t.Errorf("anchor text file = %q", ev.AnchorTextFile)
 	}
 	// The quote re-anchored in the changed capture's text says what changed.
 	re := anchor.Reanchor(*ev.Excerpt, pageV2)
@@ -187,7 +190,7 @@ func TestPacketLayout(t *testing.T) {
 		names = append(names, f.Name)
 	}
 	want := []string{"archive/data.warc.gz", "indexes/index.cdx", "pages/pages.jsonl", "provenance.json",
-		"timestamps/1.tst", "timestamps/2.tst", "timestamps/3.tst", "datapackage.json", "datapackage-digest.json"}
+		"timestamps/1.tst", "timestamps/2.tst", "timestamps/3.tst", "texts/1.txt", "datapackage.json", "datapackage-digest.json"}
 	if strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Fatalf("zip entries = %v, want %v", names, want)
 	}
@@ -456,6 +459,14 @@ func TestBuildRefusesInconsistentInput(t *testing.T) {
 	swapped.Timestamp = b.captures[0].Timestamp
 	if _, err := wacz.Build(&sink, wacz.Packet{Captures: []wacz.Capture{swapped}}); err == nil || !strings.Contains(err.Error(), "imprint") {
 		t.Errorf("Build(token of another capture) = %v", err)
+	}
+	bad := b.anchor
+	bad.Position.Start++
+	mislaid := wacz.Packet{Captures: b.captures[:1], Provenance: wacz.Provenance{Evidence: []wacz.Evidence{{
+		ID: "1", Excerpt: &bad, AnchorText: pageV1, Captures: []wacz.CaptureRef{{ResponseRecordID: b.captures[0].Capture.Response.ID}},
+	}}}}
+	if _, err := wacz.Build(&sink, mislaid); err == nil || !strings.Contains(err.Error(), "not its quote") {
+		t.Errorf("Build(anchor off by one) = %v", err)
 	}
 	if _, err := wacz.Build(&sink, wacz.Packet{}); err == nil {
 		t.Error("Build(no captures) succeeded")
