@@ -162,8 +162,6 @@ func (c Capture) Records() []Record {
 type Writer struct {
 	w      io.Writer
 	offset int64
-	// newID makes record ids; a random UUID URN when nil.
-	newID func() (string, error)
 }
 
 // NewWriter writes to w, whose current length is offset (0 for a new file).
@@ -208,8 +206,25 @@ func (w *Writer) WriteWarcinfo(filename string, now time.Time, fields map[string
 // When prior is not nil and the body's payload digest equals
 // prior.PayloadDigest, the response is written as a revisit record (profile
 // identical-payload-digest) referring to prior, so an unchanged recheck costs
-// only its headers.
+// only its headers. The three records reach the underlying writer in one
+// Write, so a failure never leaves half a capture in the stream.
 func (w *Writer) WriteCapture(f *Fetch, prior *Prior) (Capture, error) {
+	out, start := w.w, w.offset
+	var buf bytes.Buffer
+	w.w = &buf
+	c, err := w.writeCapture(f, prior)
+	w.w = out
+	if err == nil {
+		_, err = out.Write(buf.Bytes())
+	}
+	if err != nil {
+		w.offset = start
+		return Capture{}, err
+	}
+	return c, nil
+}
+
+func (w *Writer) writeCapture(f *Fetch, prior *Prior) (Capture, error) {
 	if f.URL == "" {
 		return Capture{}, errors.New("warc: fetch has no URL")
 	}
@@ -301,9 +316,6 @@ func (w *Writer) WriteCapture(f *Fetch, prior *Prior) (Capture, error) {
 }
 
 func (w *Writer) id() (string, error) {
-	if w.newID != nil {
-		return w.newID()
-	}
 	id, err := newUUIDURN()
 	if err != nil {
 		return "", fmt.Errorf("warc: record id: %w", err)

@@ -346,3 +346,16 @@ func TestRecordIDsAreVersion4UUIDs(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, io.ErrShortWrite }
+
+func TestFailedWriteKeepsOffset(t *testing.T) {
+	t.Parallel()
+	w := NewWriter(failWriter{}, 10)
+	f := &Fetch{URL: "https://example.test/", StatusCode: 200, Time: time.Now(), Body: []byte("x")}
+	if _, err := w.WriteCapture(f, nil); err == nil || w.Offset() != 10 {
+		t.Errorf("WriteCapture to a failing writer = %v, offset %d, want an error and offset 10", err, w.Offset())
+	}
+}
