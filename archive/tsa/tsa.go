@@ -53,11 +53,16 @@ const (
 // MaxResponseBytes bounds a TSA's answer; real tokens are a few KiB.
 const MaxResponseBytes = 256 << 10
 
+// Doer sends one HTTP request: *http.Client and *safehttp.Client both are.
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
 // Client asks each configured authority for a token.
 type Client struct {
 	// HTTP sends the requests. Production passes the safehttp client so an
 	// authority URL is held to the same SSRF rules as a source.
-	HTTP *http.Client
+	HTTP Doer
 	// URLs are the authorities' endpoints, asked in order.
 	URLs []string
 	// Roots, when set, must anchor each token's signer certificate. Without

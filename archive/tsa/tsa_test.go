@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/factdesk/factdesk/archive/internal/tsatest"
 	"github.com/factdesk/factdesk/archive/tsa"
+	"github.com/factdesk/factdesk/safehttp"
 )
 
 func TestStampVerifiesWithOurCodeAndOpenSSL(t *testing.T) {
@@ -24,7 +26,10 @@ func TestStampVerifiesWithOurCodeAndOpenSSL(t *testing.T) {
 	sum := sha256.Sum256(data)
 
 	before := time.Now().Add(-2 * time.Second)
-	c := &tsa.Client{HTTP: http.DefaultClient, URLs: []string{auth.URL}, Roots: auth.Roots}
+	// Through the SSRF-guarded client production uses, loopback allowed as
+	// an operator would allow an internal authority.
+	guarded := safehttp.New(safehttp.Config{AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Timeout: 10 * time.Second})
+	c := &tsa.Client{HTTP: guarded, URLs: []string{auth.URL}, Roots: auth.Roots}
 	res := c.Stamp(t.Context(), sum[:])
 	if res.Status != tsa.StatusTimestamped || len(res.Tokens) != 1 || len(res.Errors) != 0 {
 		t.Fatalf("Stamp = %s, %d tokens, errors %v", res.Status, len(res.Tokens), res.Errors)
@@ -168,6 +173,18 @@ func TestStampWithoutAuthoritySaysSo(t *testing.T) {
 	}
 	if got := string(res.Status); got != "untimestamped: no timestamp authority configured" {
 		t.Errorf("status text = %q", got)
+	}
+}
+
+func TestStampThroughSSRFGuardRefusesLoopback(t *testing.T) {
+	t.Parallel()
+	auth := tsatest.Start(t, tsatest.Options{})
+	sum := sha256.Sum256([]byte("x"))
+	// Without an allowance the guard refuses the loopback authority, as it
+	// would a hostile TSA URL pointing inside the network.
+	res := (&tsa.Client{HTTP: safehttp.New(safehttp.Config{}), URLs: []string{auth.URL}}).Stamp(t.Context(), sum[:])
+	if res.Status != tsa.StatusFailed || len(res.Errors) != 1 || auth.Requests() != 0 {
+		t.Errorf("Stamp via unguarded loopback = %s %v, %d requests reached the TSA", res.Status, res.Errors, auth.Requests())
 	}
 }
 
