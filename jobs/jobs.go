@@ -38,6 +38,7 @@ const (
 	DefaultFetchCooldown     = 2 * time.Millisecond
 	DefaultFetchPollInterval = 100 * time.Millisecond
 	DefaultJobTimeout        = time.Minute
+	DefaultStopGrace         = 1500 * time.Millisecond
 )
 
 // Config tunes the client. Zero fields take the defaults above.
@@ -60,6 +61,12 @@ type Config struct {
 	// running after a crash are rescued a minute after it, not after
 	// River's default hour.
 	JobTimeout time.Duration
+	// StopGrace is how long Stop lets jobs in flight finish before it
+	// cancels them. Every job here is safe to run again (a cancelled
+	// delivery attempt is not counted, a cancelled source check records
+	// nothing), so a short grace keeps a deploy quick instead of waiting
+	// for a slow news site or receiver.
+	StopGrace time.Duration
 	// Log receives River's messages; River's routine chatter is demoted
 	// from info to debug.
 	Log *slog.Logger
@@ -78,6 +85,9 @@ func (c Config) withDefaults() Config {
 	c.FetchPollInterval = max(c.FetchPollInterval, c.FetchCooldown)
 	if c.JobTimeout <= 0 {
 		c.JobTimeout = DefaultJobTimeout
+	}
+	if c.StopGrace <= 0 {
+		c.StopGrace = DefaultStopGrace
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()
@@ -200,20 +210,27 @@ func (c *Client) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops fetching and waits for jobs in flight to finish until ctx is
-// done; then it cancels what is left, which River runs again on the next
-// start. Stopping a client that is not running does nothing.
+// Stop stops fetching and lets jobs in flight finish for StopGrace (or
+// until ctx is done, if sooner); then it cancels what is left, which River
+// runs again on the next start. Stopping a client that is not running does
+// nothing.
 func (c *Client) Stop(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.started {
 		return nil
 	}
-	err := c.river.Stop(ctx)
-	if err != nil {
-		hard, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	graceCtx, cancelGrace := context.WithTimeout(ctx, c.cfg.StopGrace)
+	defer cancelGrace()
+	var err error
+	if c.river.Stop(graceCtx) != nil {
+		hard, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		err = errors.Join(fmt.Errorf("jobs: graceful stop: %w", err), c.river.StopAndCancel(hard))
+		if err = c.river.StopAndCancel(hard); err != nil {
+			err = fmt.Errorf("jobs: stop: %w", err)
+		}
+		c.cfg.Log.Info("jobs still running at shutdown were cancelled; they run again on the next start",
+			slog.Duration("grace", c.cfg.StopGrace))
 	}
 	// The pool stays assigned: a job that outlived even the hard stop then
 	// fails on a closed pool instead of a nil one.

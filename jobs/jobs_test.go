@@ -222,3 +222,63 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		t.Fatalf("river_migration has %d main versions (%v), want some", n, err)
 	}
 }
+
+// slowArgs is a job that runs until it is cancelled.
+type slowArgs struct{}
+
+func (slowArgs) Kind() string { return "test_slow" }
+
+// TestStopCancelsJobsAfterTheGrace: a job still running when Stop is called
+// gets StopGrace to finish, is then cancelled, and waits to run again
+// instead of being lost; Stop does not wait for the caller's whole deadline.
+func TestStopCancelsJobsAfterTheGrace(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	st, err := store.Open(ctx, url, store.Options{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	const grace = 300 * time.Millisecond
+	j, err := jobs.New(jobs.Config{DatabaseURL: url, MaxConns: 4, FetchPollInterval: 50 * time.Millisecond, StopGrace: grace,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{}, 1)
+	river.AddWorker(j.Workers(), river.WorkFunc(func(ctx context.Context, _ *river.Job[slowArgs]) error {
+		started <- struct{}{}
+		<-ctx.Done()
+		return ctx.Err()
+	}))
+	j.AddQueue("sources", 1)
+	if err := j.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b := &testBundle{store: st, jobs: j}
+	err = st.WithTx(ctx, func(tx *store.Tx) error {
+		_, err := jobs.InsertTx(ctx, tx, river.InsertManyParams{Args: slowArgs{}, InsertOpts: &river.InsertOpts{Queue: "sources"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the slow job never started")
+	}
+	stopCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	begun := time.Now()
+	if err := j.Stop(stopCtx); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if took := time.Since(begun); took > grace+3*time.Second {
+		t.Errorf("Stop took %s with a %s grace, want it to cancel the job soon after the grace", took, grace)
+	}
+	if n := b.count(t, ctx, "kind = 'test_slow' AND state IN ('available', 'retryable', 'scheduled')"); n != 1 {
+		t.Errorf("%d cancelled jobs waiting to run again, want 1", n)
+	}
+}
