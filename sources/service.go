@@ -100,8 +100,8 @@ func (s *Service) Evidence(ctx context.Context, claimID, evidenceID int64) (*mod
 // CheckNow re-checks one evidence item of a claim for actor and returns it
 // updated. It runs the same code as the background job.
 func (s *Service) CheckNow(ctx context.Context, actor *models.User, claimID, evidenceID int64) (*models.Evidence, error) {
-	if actor == nil || !actor.Active || !actor.Role.AtLeast(models.RoleChecker) {
-		return nil, models.Errorf(models.EForbidden, "viewers may not check sources")
+	if err := workflow.CanDo(actor, nil, workflow.CheckSource); err != nil {
+		return nil, err
 	}
 	if _, err := s.Evidence(ctx, claimID, evidenceID); err != nil {
 		return nil, err

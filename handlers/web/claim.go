@@ -55,8 +55,8 @@ type claimView struct {
 	CanAddEvidence, CanComment           bool
 	People                               []models.User
 	LiveURL                              string
-	// CanCheck offers "Check now" on each evidence item (checkers and
-	// up, the rule of sources.Service.CheckNow).
+	// CanCheck offers "Check now" on each evidence item
+	// (workflow.CheckSource).
 	CanCheck bool
 	// Warnings are the sourcing warnings for the current evidence; they
 	// advise and never block an action.
