@@ -153,3 +153,25 @@ func VerifyInclusion(entry chain.Hash, index, size int, proof []chain.Hash, root
 	}
 	return nil
 }
+
+// FrontierAt rebuilds a frontier of size leaves from its peaks as
+// encodePeaks wrote them: one 32-byte hash per one bit of size.
+func FrontierAt(size int, peaks []byte) (Frontier, error) {
+	n := bits.OnesCount(uint(size))
+	if size < 0 || len(peaks) != n*chain.HashSize {
+		return Frontier{}, fmt.Errorf("a log of %d entries has %d peaks, not %d bytes of them", size, n, len(peaks))
+	}
+	f := Frontier{size: size, peaks: make([]chain.Hash, n)}
+	for i := range f.peaks {
+		copy(f.peaks[i][:], peaks[i*chain.HashSize:])
+	}
+	return f, nil
+}
+
+func (f *Frontier) encodePeaks() []byte {
+	out := make([]byte, 0, len(f.peaks)*chain.HashSize)
+	for _, p := range f.peaks {
+		out = append(out, p[:]...)
+	}
+	return out
+}

@@ -267,3 +267,16 @@ func (q queries) ClaimLog(ctx context.Context, claimID, size int64) ([]models.Hi
 	}
 	return es, nil
 }
+
+// checkpointLock is the advisory lock that keeps two checkpoints from
+// being made at once, so their sizes grow in the order they are recorded.
+const checkpointLock = 727_274_012
+
+// LockCheckpoints holds the checkpoint lock until the transaction ends.
+// History writers never take it.
+func (tx *Tx) LockCheckpoints(ctx context.Context) error {
+	if err := tx.db.WithContext(ctx).Exec(`SELECT pg_advisory_xact_lock(?)`, checkpointLock).Error; err != nil {
+		return fmt.Errorf("store: lock checkpoints: %w", err)
+	}
+	return nil
+}

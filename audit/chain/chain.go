@@ -309,3 +309,36 @@ func canonicalNumber(lit string) (string, error) {
 	}
 	return out.String(), nil
 }
+
+// Decode reads a canonical encoding back into an entry, for showing what a
+// proof proves. It does not check that the bytes are canonical: callers
+// compare their hash, which only the exact bytes have.
+func Decode(canonical []byte) (*models.HistoryEntry, error) {
+	var raw struct {
+		Action    string          `json:"action"`
+		ActorID   *int64          `json:"actor_id"`
+		At        time.Time       `json:"at"`
+		ClaimID   int64           `json:"claim_id"`
+		Comment   string          `json:"comment"`
+		Details   json.RawMessage `json:"details"`
+		FromState string          `json:"from_state"`
+		Kind      string          `json:"kind"`
+		Seq       int             `json:"seq"`
+		ToState   string          `json:"to_state"`
+		V         int             `json:"v"`
+		Verdict   string          `json:"verdict"`
+	}
+	if err := json.Unmarshal(canonical, &raw); err != nil {
+		return nil, fmt.Errorf("chain: not a canonical entry: %w", err)
+	}
+	if raw.V != Version {
+		return nil, fmt.Errorf("chain: entry encoding version %d, this build reads %d", raw.V, Version)
+	}
+	e := &models.HistoryEntry{ClaimID: raw.ClaimID, Seq: raw.Seq, Kind: models.HistoryKind(raw.Kind), Action: models.Action(raw.Action),
+		FromState: models.State(raw.FromState), ToState: models.State(raw.ToState), ActorID: raw.ActorID, Comment: raw.Comment,
+		Verdict: models.Verdict(raw.Verdict), At: raw.At}
+	if string(raw.Details) != "null" {
+		e.Details = raw.Details
+	}
+	return e, nil
+}
