@@ -134,3 +134,24 @@ func TestKeyFile(t *testing.T) {
 		t.Errorf("a world-readable key file: err = %v, want a refusal", err)
 	}
 }
+
+// TestNoteFormatMatchesSumdbNote pins the bytes that
+// golang.org/x/mod/sumdb/note v0.41.0 produced for the same key, text and
+// signer (Ed25519 signatures are deterministic), so checkpoints stay
+// checkable with that package and with the C2SP tlog tools.
+func TestNoteFormatMatchesSumdbNote(t *testing.T) {
+	t.Parallel()
+	k := testKey(t, "desk.example/audit")
+	if got, want := k.Public().String(), "desk.example/audit+5382afec+AZA3/biHB4LW2xmw9ye1kw8sFa8zu793q73SSSN4Ji3O"; got != want {
+		t.Errorf("verifier key = %s, want %s", got, want)
+	}
+	note, err := k.Sign(Checkpoint{Origin: "desk.example/audit", Size: 12, Root: sha256.Sum256([]byte("root"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "desk.example/audit\n12\nSBNJTRN+FjG7owHVrKtue7eqdM4RhdRWVl71HXN2d7I=\n\n" +
+		"— desk.example/audit U4Kv7Ek5B/BlsbEZiPtdWvbCWClYfcBCn8kKGxk5nF6v1jPvGL2rvFdLOz6ZF2rn8vm3o7sMnpIpQOMJoMC54rcR4Ao=\n"
+	if string(note) != want {
+		t.Errorf("note =\n%q\nwant (sumdb/note)\n%q", note, want)
+	}
+}
