@@ -206,9 +206,19 @@ func ParseBody(body string) (Checkpoint, error) {
 // checkpoints in the desk's name. The file holds the seed in base64 on one
 // line.
 func LoadOrCreateKey(path, name string) (*Key, error) {
-	raw, err := os.ReadFile(path)
+	k, err := LoadKey(path, name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return createKey(path, name)
+	}
+	return k, err
+}
+
+// LoadKey reads the signing key's seed from path; a missing file is an
+// error that matches fs.ErrNotExist.
+func LoadKey(path, name string) (*Key, error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("audit: no checkpoint key at %s: %w", path, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("audit: read checkpoint key: %w", err)
