@@ -344,12 +344,11 @@ func (s *Service) Verify(ctx context.Context) (*Report, error) {
 	return r, nil
 }
 
-// PublicEntry says whether an entry belongs in a page's proof: the changes
-// a reader sees, which are the transitions into and out of publication
-// (confirm, reopen, and a later rejection of a reopened check). Their
-// comments are the public reasons; the desk's other entries (assignments,
-// internal notes, source checks) stay private, proven only through the
-// root.
+// PublicEntry says whether an entry may be public: a transition into or
+// out of publication (confirm, reopen, reject). ChangeLog narrows it to
+// those after the first confirmation. Their comments are the public
+// reasons; the desk's other entries (assignments, internal notes, source
+// checks) stay private, proven only through the root.
 func PublicEntry(e *models.HistoryEntry) bool {
 	return e.Kind == models.HistoryTransitioned &&
 		(e.ToState == models.StateConfirmed || e.FromState == models.StateConfirmed || e.ToState == models.StateRejected)
@@ -378,14 +377,18 @@ type ProofEntry struct {
 }
 
 // PageProof builds the proof of a claim's public entries (those include
-// accepts; nil means PublicEntry) against the newest checkpoint, signing a
+// accepts; nil means the entries of its ChangeLog) against the newest checkpoint, signing a
 // new one when the newest does not cover them yet.
 //
 // Inclusion paths need every entry hash of the log, 32 bytes each (3 MB
 // for 100 000 entries), so a proof is worth caching per checkpoint.
 func (s *Service) PageProof(ctx context.Context, claimID int64, include func(*models.HistoryEntry) bool) (*Proof, error) {
 	if include == nil {
-		include = PublicEntry
+		hist, err := s.store.History(ctx, claimID)
+		if err != nil {
+			return nil, err
+		}
+		include = inChangeLog(hist)
 	}
 	cp, err := s.store.LatestCheckpoint(ctx)
 	if err != nil {
