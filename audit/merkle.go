@@ -175,3 +175,79 @@ func (f *Frontier) encodePeaks() []byte {
 	}
 	return out
 }
+
+// ConsistencyProof is the proof of RFC 6962 section 2.1.2 that the tree of
+// the first m entries is a prefix of the tree of all the entries: whoever
+// saved the checkpoint of size m can check that the desk only appended
+// since.
+func ConsistencyProof(entries []chain.Hash, m int) ([]chain.Hash, error) {
+	if m < 1 || m > len(entries) {
+		return nil, fmt.Errorf("audit: no consistency proof from %d to %d entries", m, len(entries))
+	}
+	leaves := make([]chain.Hash, len(entries))
+	for i, e := range entries {
+		leaves[i] = LeafHash(e)
+	}
+	return subproof(m, leaves, true), nil
+}
+
+func subproof(m int, leaves []chain.Hash, whole bool) []chain.Hash {
+	n := len(leaves)
+	if m == n {
+		if whole {
+			return nil // the verifier has this root already
+		}
+		return []chain.Hash{subtreeRoot(leaves)}
+	}
+	k := split(n)
+	if m <= k {
+		return append(subproof(m, leaves[:k], whole), subtreeRoot(leaves[k:]))
+	}
+	return append(subproof(m-k, leaves[k:], false), subtreeRoot(leaves[:k]))
+}
+
+// VerifyConsistency checks that the tree of size m with root1 is a prefix
+// of the tree of size n with root2, following RFC 9162 section 2.1.4.2.
+func VerifyConsistency(m, n int, root1, root2 chain.Hash, proof []chain.Hash) error {
+	switch {
+	case m < 1 || m > n:
+		return fmt.Errorf("audit: no consistency between sizes %d and %d", m, n)
+	case m == n:
+		if len(proof) != 0 || root1 != root2 {
+			return ErrProof
+		}
+		return nil
+	}
+	if m&(m-1) == 0 { // a complete subtree: its root starts the path
+		proof = append([]chain.Hash{root1}, proof...)
+	}
+	if len(proof) == 0 {
+		return ErrProof
+	}
+	fn, sn := m-1, n-1
+	for fn&1 == 1 {
+		fn >>= 1
+		sn >>= 1
+	}
+	fr, sr := proof[0], proof[0]
+	for _, c := range proof[1:] {
+		if sn == 0 {
+			return ErrProof
+		}
+		if fn&1 == 1 || fn == sn {
+			fr, sr = nodeHash(c, fr), nodeHash(c, sr)
+			for fn&1 == 0 && fn != 0 {
+				fn >>= 1
+				sn >>= 1
+			}
+		} else {
+			sr = nodeHash(sr, c)
+		}
+		fn >>= 1
+		sn >>= 1
+	}
+	if fr != root1 || sr != root2 || sn != 0 {
+		return ErrProof
+	}
+	return nil
+}

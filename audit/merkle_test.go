@@ -118,3 +118,40 @@ func TestInclusionProofs(t *testing.T) {
 		t.Error("InclusionProof(index 3 of 3) accepted")
 	}
 }
+
+func TestConsistencyProofs(t *testing.T) {
+	t.Parallel()
+	all := hashes(34)
+	for n := 1; n <= len(all); n++ {
+		root2 := naiveRoot(all[:n])
+		for m := 1; m <= n; m++ {
+			root1 := naiveRoot(all[:m])
+			proof, err := ConsistencyProof(all[:n], m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := VerifyConsistency(m, n, root1, root2, proof); err != nil {
+				t.Errorf("VerifyConsistency(%d, %d) = %v", m, n, err)
+			}
+			// A rewritten early entry: the old root no longer fits.
+			forged := append([]chain.Hash(nil), all[:n]...)
+			forged[0][0] ^= 1
+			if err := VerifyConsistency(m, n, root1, naiveRoot(forged), proof); err == nil {
+				t.Errorf("VerifyConsistency(%d, %d) accepted another second root", m, n)
+			}
+			if m < n {
+				if err := VerifyConsistency(m, n, naiveRoot(forged[:m]), root2, proof); err == nil {
+					t.Errorf("VerifyConsistency(%d, %d) accepted another first root", m, n)
+				}
+				if len(proof) > 0 {
+					if err := VerifyConsistency(m, n, root1, root2, proof[:len(proof)-1]); err == nil {
+						t.Errorf("VerifyConsistency(%d, %d) accepted a short proof", m, n)
+					}
+				}
+			}
+		}
+	}
+	if _, err := ConsistencyProof(all[:3], 4); err == nil {
+		t.Error("ConsistencyProof(4 of 3) accepted")
+	}
+}

@@ -12,6 +12,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/factdesk/factdesk/audit/chain"
@@ -506,4 +507,99 @@ func VerifyProof(p *Proof, v Verifier) (Checkpoint, []VerifiedEntry, error) {
 		out = append(out, VerifiedEntry{LogIndex: pe.LogIndex, Entry: *e})
 	}
 	return cp, out, nil
+}
+
+// Statement is what a public page says about the checkpoint covering it.
+type Statement struct {
+	Checkpoint Checkpoint
+	// Covered says the checkpoint includes every line of the page's change
+	// log; it is false for the moments between a publication and the
+	// checkpoint job that follows it.
+	Covered bool
+	// Changes is the page's change log (point 8 of issue 10), each line
+	// with its log index.
+	Changes []Change
+}
+
+// PageStatement returns a claim's change log and the newest checkpoint,
+// for the page to show "recorded in checkpoint N (root …)" next to its
+// proof link. It reads only the claim's history and one checkpoint row, so
+// it is cheap enough for every page render.
+func (s *Service) PageStatement(ctx context.Context, claimID int64) (*Statement, error) {
+	hist, err := s.store.History(ctx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	st := &Statement{Changes: ChangeLog(hist)}
+	c, err := s.store.LatestCheckpoint(ctx)
+	if err != nil || c == nil {
+		return st, err
+	}
+	body, err := ParseBody(c.Note[:strings.Index(c.Note, "\n\n")+1])
+	if err != nil {
+		return nil, err
+	}
+	st.Checkpoint, st.Covered = body, true
+	for _, ch := range st.Changes {
+		if ch.LogIndex == nil || *ch.LogIndex >= c.Size {
+			st.Covered = false
+		}
+	}
+	return st, nil
+}
+
+// Consistency is a consistency proof as served at
+// /.well-known/factdesk/consistency?from=M&to=N.
+type Consistency struct {
+	From   int64    `json:"from"`
+	To     int64    `json:"to"`
+	Hashes []string `json:"hashes"`
+}
+
+// ConsistencyProof proves that the log of size from is a prefix of the log
+// of size to: a reader who saved an older checkpoint checks with it that
+// the desk only appended since. Like inclusion proofs it reads the entry
+// hashes below to.
+func (s *Service) ConsistencyProof(ctx context.Context, from, to int64) (*Consistency, error) {
+	size, _, err := s.store.LogHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if from < 1 || from > to || to > size {
+		return nil, models.Invalid("no such log sizes", models.FieldError{Field: "from", Message: fmt.Sprintf("give 1 <= from <= to <= %d, the log's size", size)})
+	}
+	hashes, err := s.allHashes(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	proof, err := ConsistencyProof(hashes, int(from))
+	if err != nil {
+		return nil, err
+	}
+	out := &Consistency{From: from, To: to, Hashes: []string{}}
+	for _, h := range proof {
+		out.Hashes = append(out.Hashes, h.String())
+	}
+	return out, nil
+}
+
+// Check verifies the proof between two checkpoints, in either order.
+func (c *Consistency) Check(a, b Checkpoint) error {
+	if a.Size > b.Size {
+		a, b = b, a
+	}
+	if int64(a.Size) != c.From || int64(b.Size) != c.To {
+		return fmt.Errorf("audit: the consistency proof is from %d to %d, not %d to %d", c.From, c.To, a.Size, b.Size)
+	}
+	path := make([]chain.Hash, len(c.Hashes))
+	for i, s := range c.Hashes {
+		var err error
+		if path[i], err = chain.ParseHash(s); err != nil {
+			return err
+		}
+	}
+	if err := VerifyConsistency(a.Size, b.Size, a.Root, b.Root, path); err != nil {
+		return fmt.Errorf("audit: the log of %d entries is not a prefix of the log of %d: %w", a.Size, b.Size, err)
+	}
+	return nil
 }

@@ -115,6 +115,11 @@ func TestCleanDeskVerifiesAndProvesItsPages(t *testing.T) {
 		entries[0].Entry.ClaimID != published.ID || entries[0].Entry.Verdict != models.VerdictTrue {
 		t.Fatalf("proof of claim %d: checkpoint size %d, entries %+v; want its confirm entry", published.ID, got.Size, entries)
 	}
+	stmt, err := b.svc.PageStatement(ctx, published.ID)
+	if err != nil || !stmt.Covered || stmt.Checkpoint.Size != int(size) || len(stmt.Changes) != 1 || stmt.Changes[0].Kind != audit.ChangePublished {
+		t.Errorf("PageStatement = %+v, %v; want the published line covered by the checkpoint of size %d", stmt, err, size)
+	}
+
 	// A reader who gets a doctored proof notices.
 	doctored := *proof
 	doctored.Entries = append([]audit.ProofEntry(nil), proof.Entries...)

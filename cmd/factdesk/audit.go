@@ -28,8 +28,9 @@ const auditUsage = `usage:
   factdesk audit checkpoint             sign a checkpoint of the log now and print it
   factdesk audit seal                   seal history rows that have no hash yet
   factdesk audit key                    print the public key served at /.well-known/factdesk/checkpoint-key
-  factdesk audit verify-page [--key K] URL
-                                        check a published fact check's entries against its signed checkpoint`
+  factdesk audit verify-page [--key K] [--since FILE] URL
+                                        check a published fact check's entries against its signed checkpoint,
+                                        and that the log only grew since a checkpoint saved in FILE`
 
 // loadAuditConfig reads where the checkpoint key lives and what the log is
 // called. The key file defaults to the user's configuration directory, on
@@ -165,11 +166,12 @@ func auditVerifyPage(ctx context.Context, cfg app.Config, args []string, out io.
 	fs := flag.NewFlagSet("audit verify-page", flag.ContinueOnError)
 	fs.SetOutput(out)
 	keyText := fs.String("key", "", "the desk's public key (name+id+key), obtained beforehand; default: fetched from the page's site")
+	since := fs.String("since", "", "a checkpoint saved earlier (a file): also check that the log only grew since")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("usage: factdesk audit verify-page [--key K] URL")
+		return errors.New("usage: factdesk audit verify-page [--key K] [--since FILE] URL")
 	}
 	pageURL, err := url.Parse(fs.Arg(0))
 	if err != nil || (pageURL.Scheme != "http" && pageURL.Scheme != "https") {
@@ -223,6 +225,12 @@ func auditVerifyPage(ctx context.Context, cfg app.Config, args []string, out io.
 		fmt.Fprintf(out, "FAILED: %v\n", err)
 		return errVerifyFailed
 	}
+	if *since != "" {
+		if err := checkSince(ctx, client, proofURL, v, cp, *since, out); err != nil {
+			fmt.Fprintf(out, "FAILED: %v\n", err)
+			return errVerifyFailed
+		}
+	}
 	fmt.Fprintf(out, "OK: claim %d, %d public entries, included in checkpoint %s size %d root %x signed by %s\n",
 		proof.ClaimID, len(entries), cp.Origin, cp.Size, cp.Root[:], v.Name)
 	for _, e := range entries {
@@ -258,4 +266,35 @@ func fetch(ctx context.Context, client *safehttp.Client, u string) ([]byte, stri
 		return nil, "", fmt.Errorf("read %s: larger than %d bytes", u, maxProofBytes)
 	}
 	return body, resp.Header.Get("Content-Type"), nil
+}
+
+// checkSince checks that the checkpoint saved in file and the page's are
+// of one log that only grew in between.
+func checkSince(ctx context.Context, client *safehttp.Client, site *url.URL, v audit.Verifier, cp audit.Checkpoint, file string, out io.Writer) error {
+	saved, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("read the saved checkpoint: %w", err)
+	}
+	old, err := v.Verify(saved)
+	if err != nil {
+		return fmt.Errorf("the saved checkpoint: %w", err)
+	}
+	from, to := min(old.Size, cp.Size), max(old.Size, cp.Size)
+	if from == 0 {
+		return nil // the empty log is a prefix of every log
+	}
+	u := site.ResolveReference(&url.URL{Path: "/.well-known/factdesk/consistency", RawQuery: fmt.Sprintf("from=%d&to=%d", from, to)})
+	body, _, err := fetch(ctx, client, u.String())
+	if err != nil {
+		return err
+	}
+	var c audit.Consistency
+	if err := json.Unmarshal(body, &c); err != nil {
+		return fmt.Errorf("%s is not a consistency proof: %w", u, err)
+	}
+	if err := c.Check(old, cp); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "consistent: the saved checkpoint of %d entries and the page's of %d are one log that only grew\n", old.Size, cp.Size)
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -120,6 +121,8 @@ func TestAuditVerifyCommand(t *testing.T) {
 
 // servePages stands in for the public routes the lead wires: a page that
 // links its proof, the proof, and the key.
+// doctor, when set, changes the proofs as a site that lies would: it
+// rewrites the proof and zeroes the first consistency hash.
 func servePages(t *testing.T, svc *audit.Service, claimID int64, doctor func(*audit.Proof)) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
@@ -138,6 +141,20 @@ func servePages(t *testing.T, svc *audit.Service, claimID int64, doctor func(*au
 		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(p)
+	})
+	mux.HandleFunc("GET /.well-known/factdesk/consistency", func(w http.ResponseWriter, r *http.Request) {
+		from, _ := strconv.ParseInt(r.URL.Query().Get("from"), 10, 64)
+		to, _ := strconv.ParseInt(r.URL.Query().Get("to"), 10, 64)
+		c, err := svc.ConsistencyProof(r.Context(), from, to)
+		if err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		if doctor != nil && len(c.Hashes) > 0 {
+			c.Hashes[0] = strings.Repeat("0", 64)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(c)
 	})
 	mux.HandleFunc("GET /.well-known/factdesk/checkpoint-key", func(w http.ResponseWriter, r *http.Request) {
 		_, key, err := svc.LatestCheckpoint(r.Context())
@@ -170,6 +187,26 @@ func TestAuditVerifyPageCommand(t *testing.T) {
 		t.Errorf("verify-page printed\n%s", out)
 	}
 
+	// A reader saved that checkpoint; the desk publishes more; the page's
+	// new checkpoint must extend the saved one.
+	saved, _, err := svc.LatestCheckpoint(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	savedFile := filepath.Join(t.TempDir(), "checkpoint.txt")
+	if err := os.WriteFile(savedFile, saved, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	checker, editor := b.env.User(t, models.RoleChecker), b.env.User(t, models.RoleEditor)
+	b.env.ClaimIn(t, models.StateConfirmed, checker, editor, "Turnout was 71%.")
+	if _, err := svc.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	out, err = b.run(t, "verify-page", "--since", savedFile, srv.URL+"/factchecks/port")
+	if err != nil || !strings.Contains(out, "consistent: the saved checkpoint of ") {
+		t.Errorf("verify-page --since: %v\n%s", err, out)
+	}
+
 	// A key obtained beforehand that is not the desk's: refused.
 	other, err := audit.NewKey("desk.test/audit", bytes.Repeat([]byte{7}, 32))
 	if err != nil {
@@ -187,6 +224,12 @@ func TestAuditVerifyPageCommand(t *testing.T) {
 	out, err = b.run(t, "verify-page", "--key", svc.Verifier().String(), doctored.URL+"/factchecks/port")
 	if !errors.Is(err, errVerifyFailed) || !strings.Contains(out, "do not hash to") {
 		t.Errorf("verify-page of a doctored proof: err = %v\n%s", err, out)
+	}
+	// A site whose log was rewritten under the saved checkpoint: refused.
+	rewritten := servePages(t, svc, b.published.ID, func(*audit.Proof) {})
+	out, err = b.run(t, "verify-page", "--since", savedFile, "--key", svc.Verifier().String(), rewritten.URL+"/factchecks/port")
+	if !errors.Is(err, errVerifyFailed) || !strings.Contains(out, "is not a prefix of the log") {
+		t.Errorf("verify-page --since against a rewritten log: err = %v\n%s", err, out)
 	}
 	if _, err := b.run(t, "verify-page", srv.URL+"/.well-known/factdesk/checkpoint-key"); err == nil || !strings.Contains(err.Error(), "names no proof") {
 		t.Errorf("verify-page of a page without a proof link: err = %v", err)
