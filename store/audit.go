@@ -35,11 +35,17 @@ func (tx *Tx) seal(ctx context.Context, e *models.HistoryEntry) error {
 		e.At = time.Now()
 	}
 	e.At = e.At.UTC().Truncate(chain.Precision)
+	// One round trip in the usual case: the head's update returns the
+	// index and, read in the same statement, the claim's previous hash.
 	var head struct {
 		Index   int64
 		Pending bool
+		Prev    []byte
 	}
-	err := tx.db.WithContext(ctx).Raw(`UPDATE audit_head SET size = size + 1 RETURNING size - 1 AS index, pending`).Scan(&head).Error
+	err := tx.db.WithContext(ctx).Raw(`UPDATE audit_head SET size = size + 1
+		RETURNING size - 1 AS index, pending,
+		  (SELECT hash FROM claim_history WHERE claim_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1) AS prev`,
+		e.ClaimID, e.Seq).Scan(&head).Error
 	if err != nil {
 		return fmt.Errorf("store: log head: %w", err)
 	}
@@ -49,22 +55,21 @@ func (tx *Tx) seal(ctx context.Context, e *models.HistoryEntry) error {
 			return err
 		}
 		head.Index += n
-		if err := tx.db.WithContext(ctx).Exec(`UPDATE audit_head SET size = ?, pending = false`, head.Index+1).Error; err != nil {
+		var after hashRow
+		err = tx.db.WithContext(ctx).Raw(`UPDATE audit_head SET size = ?, pending = false
+			RETURNING (SELECT hash FROM claim_history WHERE claim_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1) AS hash`,
+			head.Index+1, e.ClaimID, e.Seq).Scan(&after).Error
+		if err != nil {
 			return fmt.Errorf("store: log head: %w", err)
 		}
-	}
-	var prev []hashRow
-	err = tx.db.WithContext(ctx).Raw(`SELECT hash FROM claim_history WHERE claim_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1`,
-		e.ClaimID, e.Seq).Scan(&prev).Error
-	if err != nil {
-		return fmt.Errorf("store: previous hash of claim %d: %w", e.ClaimID, err)
+		head.Prev = after.Hash
 	}
 	var prevHash *chain.Hash
-	if len(prev) == 1 {
-		if len(prev[0].Hash) != chain.HashSize {
+	if head.Prev != nil {
+		if len(head.Prev) != chain.HashSize {
 			return fmt.Errorf("store: claim %d's entry before %d is not sealed", e.ClaimID, e.Seq)
 		}
-		h := chain.Hash(prev[0].Hash)
+		h := chain.Hash(head.Prev)
 		prevHash = &h
 	}
 	h, err := chain.EntryHash(e, prevHash)
