@@ -6,6 +6,9 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/workflow"
 )
 
 // CheckpointArgs is the job that signs a checkpoint. Insert it in the
@@ -58,4 +61,21 @@ func PeriodicCheckpoint(interval time.Duration) *river.PeriodicJob {
 	return river.NewPeriodicJob(river.PeriodicInterval(interval),
 		func() (river.JobArgs, *river.InsertOpts) { return CheckpointArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// Enqueuer inserts a job in the change's transaction (the jobs package's
+// insert-in-tx).
+type Enqueuer func(ctx context.Context, tx *store.Tx, args river.JobArgs) error
+
+// PublicationHook is a workflow hook that asks for a checkpoint whenever a
+// change alters what the public sees (a confirm, a reopen, a rejection):
+// the job is inserted in the change's transaction and runs after it
+// commits, so the checkpoint covers the change.
+func PublicationHook(enqueue Enqueuer) workflow.Hook {
+	return func(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
+		if ch.Entry == nil || !PublicEntry(ch.Entry) {
+			return nil
+		}
+		return enqueue(ctx, tx, CheckpointArgs{})
+	}
 }

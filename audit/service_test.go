@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+
+	"github.com/riverqueue/river"
 
 	"github.com/factdesk/factdesk/audit"
 	"github.com/factdesk/factdesk/internal/apptest"
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/workflow"
 )
 
@@ -283,5 +287,41 @@ func TestConcurrentChangesShareOneLog(t *testing.T) {
 	r := verify(t, b)
 	if !r.OK() || r.Entries != int64(len(claims)*6) {
 		t.Fatalf("Verify after concurrent changes = %+v, want OK over %d entries", r, len(claims)*6)
+	}
+}
+
+// The publication hook asks for a checkpoint in the transaction of each
+// change the public sees, and of no other.
+func TestPublicationHookAsksForACheckpoint(t *testing.T) {
+	t.Parallel()
+	b, ctx := setup(t)
+	engine := workflow.NewEngine(b.env.App.Store)
+	var asked atomic.Int32
+	engine.OnChange(audit.PublicationHook(func(_ context.Context, tx *store.Tx, args river.JobArgs) error {
+		if tx == nil || args.Kind() != "audit_checkpoint" {
+			t.Errorf("enqueue(%v, %s): want a transaction and the checkpoint job", tx, args.Kind())
+		}
+		asked.Add(1)
+		return nil
+	}))
+	c := b.env.ClaimIn(t, models.StateVerified, b.checker, b.editor, "The river is 300 km long.")
+	c, err := engine.UpdateClaim(ctx, b.editor.User, c.ID, workflow.ClaimPatch{Version: c.Version, Priority: models.Optional[models.Priority]{Set: true, Value: models.PriorityHigh}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := asked.Load(); n != 0 {
+		t.Fatalf("checkpoints asked before publication: %d", n)
+	}
+	if c, err = engine.Apply(ctx, b.editor.User, c.ID, workflow.Request{Action: models.ActionConfirm, Version: c.Version}); err != nil {
+		t.Fatal(err)
+	}
+	if n := asked.Load(); n != 1 {
+		t.Fatalf("checkpoints asked after a confirm = %d, want 1", n)
+	}
+	if _, err = engine.Apply(ctx, b.editor.User, c.ID, workflow.Request{Action: models.ActionReopen, Version: c.Version, Comment: "the length is disputed"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := asked.Load(); n != 2 {
+		t.Errorf("checkpoints asked after a reopen = %d, want 2", n)
 	}
 }
