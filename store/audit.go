@@ -148,6 +148,11 @@ func (tx *Tx) sealPending(ctx context.Context, start int64) (int64, error) {
 // pending; calling it on start keeps that cost off the first change. It
 // returns how many rows it sealed.
 func (s *Store) SealPending(ctx context.Context) (int64, error) {
+	// Look before locking: the head's lock would make every caller (each
+	// checkpoint) wait for the changes in flight.
+	if _, pending, err := s.LogHead(ctx); err != nil || !pending {
+		return 0, err
+	}
 	var n int64
 	err := s.WithTx(ctx, func(tx *Tx) error {
 		var head struct {
