@@ -157,6 +157,11 @@ type HistoryEntry struct {
 	Verdict   Verdict         `json:"verdict"`
 	Details   json.RawMessage `json:"details,omitempty" gorm:"type:jsonb"`
 	At        time.Time       `json:"at"`
+	// Hash is the SHA-256 of the entry's canonical form, which includes the
+	// hash of the claim's previous entry (audit/chain); store seals it on
+	// insert. LogIndex is the entry's place in the desk-wide log.
+	Hash     []byte `json:"-"`
+	LogIndex *int64 `json:"-"`
 }
 
 // TableName keeps the table name explicit rather than inflected.

@@ -315,6 +315,9 @@ func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, e *models.HistoryE
 	if err != nil {
 		return fmt.Errorf("store: save claim %d: %w", c.ID, err)
 	}
+	if err := tx.seal(ctx, e); err != nil {
+		return err
+	}
 	if err := tx.db.WithContext(ctx).Create(e).Error; err != nil {
 		return fmt.Errorf("store: append history of %d: %w", c.ID, err)
 	}
@@ -326,15 +329,18 @@ func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, e *models.HistoryE
 func (tx *Tx) AppendHistory(ctx context.Context, c *models.Claim, e *models.HistoryEntry) error {
 	e.ClaimID = c.ID
 	e.Seq = c.LastSeq + 1
+	if err := tx.seal(ctx, e); err != nil {
+		return err
+	}
 	// Numbering and inserting in one statement saves a round trip on
 	// every change; the claim's row lock keeps the number ours.
 	err := tx.db.WithContext(ctx).Raw(`WITH numbered AS (
 			UPDATE claims SET last_seq = ? WHERE id = ? RETURNING id
 		)
-		INSERT INTO claim_history (claim_id, seq, kind, action, from_state, to_state, actor_id, comment, verdict, details, at)
-		SELECT numbered.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM numbered
+		INSERT INTO claim_history (claim_id, seq, kind, action, from_state, to_state, actor_id, comment, verdict, details, at, hash, log_index)
+		SELECT numbered.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM numbered
 		RETURNING id`,
-		e.Seq, c.ID, e.Seq, e.Kind, e.Action, e.FromState, e.ToState, e.ActorID, e.Comment, e.Verdict, e.Details, e.At).Scan(&e.ID).Error
+		e.Seq, c.ID, e.Seq, e.Kind, e.Action, e.FromState, e.ToState, e.ActorID, e.Comment, e.Verdict, e.Details, e.At, e.Hash, e.LogIndex).Scan(&e.ID).Error
 	if err != nil {
 		return fmt.Errorf("store: append history of %d: %w", c.ID, err)
 	}

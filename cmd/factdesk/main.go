@@ -22,6 +22,8 @@ Usage:
   factdesk workflow [--mermaid]           print the workflow table
   factdesk extract [--format json|text] FILE|-
                                           print an article's check-worthy sentences
+  factdesk audit verify|checkpoint|seal|key|verify-page URL
+                                          check and sign the tamper-evident history (docs/audit.md)
 
 Configuration (environment; the README lists every variable):
   DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
@@ -30,6 +32,8 @@ Configuration (environment; the README lists every variable):
   FACTDESK_ADMIN_PASSWORD
   FACTDESK_PUBLIC_URL      absolute base URL of the public fact-check pages
   FACTDESK_SECRET_KEY      key that encrypts webhook secrets (generated when unset)
+  FACTDESK_AUDIT_KEY_FILE  checkpoint signing key, outside the database (default: user config dir)
+  FACTDESK_AUDIT_ORIGIN    name of the desk's log (default: public host + /audit)
   FACTDESK_WEBHOOK_*, FACTDESK_FETCH_*, FACTDESK_SOURCE_RECHECK_INTERVAL, FACTDESK_PUBLISHER_*,
   FACTDESK_TRUST_PROXY     see the README
 `
@@ -42,6 +46,7 @@ var commands = map[string]command{
 	"users":    users,
 	"workflow": printWorkflow,
 	"extract":  extractCmd,
+	"audit":    auditCmd,
 }
 
 func main() {

@@ -1,0 +1,81 @@
+package audit
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/workflow"
+)
+
+// CheckpointArgs is the job that signs a checkpoint. Insert it in the
+// transaction of every publication (confirm, reopen, retraction of a
+// published check): it runs once that commits, so the checkpoint covers
+// the publication; a checkpoint signed inside the transaction could not
+// see its entry. The periodic job inserts it too.
+type CheckpointArgs struct{}
+
+// Kind names the job in river_job.
+func (CheckpointArgs) Kind() string { return "audit_checkpoint" }
+
+// InsertOpts keeps one checkpoint job waiting at a time: a burst of
+// publications needs one checkpoint after it, not one each. A running job
+// is not counted, or a publication during a checkpoint could be left out
+// until the next period.
+func (CheckpointArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		MaxAttempts: 5,
+		UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+		}},
+	}
+}
+
+type checkpointWorker struct {
+	river.WorkerDefaults[CheckpointArgs]
+	svc *Service
+}
+
+// Work signs a checkpoint of the log as it is now.
+func (w *checkpointWorker) Work(ctx context.Context, _ *river.Job[CheckpointArgs]) error {
+	_, err := w.svc.Checkpoint(ctx)
+	return err
+}
+
+// Timeout bounds one checkpoint; it reads only the entries added since
+// the previous one.
+func (w *checkpointWorker) Timeout(*river.Job[CheckpointArgs]) time.Duration { return time.Minute }
+
+// AddWorkers registers the checkpoint worker on a River worker bundle.
+func (s *Service) AddWorkers(w *river.Workers) error {
+	return river.AddWorkerSafely(w, &checkpointWorker{svc: s})
+}
+
+// PeriodicCheckpoint is the periodic job that signs a checkpoint every
+// interval (and once on start); an idle desk's checkpoint is reused, not
+// re-signed.
+func PeriodicCheckpoint(interval time.Duration) *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(interval),
+		func() (river.JobArgs, *river.InsertOpts) { return CheckpointArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// Enqueuer inserts a job in the change's transaction (the jobs package's
+// insert-in-tx).
+type Enqueuer func(ctx context.Context, tx *store.Tx, args river.JobArgs) error
+
+// PublicationHook is a workflow hook that asks for a checkpoint whenever a
+// change alters what the public sees (a confirm, a reopen, a rejection):
+// the job is inserted in the change's transaction and runs after it
+// commits, so the checkpoint covers the change.
+func PublicationHook(enqueue Enqueuer) workflow.Hook {
+	return func(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
+		if ch.Entry == nil || !PublicEntry(ch.Entry) {
+			return nil
+		}
+		return enqueue(ctx, tx, CheckpointArgs{})
+	}
+}
