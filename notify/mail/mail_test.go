@@ -94,8 +94,8 @@ func TestSend(t *testing.T) {
 			cfg.TLSConfig = &tls.Config{RootCAs: srv.RootCAs}
 			msg := &mail.Message{
 				To: netmail.Address{Name: "Elena Ruiz", Address: "elena@example.org"}, Subject: "Asignada: «la declaración»",
-				Text: "Line one\nhttps://desk.example.org/claims/7\n" + strings.Repeat("long ", 40),
-				HTML: `<p>Line one <a href="https://desk.example.org/claims/7">claim</a></p>`,
+				Text:    "Line one\nhttps://desk.example.org/claims/7\n" + strings.Repeat("long ", 40),
+				HTML:    `<p>Line one <a href="https://desk.example.org/claims/7">claim</a></p>`,
 				Headers: map[string]string{"List-Unsubscribe": "<https://desk.example.org/u?t=1>", "X-Evil": "a\r\nBcc: x@example.org"},
 			}
 			if err := mail.NewSender(cfg).Send(context.Background(), msg); err != nil {
