@@ -320,3 +320,19 @@ func (q queries) ClaimSummaries(ctx context.Context, ids []int64) (map[int64]mod
 	}
 	return out, nil
 }
+
+// UsersByID loads users among ids, deactivated ones included, by id.
+func (q queries) UsersByID(ctx context.Context, ids []int64) (map[int64]models.User, error) {
+	out := map[int64]models.User{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var us []models.User
+	if err := q.db.WithContext(ctx).Where("id IN ?", ids).Find(&us).Error; err != nil {
+		return nil, fmt.Errorf("store: users by id: %w", err)
+	}
+	for _, u := range us {
+		out[u.ID] = u
+	}
+	return out, nil
+}
