@@ -230,7 +230,9 @@ func (s *Service) unsubscribeURL(userID int64, kind models.NotificationKind) str
 	return s.url(UnsubscribePath + "?token=" + SignUnsubscribe(s.cfg.UnsubscribeKey, userID, kind))
 }
 
-func recipient(u *models.User) netmail.Address { return netmail.Address{Name: u.Name, Address: u.Email} }
+func recipient(u *models.User) netmail.Address {
+	return netmail.Address{Name: u.Name, Address: u.Email}
+}
 
 // instantMessage is the email of one notification.
 func (s *Service) instantMessage(u *models.User, n *models.Notification, mc mailContext) *mail.Message {

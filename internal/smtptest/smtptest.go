@@ -13,10 +13,14 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"math/big"
 	"net"
 	"net/mail"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -195,4 +199,52 @@ func selfSigned(t testing.TB) (*tls.Config, *x509.CertPool) {
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
 	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}, pool
+}
+
+// Parts returns the decoded text/plain and text/html parts of a received
+// message (html is empty for a text-only message), failing t if another
+// part or encoding appears.
+func (r Received) Parts(t testing.TB) (text, html string) {
+	t.Helper()
+	m := r.Parse(t)
+	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mt == "text/plain" {
+		b, _ := io.ReadAll(quotedprintable.NewReader(m.Body))
+		return string(b), ""
+	}
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := mr.NextRawPart()
+		if err == io.EOF {
+			return text, html
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Header.Get("Content-Transfer-Encoding") != "quoted-printable" {
+			t.Errorf("smtptest: part encoding = %q", p.Header.Get("Content-Transfer-Encoding"))
+		}
+		b, _ := io.ReadAll(quotedprintable.NewReader(p))
+		switch ct := p.Header.Get("Content-Type"); {
+		case strings.HasPrefix(ct, "text/plain"):
+			text = string(b)
+		case strings.HasPrefix(ct, "text/html"):
+			html = string(b)
+		default:
+			t.Errorf("smtptest: unexpected part %q", ct)
+		}
+	}
+}
+
+// Subject is the decoded Subject header.
+func (r Received) Subject(t testing.TB) string {
+	t.Helper()
+	s, err := new(mime.WordDecoder).DecodeHeader(r.Parse(t).Header.Get("Subject"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

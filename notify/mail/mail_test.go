@@ -3,12 +3,8 @@ package mail_test
 import (
 	"context"
 	"crypto/tls"
-	"io"
 	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	netmail "net/mail"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -114,7 +110,7 @@ func TestSend(t *testing.T) {
 			if subject != msg.Subject || m.Header.Get("List-Unsubscribe") != "<https://desk.example.org/u?t=1>" || m.Header.Get("Bcc") != "" {
 				t.Errorf("headers = %v (subject %q)", m.Header, subject)
 			}
-			text, html := parts(t, m)
+			text, html := r.Parts(t)
 			if text != strings.ReplaceAll(msg.Text, "\n", "\r\n") || html != msg.HTML {
 				t.Errorf("parts = %q / %q", text, html)
 			}
@@ -142,40 +138,5 @@ func TestStartTLSRequired(t *testing.T) {
 	err = mail.NewSender(wrong).Send(context.Background(), &mail.Message{To: netmail.Address{Address: "a@example.org"}, Subject: "x", Text: "x"})
 	if err == nil || strings.Contains(err.Error(), "wrong") {
 		t.Errorf("Send with a wrong password = %v, want an error without the password", err)
-	}
-}
-
-// parts returns the decoded text/plain and text/html parts of m.
-func parts(t *testing.T, m *netmail.Message) (text, html string) {
-	t.Helper()
-	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if mt == "text/plain" {
-		b, _ := io.ReadAll(quotedprintable.NewReader(m.Body))
-		return string(b), ""
-	}
-	mr := multipart.NewReader(m.Body, params["boundary"])
-	for {
-		p, err := mr.NextRawPart()
-		if err == io.EOF {
-			return text, html
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.Header.Get("Content-Transfer-Encoding") != "quoted-printable" {
-			t.Errorf("part encoding = %q", p.Header.Get("Content-Transfer-Encoding"))
-		}
-		b, _ := io.ReadAll(quotedprintable.NewReader(p))
-		switch ct := p.Header.Get("Content-Type"); {
-		case strings.HasPrefix(ct, "text/plain"):
-			text = string(b)
-		case strings.HasPrefix(ct, "text/html"):
-			html = string(b)
-		default:
-			t.Errorf("unexpected part %s", strconv.Quote(ct))
-		}
 	}
 }
