@@ -49,7 +49,15 @@ CREATE TABLE notification_prefs (
     PRIMARY KEY (user_id, kind)
 );
 
+-- Chat formats for webhooks beside Slack's (webhooks.Formats).
+ALTER TABLE webhook_endpoints DROP CONSTRAINT webhook_endpoints_format_check;
+ALTER TABLE webhook_endpoints ADD CONSTRAINT webhook_endpoints_format_check
+    CHECK (format IN ('standard', 'slack', 'googlechat', 'teams'));
+
 -- +goose Down
+UPDATE webhook_endpoints SET format = 'slack' WHERE format IN ('googlechat', 'teams');
+ALTER TABLE webhook_endpoints DROP CONSTRAINT webhook_endpoints_format_check;
+ALTER TABLE webhook_endpoints ADD CONSTRAINT webhook_endpoints_format_check CHECK (format IN ('standard', 'slack'));
 DROP TABLE notification_prefs;
 DROP TABLE claim_follows;
 DROP TABLE notifications;

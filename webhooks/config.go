@@ -44,6 +44,9 @@ type Config struct {
 	// wake-up arrives (scheduled retries rely on the poll).
 	FetchCooldown     time.Duration
 	FetchPollInterval time.Duration
+	// DashboardURL is the dashboard's absolute base (FACTDESK_PUBLIC_URL),
+	// for the claim links of chat messages; empty leaves them out.
+	DashboardURL string
 }
 
 // Defaults. The retry schedule spans about three days, like Svix's.
