@@ -47,6 +47,8 @@ type Received struct {
 	Authed string
 	// TLS reports whether the message came over TLS.
 	TLS bool
+	// At is when the server accepted the message.
+	At time.Time
 }
 
 // Server is a running server.
@@ -164,7 +166,7 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	s.cur.Data = b
+	s.cur.Data, s.cur.At = b, time.Now()
 	s.srv.mu.Lock()
 	s.srv.msgs = append(s.srv.msgs, s.cur)
 	s.srv.mu.Unlock()
