@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -219,31 +220,63 @@ func (n *Notifier) write(ctx context.Context, tx *store.Tx, c *models.Claim, e *
 	if delay <= 0 {
 		delay = DefaultInstantDelay
 	}
-	claimID, seq := c.ID, e.Seq
+	var live []note
+	var liveIDs []int64
+	var kinds []models.NotificationKind
 	for _, nt := range keep {
-		if _, ok := users[nt.to]; !ok {
-			continue
+		if _, ok := users[nt.to]; ok {
+			live = append(live, nt)
+			liveIDs = append(liveIDs, nt.to)
+			if coalesces(nt.kind) && !slices.Contains(kinds, nt.kind) {
+				kinds = append(kinds, nt.kind)
+			}
 		}
-		if coalesces(nt.kind) {
-			merged, err := merge(ctx, tx, nt, e, claimID, seq, window)
-			if err != nil {
+	}
+	// One query finds every open notification this change may merge into.
+	candidates, err := tx.CoalesceTargets(ctx, liveIDs, kinds, e.ActorID, e.At.Add(-window))
+	if err != nil {
+		return err
+	}
+	type slot struct {
+		to   int64
+		kind models.NotificationKind
+	}
+	targets := map[slot]*models.Notification{}
+	for i := range candidates {
+		k := slot{candidates[i].RecipientID, candidates[i].Kind}
+		if targets[k] == nil {
+			targets[k] = &candidates[i]
+		}
+	}
+	claimID, seq := c.ID, e.Seq
+	var rows []*models.Notification
+	for _, nt := range live {
+		if prev := targets[slot{nt.to, nt.kind}]; prev != nil && coalesces(nt.kind) {
+			if err := merge(ctx, tx, prev, nt, e, claimID, seq); err != nil {
 				return err
 			}
-			if merged {
-				continue
-			}
+			continue
 		}
-		row := &models.Notification{
+		rows = append(rows, &models.Notification{
 			RecipientID: nt.to, Kind: nt.kind, ClaimID: &claimID, ActorID: e.ActorID, Seq: &seq,
 			Payload: nt.payload, CreatedAt: e.At, UpdatedAt: e.At,
-		}
-		if _, err := tx.InsertNotification(ctx, row); err != nil {
-			return err
-		}
-		if err := tx.Notify(ctx, Channel, strconv.FormatInt(nt.to, 10)); err != nil {
-			return err
-		}
-		if n.EnqueueInstant != nil && deliveryOf(prefs[nt.to], nt.kind) == models.DeliveryInstant {
+		})
+	}
+	if err := tx.InsertNotifications(ctx, rows); err != nil {
+		return err
+	}
+	badges := make([]string, len(rows))
+	for i, row := range rows {
+		badges[i] = strconv.FormatInt(row.RecipientID, 10)
+	}
+	if err := tx.NotifyEach(ctx, Channel, badges); err != nil {
+		return err
+	}
+	if n.EnqueueInstant == nil {
+		return nil
+	}
+	for _, row := range rows {
+		if deliveryOf(prefs[row.RecipientID], row.Kind) == models.DeliveryInstant {
 			if err := n.EnqueueInstant(ctx, tx, row.ID, e.At.Add(delay)); err != nil {
 				return fmt.Errorf("notify: queue email of notification %d: %w", row.ID, err)
 			}
@@ -258,14 +291,10 @@ func coalesces(k models.NotificationKind) bool {
 	return k != models.NotifyMentioned && k != models.NotifySentBack && k != models.NotifyOverdue
 }
 
-// merge folds nt into the recipient's open notification of the same kind
-// by the same actor, if there is one: another claim joins its list; the
-// same claim again moves its state forward.
-func merge(ctx context.Context, tx *store.Tx, nt note, e *models.HistoryEntry, claimID int64, seq int, window time.Duration) (bool, error) {
-	prev, err := tx.CoalesceTarget(ctx, nt.to, nt.kind, e.ActorID, e.At.Add(-window))
-	if err != nil || prev == nil {
-		return false, err
-	}
+// merge folds nt into prev, the recipient's open notification of the same
+// kind by the same actor: another claim joins its list; the same claim
+// again moves its state forward.
+func merge(ctx context.Context, tx *store.Tx, prev *models.Notification, nt note, e *models.HistoryEntry, claimID int64, seq int) error {
 	claims := prev.ClaimIDs()
 	if len(claims) == 1 && claims[0] == claimID {
 		// The same claim again (started, then proposed): keep one line
@@ -276,15 +305,13 @@ func merge(ctx context.Context, tx *store.Tx, nt note, e *models.HistoryEntry, c
 		}
 		prev.Seq = &seq
 	} else {
-		for _, id := range claims {
-			if id == claimID {
-				return true, nil
-			}
+		if slices.Contains(claims, claimID) {
+			return nil
 		}
 		prev.Payload.Claims = append(claims, claimID)
 	}
 	prev.UpdatedAt = e.At
-	return true, tx.UpdateNotification(ctx, prev)
+	return tx.UpdateNotification(ctx, prev)
 }
 
 func assignees(c *models.Claim) []int64 {

@@ -12,12 +12,13 @@ import (
 
 // Follow makes each user follow the claim; following twice is a no-op.
 func (tx *Tx) Follow(ctx context.Context, claimID int64, at time.Time, userIDs ...int64) error {
-	for _, u := range userIDs {
-		err := tx.db.WithContext(ctx).Exec(`INSERT INTO claim_follows (claim_id, user_id, created_at) VALUES (?, ?, ?)
-			ON CONFLICT DO NOTHING`, claimID, u, at).Error
-		if err != nil {
-			return fmt.Errorf("store: follow claim %d: %w", claimID, err)
-		}
+	if len(userIDs) == 0 {
+		return nil
+	}
+	err := tx.db.WithContext(ctx).Exec(`INSERT INTO claim_follows (claim_id, user_id, created_at)
+		SELECT ?, u, ? FROM unnest(?::bigint[]) AS u ON CONFLICT DO NOTHING`, claimID, at, models.Int64Array(userIDs)).Error
+	if err != nil {
+		return fmt.Errorf("store: follow claim %d: %w", claimID, err)
 	}
 	return nil
 }
@@ -111,36 +112,54 @@ func (tx *Tx) SetNotificationPref(ctx context.Context, userID int64, kind models
 	return nil
 }
 
-// InsertNotification stores n. With a DedupeKey already used for the same
-// recipient nothing is stored and inserted is false.
-func (tx *Tx) InsertNotification(ctx context.Context, n *models.Notification) (inserted bool, err error) {
-	if n.Email == "" {
-		n.Email = "pending"
+// InsertNotifications stores notifications in one statement and fills
+// their ids.
+func (tx *Tx) InsertNotifications(ctx context.Context, ns []*models.Notification) error {
+	if len(ns) == 0 {
+		return nil
 	}
-	res := tx.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(n)
-	if res.Error != nil {
-		return false, fmt.Errorf("store: insert notification: %w", res.Error)
+	for _, n := range ns {
+		if n.Email == "" {
+			n.Email = "pending"
+		}
 	}
-	return res.RowsAffected == 1, nil
+	if err := tx.db.WithContext(ctx).CreateInBatches(ns, 500).Error; err != nil {
+		return fmt.Errorf("store: insert notifications: %w", err)
+	}
+	return nil
 }
 
-// CoalesceTarget finds, and locks, the newest notification a new one of the
-// same kind, recipient and actor may merge into: unread, not yet emailed,
-// created at or after since. A row a mail job is sending right now is
-// skipped, so the caller inserts a new one instead of waiting.
-func (tx *Tx) CoalesceTarget(ctx context.Context, recipientID int64, kind models.NotificationKind, actorID *int64, since time.Time) (*models.Notification, error) {
+// CoalesceTargets finds, and locks, the notifications new ones of kinds to
+// recipients by actorID may merge into: unread, not yet emailed, created at
+// or after since; newest first, so the caller takes the first per
+// recipient and kind. Rows a mail job is sending right now are skipped, so
+// the caller inserts a new one instead of waiting.
+func (tx *Tx) CoalesceTargets(ctx context.Context, recipients []int64, kinds []models.NotificationKind, actorID *int64, since time.Time) ([]models.Notification, error) {
 	var ns []models.Notification
+	if len(recipients) == 0 || len(kinds) == 0 {
+		return ns, nil
+	}
 	err := tx.db.WithContext(ctx).Raw(`SELECT * FROM notifications
-		WHERE recipient_id = ? AND kind = ? AND actor_id IS NOT DISTINCT FROM ? AND read_at IS NULL
+		WHERE recipient_id IN ? AND kind IN ? AND actor_id IS NOT DISTINCT FROM ? AND read_at IS NULL
 		  AND email = 'pending' AND created_at >= ? AND dedupe_key IS NULL
-		ORDER BY id DESC LIMIT 1 FOR UPDATE SKIP LOCKED`, recipientID, kind, actorID, since).Scan(&ns).Error
+		ORDER BY id DESC FOR UPDATE SKIP LOCKED`, recipients, kinds, actorID, since).Scan(&ns).Error
 	if err != nil {
-		return nil, fmt.Errorf("store: coalesce notification: %w", err)
+		return nil, fmt.Errorf("store: coalesce notifications: %w", err)
 	}
-	if len(ns) == 0 {
-		return nil, nil
+	return ns, nil
+}
+
+// NotifyEach queues one Postgres notification on channel per payload, in
+// one statement; they are delivered when the transaction commits.
+func (tx *Tx) NotifyEach(ctx context.Context, channel string, payloads []string) error {
+	if len(payloads) == 0 {
+		return nil
 	}
-	return &ns[0], nil
+	err := tx.db.WithContext(ctx).Exec(`SELECT pg_notify(?, p) FROM unnest(?::text[]) AS p`, channel, models.StringArray(payloads)).Error
+	if err != nil {
+		return fmt.Errorf("store: notify %s: %w", channel, err)
+	}
+	return nil
 }
 
 // UpdateNotification rewrites a notification's payload and seq (a burst
