@@ -358,3 +358,53 @@ func markAllRead(d *desk, u *models.User) (int64, error) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestListAndFollow: the inbox items the API shows, mark read through
+// notify, and following by hand.
+func TestListAndFollow(t *testing.T) {
+	t.Parallel()
+	d, ctx := setup(t)
+	c := d.claim(t, d.ana, "List me.")
+	d.assign(t, d.ed, c, d.kim)
+	cm := d.comment(t, d.ana, c, "@kim over to you")
+	items, err := notify.List(ctx, d.st, store.NotificationFilter{RecipientID: d.kim.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 2 {
+		t.Fatalf("items = %+v", items)
+	}
+	m := items[0]
+	if m.Kind != models.NotifyMentioned || m.Actor != "Ana Lima" || m.Text != "Ana Lima mentioned you on claim #"+itoa(c.ID) ||
+		m.Path != "/claims/"+itoa(c.ID)+"#comment-"+itoa(cm.ID) || m.Read || !slices.Equal(m.ClaimIDs, []int64{c.ID}) || m.Payload.Comment != "@kim over to you" {
+		t.Errorf("mention item = %+v", m)
+	}
+	if _, err := notify.List(ctx, d.st, store.NotificationFilter{RecipientID: d.kim.ID, Kind: "shouting"}); !models.IsCode(err, models.EInvalid) {
+		t.Errorf("List with an unknown kind = %v, want EInvalid", err)
+	}
+	if n, err := notify.MarkRead(ctx, d.st, d.kim.ID, nil, time.Now()); err != nil || n != 2 {
+		t.Errorf("MarkRead all = %d, %v", n, err)
+	}
+	if n, _ := d.st.UnreadNotifications(ctx, d.kim.ID); n != 0 {
+		t.Errorf("unread after mark all = %d", n)
+	}
+
+	// Vic follows by hand, hears of the start; unfollows, hears nothing more.
+	if err := notify.SetFollowing(ctx, d.st, d.vic, c.ID, true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = d.st.Claim(ctx, c.ID)
+	c = d.apply(t, d.kim, c, workflow.Request{Action: models.ActionStart})
+	d.only(t, d.vic, models.NotifyFollowedStateChanged, 1)
+	if err := notify.SetFollowing(ctx, d.st, d.vic, c.ID, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	d.apply(t, d.ed, c, workflow.Request{Action: models.ActionReject, Comment: "dup"})
+	d.only(t, d.vic, models.NotifyFollowedStateChanged, 1)
+	if err := notify.SetFollowing(ctx, d.st, d.vic, 999999, true, time.Now()); !models.IsCode(err, models.ENotFound) {
+		t.Errorf("following a missing claim = %v, want not found", err)
+	}
+	if err := notify.SetFollowing(ctx, d.st, d.dan, c.ID, true, time.Now()); !models.IsCode(err, models.EForbidden) {
+		t.Errorf("a deactivated user following = %v, want forbidden", err)
+	}
+}
