@@ -24,23 +24,20 @@ import (
 type queuedKey struct{}
 
 // BenchmarkNotifyFanOut measures notifications end to end:
-//
 //   - b.N assignments through the engine, each to a different checker, so
 //     none coalesce: every one writes a notification and queues an instant
-//     email. The same assignments through an engine without the notify hook
+//     email; the same assignments through an engine without the notify hook
 //     are the reference (both engines carry the events and live hooks, as
-//     the app does).
-//
-//   - b.N more with the hook while mail workers send what they queue.
-//
-//   - Mail workers send those emails to a loopback SMTP server through
-//     Service.SendInstant while the assignments run; queue latency is from
-//     the assignment's commit to the server accepting the message.
-//
-//   - One transition of a claim with b.N followers: one transaction that
+//     the app does);
+//   - b.N more with the hook while mail workers send what they queue to a
+//     loopback SMTP server through Service.SendInstant; queue latency is
+//     from the assignment's commit to the server accepting the message;
+//   - one transition of a claim with b.N followers: one transaction that
 //     writes b.N notifications.
 //
-//     go test -run '^$' -bench NotifyFanOut -benchtime 1000x ./bench
+// Run it with
+//
+//	go test -run '^$' -bench NotifyFanOut -benchtime 1000x ./bench
 func BenchmarkNotifyFanOut(b *testing.B) {
 	const assigners, mailers = 8, 8
 	ctx := context.Background()
