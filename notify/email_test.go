@@ -253,11 +253,19 @@ func TestDigests(t *testing.T) {
 }
 
 // TestDigestSkipsOffAndRead: kinds turned off and notifications already read
-// are not mailed, and are not considered again.
+// are not mailed, and are not considered again; an instant notification
+// whose job never ran goes out with the hourly digest.
 func TestDigestSkipsOffAndRead(t *testing.T) {
 	t.Parallel()
 	d, ctx := setup(t)
 	svc, srv := d.mailer(t, notify.Config{})
+	off := map[models.NotificationKind]models.Delivery{models.NotifyAssigned: models.DeliveryOff, models.NotifyFollowedStateChanged: models.DeliveryOff}
+	if err := notify.SetPrefs(ctx, d.st, d.kim.ID, off); err != nil {
+		t.Fatal(err)
+	}
+	if err := notify.SetPrefs(ctx, d.st, d.ana.ID, off); err != nil {
+		t.Fatal(err)
+	}
 	c := d.claim(t, d.ana, "Off and read.")
 	c = d.assign(t, d.ed, c, d.kim)
 	if err := d.st.WithTx(ctx, func(tx *store.Tx) error { return tx.Follow(ctx, c.ID, time.Now(), d.vic.ID) }); err != nil {
@@ -269,20 +277,32 @@ func TestDigestSkipsOffAndRead(t *testing.T) {
 	if n, err := markAllRead(d, d.vic); err != nil || n != 1 {
 		t.Fatalf("mark read = %d, %v", n, err)
 	}
-	// Ana: followed_state_changed (daily by default). Turn it off.
-	if err := notify.SetPrefs(ctx, d.st, d.ana.ID, map[models.NotificationKind]models.Delivery{models.NotifyFollowedStateChanged: models.DeliveryOff}); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := svc.SendDigests(ctx, time.Now().Add(48*time.Hour)); err != nil || n != 0 || srv.Count() != 0 {
+	// The newest notification: Kim's mention, instant, whose job we never run.
+	d.comment(t, d.ana, c, "@kim are you on it?")
+	mention := d.only(t, d.kim, models.NotifyMentioned, 1)[0]
+
+	// The next hour: every digest period holds all of it, and the mention
+	// is not yet overdue for a catch-up.
+	next := mention.CreatedAt.Truncate(time.Hour).Add(time.Hour)
+	if n, err := svc.SendDigests(ctx, next); err != nil || n != 0 || srv.Count() != 0 {
 		t.Fatalf("SendDigests = %d, %v, %d messages; want nothing", n, err, srv.Count())
 	}
-	left, err := d.st.UsersWithPendingEmail(ctx, time.Now().Add(48*time.Hour))
+	left, err := d.st.UsersWithPendingEmail(ctx, next.Add(48*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Kim's instant assignment stays for its job; Ana's and Vic's are settled.
+	// Kim's mention stays for its job; the rest is settled.
 	if len(left) != 1 || left[0] != d.kim.ID {
-		t.Errorf("pending email for %v, want only Kim's instant one", left)
+		t.Errorf("pending email for %v, want only Kim's mention", left)
+	}
+	later := mention.CreatedAt.Add(notify.InstantCatchUp + time.Hour)
+	if n, err := svc.SendDigests(ctx, later); err != nil || n != 1 || srv.Count() != 1 {
+		t.Fatalf("SendDigests after the catch-up time = %d, %v, %d messages; want Kim's mention", n, err, srv.Count())
+	}
+	m := srv.Messages()[0]
+	text, _ := m.Parts(t)
+	if m.To[0] != "kim@desk.test" || !strings.Contains(m.Subject(t), "hourly") || !strings.Contains(text, "are you on it?") {
+		t.Errorf("catch-up message to %v: %q\n%s", m.To, m.Subject(t), text)
 	}
 }
 

@@ -15,6 +15,10 @@ import (
 	"github.com/factdesk/factdesk/store"
 )
 
+// InstantCatchUp is how long an instant notification may stay unmailed
+// before the hourly digest takes it instead.
+const InstantCatchUp = time.Hour
+
 // Mailer sends one message; *mail.Sender is one.
 type Mailer interface {
 	Send(ctx context.Context, m *mail.Message) error
@@ -106,8 +110,9 @@ func (s *Service) SendInstant(ctx context.Context, notificationID int64) error {
 // that cadence, created before the current period began (the hour, or the
 // day at DailyAt), still unread and unmailed. Run it at least hourly (a
 // periodic job); a second run in the same period finds nothing left to
-// send. It returns how many digests went out; one person's failure does
-// not stop the others.
+// send. Instant notifications still unmailed after InstantCatchUp go into
+// the hourly digest. It returns how many digests went out; one person's
+// failure does not stop the others.
 func (s *Service) SendDigests(ctx context.Context, now time.Time) (int, error) {
 	users, err := s.store.UsersWithPendingEmail(ctx, now)
 	if err != nil {
@@ -168,6 +173,11 @@ func (s *Service) digest(ctx context.Context, userID int64, cadence models.Deliv
 			case !u.Active || n.Read() || d == models.DeliveryOff:
 				skip = append(skip, n.ID)
 			case d == cadence:
+				take = append(take, n)
+			case d == models.DeliveryInstant && cadence == models.DeliveryHourly && n.CreatedAt.Before(now.Add(-InstantCatchUp)):
+				// Its instant job never got it out (the server was down
+				// past the job's retries, or the job was lost): the
+				// hourly digest does.
 				take = append(take, n)
 			}
 		}
