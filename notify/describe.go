@@ -3,6 +3,8 @@ package notify
 import (
 	"fmt"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/factdesk/factdesk/models"
 )
@@ -67,10 +69,8 @@ func idOf(n *models.Notification) string {
 }
 
 func capital(s string) string {
-	if s == "" {
-		return s
-	}
-	return string(s[0]-'a'+'A') + s[1:]
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // Path is the dashboard path a notification links to: the exact place on
