@@ -139,9 +139,11 @@ func Emit(ctx context.Context, tx *store.Tx, ev Event) error {
 // ClaimData is the "data" of every claim.* event: the claim as the API
 // renders it after the change, and the history entry that records it.
 type ClaimData struct {
-	Claim     *models.Claim   `json:"claim"`
-	Seq       int             `json:"seq"`
-	ActorID   *int64          `json:"actor_id"`
+	Claim   *models.Claim `json:"claim"`
+	Seq     int           `json:"seq"`
+	ActorID *int64        `json:"actor_id"`
+	// Actor names the actor, so a chat message can say who acted.
+	Actor     *Actor          `json:"actor,omitempty"`
 	Action    models.Action   `json:"action"`
 	FromState models.State    `json:"from_state"`
 	ToState   models.State    `json:"to_state"`
@@ -150,6 +152,13 @@ type ClaimData struct {
 	Details   json.RawMessage `json:"details,omitempty"`
 	// Evidence is set on claim.evidence_added.
 	Evidence *models.Evidence `json:"evidence,omitempty"`
+}
+
+// Actor is the user who made a change, as events show them: never their
+// email, which receivers have no need for.
+type Actor struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
 }
 
 // typesFor maps a history entry to the event types it produces.
@@ -203,6 +212,13 @@ func ClaimChanged(ctx context.Context, tx *store.Tx, claim *models.Claim, entry 
 		Claim: &c, Seq: entry.Seq, ActorID: entry.ActorID, Action: entry.Action,
 		FromState: entry.FromState, ToState: entry.ToState, Comment: entry.Comment,
 		Verdict: entry.Verdict, Details: entry.Details, Evidence: evidence,
+	}
+	if entry.ActorID != nil {
+		u, err := tx.User(ctx, *entry.ActorID)
+		if err != nil {
+			return err
+		}
+		data.Actor = &Actor{ID: u.ID, Name: u.Name}
 	}
 	for _, t := range types {
 		ev := Event{Type: t, ClaimID: c.ID, Seq: entry.Seq, Data: data, At: entry.At}

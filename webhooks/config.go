@@ -38,6 +38,9 @@ type Config struct {
 	// on the network, so this can be far above the CPU count; it is what
 	// keeps a slow endpoint from holding up the others.
 	Workers int
+	// DashboardURL is the dashboard's absolute base (FACTDESK_PUBLIC_URL),
+	// for the claim links of chat messages; empty leaves them out.
+	DashboardURL string
 }
 
 // Defaults. The retry schedule spans about three days, like Svix's.

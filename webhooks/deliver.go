@@ -89,11 +89,9 @@ func (s *Service) attempt(ctx context.Context, job *river.Job[events.DeliverArgs
 		// endpoint's record alone and let River retry the job.
 		return err
 	}
-	body := []byte(t.Payload)
-	if t.Format == FormatSlack {
-		if body, err = slackBody(t.Payload); err != nil {
-			return err
-		}
+	body, err := formatBody(t.Format, t.Payload, s.cfg.DashboardURL)
+	if err != nil {
+		return err
 	}
 	out := s.send(ctx, t, body, secrets)
 	if out.Class == safehttp.ClassCanceled {
@@ -103,6 +101,19 @@ func (s *Service) attempt(ctx context.Context, job *river.Job[events.DeliverArgs
 		return fmt.Errorf("webhooks: attempt of delivery %d cancelled (%s): %w", t.DeliveryID, out.Err, ctx.Err())
 	}
 	return s.record(ctx, job, number, t, out)
+}
+
+// formatBody writes an event envelope in an endpoint's format.
+func formatBody(f Format, payload, dashboardURL string) ([]byte, error) {
+	switch f {
+	case FormatSlack:
+		return slackBody(payload, dashboardURL)
+	case FormatGoogleChat:
+		return googleChatBody(payload, dashboardURL)
+	case FormatTeams:
+		return teamsBody(payload, dashboardURL)
+	}
+	return []byte(payload), nil
 }
 
 // loadTarget and recordSuccess, the two statements of every successful

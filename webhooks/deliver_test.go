@@ -291,13 +291,18 @@ func TestAutoDisableAfterConsecutiveFailures(t *testing.T) {
 	}
 }
 
-// TestSlackFormat posts a readable message, still signed.
+// TestSlackFormat posts a readable message, still signed: who commented,
+// what, on which claim, with a link to it.
 func TestSlackFormat(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setup(t, fast(), func(c *app.Config) { c.Webhooks.DashboardURL = "https://desk.example.org/" })
 	r := newReceiver(t, nil)
 	h := b.createHookWith(t, map[string]any{"url": r.URL, "events": []string{"claim.comment_added"}, "format": "slack"})
-	c := emitComment(t, b, "<!channel> look")
+	checker := b.env.User(t, models.RoleChecker)
+	c := b.env.Claim(t, checker, "Claim for the comment")
+	if _, err := b.env.App.Engine.AddComment(context.Background(), checker.User, c.ID, "<!channel> look"); err != nil {
+		t.Fatal(err)
+	}
 	eventually(t, "the slack message", func() bool { return r.count() == 1 })
 	d := r.deliveries()[0]
 	mustVerify(t, d, h.Secret)
@@ -305,8 +310,60 @@ func TestSlackFormat(t *testing.T) {
 	if err := json.Unmarshal(d.Body, &msg); err != nil || len(msg) != 1 {
 		t.Fatalf("slack body = %s, want {\"text\": …}", d.Body)
 	}
-	if !strings.Contains(msg["text"], "claim #"+strconv.FormatInt(c.ID, 10)) || strings.Contains(msg["text"], "<!channel>") {
+	id := strconv.FormatInt(c.ID, 10)
+	if !strings.Contains(msg["text"], "claim #"+id) || strings.Contains(msg["text"], "<!channel>") {
 		t.Errorf("slack text = %q", msg["text"])
+	}
+	want := "*" + checker.User.Name + "* commented on <https://desk.example.org/claims/" + id + "|claim #" + id + ">\n> Claim for the comment\nComment: &lt;!channel&gt; look"
+	if msg["text"] != want {
+		t.Errorf("slack text =\n%s\nwant\n%s", msg["text"], want)
+	}
+}
+
+// TestChatFormats: Google Chat and Teams endpoints are accepted and get
+// their own bodies.
+func TestChatFormats(t *testing.T) {
+	t.Parallel()
+	b := setup(t, fast(), func(c *app.Config) { c.Webhooks.DashboardURL = "https://desk.example.org" })
+	gc, teams := newReceiver(t, nil), newReceiver(t, nil)
+	b.createHookWith(t, map[string]any{"url": gc.URL, "events": []string{"claim.comment_added"}, "format": "googlechat"})
+	b.createHookWith(t, map[string]any{"url": teams.URL, "events": []string{"claim.comment_added"}, "format": "teams"})
+	res := b.env.Do(t, "POST", "/api/v1/webhooks", b.admin.Token, map[string]any{"url": gc.URL, "events": []string{"*"}, "format": "fax"})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(string(res.Body), "googlechat") {
+		t.Errorf("format fax = %d %s, want 422 naming the formats", res.Status, res.Body)
+	}
+	c := emitComment(t, b, "<users/all> see [this](https://evil.example)")
+	eventually(t, "both messages", func() bool { return gc.count() == 1 && teams.count() == 1 })
+	var g map[string]string
+	if err := json.Unmarshal(gc.deliveries()[0].Body, &g); err != nil || len(g) != 1 {
+		t.Fatalf("google chat body = %s", gc.deliveries()[0].Body)
+	}
+	id := strconv.FormatInt(c.ID, 10)
+	if !strings.Contains(g["text"], "<https://desk.example.org/claims/"+id+"|claim #"+id+">") || strings.Contains(g["text"], "<users/all>") {
+		t.Errorf("google chat text = %q", g["text"])
+	}
+	var card struct {
+		Type        string `json:"type"`
+		Attachments []struct {
+			ContentType string `json:"contentType"`
+			Content     struct {
+				Type    string           `json:"type"`
+				Body    []map[string]any `json:"body"`
+				Actions []map[string]any `json:"actions"`
+			} `json:"content"`
+		} `json:"attachments"`
+	}
+	if err := json.Unmarshal(teams.deliveries()[0].Body, &card); err != nil || card.Type != "message" || len(card.Attachments) != 1 ||
+		card.Attachments[0].ContentType != "application/vnd.microsoft.card.adaptive" || card.Attachments[0].Content.Type != "AdaptiveCard" {
+		t.Fatalf("teams body = %s", teams.deliveries()[0].Body)
+	}
+	content := card.Attachments[0].Content
+	if len(content.Actions) != 1 || content.Actions[0]["url"] != "https://desk.example.org/claims/"+id {
+		t.Errorf("teams actions = %v", content.Actions)
+	}
+	body, _ := json.Marshal(content.Body)
+	if strings.Contains(string(body), "](https://evil") || !strings.Contains(string(body), "commented on claim #"+id) {
+		t.Errorf("teams card body = %s", body)
 	}
 }
 

@@ -24,7 +24,38 @@ const (
 	// FormatSlack posts {"text": "..."}, a message a Slack incoming webhook
 	// shows as is. Deliveries are still signed.
 	FormatSlack Format = "slack"
+	// FormatGoogleChat posts {"text": "..."} in Google Chat's markup, for a
+	// space's incoming webhook.
+	FormatGoogleChat Format = "googlechat"
+	// FormatTeams posts an Adaptive Card message, for a Microsoft Teams
+	// workflow that posts webhook requests to a channel.
+	FormatTeams Format = "teams"
 )
+
+// Formats lists every format, in the order forms offer them.
+var Formats = []Format{FormatStandard, FormatSlack, FormatGoogleChat, FormatTeams}
+
+// FormatLabel names a format for people.
+func FormatLabel(f Format) string {
+	switch f {
+	case FormatSlack:
+		return "Slack message"
+	case FormatGoogleChat:
+		return "Google Chat message"
+	case FormatTeams:
+		return "Microsoft Teams card"
+	}
+	return "Standard JSON event"
+}
+
+func validFormat(f Format) bool {
+	for _, x := range Formats {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
 
 // AllEvents subscribes an endpoint to every event type, present and future.
 const AllEvents = "*"
@@ -67,8 +98,8 @@ func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint
 	evs, bad := cleanEvents(in.Events)
 	e.Events = evs
 	fields = append(fields, bad...)
-	if e.Format != FormatStandard && e.Format != FormatSlack {
-		fields = append(fields, models.FieldError{Field: "format", Message: "must be standard or slack"})
+	if !validFormat(e.Format) {
+		fields = append(fields, models.FieldError{Field: "format", Message: "must be standard, slack, googlechat or teams"})
 	}
 	fields = append(fields, checkDescription(e.Description)...)
 	if len(fields) > 0 {
