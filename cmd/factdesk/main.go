@@ -22,6 +22,8 @@ Usage:
   factdesk workflow [--mermaid]           print the workflow table
   factdesk extract [--format json|text] FILE|-
                                           print an article's check-worthy sentences
+  factdesk model eval|train [--data DIR] [--out FILE]
+                                          measure or retrain the check-worthiness model
 
 Configuration (environment; the README lists every variable):
   DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
@@ -42,6 +44,7 @@ var commands = map[string]command{
 	"users":    users,
 	"workflow": printWorkflow,
 	"extract":  extractCmd,
+	"model":    modelCmd,
 }
 
 func main() {
