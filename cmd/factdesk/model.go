@@ -44,6 +44,7 @@ func runModel(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&t.Features.CharMin, "char-min", t.Features.CharMin, "shortest character n-gram")
 	fs.IntVar(&t.Features.CharMax, "char-max", t.Features.CharMax, "longest character n-gram (0: none)")
 	fs.Float64Var(&t.Params.CLEFWeight, "clef-weight", t.Params.CLEFWeight, "loss weight of CLEF-2019 lines")
+	fs.Float64Var(&t.Params.CLEFNegativeWeight, "clef-negative-weight", t.Params.CLEFNegativeWeight, "extra loss weight of CLEF-2019 lines not checked")
 	fs.StringVar(&t.Only, "only", "", "claimbuster or clef: a quick tuning run of the model alone")
 	fs.BoolVar(&t.Features.Cues, "cues", t.Features.Cues, "use the rule cues as features")
 	if err := fs.Parse(args[1:]); err != nil {

@@ -77,12 +77,20 @@ func (t *Trainer) features(text string) []extract.Feature {
 // fitModel fits the learned model on train and returns it unshifted: its
 // threshold is still to be chosen.
 func (t *Trainer) fitModel(train []Example) (*extract.Model, error) {
-	xs := make([]vector, len(train))
-	for i, e := range train {
-		xs[i] = vector{feats: t.features(e.Text), label: e.Label, weight: 1}
+	xs := make([]vector, 0, len(train))
+	for _, e := range train {
+		x := vector{label: e.Label, weight: 1}
 		if e.Corpus == "clef2019" {
-			xs[i].weight = t.Params.CLEFWeight
+			x.weight = t.Params.CLEFWeight
+			if !e.Label {
+				x.weight *= t.Params.CLEFNegativeWeight
+			}
 		}
+		if x.weight == 0 {
+			continue
+		}
+		x.feats = t.features(e.Text)
+		xs = append(xs, x)
 	}
 	w, bias := fit(xs, 1<<t.Features.HashBits, t.Params)
 	return extract.NewModel(extract.ModelInfo{Features: t.Features, Bias: bias}, w)
@@ -94,7 +102,7 @@ func (t *Trainer) modelSystem() system {
 		if err != nil {
 			return nil, err
 		}
-		return func(s string) float64 { return m.Score(t.features(s)) }, nil
+		return extract.Options{Model: m}.Score, nil
 	}}
 }
 
@@ -166,6 +174,9 @@ type Report struct {
 	// CLEF: MAP over the 19 training debates, each scored by a model
 	// trained without it.
 	CLEF map[string]float64
+	// Fixtures: the same figures on extract's labelled news articles, by
+	// a model trained without them.
+	Fixtures map[string]PRF
 	// Systems in the order they were run.
 	Systems []string
 	Elapsed time.Duration
@@ -189,7 +200,7 @@ func (t *Trainer) Evaluate(d Data, progress io.Writer) (Report, error) {
 	if t.Only != "" {
 		systems = systems[:1]
 	}
-	r := Report{ClaimBuster: map[string]PRF{}, CLEF: map[string]float64{}}
+	r := Report{ClaimBuster: map[string]PRF{}, CLEF: map[string]float64{}, Fixtures: map[string]PRF{}}
 	for _, s := range systems {
 		r.Systems = append(r.Systems, s.name)
 	}
@@ -215,17 +226,36 @@ func (t *Trainer) Evaluate(d Data, progress io.Writer) (Report, error) {
 		}
 		threshold := 0.5
 		if s.name != "rules (v1)" {
+			extra := others
+			if s.name == "tfidf+lr" {
+				extra = nil
+			}
 			var err error
-			if threshold, err = tuneThreshold(s, cbTrain, others); err != nil {
+			if threshold, err = tuneThreshold(s, cbTrain, extra); err != nil {
 				return r, err
 			}
 		}
-		sc, err := s.build(slices.Concat(cbTrain, others))
+		train := slices.Concat(cbTrain, others)
+		if s.name == "tfidf+lr" {
+			// The simple baseline learns from ClaimBuster alone.
+			train = cbTrain
+		}
+		sc, err := s.build(train)
 		if err != nil {
 			return r, err
 		}
 		r.ClaimBuster[s.name] = prfAt(sc, cbDev, threshold)
 		logf("claimbuster dev %-12s %+v", s.name, r.ClaimBuster[s.name])
+		if len(d.Fixtures) > 0 && s.name != "tfidf+lr" {
+			// News copy, a different register from debates: train
+			// without the fixtures and measure on them.
+			if s.name == "model" {
+				if sc, err = s.build(slices.Concat(cbTrain, without(d.CLEF, devTexts))); err != nil {
+					return r, err
+				}
+			}
+			r.Fixtures[s.name] = prfAt(sc, d.Fixtures, threshold)
+		}
 	}
 
 	docs := docOrder(d.CLEF)
@@ -446,6 +476,9 @@ func (t *Trainer) Build(d Data, report Report) (*extract.Model, error) {
 	}
 	info.Metrics["claimbuster_dev_precision model"] = round4(report.ClaimBuster["model"].P)
 	info.Metrics["claimbuster_dev_recall model"] = round4(report.ClaimBuster["model"].R)
+	if p, ok := report.Fixtures["model"]; ok {
+		info.Metrics["fixtures_f1 model (trained without them)"] = round4(p.F1)
+	}
 	for name, v := range report.CLEF {
 		info.Metrics["clef2019_cv_map "+name] = round4(v)
 	}
@@ -460,8 +493,16 @@ func (r Report) WriteReport(w io.Writer) {
 	fmt.Fprintf(w, "ClaimBuster dev (%s of train by text hash), check-worthy flag:\n", "1/5")
 	for _, s := range r.Systems {
 		p := r.ClaimBuster[s]
-		fmt.Fprintf(w, "  %-12s P=%.3f R=%.3f F1=%.3f (threshold %.3f; tp=%d fp=%d fn=%d)  model/this F1 = %.2f\n",
+		fmt.Fprintf(w, "  %-12s P=%.3f R=%.3f F1=%.3f (threshold %.4f; tp=%d fp=%d fn=%d)  model/this F1 = %.2f\n",
 			s, p.P, p.R, p.F1, p.Threshold, p.TP, p.FP, p.FN, r.ClaimBuster["model"].F1/p.F1)
+	}
+	if len(r.Fixtures) > 0 {
+		fmt.Fprintln(w, "extract/testdata/articles (news; the model trained without them), check-worthy flag:")
+		for _, s := range r.Systems {
+			if p, ok := r.Fixtures[s]; ok {
+				fmt.Fprintf(w, "  %-12s P=%.3f R=%.3f F1=%.3f (tp=%d fp=%d fn=%d)\n", s, p.P, p.R, p.F1, p.TP, p.FP, p.FN)
+			}
+		}
 	}
 	fmt.Fprintln(w, "CLEF-2019 task 1 train, MAP cross-validated by debate (19 folds):")
 	for _, s := range r.Systems {
