@@ -32,6 +32,9 @@ const (
 	// keyWords is how many of the query's other words full-text search
 	// uses (see SimilarClaims).
 	keyWords = 4
+	// rankedWords is how many of the other words the ranked source ORs
+	// with the figures and names.
+	rankedWords = 6
 	// DefaultSimilarLimit and MaxSimilarLimit bound the results returned.
 	DefaultSimilarLimit = 5
 	MaxSimilarLimit     = 50
@@ -83,7 +86,7 @@ type SimilarClaim struct {
 // a duplicate. Claims already rejected as duplicates are left out: their
 // original is found instead.
 func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOptions) ([]SimilarClaim, error) {
-	text = strings.TrimSpace(text)
+	text = match.CleanQuery(strings.TrimSpace(text))
 	if text == "" {
 		return []SimilarClaim{}, nil
 	}
@@ -98,7 +101,8 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 	// longest few stand for them. Long words are the rarer ones, so the
 	// index reads shorter posting lists, and they carry the topic.
 	key := longest(t.others, keyWords)
-	args := map[string]any{"q": text, "before": opts.Before, "n": perSourceLimit,
+	anyOf := slices.Concat(longest(t.numbers, rankedWords/2), longest(t.names, rankedWords), longest(t.others, rankedWords))
+	args := map[string]any{"q": text, "before": opts.Before, "n": perSourceLimit, "ranked": strings.Join(anyOf, " "),
 		"anchors": strings.Join(slices.Concat(t.numbers, t.names), " "), "names": strings.Join(t.names, " "),
 		"others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
 	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
@@ -125,6 +129,12 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 			arms = append(arms, fts(`plainto_tsquery('english', @names) && plainto_tsquery('english', @key)`))
 		}
 	}
+	// Ranked: any of the words, best cover density first. This is what
+	// finds a tweet's claim in other words, where no arm above holds: the
+	// tweet's names and figures are rarely all in the claim.
+	arms = append(arms, `(SELECT c.id, c.text FROM claims c, (SELECT replace(plainto_tsquery('english', @ranked)::text, ' & ', ' | ')::tsquery AS tq) f
+			 WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND `+keep+`
+			 ORDER BY ts_rank_cd(c.search, f.tq, 1) DESC, c.id DESC LIMIT @n)`)
 	candidateSQL := strings.Join(arms, "\nUNION\n")
 	if len(t.numbers)+len(t.names) > 0 {
 		// Anchors, by trigrams: only when full-text search found nothing,
