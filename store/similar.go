@@ -32,9 +32,11 @@ const (
 	// keyWords is how many of the query's other words full-text search
 	// uses (see SimilarClaims).
 	keyWords = 4
-	// rankedWords is how many of the other words the ranked source ORs
-	// with the figures and names.
-	rankedWords = 6
+	// rankedTerms is how many of the query's lexemes, the rarest first,
+	// the ranked source ORs; commonAt is the share of claims above which
+	// a lexeme is too common to be worth reading its posting list.
+	rankedTerms = 20
+	commonAt    = 0.02
 	// DefaultSimilarLimit and MaxSimilarLimit bound the results returned.
 	DefaultSimilarLimit = 5
 	MaxSimilarLimit     = 50
@@ -95,84 +97,9 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 		limit = DefaultSimilarLimit
 	}
 	limit = min(limit, MaxSimilarLimit)
-
-	t := searchTerms(text)
-	// The words other than figures and names are many and common; the
-	// longest few stand for them. Long words are the rarer ones, so the
-	// index reads shorter posting lists, and they carry the topic.
-	key := longest(t.others, keyWords)
-	anyOf := slices.Concat(longest(t.numbers, rankedWords/2), longest(t.names, rankedWords), longest(t.others, rankedWords))
-	args := map[string]any{"q": text, "before": opts.Before, "n": perSourceLimit, "ranked": strings.Join(anyOf, " "),
-		"anchors": strings.Join(slices.Concat(t.numbers, t.names), " "), "names": strings.Join(t.names, " "),
-		"others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
-	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
-	fts := func(tsquery string) string {
-		return `(SELECT c.id, c.text FROM claims c, (SELECT ` + tsquery + ` AS tq) f
-			 WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
-			 ORDER BY ts_rank(c.search, f.tq) DESC, c.id DESC LIMIT @n)`
-	}
-	var arms []string
-	switch {
-	case len(t.numbers)+len(t.names) == 0:
-		// Nothing rare to anchor on: every word must be there. An OR over
-		// common words alone would match half the table.
-		arms = append(arms, fts(`plainto_tsquery('english', @others)`))
-	case len(key) == 0:
-		arms = append(arms, fts(`plainto_tsquery('english', @anchors)`))
-	default:
-		// Facts: every figure and name, and one of the key words.
-		arms = append(arms, fts(`plainto_tsquery('english', @anchors) && replace(plainto_tsquery('english', @key)::text, ' & ', ' | ')::tsquery`))
-		if len(t.numbers) > 0 {
-			// Wording: the names and all the key words, whatever the
-			// figures. Two arms cost less than one tsquery ORing both,
-			// which defeats the index's skipping over common words.
-			arms = append(arms, fts(`plainto_tsquery('english', @names) && plainto_tsquery('english', @key)`))
-		}
-	}
-	// Ranked: any of the words, best cover density first. This is what
-	// finds a tweet's claim in other words, where no arm above holds: the
-	// tweet's names and figures are rarely all in the claim.
-	arms = append(arms, `(SELECT c.id, c.text FROM claims c, (SELECT replace(plainto_tsquery('english', @ranked)::text, ' & ', ' | ')::tsquery AS tq) f
-			 WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND `+keep+`
-			 ORDER BY ts_rank_cd(c.search, f.tq, 1) DESC, c.id DESC LIMIT @n)`)
-	candidateSQL := strings.Join(arms, "\nUNION\n")
-	if len(t.numbers)+len(t.names) > 0 {
-		// Anchors, by trigrams: only when full-text search found nothing,
-		// since this scan costs more than the others together (the
-		// posting lists of digit trigrams are long). Without figures or
-		// names the anchor text is one capitalised word at most, which
-		// resembles far too many claims to be worth a scan.
-		candidateSQL = `WITH fts AS MATERIALIZED (` + candidateSQL + `)
-			SELECT id, text FROM fts
-			UNION ALL
-			(SELECT c.id, c.text FROM claims c
-			 WHERE NOT EXISTS (SELECT 1 FROM fts) AND c.match_anchors % claim_anchors(@q) AND ` + keep + `
-			 ORDER BY c.match_anchors <-> claim_anchors(@q), c.id DESC LIMIT @n)`
-	}
-
-	var rows []candidateRow
-	// SET LOCAL needs a transaction; inside a caller's transaction this is
-	// a savepoint and the threshold stays set until that transaction ends,
-	// which only affects other % lookups.
-	err := q.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("SET LOCAL pg_trgm.similarity_threshold = " + strconv.FormatFloat(anchorThreshold, 'f', -1, 64)).Error; err != nil {
-			return err
-		}
-		return tx.Raw(candidateSQL, args).Scan(&rows).Error
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: similar claim candidates: %w", err)
-	}
-	if len(rows) == 0 {
-		return []SimilarClaim{}, nil
-	}
-
-	// The union has no useful order; sort by id, newest first, so ties in
-	// the re-ranking prefer the most recent claim deterministically.
-	slices.SortFunc(rows, func(a, b candidateRow) int { return cmp.Compare(b.ID, a.ID) })
-	cands := make([]match.Candidate, len(rows))
-	for i, r := range rows {
-		cands[i] = match.Candidate{ID: strconv.FormatInt(r.ID, 10), Text: r.Text}
+	cands, err := q.similarCandidates(ctx, text, opts.Before)
+	if err != nil || len(cands) == 0 {
+		return []SimilarClaim{}, err
 	}
 	ranked := match.Rank(text, cands)
 	if len(ranked) > limit {
@@ -209,10 +136,114 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 	return out, nil
 }
 
-// candidateRow is a claim offered by one of the sources.
+// similarCandidates runs the candidate sources for an already cleaned
+// text (see SimilarClaims).
+func (q queries) similarCandidates(ctx context.Context, text string, before int64) ([]match.Candidate, error) {
+	t := searchTerms(text)
+	// The words other than figures and names are many and common; the
+	// longest few stand for them. Long words are the rarer ones, so the
+	// index reads shorter posting lists, and they carry the topic.
+	key := longest(t.others, keyWords)
+	args := map[string]any{"q": text, "before": before, "n": perSourceLimit, "rankedTerms": rankedTerms, "commonAt": commonAt,
+		"anchors": strings.Join(slices.Concat(t.numbers, t.names), " "), "names": strings.Join(t.names, " "),
+		"others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
+	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
+	fts := func(tsquery string) string {
+		return `(SELECT c.id, c.text, 0::real AS rank FROM claims c, (SELECT ` + tsquery + ` AS tq) f
+			 WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
+			 ORDER BY ts_rank(c.search, f.tq) DESC, c.id DESC LIMIT @n)`
+	}
+	var arms []string
+	switch {
+	case len(t.numbers)+len(t.names) == 0:
+		// Nothing rare to anchor on: every word must be there. An OR over
+		// common words alone would match half the table.
+		arms = append(arms, fts(`plainto_tsquery('english', @others)`))
+	case len(key) == 0:
+		arms = append(arms, fts(`plainto_tsquery('english', @anchors)`))
+	default:
+		// Facts: every figure and name, and one of the key words.
+		arms = append(arms, fts(`plainto_tsquery('english', @anchors) && replace(plainto_tsquery('english', @key)::text, ' & ', ' | ')::tsquery`))
+		if len(t.numbers) > 0 {
+			// Wording: the names and all the key words, whatever the
+			// figures. Two arms cost less than one tsquery ORing both,
+			// which defeats the index's skipping over common words.
+			arms = append(arms, fts(`plainto_tsquery('english', @names) && plainto_tsquery('english', @key)`))
+		}
+	}
+	// Ranked: any of the query's rarer lexemes, best cover density first.
+	// This finds a tweet's or a headline's claim in other words, where the
+	// arms above fail: the query's names and figures are rarely all in
+	// the claim. ANALYZE's most common lexemes of claims.search
+	// (pg_stats.most_common_elems) tell which lexemes are common; those
+	// above commonAt are left out, and the rarest rankedTerms are ORed, so
+	// the index hands few rows to ts_rank_cd however big the table is.
+	arms = append(arms, `(SELECT c.id, c.text, ts_rank_cd(c.search, f.tq, 1) AS rank FROM claims c, (
+			   SELECT coalesce(string_agg(quote_literal(l.lex), ' | '), '')::tsquery AS tq
+			   FROM (SELECT q.lex FROM unnest(tsvector_to_array(to_tsvector('english', @q))) AS q(lex)
+			         LEFT JOIN (SELECT u.e, u.f FROM pg_stats s,
+			                    unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f)
+			                    WHERE s.schemaname = current_schema() AND s.tablename = 'claims' AND s.attname = 'search') m ON m.e = q.lex
+			         WHERE coalesce(m.f, 0) < @commonAt
+			         ORDER BY coalesce(m.f, 0), q.lex LIMIT @rankedTerms) l) f
+			 WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND `+keep+`
+			 ORDER BY ts_rank_cd(c.search, f.tq, 1) DESC, c.id DESC LIMIT @n)`)
+	candidateSQL := strings.Join(arms, "\nUNION\n")
+	if len(t.numbers)+len(t.names) > 0 {
+		// Anchors, by trigrams: only when full-text search found nothing,
+		// since this scan costs more than the others together (the
+		// posting lists of digit trigrams are long). Without figures or
+		// names the anchor text is one capitalised word at most, which
+		// resembles far too many claims to be worth a scan.
+		candidateSQL = `WITH fts AS MATERIALIZED (` + candidateSQL + `)
+			SELECT id, text, rank FROM fts
+			UNION ALL
+			(SELECT c.id, c.text, 0::real AS rank FROM claims c
+			 WHERE NOT EXISTS (SELECT 1 FROM fts) AND c.match_anchors % claim_anchors(@q) AND ` + keep + `
+			 ORDER BY c.match_anchors <-> claim_anchors(@q), c.id DESC LIMIT @n)`
+	}
+
+	var rows []candidateRow
+	// SET LOCAL needs a transaction; inside a caller's transaction this is
+	// a savepoint and the threshold stays set until that transaction ends,
+	// which only affects other % lookups.
+	err := q.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL pg_trgm.similarity_threshold = " + strconv.FormatFloat(anchorThreshold, 'f', -1, 64)).Error; err != nil {
+			return err
+		}
+		return tx.Raw(candidateSQL, args).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: similar claim candidates: %w", err)
+	}
+
+	// The union has no useful order; sort by id, newest first, so ties in
+	// the re-ranking prefer the most recent claim deterministically.
+	// A claim two sources offer comes once, with the ranked source's rank.
+	slices.SortFunc(rows, func(a, b candidateRow) int { return cmp.Or(cmp.Compare(b.ID, a.ID), cmp.Compare(b.Rank, a.Rank)) })
+	cands := make([]match.Candidate, 0, len(rows))
+	for i, r := range rows {
+		if i > 0 && rows[i-1].ID == r.ID {
+			continue
+		}
+		cands = append(cands, match.Candidate{ID: strconv.FormatInt(r.ID, 10), Text: r.Text, Rank: r.Rank})
+	}
+	return cands, nil
+}
+
+// SimilarCandidates returns what the indexes offer the re-ranker for text,
+// cleaned as SimilarClaims cleans it, before any re-ranking: for training
+// and measuring the re-ranker (bench/retrieval_test.go).
+func (q queries) SimilarCandidates(ctx context.Context, text string) ([]match.Candidate, error) {
+	return q.similarCandidates(ctx, match.CleanQuery(strings.TrimSpace(text)), 0)
+}
+
+// candidateRow is a claim offered by one of the sources, with its
+// full-text rank when the ranked source offered it.
 type candidateRow struct {
 	ID   int64
 	Text string
+	Rank float64
 }
 
 // terms are the words of a query, sorted for full-text search.
