@@ -155,8 +155,14 @@ func (n Normalized) Compare(o Normalized) Result {
 	r := Result{Score: score}
 	contradicts := false
 	if n.Negated != o.Negated {
-		r.Reasons = append(r.Reasons, "negation differs")
-		contradicts = true
+		// Conflicting only when the negation bears on a word both claims
+		// hold; otherwise it is still never a duplicate.
+		if n.negatesShared(o) || o.negatesShared(n) {
+			r.Reasons = append(r.Reasons, "negation differs")
+			contradicts = true
+		} else {
+			r.Reasons = append(r.Reasons, "negation on one side")
+		}
 	}
 	if !slices.Equal(n.Numbers, o.Numbers) {
 		// Each side holding a figure the other lacks is a changed figure;
@@ -173,7 +179,7 @@ func (n Normalized) Compare(o Normalized) Result {
 		contradicts = true
 	}
 	switch {
-	case swapped(n.Entities, o.Entities):
+	case swapped(n.Entities, o.Entities) || n.leadSwapped(o):
 		r.Reasons = append(r.Reasons, "names differ")
 	case (len(n.Entities) == 0) != (len(o.Entities) == 0):
 		// "Sales tripled" and "sales tripled in Norway" differ in scope.
@@ -192,6 +198,31 @@ func (n Normalized) Compare(o Normalized) Result {
 		r.Relation = Related
 	}
 	return r
+}
+
+// negatesShared reports whether n negates a word that o holds without
+// negating it.
+func (n Normalized) negatesShared(o Normalized) bool {
+	for _, w := range n.negatedWords {
+		_, inO := slices.BinarySearch(o.set, w)
+		_, negO := slices.BinarySearch(o.negatedWords, w)
+		if inO && !negO {
+			return true
+		}
+	}
+	return false
+}
+
+// leadSwapped reports whether the two claims open with different
+// capitalised words, neither found in the other claim: "Macy's offers a
+// $200 gift card" against "Nordstrom offers a $200 gift card".
+func (n Normalized) leadSwapped(o Normalized) bool {
+	if n.lead == "" || o.lead == "" || n.lead == o.lead {
+		return false
+	}
+	_, a := slices.BinarySearch(o.set, n.lead)
+	_, b := slices.BinarySearch(n.set, o.lead)
+	return !a && !b
 }
 
 // dice is the weighted Dice coefficient of the two token sets.

@@ -27,7 +27,7 @@ func CleanQuery(text string) string {
 	text = picLink.ReplaceAllString(text, " ")
 	text = link.ReplaceAllString(text, " ")
 	text = handle.ReplaceAllString(text, "$1")
-	text = hashtag.ReplaceAllString(text, "$1$2")
+	text = hashtag.ReplaceAllStringFunc(text, splitHashtag)
 	if text != orig {
 		text = strings.TrimSpace(spaces.ReplaceAllString(text, " "))
 	}
@@ -35,6 +35,25 @@ func CleanQuery(text string) string {
 		text = lowerTitleCase(text)
 	}
 	return text
+}
+
+// splitHashtag turns "#AustralianFires" into "Australian Fires": the words
+// of a camel-case tag, without the #.
+func splitHashtag(m string) string {
+	var b strings.Builder
+	prevLower := false
+	for _, r := range m {
+		if r == '#' {
+			continue
+		}
+		upper := r >= 'A' && r <= 'Z'
+		if upper && prevLower {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prevLower = r >= 'a' && r <= 'z'
+	}
+	return b.String()
 }
 
 // titleCase reports whether most words of a headline-length text start
