@@ -36,8 +36,8 @@ type Normalized struct {
 	// entity rule cannot tell from an ordinary capitalised opening.
 	lead     string
 	set      []string   // unique tokens, sorted
-	polarity  []polarity // per concept; sign 2 means both directions
-	trigrams  []uint32   // unique byte trigrams of Text, sorted
+	polarity []polarity // per concept; sign 2 means both directions
+	trigrams []uint32   // unique byte trigrams of Text, sorted
 }
 
 // rawToken is one word, number or symbol of the input with its case intact.
