@@ -144,7 +144,7 @@ func (n Normalized) rankFeatures(o Normalized, score, rank, maxRank float64) [Nu
 // query) on the CLEF-2020 task 2 training tweets through the real
 // candidate SQL, by BenchmarkRetrievalTrain in bench/. Only the order
 // depends on them: Relation and Score are the rules above.
-var RankWeights = [NumRankFeatures]float64{4.031, 4.489, 2.962, 4.556, -1.662}
+var RankWeights = [NumRankFeatures]float64{3.364, 3.754, 2.453, 5.199, -1.453}
 
 // Compare scores n against o and classifies the pair. The score is 0.7 of a
 // weighted Dice coefficient on content tokens (names and numbers weigh

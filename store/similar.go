@@ -37,6 +37,9 @@ const (
 	// a lexeme is too common to be worth reading its posting list.
 	rankedTerms = 20
 	commonAt    = 0.02
+	// rareAt is the share of claims assumed for a lexeme ANALYZE did not
+	// list among the most common, for its inverse document frequency.
+	rareAt = 0.0005
 	// DefaultSimilarLimit and MaxSimilarLimit bound the results returned.
 	DefaultSimilarLimit = 5
 	MaxSimilarLimit     = 50
@@ -144,7 +147,7 @@ func (q queries) similarCandidates(ctx context.Context, text string, before int6
 	// longest few stand for them. Long words are the rarer ones, so the
 	// index reads shorter posting lists, and they carry the topic.
 	key := longest(t.others, keyWords)
-	args := map[string]any{"q": text, "before": before, "n": perSourceLimit, "rankedTerms": rankedTerms, "commonAt": commonAt,
+	args := map[string]any{"q": text, "before": before, "n": perSourceLimit, "rankedTerms": rankedTerms, "commonAt": commonAt, "rareAt": rareAt,
 		"anchors": strings.Join(slices.Concat(t.numbers, t.names), " "), "names": strings.Join(t.names, " "),
 		"others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
 	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
@@ -178,16 +181,20 @@ func (q queries) similarCandidates(ctx context.Context, text string, before int6
 	// (pg_stats.most_common_elems) tell which lexemes are common; those
 	// above commonAt are left out, and the rarest rankedTerms are ORed, so
 	// the index hands few rows to ts_rank_cd however big the table is.
-	arms = append(arms, `(SELECT c.id, c.text, ts_rank_cd(c.search, f.tq, 1) AS rank FROM claims c, (
-			   SELECT coalesce(string_agg(quote_literal(l.lex), ' | '), '')::tsquery AS tq
-			   FROM (SELECT q.lex FROM unnest(tsvector_to_array(to_tsvector('english', @q))) AS q(lex)
-			         LEFT JOIN (SELECT u.e, u.f FROM pg_stats s,
-			                    unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f)
-			                    WHERE s.schemaname = current_schema() AND s.tablename = 'claims' AND s.attname = 'search') m ON m.e = q.lex
-			         WHERE coalesce(m.f, 0) < @commonAt
-			         ORDER BY coalesce(m.f, 0), q.lex LIMIT @rankedTerms) l) f
+	arms = append(arms, `(WITH ql AS (
+			   SELECT q.lex, ln(1 + (1 - coalesce(m.f, @rareAt)) / coalesce(m.f, @rareAt)) AS idf
+			   FROM unnest(tsvector_to_array(to_tsvector('english', @q))) AS q(lex)
+			   LEFT JOIN (SELECT u.e, u.f FROM pg_stats s,
+			              unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f)
+			              WHERE s.schemaname = current_schema() AND s.tablename = 'claims' AND s.attname = 'search') m ON m.e = q.lex
+			   WHERE coalesce(m.f, 0) < @commonAt
+			   ORDER BY coalesce(m.f, 0), length(q.lex) DESC, q.lex LIMIT @rankedTerms),
+			 f AS (SELECT coalesce(string_agg(quote_literal(lex), ' | '), '')::tsquery AS tq FROM ql)
+			 SELECT c.id, c.text, bm.score AS rank FROM claims c, f,
+			   LATERAL (SELECT sum(ql.idf) * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length(c.search) / 12.0)) AS score
+			            FROM ql WHERE ql.lex = ANY (tsvector_to_array(c.search))) bm
 			 WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND `+keep+`
-			 ORDER BY ts_rank_cd(c.search, f.tq, 1) DESC, c.id DESC LIMIT @n)`)
+			 ORDER BY bm.score DESC, c.id DESC LIMIT @n)`)
 	candidateSQL := strings.Join(arms, "\nUNION\n")
 	if len(t.numbers)+len(t.names) > 0 {
 		// Anchors, by trigrams: only when full-text search found nothing,
