@@ -33,15 +33,23 @@ func BenchmarkRetrievalCLEF2020(b *testing.B) {
 	st, vclaimOf, nv := loadVClaims(b)
 	queries, qrels := loadQueries(b, "dev")
 
+	var backend int
+	if err := st.SQL().QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+		b.Fatal(err)
+	}
 	var sumAP float64
+	var dbCPU, goCPU time.Duration
 	var lat []time.Duration
 	found, offered := 0, 0
 	for b.Loop() {
 		sumAP, found, offered, lat = 0, 0, 0, lat[:0]
 		for _, q := range queries {
+			db0, go0 := processCPU(backend), selfCPU()
 			t0 := time.Now()
 			got, err := st.SimilarClaims(ctx, q[1], store.SimilarOptions{Limit: 5})
 			lat = append(lat, time.Since(t0))
+			dbCPU += processCPU(backend) - db0
+			goCPU += selfCPU() - go0
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -76,6 +84,10 @@ func BenchmarkRetrievalCLEF2020(b *testing.B) {
 	b.ReportMetric(mapAt5, "MAP@5")
 	b.ReportMetric(float64(percentile(lat, 50).Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(percentile(lat, 95).Microseconds())/1000, "p95-ms")
+	dbPer, goPer := ms(dbCPU)/float64(len(lat)), ms(goCPU)/float64(len(lat))
+	b.ReportMetric(dbPer, "db_cpu_ms/lookup")
+	b.ReportMetric(goPer, "go_cpu_ms/lookup")
+	fmt.Printf("CPU per lookup: %.2f ms in PostgreSQL + %.2f ms here; load average %s\n", dbPer, goPer, loadAverage())
 	fmt.Printf("CLEF-2020 task 2 dev: %d tweets over %d verified claims: MAP@5 %.4f, a gold claim in the top 5 for %d, among the candidates for %d; lookup p50 %s p95 %s\n",
 		len(queries), nv, mapAt5, found, offered, percentile(lat, 50).Round(10*time.Microsecond), percentile(lat, 95).Round(10*time.Microsecond))
 }
