@@ -40,6 +40,12 @@ const (
 	// rareAt is the share of claims assumed for a lexeme ANALYZE did not
 	// list among the most common, for its inverse document frequency.
 	rareAt = 0.0005
+	// rankedRows caps, in claims, how common a lexeme the ranked source
+	// reads: with commonAt alone a million claims would hand it 20,000
+	// rows per lexeme.
+	rankedRows = 400
+	// rankedWhenFewer: see the ranked source in similarCandidates.
+	rankedWhenFewer = 5
 	// DefaultSimilarLimit and MaxSimilarLimit bound the results returned.
 	DefaultSimilarLimit = 5
 	MaxSimilarLimit     = 50
@@ -76,6 +82,10 @@ type SimilarClaim struct {
 //   - wording (full-text): claims holding its names and all of its key
 //     words, whatever their figures. This finds the same sentence with a
 //     figure changed, which the re-ranker marks conflicting.
+//   - ranked (full-text): claims holding any of the query's rarer lexemes,
+//     best first by a BM25-style score whose document frequencies come
+//     from ANALYZE's statistics. This finds a tweet's or a headline's claim
+//     told in other words, which the all-terms sources above miss.
 //   - anchors (pg_trgm, claims_anchors_trgm_idx on claims.match_anchors),
 //     only when full-text search found nothing: claims whose figures and
 //     names are spelt nearly the same, for typos and variant spellings
@@ -86,7 +96,9 @@ type SimilarClaim struct {
 // hundreds of milliseconds, so trigrams run on the figures and names only
 // (see migration 0005 and bench/similar_test.go).
 //
-// match.Rank then decides duplicate, conflicting or related on normalised
+// The query is first cleaned of what wraps a claim in a tweet or a
+// headline (match.CleanQuery). match.Rank then orders the candidates and
+// decides duplicate, conflicting or related on normalised
 // text, so a changed figure, a different name or an added negation is never
 // a duplicate. Claims already rejected as duplicates are left out: their
 // original is found instead.
@@ -147,7 +159,7 @@ func (q queries) similarCandidates(ctx context.Context, text string, before int6
 	// longest few stand for them. Long words are the rarer ones, so the
 	// index reads shorter posting lists, and they carry the topic.
 	key := longest(t.others, keyWords)
-	args := map[string]any{"q": text, "before": before, "n": perSourceLimit, "rankedTerms": rankedTerms, "commonAt": commonAt, "rareAt": rareAt,
+	args := map[string]any{"q": text, "before": before, "n": perSourceLimit, "rankedTerms": rankedTerms, "commonAt": commonAt, "rareAt": rareAt, "few": rankedWhenFewer, "rankedRows": rankedRows,
 		"anchors": strings.Join(slices.Concat(t.numbers, t.names), " "), "names": strings.Join(t.names, " "),
 		"others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
 	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
@@ -181,29 +193,35 @@ func (q queries) similarCandidates(ctx context.Context, text string, before int6
 	// (pg_stats.most_common_elems) tell which lexemes are common; those
 	// above commonAt are left out, and the rarest rankedTerms are ORed, so
 	// the index hands few rows to ts_rank_cd however big the table is.
-	arms = append(arms, `(WITH ql AS (
+	ranked := `(WITH ql AS (
 			   SELECT q.lex, ln(1 + (1 - coalesce(m.f, @rareAt)) / coalesce(m.f, @rareAt)) AS idf
 			   FROM unnest(tsvector_to_array(to_tsvector('english', @q))) AS q(lex)
 			   LEFT JOIN (SELECT u.e, u.f FROM pg_stats s,
 			              unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f)
 			              WHERE s.schemaname = current_schema() AND s.tablename = 'claims' AND s.attname = 'search') m ON m.e = q.lex
-			   WHERE coalesce(m.f, 0) < @commonAt
+			   WHERE coalesce(m.f, 0) < least(@commonAt, @rankedRows / (SELECT greatest(reltuples, 1) FROM pg_class WHERE oid = 'claims'::regclass))
 			   ORDER BY coalesce(m.f, 0), length(q.lex) DESC, q.lex LIMIT @rankedTerms),
 			 f AS (SELECT coalesce(string_agg(quote_literal(lex), ' | '), '')::tsquery AS tq FROM ql)
 			 SELECT c.id, c.text, bm.score AS rank FROM claims c, f,
 			   LATERAL (SELECT sum(ql.idf) * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length(c.search) / 12.0)) AS score
 			            FROM ql WHERE ql.lex = ANY (tsvector_to_array(c.search))) bm
-			 WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND `+keep+`
-			 ORDER BY bm.score DESC, c.id DESC LIMIT @n)`)
-	candidateSQL := strings.Join(arms, "\nUNION\n")
+			 WHERE (SELECT count(*) FROM fts) < @few AND numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
+			 ORDER BY bm.score DESC, c.id DESC LIMIT @n)`
+	// The ranked source reads more posting lists and scores more rows
+	// than the others together, so it runs only when they found fewer
+	// than rankedWhenFewer claims: for a claim stated as claims are stored
+	// they find it, and a tweet or a headline gets the ranked search.
+	candidateSQL := `WITH fts AS MATERIALIZED (` + strings.Join(arms, "\nUNION\n") + `)
+			SELECT id, text, rank FROM fts
+			UNION ALL
+			SELECT * FROM ` + ranked + ` r`
 	if len(t.numbers)+len(t.names) > 0 {
 		// Anchors, by trigrams: only when full-text search found nothing,
 		// since this scan costs more than the others together (the
 		// posting lists of digit trigrams are long). Without figures or
 		// names the anchor text is one capitalised word at most, which
 		// resembles far too many claims to be worth a scan.
-		candidateSQL = `WITH fts AS MATERIALIZED (` + candidateSQL + `)
-			SELECT id, text, rank FROM fts
+		candidateSQL += `
 			UNION ALL
 			(SELECT c.id, c.text, 0::real AS rank FROM claims c
 			 WHERE NOT EXISTS (SELECT 1 FROM fts) AND c.match_anchors % claim_anchors(@q) AND ` + keep + `
