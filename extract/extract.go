@@ -9,7 +9,11 @@
 // that weighs the cues together with word and character n-grams.
 package extract
 
-import "math"
+import (
+	"math"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Type is the kind of claim a sentence makes. A sentence that shows several
 // kinds gets the most specific one, in the order the constants are listed
@@ -89,6 +93,7 @@ func (o Options) Candidates(text string) []Candidate {
 		threshold = DefaultThreshold
 	}
 	spans := split(text)
+	turns := speakerTurns(text, spans)
 	claimants := attribute(text, spans)
 	out := make([]Candidate, 0, len(spans))
 	var sc scratch
@@ -96,7 +101,27 @@ func (o Options) Candidates(text string) []Candidate {
 		sent := text[s.start:s.end]
 		sc.toks = tokenize(sent, sc.toks[:0])
 		f, cues, words := cueFeatures(sent, sc.toks, claimants[i])
-		value := math.Round(o.value(&sc, f, words, claimants[i])*1000) / 1000
+		claimant := claimants[i].name
+		if turns != nil && turns[i].speaker != "" {
+			// In a transcript the speaker makes every claim of the turn,
+			// unless the sentence reports someone else's. The score reads
+			// the sentence alone, as the model was trained.
+			if claimant == "" || pronouns[lower(claimant)] {
+				claimant = turns[i].speaker
+			}
+			cues = append(cues, "speaker: "+turns[i].speaker)
+			if turns[i].moderator {
+				cues = append(cues, "moderator")
+			}
+		}
+		value := 0.0
+		if latinScript(sent) {
+			value = math.Round(o.value(&sc, f, words, claimants[i])*1000) / 1000
+		} else {
+			// The model and the cues know English only; a score here
+			// would be invented, so the sentence is left for a person.
+			cues = append(cues, "not scored: no model for this language")
+		}
 		c := Candidate{
 			Text:        sent,
 			Start:       s.start,
@@ -104,7 +129,7 @@ func (o Options) Candidates(text string) []Candidate {
 			Score:       value,
 			Checkworthy: value > threshold,
 			Type:        f.typ(),
-			Claimant:    claimants[i].name,
+			Claimant:    claimant,
 			Cues:        cues,
 		}
 		if o.CheckworthyOnly && !c.Checkworthy {
@@ -136,4 +161,30 @@ func (o Options) Score(sentence string) float64 {
 	a := attribute(sentence, []span{{0, len(sentence)}})[0]
 	f, _, words := cueFeatures(sentence, sc.toks, a)
 	return math.Round(o.value(&sc, f, words, a)*1000) / 1000
+}
+
+// latinScript reports whether most of the sentence's letters are Latin, the
+// script the model was trained on. Sentences in other scripts (Devanagari,
+// Arabic, Cyrillic…) are not scored.
+func latinScript(s string) bool {
+	latin, other := 0, 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				latin++
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
+			other++
+		}
+	}
+	return latin >= other
 }

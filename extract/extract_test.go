@@ -115,6 +115,11 @@ func TestSplit(t *testing.T) {
 			want: []string{"The council voted\nto approve the plan.", "It passed."},
 		},
 		{
+			name: "Devanagari danda",
+			in:   "सरकार ने बजट पेश किया। महंगाई 5% बढ़ी॥ यह सच है?",
+			want: []string{"सरकार ने बजट पेश किया।", "महंगाई 5% बढ़ी॥", "यह सच है?"},
+		},
+		{
 			name: "ellipsis and exclamation",
 			in:   "Wait... The vote failed! Nobody expected it.",
 			want: []string{"Wait...", "The vote failed!", "Nobody expected it."},
@@ -393,7 +398,7 @@ func BenchmarkCandidates(b *testing.B) {
 func FuzzCandidates(f *testing.F) {
 	for _, s := range []string{
 		"", "   ", "NEW DELHI (Reuters) - ", `"It is the first. The minister attended," a source said.`,
-		"U.S. Mr. J. No. 5 p.m. Jan. 3.5% $3.5bn “curly” ‘single’…", "a\n\nb\nc. D", "\xff\xfe.",
+		"U.S. Mr. J. No. 5 p.m. Jan. 3.5% $3.5bn “curly” ‘single’…", "a\n\nb\nc. D", "\xff\xfe.", "AB: x\nCD: y।z", "।", "\xe0\xa5",
 	} {
 		f.Add(s)
 	}
