@@ -15,6 +15,19 @@ var (
 	spaces       = regexp.MustCompile(`\s+`)
 )
 
+var trailerName = regexp.MustCompile(`[—–-]+\s*([^—–\n(]{1,80}?)\s*\(@\w{1,30}\)\s*[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$`)
+
+// TweetAuthor returns the name in a copied tweet's "— Name (@handle) Date"
+// trailer, or "". Who posted a tweet often names what it is about, so the
+// ranked search reads it, though the comparison of claims does not.
+func TweetAuthor(text string) string {
+	m := trailerName.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	return strings.TrimSpace(m[1])
+}
+
 // CleanQuery strips from a query what a tweet or a web page wraps around a
 // claim: links, pic.twitter.com links (glued to the word before them, as
 // copied tweets have them), @handles, the "— Name (@handle) Date" trailer,

@@ -21,3 +21,15 @@ func TestCleanQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestTweetAuthor(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"No Collusion! — Donald J. Trump (@realDonaldTrump) March 24, 2019": "Donald J. Trump",
+		"Imports rose 12% last year, the ministry said.":                    "",
+	} {
+		if got := TweetAuthor(in); got != want {
+			t.Errorf("TweetAuthor(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

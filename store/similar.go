@@ -44,6 +44,9 @@ const (
 	// reads: with commonAt alone a million claims would hand it 20,000
 	// rows per lexeme.
 	rankedRows = 400
+	// rankedLimit caps the rows the ranked source offers: more than the
+	// others, since its order is looser.
+	rankedLimit = 50
 	// rankedWhenFewer: see the ranked source in similarCandidates.
 	rankedWhenFewer = 5
 	// DefaultSimilarLimit and MaxSimilarLimit bound the results returned.
@@ -103,8 +106,8 @@ type SimilarClaim struct {
 // a duplicate. Claims already rejected as duplicates are left out: their
 // original is found instead.
 func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOptions) ([]SimilarClaim, error) {
-	text = match.CleanQuery(strings.TrimSpace(text))
-	if text == "" {
+	clean := match.CleanQuery(strings.TrimSpace(text))
+	if clean == "" {
 		return []SimilarClaim{}, nil
 	}
 	limit := opts.Limit
@@ -112,11 +115,11 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 		limit = DefaultSimilarLimit
 	}
 	limit = min(limit, MaxSimilarLimit)
-	cands, err := q.similarCandidates(ctx, text, opts.Before)
+	cands, err := q.similarCandidates(ctx, clean, match.TweetAuthor(text), opts.Before)
 	if err != nil || len(cands) == 0 {
 		return []SimilarClaim{}, err
 	}
-	ranked := match.Rank(text, cands)
+	ranked := match.Rank(clean, cands)
 	if len(ranked) > limit {
 		ranked = ranked[:limit]
 	}
@@ -152,14 +155,15 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 }
 
 // similarCandidates runs the candidate sources for an already cleaned
-// text (see SimilarClaims).
-func (q queries) similarCandidates(ctx context.Context, text string, before int64) ([]match.Candidate, error) {
+// text (see SimilarClaims); author, a tweet's poster, is added to the
+// ranked source's words.
+func (q queries) similarCandidates(ctx context.Context, text, author string, before int64) ([]match.Candidate, error) {
 	t := searchTerms(text)
 	// The words other than figures and names are many and common; the
 	// longest few stand for them. Long words are the rarer ones, so the
 	// index reads shorter posting lists, and they carry the topic.
 	key := longest(t.others, keyWords)
-	args := map[string]any{"q": text, "before": before, "n": perSourceLimit, "rankedTerms": rankedTerms, "commonAt": commonAt, "rareAt": rareAt, "few": rankedWhenFewer, "rankedRows": rankedRows,
+	args := map[string]any{"q": text, "before": before, "n": perSourceLimit, "rankedTerms": rankedTerms, "commonAt": commonAt, "rareAt": rareAt, "few": rankedWhenFewer, "rankedRows": rankedRows, "nRanked": rankedLimit, "rq": strings.TrimSpace(text + " " + author),
 		"anchors": strings.Join(slices.Concat(t.numbers, t.names), " "), "names": strings.Join(t.names, " "),
 		"others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
 	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
@@ -195,7 +199,7 @@ func (q queries) similarCandidates(ctx context.Context, text string, before int6
 	// the index hands few rows to ts_rank_cd however big the table is.
 	ranked := `(WITH ql AS (
 			   SELECT q.lex, ln(1 + (1 - coalesce(m.f, @rareAt)) / coalesce(m.f, @rareAt)) AS idf
-			   FROM unnest(tsvector_to_array(to_tsvector('english', @q))) AS q(lex)
+			   FROM unnest(tsvector_to_array(to_tsvector('english', @rq))) AS q(lex)
 			   LEFT JOIN (SELECT u.e, u.f FROM pg_stats s,
 			              unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f)
 			              WHERE s.schemaname = current_schema() AND s.tablename = 'claims' AND s.attname = 'search') m ON m.e = q.lex
@@ -206,7 +210,7 @@ func (q queries) similarCandidates(ctx context.Context, text string, before int6
 			   LATERAL (SELECT sum(ql.idf) * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length(c.search) / 12.0)) AS score
 			            FROM ql WHERE ql.lex = ANY (tsvector_to_array(c.search))) bm
 			 WHERE (SELECT count(*) FROM fts) < @few AND numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
-			 ORDER BY bm.score DESC, c.id DESC LIMIT @n)`
+			 ORDER BY bm.score DESC, c.id DESC LIMIT @nRanked)`
 	// The ranked source reads more posting lists and scores more rows
 	// than the others together, so it runs only when they found fewer
 	// than rankedWhenFewer claims: for a claim stated as claims are stored
@@ -260,7 +264,7 @@ func (q queries) similarCandidates(ctx context.Context, text string, before int6
 // cleaned as SimilarClaims cleans it, before any re-ranking: for training
 // and measuring the re-ranker (bench/retrieval_test.go).
 func (q queries) SimilarCandidates(ctx context.Context, text string) ([]match.Candidate, error) {
-	return q.similarCandidates(ctx, match.CleanQuery(strings.TrimSpace(text)), 0)
+	return q.similarCandidates(ctx, match.CleanQuery(strings.TrimSpace(text)), match.TweetAuthor(text), 0)
 }
 
 // candidateRow is a claim offered by one of the sources, with its
