@@ -464,12 +464,14 @@ func (t *Trainer) Build(d Data, report Report) (*extract.Model, error) {
 	info.Bias -= logit(threshold)
 	info.Training = []string{
 		fmt.Sprintf("checkworthiness/claimbuster_train.tsv.gz: %d sentences", len(d.ClaimBuster)),
-		fmt.Sprintf("checkworthiness/clef2019_t1_train.tsv.gz: %d lines, %d transcripts", len(d.CLEF), len(docOrder(d.CLEF))),
+		fmt.Sprintf("checkworthiness/clef2019_t1_train.tsv.gz: %d lines, %d transcripts, loss weight %g (%g for lines not checked)%s",
+			len(d.CLEF), len(docOrder(d.CLEF)), t.Params.CLEFWeight, t.Params.CLEFWeight*t.Params.CLEFNegativeWeight, measuredOnly(t.Params.CLEFWeight)),
 		fmt.Sprintf("extract/testdata/articles: %d sentences", len(d.Fixtures)),
 	}
 	info.Attribution = Attribution
 	info.Train = map[string]float64{"epochs": float64(t.Params.Epochs), "rate": t.Params.Rate, "l2": t.Params.L2,
-		"positive_weight": t.Params.PositiveWeight, "seed": float64(t.Params.Seed)}
+		"positive_weight": t.Params.PositiveWeight, "clef_weight": t.Params.CLEFWeight,
+		"clef_negative_weight": t.Params.CLEFNegativeWeight, "seed": float64(t.Params.Seed)}
 	info.Metrics = map[string]float64{}
 	for name, p := range report.ClaimBuster {
 		info.Metrics["claimbuster_dev_f1 "+name] = round4(p.F1)
@@ -483,6 +485,13 @@ func (t *Trainer) Build(d Data, report Report) (*extract.Model, error) {
 		info.Metrics["clef2019_cv_map "+name] = round4(v)
 	}
 	return extract.NewModel(info, m.Weights())
+}
+
+func measuredOnly(w float64) string {
+	if w == 0 {
+		return ": measured on, not learned from"
+	}
+	return ""
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
