@@ -1,11 +1,19 @@
 // Package extract proposes the sentences of a news article that are worth
-// fact-checking. It is pure: no network, no database and no model files, so
-// it runs in the request path and in tests alike.
+// fact-checking. It is pure: no network, no database, and its model is
+// embedded in the binary, so it runs in the request path and in tests alike.
 //
-// The pipeline is a sentence splitter tuned for news copy, a cue-based scorer
-// and a claimant finder that carries an attribution ("…," a source said)
-// back to every sentence of the quotation it closes.
+// The pipeline is a sentence splitter tuned for news copy, a claimant
+// finder that carries an attribution ("…," a source said) back to every
+// sentence of the quotation it closes, rule cues that name the claim's type
+// and the reasons shown to a reviewer, and a learned scorer (see Model)
+// that weighs the cues together with word and character n-grams.
 package extract
+
+import (
+	"math"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Type is the kind of claim a sentence makes. A sentence that shows several
 // kinds gets the most specific one, in the order the constants are listed
@@ -33,9 +41,10 @@ const (
 	TypeOther Type = "other"
 )
 
-// DefaultThreshold is the score above which a sentence is check-worthy. It was
-// chosen on the fixtures in testdata/ to keep recall above 0.85; raise it for
-// a shorter, more precise list.
+// DefaultThreshold is the score above which a sentence is check-worthy. The
+// model's bias is shifted at training so that 0.5 is the threshold tuned on
+// its training data (ModelInfo.Threshold); raise it for a shorter, more
+// precise list.
 const DefaultThreshold = 0.5
 
 // Candidate is one sentence of the input with its check-worthiness.
@@ -63,6 +72,11 @@ type Options struct {
 	Threshold float64
 	// CheckworthyOnly drops the sentences at or below the threshold.
 	CheckworthyOnly bool
+	// Model scores the sentences; nil means DefaultModel.
+	Model *Model
+	// Rules scores with version 1's hand-set cue weights instead of a
+	// model. It is kept as the baseline the model is measured against.
+	Rules bool
 }
 
 // Candidates splits text into sentences and scores each one with the default
@@ -79,22 +93,44 @@ func (o Options) Candidates(text string) []Candidate {
 		threshold = DefaultThreshold
 	}
 	spans := split(text)
+	turns := speakerTurns(text, spans)
 	claimants := attribute(text, spans)
 	out := make([]Candidate, 0, len(spans))
-	var toks []token
+	var sc scratch
 	for i, s := range spans {
 		sent := text[s.start:s.end]
-		toks = tokenize(sent, toks[:0])
-		sc := score(sent, toks, claimants[i])
+		sc.toks = tokenize(sent, sc.toks[:0])
+		f, cues, words := cueFeatures(sent, sc.toks, claimants[i])
+		claimant := claimants[i].name
+		if turns != nil && turns[i].speaker != "" {
+			// In a transcript the speaker makes every claim of the turn,
+			// unless the sentence reports someone else's. The score reads
+			// the sentence alone, as the model was trained.
+			if claimant == "" || pronouns[lower(claimant)] {
+				claimant = turns[i].speaker
+			}
+			cues = append(cues, "speaker: "+turns[i].speaker)
+			if turns[i].moderator {
+				cues = append(cues, "moderator")
+			}
+		}
+		value := 0.0
+		if latinScript(sent) {
+			value = math.Round(o.value(&sc, f, words, claimants[i])*1000) / 1000
+		} else {
+			// The model and the cues know English only; a score here
+			// would be invented, so the sentence is left for a person.
+			cues = append(cues, "not scored: no model for this language")
+		}
 		c := Candidate{
 			Text:        sent,
 			Start:       s.start,
 			End:         s.end,
-			Score:       sc.value,
-			Checkworthy: sc.value > threshold,
-			Type:        sc.typ,
-			Claimant:    claimants[i].name,
-			Cues:        sc.cues,
+			Score:       value,
+			Checkworthy: value > threshold,
+			Type:        f.typ(),
+			Claimant:    claimant,
+			Cues:        cues,
 		}
 		if o.CheckworthyOnly && !c.Checkworthy {
 			continue
@@ -102,4 +138,53 @@ func (o Options) Candidates(text string) []Candidate {
 		out = append(out, c)
 	}
 	return out
+}
+
+// value scores one sentence whose tokens are in sc.toks.
+func (o Options) value(sc *scratch, f features, words int, a attribution) float64 {
+	if o.Rules {
+		return ruleValue(f, words)
+	}
+	m := o.Model
+	if m == nil {
+		m = DefaultModel()
+	}
+	sc.feats = m.Info.Features.appendFeatures(sc.feats[:0], sc, sc.toks, f, words, a)
+	return m.Score(sc.feats)
+}
+
+// Score scores one sentence as a whole, without splitting it, for callers
+// that already hold sentences: transcript lines, labelled data.
+func (o Options) Score(sentence string) float64 {
+	var sc scratch
+	sc.toks = tokenize(sentence, nil)
+	a := attribute(sentence, []span{{0, len(sentence)}})[0]
+	f, _, words := cueFeatures(sentence, sc.toks, a)
+	return math.Round(o.value(&sc, f, words, a)*1000) / 1000
+}
+
+// latinScript reports whether most of the sentence's letters are Latin, the
+// script the model was trained on. Sentences in other scripts (Devanagari,
+// Arabic, Cyrillic…) are not scored.
+func latinScript(s string) bool {
+	latin, other := 0, 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				latin++
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
+			other++
+		}
+	}
+	return latin >= other
 }

@@ -36,25 +36,29 @@ const (
 	steepness = 2.0
 )
 
-// scored is the outcome of scoring one sentence.
-type scored struct {
-	value float64
-	typ   Type
-	cues  []string
-}
-
 // features records which cue families fired, for the score and the type.
 type features struct {
 	number, amount, superlative, comparison, title, attribution, quote bool
 	date, law, causation, prediction, event                            bool
 	opinion, hedge, question, boilerplate, person                      bool
-	entities                                                           int
+	// promise is a first-person "will" or "going to": a pledge, which
+	// cannot be checked yet however many figures it holds.
+	promise bool
+	// firstSingular, firstPlural and second mark the speaker's pronouns
+	// for the model, which weighs them by what the data shows.
+	firstSingular, firstPlural, second bool
+	// boilerplatePhrase is page furniture ("click here", "all rights
+	// reserved", "sign up"), as against a single word such as "sponsored"
+	// that a real sentence may hold ("the bill was sponsored by …").
+	boilerplatePhrase bool
+	entities          int
 }
 
-// score rates one sentence. toks are its tokens; a is its attribution.
-func score(sent string, toks []token, a attribution) scored {
-	var f features
-	cues := []string{} // never nil, so JSON shows [] rather than null
+// cueFeatures finds the cue families one sentence shows, the reasons to
+// show a reviewer, and its length in words. toks are its tokens; a is its
+// attribution.
+func cueFeatures(sent string, toks []token, a attribution) (f features, cues []string, words int) {
+	cues = []string{} // never nil, so JSON shows [] rather than null
 	cue := func(fired *bool, format, word string) {
 		if *fired {
 			return
@@ -67,7 +71,6 @@ func score(sent string, toks []token, a attribution) scored {
 		cues = append(cues, format+word)
 	}
 
-	words := 0
 	must := false
 	firstWord := -1
 	var entity strings.Builder
@@ -153,17 +156,35 @@ func score(sent string, toks []token, a attribution) scored {
 		if hedgeWords[low] || low == "may" && !t.upper {
 			cue(&f.hedge, "hedge: ", low)
 		}
-		if boilerplateWords[low] || low == "click" && next.low == "here" || low == "rights" && next.low == "reserved" ||
-			low == "follow" && next.low == "us" || low == "sign" && next.low == "up" || low == "read" && next.low == "more" {
+		if boilerplateWords[low] {
 			cue(&f.boilerplate, "boilerplate: ", low)
 		}
-		if personWords[low] && a.name == "" && (low != "us" || t.text == "us") {
+		if low == "click" && next.low == "here" || low == "rights" && next.low == "reserved" ||
+			low == "follow" && next.low == "us" || low == "sign" && next.low == "up" || low == "read" && next.low == "more" ||
+			(low == "subscribe" || low == "unsubscribe") && (next.low == "to" || next.low == "now" || next.low == "") {
+			f.boilerplatePhrase = true
+			cue(&f.boilerplate, "boilerplate: ", low)
+		}
+		pro := pronoun(low)
+		if personWords[pro] && a.name == "" && (low != "us" || t.text == "us") {
 			cue(&f.person, "first or second person", "")
+		}
+		switch pro {
+		case "i", "me", "my", "myself":
+			f.firstSingular = true
+		case "we", "our", "us", "ourselves":
+			f.firstPlural = t.text != "US"
+		case "you", "your":
+			f.second = true
+		}
+		if (pro == "i" || pro == "we") && (low == pro+"'ll" || low == pro+"’ll" || next.low == "will" || next.low == "shall" ||
+			next.low == "are" && next2.low == "going" || next.low == "am" && next2.low == "going" || (low == "i'm" || low == "we're") && next.low == "going") {
+			cue(&f.promise, "promise: ", t.text+" "+next.text)
 		}
 
 		// Proper names: capitalised words that do not open the sentence
 		// (or a quotation), runs of them counting once.
-		if t.upper && i != firstWord && !(prev.text == "\"" || prev.text == "“") && low != "i" &&
+		if t.upper && i != firstWord && !(prev.text == "\"" || prev.text == "“") && pro != "i" &&
 			!monthNames[low] && !weekdays[low] && !t.digit {
 			if lastEntityEnd != i-1 {
 				f.entities++
@@ -199,6 +220,18 @@ func score(sent string, toks []token, a attribution) scored {
 		cue(&f.boilerplate, "boilerplate: ", "©")
 	}
 
+	switch {
+	case words < 5:
+		cues = append(cues, "very short")
+	case words > 60:
+		cues = append(cues, "very long")
+	}
+	return f, cues, words
+}
+
+// ruleValue is version 1's score: the hand-set cue weights, kept as the
+// baseline the learned model is measured against (Options.Rules).
+func ruleValue(f features, words int) float64 {
 	x := 0.0
 	add := func(on bool, w float64) {
 		if on {
@@ -226,16 +259,10 @@ func score(sent string, toks []token, a attribution) scored {
 	switch {
 	case words < 5:
 		x += wShort
-		cues = append(cues, "very short")
 	case words > 60:
 		x += wLong
-		cues = append(cues, "very long")
 	}
-	return scored{
-		value: math.Round(1/(1+math.Exp(-steepness*(x-bias)))*1000) / 1000,
-		typ:   f.typ(),
-		cues:  cues,
-	}
+	return 1 / (1 + math.Exp(-steepness*(x-bias)))
 }
 
 // typ picks the most specific claim type the cues support.
@@ -266,6 +293,21 @@ func tokAt(toks []token, i int) token {
 		return token{}
 	}
 	return toks[i]
+}
+
+// pronoun returns the pronoun a contraction starts with ("i'm" → "i",
+// "we’ll" → "we"), or low itself.
+func pronoun(low string) string {
+	for i := 0; i < len(low); i++ {
+		if low[i] == '\'' || low[i] == 0xe2 {
+			switch w := low[:i]; w {
+			case "i", "we", "you":
+				return w
+			}
+			return low
+		}
+	}
+	return low
 }
 
 func numeric(t token) bool { return t.digit || numberWords[t.low] }

@@ -65,7 +65,7 @@ func split(text string) []span {
 			}
 			start = i
 		}
-		if c != '.' && c != '!' && c != '?' && !hasPrefixAt(text, i, "…") {
+		if c != '.' && c != '!' && c != '?' && !hasPrefixAt(text, i, "…") && !isDandaAt(text, i) {
 			i++
 			continue
 		}
@@ -97,6 +97,10 @@ func boundaryAt(text string, i int) (end, next int, ok bool) {
 		case hasPrefixAt(text, j, "…"):
 			dots += 3
 			j += len("…")
+		case isDandaAt(text, j):
+			// Devanagari full stop (।) and double danda (॥): they end a
+			// sentence as a question mark does.
+			j += len("।")
 		default:
 			goto closers
 		}
@@ -299,6 +303,12 @@ func trimRight(text string, start, end int) int {
 		end--
 	}
 	return end
+}
+
+// isDandaAt reports whether a danda (U+0964) or double danda (U+0965)
+// starts at i; both encode as E0 A5 A4/A5.
+func isDandaAt(text string, i int) bool {
+	return i+2 < len(text) && text[i] == 0xe0 && text[i+1] == 0xa5 && (text[i+2] == 0xa4 || text[i+2] == 0xa5)
 }
 
 func isSpaceByte(c byte) bool {

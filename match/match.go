@@ -40,6 +40,9 @@ const (
 type Candidate struct {
 	ID   string `json:"id"`
 	Text string `json:"text"`
+	// Rank is the database's full-text rank (ts_rank_cd) when its ranked
+	// source offered the candidate, else 0. The re-ranker weighs it.
+	Rank float64 `json:"-"`
 }
 
 // Result is a candidate with its similarity to the query.
@@ -60,21 +63,88 @@ func Compare(a, b string) (float64, Relation) {
 }
 
 // Rank compares query with every candidate and returns the ones that are
-// not unrelated, best first. Ties keep the database's order.
+// not unrelated, best first by the re-ranker (see RankWeights). Ties keep
+// the database's order.
 func Rank(query string, candidates []Candidate) []Result {
+	return RankWith(RankWeights, query, candidates)
+}
+
+// RankWith is Rank with other re-ranker weights, for training them.
+func RankWith(w [NumRankFeatures]float64, query string, candidates []Candidate) []Result {
 	q := Normalize(query)
-	out := make([]Result, 0, len(candidates))
+	maxRank := 0.0
 	for _, c := range candidates {
-		r := q.Compare(Normalize(c.Text))
+		maxRank = max(maxRank, c.Rank)
+	}
+	type scored struct {
+		Result
+		order float64
+	}
+	out := make([]scored, 0, len(candidates))
+	for _, c := range candidates {
+		n := Normalize(c.Text)
+		r := q.Compare(n)
 		if r.Relation == Unrelated {
 			continue
 		}
 		r.Candidate = c
-		out = append(out, r)
+		f := q.rankFeatures(n, r.Score, c.Rank, maxRank)
+		order := 0.0
+		for i := range f {
+			order += w[i] * f[i]
+		}
+		out = append(out, scored{r, order})
 	}
-	slices.SortStableFunc(out, func(a, b Result) int { return cmp.Compare(b.Score, a.Score) })
+	slices.SortStableFunc(out, func(a, b scored) int { return cmp.Compare(b.order, a.order) })
+	res := make([]Result, len(out))
+	for i, s := range out {
+		res[i] = s.Result
+	}
+	return res
+}
+
+// NumRankFeatures is the length of a re-ranker feature vector.
+const NumRankFeatures = 5
+
+// RankFeatures are the re-ranker's inputs for each candidate, in the
+// candidates' order, for training the weights; Unrelated candidates get
+// nil.
+func RankFeatures(query string, candidates []Candidate) [][NumRankFeatures]float64 {
+	q := Normalize(query)
+	maxRank := 0.0
+	for _, c := range candidates {
+		maxRank = max(maxRank, c.Rank)
+	}
+	out := make([][NumRankFeatures]float64, len(candidates))
+	for i, c := range candidates {
+		n := Normalize(c.Text)
+		r := q.Compare(n)
+		out[i] = q.rankFeatures(n, r.Score, c.Rank, maxRank)
+	}
 	return out
 }
+
+// rankFeatures: the similarity score, the weighted Dice coefficient, the
+// trigram Jaccard index, the full-text rank relative to the best
+// candidate's, and whether the ranked source offered the candidate at all.
+func (n Normalized) rankFeatures(o Normalized, score, rank, maxRank float64) [NumRankFeatures]float64 {
+	rel := 0.0
+	if maxRank > 0 {
+		rel = rank / maxRank
+	}
+	offered := 0.0
+	if rank > 0 {
+		offered = 1
+	}
+	return [NumRankFeatures]float64{score, n.dice(o), jaccard(n.trigrams, o.trigrams), rel, offered}
+}
+
+// RankWeights order the candidates: a linear model over rankFeatures,
+// trained pairwise (a gold claim against each other candidate of the same
+// query) on the CLEF-2020 task 2 training tweets through the real
+// candidate SQL, by BenchmarkRetrievalTrain in bench/. Only the order
+// depends on them: Relation and Score are the rules above.
+var RankWeights = [NumRankFeatures]float64{3.364, 3.754, 2.453, 5.199, -1.453}
 
 // Compare scores n against o and classifies the pair. The score is 0.7 of a
 // weighted Dice coefficient on content tokens (names and numbers weigh
@@ -85,8 +155,14 @@ func (n Normalized) Compare(o Normalized) Result {
 	r := Result{Score: score}
 	contradicts := false
 	if n.Negated != o.Negated {
-		r.Reasons = append(r.Reasons, "negation differs")
-		contradicts = true
+		// Conflicting only when the negation bears on a word both claims
+		// hold; otherwise it is still never a duplicate.
+		if n.negatesShared(o) || o.negatesShared(n) {
+			r.Reasons = append(r.Reasons, "negation differs")
+			contradicts = true
+		} else {
+			r.Reasons = append(r.Reasons, "negation on one side")
+		}
 	}
 	if !slices.Equal(n.Numbers, o.Numbers) {
 		// Each side holding a figure the other lacks is a changed figure;
@@ -103,7 +179,7 @@ func (n Normalized) Compare(o Normalized) Result {
 		contradicts = true
 	}
 	switch {
-	case swapped(n.Entities, o.Entities):
+	case swapped(n.Entities, o.Entities) || n.leadSwapped(o):
 		r.Reasons = append(r.Reasons, "names differ")
 	case (len(n.Entities) == 0) != (len(o.Entities) == 0):
 		// "Sales tripled" and "sales tripled in Norway" differ in scope.
@@ -122,6 +198,31 @@ func (n Normalized) Compare(o Normalized) Result {
 		r.Relation = Related
 	}
 	return r
+}
+
+// negatesShared reports whether n negates a word that o holds without
+// negating it.
+func (n Normalized) negatesShared(o Normalized) bool {
+	for _, w := range n.negatedWords {
+		_, inO := slices.BinarySearch(o.set, w)
+		_, negO := slices.BinarySearch(o.negatedWords, w)
+		if inO && !negO {
+			return true
+		}
+	}
+	return false
+}
+
+// leadSwapped reports whether the two claims open with different
+// capitalised words, neither found in the other claim: "Macy's offers a
+// $200 gift card" against "Nordstrom offers a $200 gift card".
+func (n Normalized) leadSwapped(o Normalized) bool {
+	if n.lead == "" || o.lead == "" || n.lead == o.lead {
+		return false
+	}
+	_, a := slices.BinarySearch(o.set, n.lead)
+	_, b := slices.BinarySearch(n.set, o.lead)
+	return !a && !b
 }
 
 // dice is the weighted Dice coefficient of the two token sets.

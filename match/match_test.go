@@ -96,6 +96,9 @@ func TestNeverDuplicate(t *testing.T) {
 		{"antonym verb", "Imports increased in 2022.", "Imports decreased in 2022.", Conflicting},
 		{"entity swapped", "A Polish minister attended the talks in New Delhi.", "A German minister attended the talks in New Delhi.", Related},
 		{"year changed", "The treaty was signed in 1998.", "The treaty was signed in 1989.", Conflicting},
+		{"name opening the sentence swapped", "Macy's is giving every shopper a $200 gift card.", "Nordstrom is giving every shopper a $200 gift card.", Related},
+		{"negation in a side clause", "The mayor signed the water bill, which critics say will not lower prices.", "The mayor signed the water bill.", Related},
+		{"negation of a word only one side has", "Sales did not rise in March.", "Sales rose in March.", Conflicting},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

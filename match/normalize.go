@@ -26,6 +26,15 @@ type Normalized struct {
 	// (not, no, never, denied…).
 	Negated bool
 
+	// negatedWords are the content tokens a negator bears on: the first
+	// one after it ("did not attend" → attend), sorted. A negation counts
+	// against another claim only when it bears on a word both share, so
+	// a "not" in a side clause does not make a true match conflicting.
+	negatedWords []string
+	// lead is the first word of the text when it is capitalised and not a
+	// stopword: a name or the subject ("Macy's", "Nordstrom"), which the
+	// entity rule cannot tell from an ordinary capitalised opening.
+	lead     string
 	set      []string   // unique tokens, sorted
 	polarity []polarity // per concept; sign 2 means both directions
 	trigrams []uint32   // unique byte trigrams of Text, sorted
@@ -44,7 +53,14 @@ func Normalize(text string) Normalized {
 	raw := lex(text)
 	n := Normalized{Tokens: make([]string, 0, len(raw))}
 	negations := 0
-	flip := 0 // tokens left in which a polarity word is reversed ("lifted the ban")
+	negPending := false // a negator waits for the word it bears on
+	flip := 0           // tokens left in which a polarity word is reversed ("lifted the ban")
+	content := func(tok string) {
+		if negPending {
+			n.negatedWords = append(n.negatedWords, tok)
+			negPending = false
+		}
+	}
 	for i := 0; i < len(raw); i++ {
 		rt := raw[i]
 		low := strings.ToLower(rt.text)
@@ -60,12 +76,9 @@ func Normalize(text string) Normalized {
 				continue
 			}
 		}
-		if strings.HasSuffix(low, "n't") || strings.HasSuffix(low, "n’t") {
+		if strings.HasSuffix(low, "n't") || strings.HasSuffix(low, "n’t") || negators[low] {
 			negations++
-			continue
-		}
-		if negators[low] {
-			negations++
+			negPending = true
 			continue
 		}
 		if m, ok := monthNumbers[low]; ok && (rt.text[0] >= 'A' && rt.text[0] <= 'Z') {
@@ -100,6 +113,7 @@ func Normalize(text string) Normalized {
 			}
 			n.Tokens = append(n.Tokens, p.concept)
 			n.addPolarity(p.concept, p.sign)
+			content(p.concept)
 			continue
 		}
 		if flip > 0 {
@@ -110,11 +124,16 @@ func Normalize(text string) Normalized {
 			continue
 		}
 		n.Tokens = append(n.Tokens, tok)
+		content(tok)
 		if isUpper(rt.text) && !rt.sentStart && !titleWords[low] {
 			n.Entities = append(n.Entities, tok)
 		}
+		if i == 0 && isUpper(rt.text) && !titleWords[low] {
+			n.lead = tok
+		}
 	}
 	n.Negated = negations%2 == 1
+	n.negatedWords = sortedUnique(n.negatedWords)
 	n.Text = strings.Join(n.Tokens, " ")
 	n.set = sortedUnique(slices.Clone(n.Tokens))
 	n.Numbers = sortedUnique(n.Numbers)

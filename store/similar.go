@@ -32,6 +32,23 @@ const (
 	// keyWords is how many of the query's other words full-text search
 	// uses (see SimilarClaims).
 	keyWords = 4
+	// rankedTerms is how many of the query's lexemes, the rarest first,
+	// the ranked source ORs; commonAt is the share of claims above which
+	// a lexeme is too common to be worth reading its posting list.
+	rankedTerms = 20
+	commonAt    = 0.02
+	// rareAt is the share of claims assumed for a lexeme ANALYZE did not
+	// list among the most common, for its inverse document frequency.
+	rareAt = 0.0005
+	// rankedRows caps, in claims, how common a lexeme the ranked source
+	// reads: with commonAt alone a million claims would hand it 20,000
+	// rows per lexeme.
+	rankedRows = 400
+	// rankedLimit caps the rows the ranked source offers: more than the
+	// others, since its order is looser.
+	rankedLimit = 50
+	// rankedWhenFewer: see the ranked source in similarCandidates.
+	rankedWhenFewer = 5
 	// DefaultSimilarLimit and MaxSimilarLimit bound the results returned.
 	DefaultSimilarLimit = 5
 	MaxSimilarLimit     = 50
@@ -68,6 +85,10 @@ type SimilarClaim struct {
 //   - wording (full-text): claims holding its names and all of its key
 //     words, whatever their figures. This finds the same sentence with a
 //     figure changed, which the re-ranker marks conflicting.
+//   - ranked (full-text): claims holding any of the query's rarer lexemes,
+//     best first by a BM25-style score whose document frequencies come
+//     from ANALYZE's statistics. This finds a tweet's or a headline's claim
+//     told in other words, which the all-terms sources above miss.
 //   - anchors (pg_trgm, claims_anchors_trgm_idx on claims.match_anchors),
 //     only when full-text search found nothing: claims whose figures and
 //     names are spelt nearly the same, for typos and variant spellings
@@ -78,13 +99,15 @@ type SimilarClaim struct {
 // hundreds of milliseconds, so trigrams run on the figures and names only
 // (see migration 0005 and bench/similar_test.go).
 //
-// match.Rank then decides duplicate, conflicting or related on normalised
+// The query is first cleaned of what wraps a claim in a tweet or a
+// headline (match.CleanQuery). match.Rank then orders the candidates and
+// decides duplicate, conflicting or related on normalised
 // text, so a changed figure, a different name or an added negation is never
 // a duplicate. Claims already rejected as duplicates are left out: their
 // original is found instead.
 func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOptions) ([]SimilarClaim, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
+	clean := match.CleanQuery(strings.TrimSpace(text))
+	if clean == "" {
 		return []SimilarClaim{}, nil
 	}
 	limit := opts.Limit
@@ -92,79 +115,11 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 		limit = DefaultSimilarLimit
 	}
 	limit = min(limit, MaxSimilarLimit)
-
-	t := searchTerms(text)
-	// The words other than figures and names are many and common; the
-	// longest few stand for them. Long words are the rarer ones, so the
-	// index reads shorter posting lists, and they carry the topic.
-	key := longest(t.others, keyWords)
-	args := map[string]any{"q": text, "before": opts.Before, "n": perSourceLimit,
-		"anchors": strings.Join(slices.Concat(t.numbers, t.names), " "), "names": strings.Join(t.names, " "),
-		"others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
-	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
-	fts := func(tsquery string) string {
-		return `(SELECT c.id, c.text FROM claims c, (SELECT ` + tsquery + ` AS tq) f
-			 WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
-			 ORDER BY ts_rank(c.search, f.tq) DESC, c.id DESC LIMIT @n)`
+	cands, err := q.similarCandidates(ctx, clean, match.TweetAuthor(text), opts.Before)
+	if err != nil || len(cands) == 0 {
+		return []SimilarClaim{}, err
 	}
-	var arms []string
-	switch {
-	case len(t.numbers)+len(t.names) == 0:
-		// Nothing rare to anchor on: every word must be there. An OR over
-		// common words alone would match half the table.
-		arms = append(arms, fts(`plainto_tsquery('english', @others)`))
-	case len(key) == 0:
-		arms = append(arms, fts(`plainto_tsquery('english', @anchors)`))
-	default:
-		// Facts: every figure and name, and one of the key words.
-		arms = append(arms, fts(`plainto_tsquery('english', @anchors) && replace(plainto_tsquery('english', @key)::text, ' & ', ' | ')::tsquery`))
-		if len(t.numbers) > 0 {
-			// Wording: the names and all the key words, whatever the
-			// figures. Two arms cost less than one tsquery ORing both,
-			// which defeats the index's skipping over common words.
-			arms = append(arms, fts(`plainto_tsquery('english', @names) && plainto_tsquery('english', @key)`))
-		}
-	}
-	candidateSQL := strings.Join(arms, "\nUNION\n")
-	if len(t.numbers)+len(t.names) > 0 {
-		// Anchors, by trigrams: only when full-text search found nothing,
-		// since this scan costs more than the others together (the
-		// posting lists of digit trigrams are long). Without figures or
-		// names the anchor text is one capitalised word at most, which
-		// resembles far too many claims to be worth a scan.
-		candidateSQL = `WITH fts AS MATERIALIZED (` + candidateSQL + `)
-			SELECT id, text FROM fts
-			UNION ALL
-			(SELECT c.id, c.text FROM claims c
-			 WHERE NOT EXISTS (SELECT 1 FROM fts) AND c.match_anchors % claim_anchors(@q) AND ` + keep + `
-			 ORDER BY c.match_anchors <-> claim_anchors(@q), c.id DESC LIMIT @n)`
-	}
-
-	var rows []candidateRow
-	// SET LOCAL needs a transaction; inside a caller's transaction this is
-	// a savepoint and the threshold stays set until that transaction ends,
-	// which only affects other % lookups.
-	err := q.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("SET LOCAL pg_trgm.similarity_threshold = " + strconv.FormatFloat(anchorThreshold, 'f', -1, 64)).Error; err != nil {
-			return err
-		}
-		return tx.Raw(candidateSQL, args).Scan(&rows).Error
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: similar claim candidates: %w", err)
-	}
-	if len(rows) == 0 {
-		return []SimilarClaim{}, nil
-	}
-
-	// The union has no useful order; sort by id, newest first, so ties in
-	// the re-ranking prefer the most recent claim deterministically.
-	slices.SortFunc(rows, func(a, b candidateRow) int { return cmp.Compare(b.ID, a.ID) })
-	cands := make([]match.Candidate, len(rows))
-	for i, r := range rows {
-		cands[i] = match.Candidate{ID: strconv.FormatInt(r.ID, 10), Text: r.Text}
-	}
-	ranked := match.Rank(text, cands)
+	ranked := match.Rank(clean, cands)
 	if len(ranked) > limit {
 		ranked = ranked[:limit]
 	}
@@ -199,10 +154,125 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 	return out, nil
 }
 
-// candidateRow is a claim offered by one of the sources.
+// similarCandidates runs the candidate sources for an already cleaned
+// text (see SimilarClaims); author, a tweet's poster, is added to the
+// ranked source's words.
+func (q queries) similarCandidates(ctx context.Context, text, author string, before int64) ([]match.Candidate, error) {
+	t := searchTerms(text)
+	// The words other than figures and names are many and common; the
+	// longest few stand for them. Long words are the rarer ones, so the
+	// index reads shorter posting lists, and they carry the topic.
+	key := longest(t.others, keyWords)
+	args := map[string]any{"q": text, "before": before, "n": perSourceLimit, "rankedTerms": rankedTerms, "commonAt": commonAt, "rareAt": rareAt, "few": rankedWhenFewer, "rankedRows": rankedRows, "nRanked": rankedLimit, "rq": strings.TrimSpace(text + " " + author),
+		"anchors": strings.Join(slices.Concat(t.numbers, t.names), " "), "names": strings.Join(t.names, " "),
+		"others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
+	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
+	fts := func(tsquery string) string {
+		return `(SELECT c.id, c.text, 0::real AS rank FROM claims c, (SELECT ` + tsquery + ` AS tq) f
+			 WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
+			 ORDER BY ts_rank(c.search, f.tq) DESC, c.id DESC LIMIT @n)`
+	}
+	var arms []string
+	switch {
+	case len(t.numbers)+len(t.names) == 0:
+		// Nothing rare to anchor on: every word must be there. An OR over
+		// common words alone would match half the table.
+		arms = append(arms, fts(`plainto_tsquery('english', @others)`))
+	case len(key) == 0:
+		arms = append(arms, fts(`plainto_tsquery('english', @anchors)`))
+	default:
+		// Facts: every figure and name, and one of the key words.
+		arms = append(arms, fts(`plainto_tsquery('english', @anchors) && replace(plainto_tsquery('english', @key)::text, ' & ', ' | ')::tsquery`))
+		if len(t.numbers) > 0 {
+			// Wording: the names and all the key words, whatever the
+			// figures. Two arms cost less than one tsquery ORing both,
+			// which defeats the index's skipping over common words.
+			arms = append(arms, fts(`plainto_tsquery('english', @names) && plainto_tsquery('english', @key)`))
+		}
+	}
+	// Ranked: any of the query's rarer lexemes, best cover density first.
+	// This finds a tweet's or a headline's claim in other words, where the
+	// arms above fail: the query's names and figures are rarely all in
+	// the claim. ANALYZE's most common lexemes of claims.search
+	// (pg_stats.most_common_elems) tell which lexemes are common; those
+	// above commonAt are left out, and the rarest rankedTerms are ORed, so
+	// the index hands few rows to ts_rank_cd however big the table is.
+	ranked := `(WITH ql AS (
+			   SELECT q.lex, ln(1 + (1 - coalesce(m.f, @rareAt)) / coalesce(m.f, @rareAt)) AS idf
+			   FROM unnest(tsvector_to_array(to_tsvector('english', @rq))) AS q(lex)
+			   LEFT JOIN (SELECT u.e, u.f FROM pg_stats s,
+			              unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f)
+			              WHERE s.schemaname = current_schema() AND s.tablename = 'claims' AND s.attname = 'search') m ON m.e = q.lex
+			   WHERE coalesce(m.f, 0) < least(@commonAt, @rankedRows / (SELECT greatest(reltuples, 1) FROM pg_class WHERE oid = 'claims'::regclass))
+			   ORDER BY coalesce(m.f, 0), length(q.lex) DESC, q.lex LIMIT @rankedTerms),
+			 f AS (SELECT coalesce(string_agg(quote_literal(lex), ' | '), '')::tsquery AS tq FROM ql)
+			 SELECT c.id, c.text, bm.score AS rank FROM claims c, f,
+			   LATERAL (SELECT sum(ql.idf) * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length(c.search) / 12.0)) AS score
+			            FROM ql WHERE ql.lex = ANY (tsvector_to_array(c.search))) bm
+			 WHERE (SELECT count(*) FROM fts) < @few AND numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
+			 ORDER BY bm.score DESC, c.id DESC LIMIT @nRanked)`
+	// The ranked source reads more posting lists and scores more rows
+	// than the others together, so it runs only when they found fewer
+	// than rankedWhenFewer claims: for a claim stated as claims are stored
+	// they find it, and a tweet or a headline gets the ranked search.
+	candidateSQL := `WITH fts AS MATERIALIZED (` + strings.Join(arms, "\nUNION\n") + `)
+			SELECT id, text, rank FROM fts
+			UNION ALL
+			SELECT * FROM ` + ranked + ` r`
+	if len(t.numbers)+len(t.names) > 0 {
+		// Anchors, by trigrams: only when full-text search found nothing,
+		// since this scan costs more than the others together (the
+		// posting lists of digit trigrams are long). Without figures or
+		// names the anchor text is one capitalised word at most, which
+		// resembles far too many claims to be worth a scan.
+		candidateSQL += `
+			UNION ALL
+			(SELECT c.id, c.text, 0::real AS rank FROM claims c
+			 WHERE NOT EXISTS (SELECT 1 FROM fts) AND c.match_anchors % claim_anchors(@q) AND ` + keep + `
+			 ORDER BY c.match_anchors <-> claim_anchors(@q), c.id DESC LIMIT @n)`
+	}
+
+	var rows []candidateRow
+	// SET LOCAL needs a transaction; inside a caller's transaction this is
+	// a savepoint and the threshold stays set until that transaction ends,
+	// which only affects other % lookups.
+	err := q.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL pg_trgm.similarity_threshold = " + strconv.FormatFloat(anchorThreshold, 'f', -1, 64)).Error; err != nil {
+			return err
+		}
+		return tx.Raw(candidateSQL, args).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: similar claim candidates: %w", err)
+	}
+
+	// The union has no useful order; sort by id, newest first, so ties in
+	// the re-ranking prefer the most recent claim deterministically.
+	// A claim two sources offer comes once, with the ranked source's rank.
+	slices.SortFunc(rows, func(a, b candidateRow) int { return cmp.Or(cmp.Compare(b.ID, a.ID), cmp.Compare(b.Rank, a.Rank)) })
+	cands := make([]match.Candidate, 0, len(rows))
+	for i, r := range rows {
+		if i > 0 && rows[i-1].ID == r.ID {
+			continue
+		}
+		cands = append(cands, match.Candidate{ID: strconv.FormatInt(r.ID, 10), Text: r.Text, Rank: r.Rank})
+	}
+	return cands, nil
+}
+
+// SimilarCandidates returns what the indexes offer the re-ranker for text,
+// cleaned as SimilarClaims cleans it, before any re-ranking: for training
+// and measuring the re-ranker (bench/retrieval_test.go).
+func (q queries) SimilarCandidates(ctx context.Context, text string) ([]match.Candidate, error) {
+	return q.similarCandidates(ctx, match.CleanQuery(strings.TrimSpace(text)), match.TweetAuthor(text), 0)
+}
+
+// candidateRow is a claim offered by one of the sources, with its
+// full-text rank when the ranked source offered it.
 type candidateRow struct {
 	ID   int64
 	Text string
+	Rank float64
 }
 
 // terms are the words of a query, sorted for full-text search.

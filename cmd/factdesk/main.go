@@ -24,6 +24,8 @@ Usage:
                                           print an article's check-worthy sentences
   factdesk audit verify|checkpoint|seal|key|verify-page URL
                                           check and sign the tamper-evident history (docs/audit.md)
+  factdesk model eval|train [--data DIR] [--out FILE]
+                                          measure or retrain the check-worthiness model
 
 Configuration (environment; the README lists every variable):
   DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
@@ -47,6 +49,7 @@ var commands = map[string]command{
 	"workflow": printWorkflow,
 	"extract":  extractCmd,
 	"audit":    auditCmd,
+	"model":    modelCmd,
 }
 
 func main() {

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/factdesk/factdesk/extract/train"
+)
+
+const modelUsage = `usage:
+  factdesk model eval  [--data DIR] [--fixtures DIR]             ClaimBuster dev F1 and CLEF-2019 MAP, with baselines
+  factdesk model train [--data DIR] [--fixtures DIR] --out FILE  train the check-worthiness model and write it
+
+--data defaults to $FACTDESK_DATA_DIR, else the nearest shared/data above the working directory.
+--fixtures defaults to extract/testdata/articles when run from the repository.`
+
+// modelCmd trains and measures the check-worthiness model. It needs no
+// database.
+func modelCmd(_ context.Context, args []string) error {
+	return runModel(args, os.Stdout, os.Stderr)
+}
+
+func runModel(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "train" && args[0] != "eval") {
+		return fmt.Errorf("%s", modelUsage)
+	}
+	fs := flag.NewFlagSet("model "+args[0], flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	data := fs.String("data", "", "folder holding checkworthiness/")
+	fixtures := fs.String("fixtures", "", "labelled articles to train on as well")
+	out := fs.String("out", "", "model file to write (train)")
+	quiet := fs.Bool("quiet", false, "no progress lines")
+	t := train.NewTrainer()
+	fs.IntVar(&t.Params.Epochs, "epochs", t.Params.Epochs, "passes over the data")
+	fs.Float64Var(&t.Params.Rate, "rate", t.Params.Rate, "AdaGrad learning rate")
+	fs.Float64Var(&t.Params.L2, "l2", t.Params.L2, "ridge penalty")
+	fs.Float64Var(&t.Params.PositiveWeight, "positive-weight", t.Params.PositiveWeight, "loss weight of check-worthy sentences")
+	fs.IntVar(&t.Features.HashBits, "hash-bits", t.Features.HashBits, "log2 of the weight table size")
+	fs.IntVar(&t.Features.WordNgrams, "word-ngrams", t.Features.WordNgrams, "1 or 2")
+	fs.IntVar(&t.Features.CharMin, "char-min", t.Features.CharMin, "shortest character n-gram")
+	fs.IntVar(&t.Features.CharMax, "char-max", t.Features.CharMax, "longest character n-gram (0: none)")
+	fs.Float64Var(&t.Params.CLEFWeight, "clef-weight", t.Params.CLEFWeight, "loss weight of CLEF-2019 lines")
+	fs.Float64Var(&t.Params.CLEFNegativeWeight, "clef-negative-weight", t.Params.CLEFNegativeWeight, "extra loss weight of CLEF-2019 lines not checked")
+	fs.StringVar(&t.Only, "only", "", "claimbuster or clef: a quick tuning run of the model alone")
+	fs.BoolVar(&t.Features.Cues, "cues", t.Features.Cues, "use the rule cues as features")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("model %s: %w\n%s", args[0], err, modelUsage)
+	}
+	if args[0] == "train" && *out == "" {
+		return fmt.Errorf("model train: --out FILE is required\n%s", modelUsage)
+	}
+	dir, err := train.DataDir(*data)
+	if err != nil {
+		return err
+	}
+	fix := *fixtures
+	if fix == "" {
+		if _, err := os.Stat(filepath.Join("extract", "testdata", "articles")); err == nil {
+			fix = filepath.Join("extract", "testdata", "articles")
+		}
+	}
+	d, err := train.Load(dir, fix)
+	if err != nil {
+		return err
+	}
+	var progress io.Writer = stderr
+	if *quiet {
+		progress = nil
+	}
+	fmt.Fprintf(stdout, "data: %s (%d ClaimBuster, %d CLEF-2019 lines, %d fixture sentences)\n", dir, len(d.ClaimBuster), len(d.CLEF), len(d.Fixtures))
+	report, err := t.Evaluate(d, progress)
+	if err != nil {
+		return err
+	}
+	report.WriteReport(stdout)
+	if args[0] == "eval" {
+		return nil
+	}
+	m, err := t.Build(d, report)
+	if err != nil {
+		return err
+	}
+	b, err := m.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("model train: %w", err)
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d bytes, threshold %.4f)\n", *out, len(b)+1, m.Info.Threshold)
+	return nil
+}

@@ -1,0 +1,537 @@
+package train
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/factdesk/factdesk/extract"
+)
+
+// DefaultFeatures is the shipped model's feature set.
+var DefaultFeatures = extract.FeatureConfig{HashBits: 19, WordNgrams: 2, CharMin: 2, CharMax: 5, Cues: true}
+
+// Data is everything a model is trained and measured on.
+type Data struct {
+	ClaimBuster []Example
+	CLEF        []Example
+	Fixtures    []Example
+}
+
+// Load reads the corpora from dataDir and the fixtures from fixtureDir
+// (none when fixtureDir is "").
+func Load(dataDir, fixtureDir string) (Data, error) {
+	var d Data
+	var err error
+	if d.ClaimBuster, err = LoadClaimBuster(dataDir); err != nil {
+		return d, err
+	}
+	if d.CLEF, err = LoadCLEF2019(dataDir); err != nil {
+		return d, err
+	}
+	if fixtureDir != "" {
+		if d.Fixtures, err = LoadFixtures(fixtureDir); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// scorer rates one sentence; higher is more check-worthy.
+type scorer func(text string) float64
+
+// system is a way of building a scorer from training examples.
+type system struct {
+	name  string
+	build func(train []Example) (scorer, error)
+}
+
+// Trainer fits the learned model and the baselines, caching each
+// sentence's features across the many fits of a cross-validation.
+type Trainer struct {
+	Features extract.FeatureConfig
+	Params   Params
+	// Only limits Evaluate to "claimbuster" or "clef" and to the model,
+	// for quick tuning runs; "" runs everything.
+	Only  string
+	cache map[string][]extract.Feature
+}
+
+// NewTrainer returns a Trainer with the shipped settings.
+func NewTrainer() *Trainer {
+	return &Trainer{Features: DefaultFeatures, Params: DefaultParams, cache: map[string][]extract.Feature{}}
+}
+
+func (t *Trainer) features(text string) []extract.Feature {
+	fs, ok := t.cache[text]
+	if !ok {
+		fs = t.Features.Features(text)
+		t.cache[text] = fs
+	}
+	return fs
+}
+
+// fitModel fits the learned model on train and returns it unshifted: its
+// threshold is still to be chosen.
+func (t *Trainer) fitModel(train []Example) (*extract.Model, error) {
+	xs := make([]vector, 0, len(train))
+	for _, e := range train {
+		x := vector{label: e.Label, weight: 1}
+		if e.Corpus == "clef2019" {
+			x.weight = t.Params.CLEFWeight
+			if !e.Label {
+				x.weight *= t.Params.CLEFNegativeWeight
+			}
+		}
+		if x.weight == 0 {
+			continue
+		}
+		x.feats = t.features(e.Text)
+		xs = append(xs, x)
+	}
+	w, bias := fit(xs, 1<<t.Features.HashBits, t.Params)
+	return extract.NewModel(extract.ModelInfo{Features: t.Features, Bias: bias}, w)
+}
+
+func (t *Trainer) modelSystem() system {
+	return system{name: "model", build: func(train []Example) (scorer, error) {
+		m, err := t.fitModel(train)
+		if err != nil {
+			return nil, err
+		}
+		return extract.Options{Model: m}.Score, nil
+	}}
+}
+
+// tfidfSystem is the issue's simple baseline: TF-IDF over word unigrams and
+// bigrams with logistic regression, fitted by the same optimiser.
+func (t *Trainer) tfidfSystem() system {
+	cfg := extract.FeatureConfig{HashBits: 18, WordNgrams: 2}
+	return system{name: "tfidf+lr", build: func(train []Example) (scorer, error) {
+		df := map[uint32]int{}
+		raw := make([][]extract.Feature, len(train))
+		for i, e := range train {
+			raw[i] = cfg.Features(e.Text)
+			seen := map[uint32]bool{}
+			for _, f := range raw[i] {
+				if !seen[f.Index] {
+					seen[f.Index] = true
+					df[f.Index]++
+				}
+			}
+		}
+		n := float64(len(train))
+		weigh := func(fs []extract.Feature) []extract.Feature {
+			tf := map[uint32]float64{}
+			for _, f := range fs {
+				tf[f.Index]++
+			}
+			out := make([]extract.Feature, 0, len(tf))
+			norm := 0.0
+			for idx, c := range tf {
+				v := c * (math.Log((1+n)/(1+float64(df[idx]))) + 1)
+				out = append(out, extract.Feature{Index: idx, Value: float32(v)})
+				norm += v * v
+			}
+			slices.SortFunc(out, func(a, b extract.Feature) int { return cmp.Compare(a.Index, b.Index) })
+			for i := range out {
+				out[i].Value /= float32(math.Sqrt(norm))
+			}
+			return out
+		}
+		xs := make([]vector, len(train))
+		for i, e := range train {
+			xs[i] = vector{feats: weigh(raw[i]), label: e.Label, weight: 1}
+		}
+		p := t.Params
+		p.PositiveWeight = 1
+		w, bias := fit(xs, 1<<cfg.HashBits, p)
+		return func(s string) float64 {
+			z := bias
+			for _, f := range weigh(cfg.Features(s)) {
+				z += float64(w[f.Index] * f.Value)
+			}
+			return sigmoid(z)
+		}, nil
+	}}
+}
+
+// rulesSystem is version 1's hand-set scorer; it learns nothing.
+func rulesSystem() system {
+	return system{name: "rules (v1)", build: func([]Example) (scorer, error) {
+		return extract.Options{Rules: true}.Score, nil
+	}}
+}
+
+// Report holds the figures of one evaluation.
+type Report struct {
+	// ClaimBuster: precision, recall and F1 of the check-worthy flag on
+	// the dev fifth, per system, at the threshold chosen on training folds.
+	ClaimBuster map[string]PRF
+	// CLEF: MAP over the 19 training debates, each scored by a model
+	// trained without it.
+	CLEF map[string]float64
+	// Fixtures: the same figures on extract's labelled news articles, by
+	// a model trained without them.
+	Fixtures map[string]PRF
+	// Systems in the order they were run.
+	Systems []string
+	Elapsed time.Duration
+}
+
+// PRF is precision, recall and F1 at a threshold.
+type PRF struct {
+	P, R, F1, Threshold float64
+	TP, FP, FN          int
+}
+
+// Evaluate measures the model and the baselines: ClaimBuster F1 on the dev
+// split (IsDev) with a threshold tuned by 5-fold cross-validation on the
+// rest, and CLEF-2019 MAP cross-validated by debate. Every model is trained
+// on all the other data too (the other corpus and the fixtures), but never
+// on a sentence whose text is in what it is measured on. progress, when
+// not nil, receives a line per fit.
+func (t *Trainer) Evaluate(d Data, progress io.Writer) (Report, error) {
+	start := time.Now()
+	systems := []system{t.modelSystem(), t.tfidfSystem(), rulesSystem()}
+	if t.Only != "" {
+		systems = systems[:1]
+	}
+	r := Report{ClaimBuster: map[string]PRF{}, CLEF: map[string]float64{}, Fixtures: map[string]PRF{}}
+	for _, s := range systems {
+		r.Systems = append(r.Systems, s.name)
+	}
+	logf := func(format string, args ...any) {
+		if progress != nil {
+			fmt.Fprintf(progress, format+"\n", args...)
+		}
+	}
+
+	var cbTrain, cbDev []Example
+	for _, e := range d.ClaimBuster {
+		if IsDev(e) {
+			cbDev = append(cbDev, e)
+		} else {
+			cbTrain = append(cbTrain, e)
+		}
+	}
+	devTexts := texts(cbDev)
+	others := slices.Concat(without(d.CLEF, devTexts), without(d.Fixtures, devTexts))
+	for _, s := range systems {
+		if t.Only == "clef" {
+			break
+		}
+		threshold := 0.5
+		if s.name != "rules (v1)" {
+			extra := others
+			if s.name == "tfidf+lr" {
+				extra = nil
+			}
+			var err error
+			if threshold, err = tuneThreshold(s, cbTrain, extra); err != nil {
+				return r, err
+			}
+		}
+		train := slices.Concat(cbTrain, others)
+		if s.name == "tfidf+lr" {
+			// The simple baseline learns from ClaimBuster alone.
+			train = cbTrain
+		}
+		sc, err := s.build(train)
+		if err != nil {
+			return r, err
+		}
+		r.ClaimBuster[s.name] = prfAt(sc, cbDev, threshold)
+		logf("claimbuster dev %-12s %+v", s.name, r.ClaimBuster[s.name])
+		if len(d.Fixtures) > 0 && s.name != "tfidf+lr" {
+			// News copy, a different register from debates: train
+			// without the fixtures and measure on them.
+			if s.name == "model" {
+				if sc, err = s.build(slices.Concat(cbTrain, without(d.CLEF, devTexts))); err != nil {
+					return r, err
+				}
+			}
+			r.Fixtures[s.name] = prfAt(sc, d.Fixtures, threshold)
+		}
+	}
+
+	docs := docOrder(d.CLEF)
+	for _, s := range systems {
+		if t.Only == "claimbuster" {
+			break
+		}
+		sum := 0.0
+		for _, doc := range docs {
+			var held, rest []Example
+			for _, e := range d.CLEF {
+				if e.Doc == doc {
+					held = append(held, e)
+				} else {
+					rest = append(rest, e)
+				}
+			}
+			heldTexts := texts(held)
+			train := slices.Concat(without(d.ClaimBuster, heldTexts), rest, without(d.Fixtures, heldTexts))
+			if s.name == "tfidf+lr" {
+				// The lab's baseline learns from its own transcripts only.
+				train = rest
+			}
+			sc, err := s.build(train)
+			if err != nil {
+				return r, err
+			}
+			sum += averagePrecision(sc, held)
+		}
+		r.CLEF[s.name] = sum / float64(len(docs))
+		logf("clef2019 MAP    %-12s %.4f", s.name, r.CLEF[s.name])
+	}
+	r.Elapsed = time.Since(start)
+	return r, nil
+}
+
+// tuneThreshold picks the F1-best threshold on the out-of-fold scores of
+// train (five folds by text hash); extra is added to every fold's training
+// data but never scored.
+func tuneThreshold(s system, train, extra []Example) (float64, error) {
+	type pair struct {
+		score float64
+		label bool
+	}
+	var oof []pair
+	const folds = 5
+	for k := range folds {
+		var in, out []Example
+		for _, e := range train {
+			if foldOf(e, folds) == k {
+				out = append(out, e)
+			} else {
+				in = append(in, e)
+			}
+		}
+		sc, err := s.build(slices.Concat(in, extra))
+		if err != nil {
+			return 0, err
+		}
+		for _, e := range out {
+			oof = append(oof, pair{sc(e.Text), e.Label})
+		}
+	}
+	slices.SortStableFunc(oof, func(a, b pair) int { return cmp.Compare(b.score, a.score) })
+	pos := 0
+	for _, p := range oof {
+		if p.label {
+			pos++
+		}
+	}
+	best, bestF1, tp := 0.5, -1.0, 0
+	for i, p := range oof {
+		if p.label {
+			tp++
+		}
+		if i+1 < len(oof) && oof[i+1].score == p.score {
+			continue
+		}
+		f1 := 2 * float64(tp) / float64(i+1+pos)
+		if f1 > bestF1 {
+			bestF1 = f1
+			best = p.score
+			if i+1 < len(oof) {
+				best = (p.score + oof[i+1].score) / 2
+			}
+		}
+	}
+	return best, nil
+}
+
+// foldOf assigns an example to one of n folds by its text's hash, using
+// other bits than IsDev.
+func foldOf(e Example, n int) int {
+	return int(fnvString(normText(e.Text)) / 5 % uint32(n))
+}
+
+func fnvString(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
+}
+
+func prfAt(sc scorer, dev []Example, threshold float64) PRF {
+	r := PRF{Threshold: threshold}
+	for _, e := range dev {
+		pred := sc(e.Text) > threshold
+		switch {
+		case pred && e.Label:
+			r.TP++
+		case pred:
+			r.FP++
+		case e.Label:
+			r.FN++
+		}
+	}
+	if r.TP+r.FP > 0 {
+		r.P = float64(r.TP) / float64(r.TP+r.FP)
+	}
+	if r.TP+r.FN > 0 {
+		r.R = float64(r.TP) / float64(r.TP+r.FN)
+	}
+	if r.P+r.R > 0 {
+		r.F1 = 2 * r.P * r.R / (r.P + r.R)
+	}
+	return r
+}
+
+// averagePrecision ranks one transcript's lines by score, ties in
+// transcript order, as the CLEF-2019 scorer does with a stable sort.
+func averagePrecision(sc scorer, doc []Example) float64 {
+	type line struct {
+		score float64
+		label bool
+	}
+	ls := make([]line, len(doc))
+	pos := 0
+	for i, e := range doc {
+		ls[i] = line{sc(e.Text), e.Label}
+		if e.Label {
+			pos++
+		}
+	}
+	if pos == 0 {
+		return 0
+	}
+	slices.SortStableFunc(ls, func(a, b line) int { return cmp.Compare(b.score, a.score) })
+	hits, sum := 0, 0.0
+	for i, l := range ls {
+		if l.label {
+			hits++
+			sum += float64(hits) / float64(i+1)
+		}
+	}
+	return sum / float64(pos)
+}
+
+func docOrder(es []Example) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range es {
+		if !seen[e.Doc] {
+			seen[e.Doc] = true
+			out = append(out, e.Doc)
+		}
+	}
+	return out
+}
+
+func texts(es []Example) map[string]bool {
+	m := make(map[string]bool, len(es))
+	for _, e := range es {
+		m[normText(e.Text)] = true
+	}
+	return m
+}
+
+// without drops the examples whose normalised text is in drop.
+func without(es []Example, drop map[string]bool) []Example {
+	out := make([]Example, 0, len(es))
+	for _, e := range es {
+		if !drop[normText(e.Text)] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Build trains the model to ship on all of d, with its threshold tuned by
+// 5-fold cross-validation on ClaimBuster and its dev figures from report.
+func (t *Trainer) Build(d Data, report Report) (*extract.Model, error) {
+	all := slices.Concat(d.ClaimBuster, d.CLEF, d.Fixtures)
+	threshold, err := tuneThreshold(t.modelSystem(), d.ClaimBuster, slices.Concat(d.CLEF, d.Fixtures))
+	if err != nil {
+		return nil, err
+	}
+	m, err := t.fitModel(all)
+	if err != nil {
+		return nil, err
+	}
+	info := m.Info
+	info.Name = "checkworthy-lr"
+	info.Threshold = math.Round(threshold*1e6) / 1e6
+	info.Bias -= logit(threshold)
+	info.Training = []string{
+		fmt.Sprintf("checkworthiness/claimbuster_train.tsv.gz: %d sentences", len(d.ClaimBuster)),
+		fmt.Sprintf("checkworthiness/clef2019_t1_train.tsv.gz: %d lines, %d transcripts, loss weight %g (%g for lines not checked)%s",
+			len(d.CLEF), len(docOrder(d.CLEF)), t.Params.CLEFWeight, t.Params.CLEFWeight*t.Params.CLEFNegativeWeight, measuredOnly(t.Params.CLEFWeight)),
+		fmt.Sprintf("extract/testdata/articles: %d sentences", len(d.Fixtures)),
+	}
+	info.Attribution = Attribution
+	info.Train = map[string]float64{"epochs": float64(t.Params.Epochs), "rate": t.Params.Rate, "l2": t.Params.L2,
+		"positive_weight": t.Params.PositiveWeight, "clef_weight": t.Params.CLEFWeight,
+		"clef_negative_weight": t.Params.CLEFNegativeWeight, "seed": float64(t.Params.Seed)}
+	info.Metrics = map[string]float64{}
+	for name, p := range report.ClaimBuster {
+		info.Metrics["claimbuster_dev_f1 "+name] = round4(p.F1)
+	}
+	info.Metrics["claimbuster_dev_precision model"] = round4(report.ClaimBuster["model"].P)
+	info.Metrics["claimbuster_dev_recall model"] = round4(report.ClaimBuster["model"].R)
+	if p, ok := report.Fixtures["model"]; ok {
+		info.Metrics["fixtures_f1 model (trained without them)"] = round4(p.F1)
+	}
+	for name, v := range report.CLEF {
+		info.Metrics["clef2019_cv_map "+name] = round4(v)
+	}
+	return extract.NewModel(info, m.Weights())
+}
+
+func measuredOnly(w float64) string {
+	if w == 0 {
+		return ": measured on, not learned from"
+	}
+	return ""
+}
+
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// WriteReport prints the figures as a table, with each baseline's ratio
+// to the model.
+func (r Report) WriteReport(w io.Writer) {
+	fmt.Fprintf(w, "ClaimBuster dev (%s of train by text hash), check-worthy flag:\n", "1/5")
+	for _, s := range r.Systems {
+		p := r.ClaimBuster[s]
+		fmt.Fprintf(w, "  %-12s P=%.3f R=%.3f F1=%.3f (threshold %.4f; tp=%d fp=%d fn=%d)  model/this F1 = %.2f\n",
+			s, p.P, p.R, p.F1, p.Threshold, p.TP, p.FP, p.FN, r.ClaimBuster["model"].F1/p.F1)
+	}
+	if len(r.Fixtures) > 0 {
+		fmt.Fprintln(w, "extract/testdata/articles (news; the model trained without them), check-worthy flag:")
+		for _, s := range r.Systems {
+			if p, ok := r.Fixtures[s]; ok {
+				fmt.Fprintf(w, "  %-12s P=%.3f R=%.3f F1=%.3f (tp=%d fp=%d fn=%d)\n", s, p.P, p.R, p.F1, p.TP, p.FP, p.FN)
+			}
+		}
+	}
+	fmt.Fprintln(w, "CLEF-2019 task 1 train, MAP cross-validated by debate (19 folds):")
+	for _, s := range r.Systems {
+		fmt.Fprintf(w, "  %-12s MAP=%.4f  model/this = %.2f\n", s, r.CLEF[s], r.CLEF["model"]/r.CLEF[s])
+	}
+	fmt.Fprintf(w, "elapsed %s\n", r.Elapsed.Round(time.Second))
+}
+
+// Attribution is carried by every model trained on these corpora, as their
+// README requires.
+const Attribution = `Check-worthiness training data: ClaimBuster dataset (CBD subset).
+  F. Arslan, N. Hassan, C. Li, M. Tremayne. "A Benchmark Dataset of Check-worthy
+  Factual Claims." ICWSM 2020. doi:10.5281/zenodo.3609356.
+  K. Meng, D. Jimenez, F. Arslan, J. D. Devasier, D. Obembe, C. Li.
+  "Gradient-Based Adversarial Training on Transformer Networks for Detecting
+  Check-Worthy Factual Claims." arXiv:2002.07725, 2020.
+  Data file from github.com/utaresearch/claimbuster-spotter (GPL-3.0).
+Check-worthiness training data: CLEF-2019 CheckThat! Lab, Task 1.
+  P. Atanasova, P. Nakov, G. Karadzhov, M. Mohtarami, G. Da San Martino.
+  "Overview of the CLEF-2019 CheckThat! Lab on Automatic Identification and
+  Verification of Claims. Task 1: Check-Worthiness." CLEF 2019 Working Notes.
+  github.com/apepa/clef2019-factchecking-task1. Free for general research use.
+Only learned parameters are shipped, not the sentences.`

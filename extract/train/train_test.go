@@ -1,0 +1,135 @@
+package train
+
+import (
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/factdesk/factdesk/extract"
+)
+
+// toy is a corpus a linear model separates: figures and comparisons are
+// check-worthy, greetings and thanks are not.
+func toy() []Example {
+	pos := []string{
+		"Unemployment rose to 5.3% last year.", "The deficit doubled to $1.2 trillion.",
+		"Crime fell 12% in the city since 2010.", "We spent $40 billion on roads in 2015.",
+		"Wages grew 3% while prices rose 5%.", "The state lost 80,000 jobs last year.",
+	}
+	neg := []string{
+		"Thank you very much.", "Good evening, everyone.", "It is great to be here tonight.",
+		"Thank you so much for having me.", "Let me say hello to my friends.", "Good night and thank you.",
+	}
+	var out []Example
+	for i, s := range pos {
+		out = append(out, Example{Corpus: "toy", Doc: "a", ID: "p" + string(rune('0'+i)), Text: s, Label: true})
+	}
+	for i, s := range neg {
+		out = append(out, Example{Corpus: "toy", Doc: "a", ID: "n" + string(rune('0'+i)), Text: s, Label: false})
+	}
+	return out
+}
+
+func TestFitSeparatesAndIsDeterministic(t *testing.T) {
+	t.Parallel()
+	tr := NewTrainer()
+	tr.Features.HashBits = 14
+	m1, err := tr.fitModel(toy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr2 := NewTrainer()
+	tr2.Features.HashBits = 14
+	m3, err := tr2.fitModel(toy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(m1.Weights(), m3.Weights()) || m1.Info.Bias != m3.Info.Bias {
+		t.Error("two fits on the same data differ")
+	}
+	for _, e := range toy() {
+		p := m1.Score(tr.features(e.Text))
+		if (p > 0.5) != e.Label {
+			t.Errorf("fit scores %q %.3f, want label %v", e.Text, p, e.Label)
+		}
+	}
+	if p := (extract.Options{Model: m1}).Score("Exports rose 7% in 2019."); p <= 0.5 {
+		t.Errorf("unseen figure sentence scored %.3f, want > 0.5", p)
+	}
+}
+
+func TestModelFileRoundTrip(t *testing.T) {
+	t.Parallel()
+	tr := NewTrainer()
+	tr.Features.HashBits = 12
+	m, err := tr.fitModel(toy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Info.Attribution = Attribution
+	b, err := m.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := extract.LoadModel(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Info.Attribution != Attribution || back.Info.Features != m.Info.Features {
+		t.Errorf("LoadModel info = %+v, want %+v", back.Info, m.Info)
+	}
+	for _, e := range toy() {
+		fs := tr.features(e.Text)
+		if a, b := m.Score(fs), back.Score(fs); math.Abs(a-b) > 1e-3 {
+			t.Errorf("score of %q: %.5f before the round trip, %.5f after", e.Text, a, b)
+		}
+	}
+}
+
+func TestAveragePrecision(t *testing.T) {
+	t.Parallel()
+	doc := []Example{{Text: "a", Label: true}, {Text: "b"}, {Text: "c", Label: true}, {Text: "d"}}
+	scores := map[string]float64{"a": 0.9, "b": 0.8, "c": 0.7, "d": 0.1}
+	// Ranked a, b, c, d: precision 1/1 at a, 2/3 at c.
+	if got, want := averagePrecision(func(s string) float64 { return scores[s] }, doc), (1+2.0/3)/2; math.Abs(got-want) > 1e-9 {
+		t.Errorf("averagePrecision = %.4f, want %.4f", got, want)
+	}
+}
+
+func TestThresholdAndSplits(t *testing.T) {
+	t.Parallel()
+	dev := 0
+	for i := range 1000 {
+		if IsDev(Example{Text: "sentence number " + string(rune('a'+i%26)) + string(rune('a'+i/26))}) {
+			dev++
+		}
+	}
+	if dev < 150 || dev > 250 {
+		t.Errorf("IsDev took %d of 1000, want about 200", dev)
+	}
+	if !IsDev(Example{Text: "Hello, World!"}) == IsDev(Example{Text: "hello world"}) {
+		t.Error("IsDev splits two spellings of the same text")
+	}
+	p := prfAt(func(s string) float64 { return map[string]float64{"a": 0.9, "b": 0.6, "c": 0.2}[s] },
+		[]Example{{Text: "a", Label: true}, {Text: "b"}, {Text: "c", Label: true}}, 0.5)
+	if p.TP != 1 || p.FP != 1 || p.FN != 1 || math.Abs(p.F1-0.5) > 1e-9 {
+		t.Errorf("prfAt = %+v, want tp=fp=fn=1, F1 0.5", p)
+	}
+}
+
+func TestLoadFixtures(t *testing.T) {
+	t.Parallel()
+	es, err := LoadFixtures("../testdata/articles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := 0
+	for _, e := range es {
+		if e.Label {
+			pos++
+		}
+	}
+	if len(es) < 100 || pos == 0 || pos == len(es) {
+		t.Errorf("LoadFixtures: %d sentences, %d check-worthy", len(es), pos)
+	}
+}
