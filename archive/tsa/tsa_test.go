@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/factdesk/factdesk/archive/internal/tsatest"
+	"github.com/factdesk/factdesk/internal/tsatest"
 	"github.com/factdesk/factdesk/archive/tsa"
 	"github.com/factdesk/factdesk/safehttp"
 )
