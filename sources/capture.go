@@ -86,7 +86,9 @@ func (s *Service) capture(ctx context.Context, evidenceID int64, f Fetch, prior 
 		}
 		row.Storage, row.WARC = store.CaptureInDirectory, nil
 	}
-	res := s.stamper.Stamp(ctx, sum[:])
+	stampCtx, cancel := context.WithTimeout(ctx, TSABudget)
+	res := s.stamper.Stamp(stampCtx, sum[:])
+	cancel()
 	row.TimestampStatus = string(res.Status)
 	var errs []string
 	for _, e := range res.Errors {
@@ -245,9 +247,14 @@ func ReanchorOf(c *store.Capture) *anchor.Result {
 	return &r
 }
 
-// TSATimeout bounds one authority's answer; several are asked in turn
-// inside the check job's CheckTimeout.
-const TSATimeout = 10 * time.Second
+// TSATimeout bounds one authority's answer, and TSABudget all of them
+// together, so the fetch (at most 45 s) and the timestamps fit in the check
+// job's CheckTimeout. An authority not asked in time shows in the
+// capture's timestamp errors.
+const (
+	TSATimeout = 10 * time.Second
+	TSABudget  = 12 * time.Second
+)
 
 // NewStamper returns the Stamper for the configured authorities (none:
 // captures say "untimestamped: no timestamp authority configured"). The

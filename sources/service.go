@@ -155,7 +155,10 @@ func (s *Service) Check(ctx context.Context, evidenceID int64) (*models.Evidence
 			return nil, err
 		}
 		if capt, err = s.capture(ctx, evidenceID, f, prior); err != nil {
-			return nil, err
+			// The check's result still counts: a full capture directory
+			// must not stop the desk from seeing that a page changed.
+			s.log.ErrorContext(ctx, "source capture failed", slog.Int64("evidence_id", evidenceID), slog.Any("error", err))
+			capt = nil
 		}
 	}
 	var from Status

@@ -1,10 +1,14 @@
 package api_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/hex"
+	"encoding/json"
+	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +18,7 @@ import (
 	"github.com/factdesk/factdesk/archive/tsa"
 	"github.com/factdesk/factdesk/archive/wacz"
 	"github.com/factdesk/factdesk/archive/warc"
+	"github.com/factdesk/factdesk/internal/testtools"
 	"github.com/factdesk/factdesk/internal/tsatest"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/sources"
@@ -160,6 +165,50 @@ func TestCapturesTimestampsAnchorsAndPacket(t *testing.T) {
 	}
 	if _, err := hex.DecodeString(first.CaptureSHA256); err != nil {
 		t.Error(err)
+	}
+	warcioReads(t, res.Body, first.ResponseRecordID, first.PayloadDigest)
+}
+
+// warcioReads parses the packet's WARC file with warcio.js, a reader
+// independent of the Go library that wrote it, and checks the response
+// record's payload digest as warcio computes it.
+func warcioReads(t *testing.T, packet []byte, responseID, digest string) {
+	t.Helper()
+	nodePath := testtools.WarcioNodePath(t)
+	zr, err := zip.NewReader(bytes.NewReader(packet), int64(len(packet)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := zr.Open(wacz.WARCPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(f)
+	file := filepath.Join(t.TempDir(), "data.warc.gz")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script, _ := filepath.Abs("../../archive/wacz/testdata/warcio-check.cjs")
+	cmd := exec.Command("node", script, file)
+	cmd.Env = append(os.Environ(), "NODE_PATH="+nodePath)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("warcio: %v", err)
+	}
+	var types []string
+	found := false
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var r struct{ Type, ID, PayloadDigest, ComputedSha256 string }
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		types = append(types, r.Type)
+		if r.ID == responseID {
+			found = r.Type == "response" && r.PayloadDigest == digest && r.ComputedSha256 == digest
+		}
+	}
+	if len(types) != 10 || !found {
+		t.Errorf("warcio read %v; response %s with digest %s found: %v", types, responseID, digest, found)
 	}
 }
 
