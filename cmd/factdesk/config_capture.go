@@ -12,9 +12,9 @@ import (
 )
 
 // loadCaptureConfig reads where captures are kept and which timestamp
-// authorities sign them.
-func loadCaptureConfig(c *app.Config) error {
-	for _, raw := range strings.Split(os.Getenv("FACTDESK_TSA_URLS"), ",") {
+// authorities sign them, from getenv (os.Getenv; tests pass a map's).
+func loadCaptureConfig(c *app.Config, getenv func(string) string) error {
+	for _, raw := range strings.Split(getenv("FACTDESK_TSA_URLS"), ",") {
 		raw = strings.TrimSpace(raw)
 		if raw == "" {
 			continue
@@ -24,7 +24,7 @@ func loadCaptureConfig(c *app.Config) error {
 		}
 		c.TSAURLs = append(c.TSAURLs, raw)
 	}
-	if file := os.Getenv("FACTDESK_TSA_ROOTS"); file != "" {
+	if file := getenv("FACTDESK_TSA_ROOTS"); file != "" {
 		pemBytes, err := os.ReadFile(file)
 		if err != nil {
 			return fmt.Errorf("FACTDESK_TSA_ROOTS: %w", err)
@@ -35,7 +35,7 @@ func loadCaptureConfig(c *app.Config) error {
 		}
 		c.TSARoots = roots
 	}
-	if dir := os.Getenv("FACTDESK_CAPTURE_DIR"); dir != "" {
+	if dir := getenv("FACTDESK_CAPTURE_DIR"); dir != "" {
 		abs, err := filepath.Abs(dir)
 		if err != nil {
 			return fmt.Errorf("FACTDESK_CAPTURE_DIR: %w", err)

@@ -30,7 +30,7 @@ Configuration (environment; the README lists every variable):
   FACTDESK_ADMIN_PASSWORD
   FACTDESK_PUBLIC_URL      absolute base URL of the public fact-check pages
   FACTDESK_SECRET_KEY      key that encrypts webhook secrets (generated when unset)
-  FACTDESK_WEBHOOK_*, FACTDESK_FETCH_*, FACTDESK_SOURCE_RECHECK_INTERVAL, FACTDESK_PUBLISHER_*,
+  FACTDESK_WEBHOOK_*, FACTDESK_FETCH_*, FACTDESK_SOURCE_RECHECK_INTERVAL, FACTDESK_TSA_*, FACTDESK_CAPTURE_DIR, FACTDESK_PUBLISHER_*,
   FACTDESK_TRUST_PROXY     see the README
 `
 
