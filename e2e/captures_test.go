@@ -78,6 +78,7 @@ func TestSnapshotViewer(t *testing.T) {
 	p.signIn(checker)
 	p.do("desktop viewport", chromedp.EmulateViewport(1366, 900))
 	p.visit(fmt.Sprintf("/claims/%d", c.ID), "#evidence-packet")
+	p.screenshot("claim-with-packet")
 	p.do("open the captures", chromedp.Click(chromedp.CSS(fmt.Sprintf(`a[href="/claims/%d/evidence/%d/captures"]`, c.ID, ev.ID))),
 		chromedp.WaitVisible(chromedp.CSS(".capture-items")))
 	items := get(p, "count captures", chromedp.Evaluate[int](`document.querySelectorAll(".capture-item").length`))
