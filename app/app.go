@@ -7,6 +7,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -55,6 +56,15 @@ type Config struct {
 	FetchTimeout          time.Duration
 	SourceRecheckInterval time.Duration
 	SourcePollInterval    time.Duration
+	// Captures (archive/). TSAURLs are the RFC 3161 timestamp authorities
+	// each capture's digest is sent to (empty: captures are marked
+	// untimestamped); TSARoots, when set, must anchor their tokens.
+	// CaptureDir keeps the WARC bytes as files there instead of in the
+	// database. Authorities are reached through safehttp with
+	// FetchAllowCIDRs.
+	TSAURLs    []string
+	TSARoots   *x509.CertPool
+	CaptureDir string
 	// Publishing (publish/). PublicURL is the absolute base of public
 	// pages (zero: http://Addr); the publisher is the ClaimReview author.
 	PublicURL     string
@@ -161,6 +171,8 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a.Sources = sources.NewService(st, sources.Config{
 		Client:          sources.NewClient(cfg.FetchAllowCIDRs, cfg.FetchTimeout),
 		RecheckInterval: cfg.SourceRecheckInterval, Recorder: a.Engine, Log: log,
+		FetchTimeout: cfg.FetchTimeout, Stamper: sources.NewStamper(cfg.TSAURLs, cfg.TSARoots, cfg.FetchAllowCIDRs),
+		CaptureDir: cfg.CaptureDir,
 	})
 	if err := a.Sources.Register(a.Jobs, 0); err != nil {
 		return nil, err

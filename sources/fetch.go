@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/factdesk/factdesk/archive/warc"
 	"github.com/factdesk/factdesk/safehttp"
 )
 
@@ -57,6 +58,9 @@ type Fetch struct {
 	// "http_status", …) and Detail a sentence for the desk.
 	ErrClass string
 	Detail   string
+	// Exchange is the request and response as sent and received, for the
+	// WARC capture; set only when OK.
+	Exchange *warc.Fetch
 }
 
 // OK reports whether the page answered with a 2xx body that was read.
@@ -73,7 +77,15 @@ const ClassHTTPStatus = "http_status"
 // FetchPage requests rawURL through client and reduces the answer to a
 // Fetch. It never returns an error: every failure is a result to record.
 func FetchPage(ctx context.Context, client *safehttp.Client, rawURL string, now time.Time) Fetch {
+	return fetchPage(ctx, client, rawURL, now, DefaultTimeout)
+}
+
+// fetchPage is FetchPage with the client's timeout, recorded in the
+// capture's metadata with the other fetch settings.
+func fetchPage(ctx context.Context, client *safehttp.Client, rawURL string, now time.Time, timeout time.Duration) Fetch {
 	f := Fetch{At: now}
+	// The trace records the address the guard let the final hop connect to.
+	ctx, remote := warc.TraceRemoteIP(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return failed(f, err)
@@ -101,6 +113,9 @@ func FetchPage(ctx context.Context, client *safehttp.Client, rawURL string, now 
 	sum := sha256.Sum256(body)
 	f.SHA256 = hex.EncodeToString(sum[:])
 	f.Title, f.Text = Readable(body, f.ContentType)
+	f.Exchange = warc.FromResponse(resp, body, remote(), now, warc.Settings{
+		UserAgent: fetchUserAgent, MaxBodyBytes: MaxPageBytes, Timeout: timeout, MaxRedirects: MaxRedirects,
+	})
 	return f
 }
 

@@ -14,10 +14,12 @@ import (
 	"golang.org/x/net/html/charset"
 )
 
-// MaxReadableBytes caps the text Readable returns. Real articles are far
-// shorter; the cap keeps one odd page from bloating the database and the
-// excerpt search.
-const MaxReadableBytes = 200 << 10
+// MaxReadableBytes caps the text Readable returns. It is three times the
+// fetch cap, the most a page can grow when a single-byte charset is decoded
+// to UTF-8, so no page the fetch accepts loses text: a quote deep in a long
+// page is searched for like any other. Only what a page shows is cut
+// (see MaxShownTextBytes).
+const MaxReadableBytes = 3 * MaxPageBytes
 
 // maxTitleBytes caps the title for the same reason; no real headline is
 // this long.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/factdesk/factdesk/archive/anchor"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/safehttp"
 	"github.com/factdesk/factdesk/store"
@@ -31,6 +32,15 @@ type Config struct {
 	// its workflow.Engine, so an alert runs the engine's change hooks.
 	Recorder Recorder
 	Log      *slog.Logger
+	// FetchTimeout is the client's timeout, recorded in each capture's
+	// metadata; zero means DefaultTimeout.
+	FetchTimeout time.Duration
+	// Stamper asks the timestamp authorities for each capture's digest;
+	// nil means none is configured, and captures say so.
+	Stamper Stamper
+	// CaptureDir, when set, keeps captures' WARC bytes as files there
+	// instead of in the database.
+	CaptureDir string
 }
 
 // Recorder records a source check against the claim it belongs to.
@@ -49,13 +59,24 @@ type Service struct {
 	interval time.Duration
 	queue    Queue
 	now      func() time.Time
+
+	timeout    time.Duration
+	stamper    Stamper
+	captureDir string
 }
 
 // NewService returns a Service over st. It checks nothing in the background
 // until a queue is attached with UseQueue and started.
 func NewService(st *store.Store, cfg Config) *Service {
 	s := &Service{store: st, client: cfg.Client, recorder: cfg.Recorder, log: cfg.Log, interval: cfg.RecheckInterval,
-		now: func() time.Time { return time.Now().UTC() }}
+		now:     func() time.Time { return time.Now().UTC() },
+		timeout: cfg.FetchTimeout, stamper: cfg.Stamper, captureDir: cfg.CaptureDir}
+	if s.timeout <= 0 {
+		s.timeout = DefaultTimeout
+	}
+	if s.stamper == nil {
+		s.stamper = noStamper{}
+	}
 	if s.client == nil {
 		s.client = NewClient(nil, 0)
 	}
@@ -118,15 +139,26 @@ func (s *Service) Check(ctx context.Context, evidenceID int64) (*models.Evidence
 	if err != nil {
 		return nil, err
 	}
-	f := FetchPage(ctx, s.client, ev.URL, s.now())
+	prior, prevAnchor, err := s.priorCaptures(ctx, evidenceID)
+	if err != nil {
+		return nil, err
+	}
+	f := fetchPage(ctx, s.client, ev.URL, s.now(), s.timeout)
 	if f.ErrClass == string(safehttp.ClassCanceled) {
 		// We gave up, not the site: record nothing against it.
 		return nil, fmt.Errorf("sources: check of evidence %d canceled: %w", evidenceID, ctx.Err())
 	}
 	var snap *store.Snapshot
+	var capt *captured
 	if f.OK() {
 		if snap, err = snapshot(evidenceID, f); err != nil {
 			return nil, err
+		}
+		if capt, err = s.capture(ctx, evidenceID, f, prior); err != nil {
+			// The check's result still counts: a full capture directory
+			// must not stop the desk from seeing that a page changed.
+			s.log.ErrorContext(ctx, "source capture failed", slog.Int64("evidence_id", evidenceID), slog.Any("error", err))
+			capt = nil
 		}
 	}
 	var from Status
@@ -135,8 +167,12 @@ func (s *Service) Check(ctx context.Context, evidenceID int64) (*models.Evidence
 		next := prev
 		apply(&next, f, v)
 		check := workflow.EvidenceCheck{Evidence: next, Snapshot: snap}
+		if capt != nil {
+			anchorCapture(capt, v.Excerpt, prevAnchor)
+			check.Capture = capt.row
+		}
 		if from = Status(prev.Status); Alerts(from, v.Status) {
-			check.Alert = alertEntry(&next, from, f)
+			check.Alert = alertEntry(&next, from, f, capt)
 		}
 		return check
 	})
@@ -179,13 +215,41 @@ func apply(ev *models.Evidence, f Fetch, v Verdict) {
 // alertEntry is the history entry telling the desk that cited evidence
 // changed or disappeared. The review flag is derived from the status and
 // status_changed_at the same check writes.
-func alertEntry(ev *models.Evidence, from Status, f Fetch) *models.HistoryEntry {
+func alertEntry(ev *models.Evidence, from Status, f Fetch, capt *captured) *models.HistoryEntry {
 	details := map[string]any{
 		"evidence_id": ev.ID, "url": ev.URL, "from": from, "to": ev.Status,
 		"http_status": ev.HTTPStatus, "excerpt_status": ev.ExcerptStatus, "fetch_error": f.ErrClass,
 	}
+	if capt != nil {
+		// What changed around the quote, so the history says more than
+		// "changed".
+		if r := ReanchorOf(capt.row); r != nil {
+			details["quote"] = map[string]any{"status": r.Status, "old": r.Old, "new": r.New, "diff": r.Diff}
+		}
+	}
 	return &models.HistoryEntry{Kind: models.HistoryEvidenceChanged, Details: mustJSON(details), At: f.At,
 		Comment: fmt.Sprintf("source %s is now %s (was %s)", ev.URL, ev.Status, from)}
+}
+
+// priorCaptures loads, before the fetch, the newest capture (which an
+// unchanged page is a revisit of) and the newest quote anchor (which the
+// new text is compared with).
+func (s *Service) priorCaptures(ctx context.Context, evidenceID int64) (*store.Capture, *anchor.Anchor, error) {
+	prior, err := s.store.LatestCapture(ctx, evidenceID)
+	if models.IsCode(err, models.ENotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	anchored, err := s.store.LatestAnchoredCapture(ctx, evidenceID)
+	if models.IsCode(err, models.ENotFound) {
+		return prior, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return prior, AnchorOf(anchored), nil
 }
 
 // snapshot compresses a successful fetch's readable text for keeping.

@@ -19,6 +19,9 @@ type EvidenceCheck struct {
 	// Snapshot is the page's readable text to keep; nil when the fetch
 	// read nothing.
 	Snapshot *store.Snapshot
+	// Capture is the fetch kept as WARC records (with its timestamps and
+	// quote anchor); nil when no page was read.
+	Capture *store.Capture
 	// Alert, when set, is the evidence_changed entry telling the desk that
 	// cited evidence changed or disappeared. Its At is the time of the
 	// fetch, which is when the change was seen.
@@ -47,6 +50,11 @@ func (e *Engine) RecordEvidenceCheck(ctx context.Context, claimID, evidenceID in
 		}
 		if out.Snapshot != nil {
 			if err := tx.SaveSnapshot(ctx, out.Snapshot); err != nil {
+				return err
+			}
+		}
+		if out.Capture != nil {
+			if err := tx.SaveCapture(ctx, out.Capture); err != nil {
 				return err
 			}
 		}

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/factdesk/factdesk/archive/internal/tsatest"
 	"github.com/factdesk/factdesk/archive/tsa"
+	"github.com/factdesk/factdesk/internal/tsatest"
 	"github.com/factdesk/factdesk/safehttp"
 )
 

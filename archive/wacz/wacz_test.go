@@ -21,11 +21,11 @@ import (
 	"time"
 
 	"github.com/factdesk/factdesk/archive/anchor"
-	"github.com/factdesk/factdesk/archive/internal/testtools"
-	"github.com/factdesk/factdesk/archive/internal/tsatest"
 	"github.com/factdesk/factdesk/archive/tsa"
 	"github.com/factdesk/factdesk/archive/wacz"
 	"github.com/factdesk/factdesk/archive/warc"
+	"github.com/factdesk/factdesk/internal/testtools"
+	"github.com/factdesk/factdesk/internal/tsatest"
 )
 
 const (

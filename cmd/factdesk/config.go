@@ -70,7 +70,7 @@ func loadSourcesConfig(c *app.Config) error {
 	}
 	c.PublisherName = os.Getenv("FACTDESK_PUBLISHER_NAME")
 	c.PublisherURL = os.Getenv("FACTDESK_PUBLISHER_URL")
-	return nil
+	return loadCaptureConfig(c, os.Getenv)
 }
 
 // loadWebhooksConfig reads the settings of webhook delivery.

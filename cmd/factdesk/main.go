@@ -36,7 +36,7 @@ Configuration (environment; the README lists every variable):
   FACTDESK_SECRET_KEY      key that encrypts webhook secrets (generated when unset)
   FACTDESK_AUDIT_KEY_FILE  checkpoint signing key, outside the database (default: user config dir)
   FACTDESK_AUDIT_ORIGIN    name of the desk's log (default: public host + /audit)
-  FACTDESK_WEBHOOK_*, FACTDESK_FETCH_*, FACTDESK_SOURCE_RECHECK_INTERVAL, FACTDESK_PUBLISHER_*,
+  FACTDESK_WEBHOOK_*, FACTDESK_FETCH_*, FACTDESK_SOURCE_RECHECK_INTERVAL, FACTDESK_TSA_*, FACTDESK_CAPTURE_DIR, FACTDESK_PUBLISHER_*,
   FACTDESK_TRUST_PROXY     see the README
 `
 

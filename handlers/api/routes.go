@@ -44,6 +44,11 @@ func (s *Server) Routes(r gin.IRouter) {
 	// registry.go, publish.go).
 	authed.POST("/claims/:id/evidence/:eid/check", s.checkEvidence)
 	authed.GET("/claims/:id/evidence/:eid/snapshot", s.evidenceSnapshot)
+	// Captures and evidence packets (captures.go).
+	authed.GET("/claims/:id/evidence/:eid/captures", s.listCaptures)
+	authed.GET("/claims/:id/evidence/:eid/captures/:cid", s.getCapture)
+	authed.GET("/claims/:id/evidence/:eid/captures/:cid/warc", s.captureWARC)
+	authed.GET("/claims/:id/evidence-packet", s.evidencePacket)
 	authed.GET("/claims/:id/source-warnings", s.sourceWarnings)
 	authed.GET("/claims/:id/claimreview", s.claimReview)
 	authed.GET("/source-alerts", s.sourceAlerts)

@@ -45,6 +45,10 @@ func (s *Server) Routes(r *gin.Engine) {
 	in.POST("/claims/:id/unassign", s.webClaimUnassign)
 	in.POST("/claims/:id/evidence/:eid/check", s.webSourceCheck)
 	in.GET("/claims/:id/related", s.webClaimRelated)
+	// The snapshot viewer and downloads of captures (captures.go).
+	in.GET("/claims/:id/evidence/:eid/captures", s.webCaptures)
+	in.GET("/claims/:id/evidence/:eid/captures/:cid/warc", s.webCaptureWARC)
+	in.GET("/claims/:id/evidence-packet", s.webEvidencePacket)
 
 	// Importing articles and filing their sentences as claims.
 	importer := in.Group("/import", s.webRequire(workflow.Import))
