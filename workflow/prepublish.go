@@ -16,10 +16,14 @@ import (
 type CheckName string
 
 const (
-	// CheckSourcesReachable: every cited source has been checked and its
-	// page could be read on the last check.
+	// CheckSourcesChecked: every cited source has been checked at least
+	// once since it was cited (or its excerpt last changed).
+	CheckSourcesChecked CheckName = "sources_checked"
+	// CheckSourcesReachable: no cited source failed its last check (an
+	// unreachable or gone page).
 	CheckSourcesReachable CheckName = "sources_reachable"
-	// CheckExcerptsFound: every quoted excerpt was found on its page.
+	// CheckExcerptsFound: no quoted excerpt is missing from its page on
+	// the last check.
 	CheckExcerptsFound CheckName = "excerpts_found"
 	// CheckIndependentDomains: a True or False verdict rests on sources
 	// from more than one independent domain (or registry outlet).
@@ -31,7 +35,7 @@ const (
 )
 
 // CheckNames lists every pre-publish check in the order they are shown.
-var CheckNames = []CheckName{CheckSourcesReachable, CheckExcerptsFound, CheckIndependentDomains, CheckSummary, CheckRating}
+var CheckNames = []CheckName{CheckSourcesChecked, CheckSourcesReachable, CheckExcerptsFound, CheckIndependentDomains, CheckSummary, CheckRating}
 
 // Severity says what a failed check does to a confirm.
 type Severity string
@@ -47,11 +51,12 @@ const (
 // Policy is the desk's severity per check.
 type Policy map[CheckName]Severity
 
-// DefaultPolicy blocks on what would publish a citation the desk cannot
-// stand behind (an unreachable page, a quote not on it) and warns on the
-// rest.
+// DefaultPolicy blocks on what would publish a citation the desk knows it
+// cannot stand behind (an unreachable page, a quote not on it) and warns on
+// the rest, including a source whose first check has not run yet: that is
+// not known to be bad, and the check usually lands within seconds.
 func DefaultPolicy() Policy {
-	return Policy{CheckSourcesReachable: SeverityBlock, CheckExcerptsFound: SeverityBlock,
+	return Policy{CheckSourcesChecked: SeverityWarn, CheckSourcesReachable: SeverityBlock, CheckExcerptsFound: SeverityBlock,
 		CheckIndependentDomains: SeverityWarn, CheckSummary: SeverityWarn, CheckRating: SeverityWarn}
 }
 
@@ -94,10 +99,11 @@ type PrePublishFacts struct {
 // Evidence statuses as the sources package writes them (workflow cannot
 // import it: sources hooks into the engine).
 const (
-	statusPending     = "pending"
-	statusUnreachable = "unreachable"
-	statusGone        = "gone"
-	excerptFound      = "found"
+	statusPending        = "pending"
+	statusUnreachable    = "unreachable"
+	statusGone           = "gone"
+	statusExcerptMissing = "excerpt_missing"
+	statusChanged        = "changed"
 )
 
 // PrePublish runs every check on f under policy p. It is pure, so it can be
@@ -118,33 +124,31 @@ func PrePublish(f PrePublishFacts, p Policy) []CheckResult {
 			unchecked = append(unchecked, e.ID)
 		case statusUnreachable, statusGone:
 			unreachable = append(unreachable, e.ID)
-		}
-		if strings.TrimSpace(e.Excerpt) != "" && e.ExcerptStatus != excerptFound {
+		case statusExcerptMissing, statusChanged:
 			noQuote = append(noQuote, e.ID)
 		}
 	}
-	r := CheckResult{Check: CheckSourcesReachable, Severity: sev(CheckSourcesReachable), Passed: true, Message: "every cited source was checked and could be read"}
+	r := CheckResult{Check: CheckSourcesChecked, Severity: sev(CheckSourcesChecked), Passed: len(unchecked) == 0 && len(f.Evidence) > 0,
+		Message: "every cited source has been checked"}
 	switch {
 	case len(f.Evidence) == 0:
-		r.Passed, r.Message = false, "no sources are cited"
-	case len(unreachable) > 0 || len(unchecked) > 0:
-		r.Passed = false
-		r.EvidenceIDs = append(append([]int64{}, unreachable...), unchecked...)
-		var parts []string
-		if len(unreachable) > 0 {
-			parts = append(parts, fmt.Sprintf("%s could not be read on the last check (%s)", count(len(unreachable), "source"), ids(unreachable)))
-		}
-		if len(unchecked) > 0 {
-			parts = append(parts, fmt.Sprintf("%s not checked yet (%s)", count(len(unchecked), "source"), ids(unchecked)))
-		}
-		r.Message = strings.Join(parts, "; ")
+		r.Message = "no sources are cited"
+	case len(unchecked) > 0:
+		r.EvidenceIDs, r.Message = unchecked, fmt.Sprintf("%s not checked yet (%s)", count(len(unchecked), "source"), ids(unchecked))
 	}
 	out = append(out, r)
 
-	r = CheckResult{Check: CheckExcerptsFound, Severity: sev(CheckExcerptsFound), Passed: len(noQuote) == 0, Message: "every quoted excerpt was found on its page"}
+	r = CheckResult{Check: CheckSourcesReachable, Severity: sev(CheckSourcesReachable), Passed: len(unreachable) == 0, Message: "every checked source could be read"}
+	if !r.Passed {
+		r.EvidenceIDs = unreachable
+		r.Message = fmt.Sprintf("%s could not be read on the last check (%s)", count(len(unreachable), "source"), ids(unreachable))
+	}
+	out = append(out, r)
+
+	r = CheckResult{Check: CheckExcerptsFound, Severity: sev(CheckExcerptsFound), Passed: len(noQuote) == 0, Message: "every checked excerpt was found on its page"}
 	if !r.Passed {
 		r.EvidenceIDs = noQuote
-		r.Message = fmt.Sprintf("%s not found on the cited page, or not checked yet (%s)", count(len(noQuote), "quoted excerpt"), ids(noQuote))
+		r.Message = fmt.Sprintf("%s not found on the cited page (%s)", count(len(noQuote), "quoted excerpt"), ids(noQuote))
 	}
 	out = append(out, r)
 
