@@ -13,7 +13,7 @@ type DeskSettings struct {
 	Bylines bool `json:"bylines"`
 	// PrePublish maps a pre-publish check's name to "warn" or "block";
 	// checks not listed take their default (workflow.DefaultPolicy).
-	PrePublish json.RawMessage `json:"prepublish" gorm:"type:jsonb"`
+	PrePublish json.RawMessage `json:"prepublish" gorm:"column:prepublish;type:jsonb"`
 	UpdatedAt  time.Time       `json:"updated_at"`
 }
 
