@@ -11,7 +11,6 @@ import (
 
 	"github.com/factdesk/factdesk/internal/apptest"
 	"github.com/factdesk/factdesk/models"
-	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/workflow"
 )
 
@@ -181,18 +180,19 @@ func TestEvidenceEditAndRetract(t *testing.T) {
 // quote with no warning.
 func TestPrePublishChecksOnConfirm(t *testing.T) {
 	t.Parallel()
-	env := apptest.New(t)
+	env := srcEnv(t)
 	env.SetPrePublish(t, workflow.DefaultPolicy())
 	checker, editor, admin := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleAdmin)
-	c := env.ClaimIn(t, models.StateVerified, checker, editor, "The river flooded twice in 2024.")
-	ev := claimJSON(t, env, checker.Token, c.ID)["evidence"].([]any)[0].(map[string]any)
-	eid := int64(ev["id"].(float64))
-	// The source's last check failed, as a real check of a dead page does.
-	if err := env.App.Store.WithTx(t.Context(), func(tx *store.Tx) error {
-		return tx.SaveEvidenceCheck(t.Context(), &models.Evidence{ID: eid, Status: "unreachable", ExcerptStatus: "", FetchError: "timeout"})
-	}); err != nil {
-		t.Fatal(err)
+	// The cited page is down, as a real check of it finds.
+	site := newSrcPage(t, "")
+	site.set(http.StatusServiceUnavailable, "down")
+	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "The river flooded twice in 2024.")
+	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/floods", "stance": "supports"})
+	if got := srcWaitChecked(t, env, checker.Token, c.ID, ev.ID); got.Status != "unreachable" {
+		t.Fatalf("source status = %s, want unreachable", got.Status)
 	}
+	srcTransition(t, env, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Two floods are on record."})
+	c.Version = int(claimJSON(t, env, checker.Token, c.ID)["version"].(float64))
 
 	opts := env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID)+"/options", editor.Token, nil)
 	var o struct{ Items []workflow.Option }

@@ -6,10 +6,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/factdesk/factdesk/internal/apptest"
 	"github.com/factdesk/factdesk/models"
-	"github.com/factdesk/factdesk/store"
 )
 
 // Hole 3: the public page showed the desk's check statuses and could name
@@ -18,17 +18,23 @@ func TestPublicPageShowsOnlyPublicSources(t *testing.T) {
 	t.Parallel()
 	env := pubEnv(t)
 	checker, editor, admin := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleAdmin)
-	c := env.ClaimIn(t, models.StateConfirmed, checker, editor, "Bus fares doubled in 2025.")
-	ev := env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID), checker.Token, nil).JSON(t)["evidence"].([]any)[0].(map[string]any)
-	// The last check could not find the quote: the desk's business.
-	if err := env.App.Store.WithTx(t.Context(), func(tx *store.Tx) error {
-		return tx.SaveEvidenceCheck(t.Context(), &models.Evidence{ID: int64(ev["id"].(float64)), Status: "excerpt_missing", ExcerptStatus: "not_found"})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	// The quote is not on the cited page: the desk's business.
+	site := newSrcPage(t, srcArticle("Fares", "Fares rose a little in 2025."))
+	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Bus fares doubled in 2025.")
+	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/fares", "stance": "supports", "excerpt": "fares doubled"})
+	apptest.Eventually(t, 15*time.Second, "the first source check", func() bool {
+		for _, e := range env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID), checker.Token, nil).JSON(t)["evidence"].([]any) {
+			if e := e.(map[string]any); int64(e["id"].(float64)) == ev.ID {
+				return e["status"] == "excerpt_missing"
+			}
+		}
+		return false
+	})
+	srcTransition(t, env, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Checked."})
+	srcTransition(t, env, editor, c.ID, map[string]any{"action": "confirm"})
 	slugPath := pubSlug(t, env, checker.Token, c.ID)
 	body := string(env.Do(t, "GET", slugPath, "", nil).Body)
-	if !strings.Contains(body, "https://example.org/source") {
+	if !strings.Contains(body, site.srv.URL+"/fares") {
 		t.Fatalf("public page lacks its source:\n%s", body)
 	}
 	for _, leak := range []string{"Quote not found on page", "Not yet checked", "Source verified", "excerpt_missing", checker.Name, editor.Name, checker.Email} {
@@ -121,5 +127,4 @@ func TestChangeLogShowsVerdictChanges(t *testing.T) {
 	if b, _ := json.Marshal(ld); !strings.Contains(string(b), `"alternateName":"False"`) {
 		t.Errorf("ClaimReview after the correction: %s", b)
 	}
-	_ = apptest.Eventually
 }
