@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/factdesk/factdesk/internal/apptest"
@@ -70,4 +71,37 @@ func TestWebPrePublishOnReview(t *testing.T) {
 	reason := "The quote is in the PDF the page links to; archived."
 	b.submit(webClaimURL(c, "/actions"), url.Values{"action": {"confirm"}, "version": {itoa(int64(c.Version))}, "override_reason": {reason}}).status(t, http.StatusSeeOther)
 	b.get(webClaimURL(c, "")).status(t, http.StatusOK).has(t, "Pre-publish overrides", reason, "confirmed past excerpts_found")
+}
+
+// Hole 6 on the dashboard: pasting an article again opens the one already
+// imported, with the sentences already filed linked to their claims.
+func TestWebReimportArticle(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	checker := env.User(t, models.RoleChecker)
+	b := webSignIn(t, env, checker)
+	first := b.submit("/import", url.Values{"text": {articleText}, "url": {"https://news.example.org/jobs"}}).status(t, http.StatusSeeOther)
+	b.submit(first.Location+"/claims", url.Values{"candidate": {"0"}}).status(t, http.StatusSeeOther)
+	claims, err := env.App.Store.ArticleClaims(t.Context(), mustArticleID(t, first.Location))
+	if err != nil || len(claims) != 1 {
+		t.Fatalf("claims of the article = %v, %v", claims, err)
+	}
+
+	again := b.submit("/import", url.Values{"text": {articleText}, "url": {"https://news.example.org/jobs#top"}}).status(t, http.StatusSeeOther)
+	if again.Location != first.Location+"?done=reimported" {
+		t.Fatalf("re-import redirected to %q, want %s?done=reimported", again.Location, first.Location)
+	}
+	b.get(again.Location).status(t, http.StatusOK).has(t, "This article was imported before",
+		`is already <a href="/claims/`+itoa(claims[0].ID)+`">claim #`+itoa(claims[0].ID)+`</a>`)
+	b.submit(first.Location+"/claims", url.Values{"candidate": {"0"}}).status(t, http.StatusConflict).has(t, "already claim")
+}
+
+func mustArticleID(t *testing.T, location string) int64 {
+	t.Helper()
+	m := importLocation.FindStringSubmatch(location)
+	if m == nil {
+		t.Fatalf("not an article location: %q", location)
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id
 }
