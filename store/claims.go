@@ -193,8 +193,9 @@ func (q queries) LastTransition(ctx context.Context, claimID int64) (*models.His
 }
 
 // RuleFacts loads in one round trip what the workflow rules read about a
-// claim: its evidence per stance (retracted items do not count), and who proposed the standing verdict
-// (the actor of the newest transition when that was a verify or dispute).
+// claim: its evidence per stance (retracted items do not count), and who
+// proposed the standing verdict (the actor of the newest transition when
+// that was a verify or dispute).
 func (q queries) RuleFacts(ctx context.Context, claimID int64) (map[models.Stance]int, *int64, error) {
 	var row struct {
 		Supports, Refutes, Context int
