@@ -79,15 +79,17 @@ func (q queries) ActiveEvidence(ctx context.Context, claimID int64) ([]models.Ev
 	return out, nil
 }
 
-// ChangersSinceProposal lists who changed the claim's text, metadata or
-// evidence since its newest verify or dispute: four eyes asks that the
-// confirming editor is none of them.
+// ChangersSinceProposal lists who changed the claim's text, claimant,
+// source URL or evidence since its newest verify or dispute: four eyes asks
+// that the confirming editor is none of them. Triage edits (priority, due
+// date, language, tags) do not count.
 func (q queries) ChangersSinceProposal(ctx context.Context, claimID int64) ([]int64, error) {
 	var ids []int64
 	err := q.db.WithContext(ctx).Raw(`
 		SELECT DISTINCT h.actor_id FROM claim_history h
 		WHERE h.claim_id = ? AND h.actor_id IS NOT NULL
-		  AND h.kind IN ('updated', 'evidence_added', 'evidence_edited', 'evidence_retracted')
+		  AND (h.kind IN ('evidence_added', 'evidence_edited', 'evidence_retracted')
+		       OR h.kind = 'updated' AND jsonb_exists_any(h.details->'changed', array['text', 'claimant', 'source_url']))
 		  AND h.seq > COALESCE((SELECT max(p.seq) FROM claim_history p
 		         WHERE p.claim_id = ? AND p.kind = 'transitioned' AND p.action IN ('verify', 'dispute')), 0)
 		ORDER BY h.actor_id`, claimID, claimID).Scan(&ids).Error

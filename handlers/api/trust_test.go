@@ -80,6 +80,9 @@ func TestEditAfterVerdictReopensProposal(t *testing.T) {
 	if !strings.Contains(string(opts.Body), "you changed this claim") {
 		t.Errorf("options do not show the four-eyes reason to the editor who changed it: %s", opts.Body)
 	}
+	// Triage (priority) is not a change to what is judged.
+	wantStatus(t, env.Do(t, "PATCH", "/api/v1/claims/"+itoa(c.ID), editor2.Token, map[string]any{"version": v, "priority": "urgent"}), http.StatusOK, "PATCH priority")
+	v++
 	wantStatus(t, transition(t, env, editor2.Token, c.ID, map[string]any{"action": "confirm", "version": v}), http.StatusOK, "confirm by a fresh editor")
 
 	// Once published, the wording changes only through a reopen.
