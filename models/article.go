@@ -1,6 +1,8 @@
 package models
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -22,6 +24,10 @@ type Article struct {
 	Candidates  json.RawMessage `json:"-" gorm:"type:jsonb"`
 	CreatedBy   int64           `json:"created_by"`
 	CreatedAt   time.Time       `json:"created_at"`
+	// URLKey and TextHash recognise the article when it is imported again
+	// (see ArticleKeys); unique in the database.
+	URLKey   *string `json:"-"`
+	TextHash *string `json:"-"`
 }
 
 // Limits on an imported article: a long feature is ~100,000 characters.
@@ -55,4 +61,42 @@ func (a *Article) Validate() error {
 		return Invalid("the article is not valid", fields...)
 	}
 	return nil
+}
+
+// ArticleKeys are what recognises an article imported again: its URL
+// normalised (scheme and host lowercased, no fragment, no tracking
+// parameters, no trailing slash) and the SHA-256 of its text normalised
+// (case, and runs of white space, ignored). The URL key is nil for an
+// article without a URL.
+func ArticleKeys(rawURL, text string) (urlKey *string, textHash string) {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.Join(strings.Fields(text), " "))))
+	textHash = hex.EncodeToString(sum[:])
+	if k := normaliseArticleURL(rawURL); k != "" {
+		urlKey = &k
+	}
+	return urlKey, textHash
+}
+
+func normaliseArticleURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme == "http" {
+		// One story served over both schemes is one story.
+		u.Scheme = "https"
+	}
+	u.Host = strings.TrimPrefix(strings.ToLower(u.Host), "www.")
+	u.Fragment, u.RawFragment, u.User = "", "", nil
+	q := u.Query()
+	for k := range q {
+		if strings.HasPrefix(strings.ToLower(k), "utm_") || k == "fbclid" || k == "gclid" {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u.String()
 }

@@ -258,4 +258,10 @@ const (
 	HistoryCommentAdded HistoryKind = "comment_added"
 	// HistoryEvidenceChanged: a watched source changed or disappeared.
 	HistoryEvidenceChanged HistoryKind = "evidence_changed"
+	// HistoryEvidenceEdited: an editor or checker corrected an evidence
+	// item's stance, excerpt, note or title.
+	HistoryEvidenceEdited HistoryKind = "evidence_edited"
+	// HistoryEvidenceRetracted: an evidence item was withdrawn, with a
+	// reason; it stays on record.
+	HistoryEvidenceRetracted HistoryKind = "evidence_retracted"
 )

@@ -128,7 +128,18 @@ type Evidence struct {
 	// matches the URL's host; unknown when no entry matches.
 	OutletID     *int64 `json:"outlet_id"`
 	SourceRating string `json:"source_rating" gorm:"default:unknown"`
+
+	// Version counts edits of the item, for optimistic locking.
+	Version int `json:"version" gorm:"default:1"`
+	// RetractedAt is set when the desk withdrew the item: it stays on
+	// record, but no longer counts for any requirement nor shows publicly.
+	RetractedAt      *time.Time `json:"retracted_at"`
+	RetractedBy      *int64     `json:"retracted_by"`
+	RetractionReason string     `json:"retraction_reason"`
 }
+
+// Retracted reports whether the desk withdrew the item.
+func (e *Evidence) Retracted() bool { return e.RetractedAt != nil }
 
 // TableName keeps the table name explicit rather than inflected.
 func (Evidence) TableName() string { return "evidence" }

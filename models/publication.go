@@ -15,6 +15,10 @@ type Publication struct {
 	FirstPublishedAt time.Time `json:"first_published_at"`
 	PublishedAt      time.Time `json:"published_at"`
 	ClaimCreatedAt   time.Time `json:"claim_created_at"`
+	// RetractedAt is set when the desk withdrew the check (reopened, then
+	// rejected): the page stays, with the notice and its reason.
+	RetractedAt      *time.Time `json:"retracted_at"`
+	RetractionReason string     `json:"retraction_reason"`
 }
 
 // TableName keeps the table name explicit rather than inflected.

@@ -70,7 +70,16 @@ func (s *Site) PageURL(p *Publication) string { return s.cfg.PublicURL + "/factc
 // public exactly when the confirmation commits. A claim that was published
 // before gets a correction saying what changed and why.
 func (s *Site) Hook(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
-	if ch.Entry == nil || ch.Entry.Kind != models.HistoryTransitioned || ch.Entry.Action != models.ActionConfirm {
+	if ch.Entry == nil || ch.Entry.Kind != models.HistoryTransitioned {
+		return nil
+	}
+	if ch.Entry.Action == models.ActionReject {
+		// A published check the desk rejects is retracted, not removed:
+		// its address keeps a dated notice with the editor's reason.
+		_, err := tx.RetractPublication(ctx, ch.Claim.ID, ch.Entry.At, ch.Entry.Comment)
+		return err
+	}
+	if ch.Entry.Action != models.ActionConfirm {
 		return nil
 	}
 	c := ch.Claim
@@ -94,6 +103,9 @@ func (s *Site) Hook(ctx context.Context, tx *store.Tx, ch workflow.Change) error
 	// The slug stays as first published: links to the page must keep
 	// working even when a correction rewords the claim.
 	p.Text, p.Claimant, p.SourceURL, p.Verdict, p.Summary, p.PublishedAt = c.Text, c.Claimant, c.SourceURL, c.Verdict, c.Summary, at
+	// A retracted check restored and confirmed again is live again; the
+	// retraction stays in its change log.
+	p.RetractedAt, p.RetractionReason = nil, ""
 	return tx.SavePublication(ctx, p)
 }
 
@@ -148,22 +160,37 @@ type Page struct {
 	// UnderReview: the claim was reopened; the verdict shown is the last
 	// confirmed one.
 	UnderReview bool
+	// Retracted: the desk withdrew the check; the page shows the notice
+	// (Publication.RetractedAt and RetractionReason) and no ClaimReview.
+	Retracted   bool
 	Sources     []PublicSource
 	Corrections []Correction
-	ClaimReview ClaimReview
+	// Log is the check's own change log, from its history.
+	Log []LogEntry
+	// Bylines name who checked and who confirmed, when the desk opts in.
+	CheckedBy, ConfirmedBy string
+	// ClaimReview is nil on a retracted page: the rating is withdrawn.
+	ClaimReview *ClaimReview
 }
 
-// PublicSource is an evidence item as the public sees it: no internal
-// note, no user.
+// PublicSource is an evidence item as a reader sees it: what the source is
+// and where, never the desk's check status, its internal notes or who added
+// it.
 type PublicSource struct {
-	URL         string
-	Title       string
-	Stance      models.Stance
-	Status      string
-	StatusLabel string
-	Note        string
-	Rating      string
-	CheckedAt   *time.Time
+	URL    string
+	Title  string
+	Outlet string
+	Stance models.Stance
+	Note   string
+}
+
+// LogEntry is one line of a check's public change log.
+type LogEntry struct {
+	At   time.Time
+	Text string
+	// Reason is the editor's account, for reopenings and retractions
+	// (the same words the corrections and the retraction notice show).
+	Reason string
 }
 
 // ErrNotPublished is the not-found for anything not public.
@@ -172,8 +199,8 @@ func errNotPublished(claimID int64) error {
 }
 
 // Load returns the page of a published claim. Claims never confirmed, and
-// published claims later rejected, are not found: only a confirmation makes
-// a claim public.
+// claims rejected without ever being published, are not found; a published
+// claim rejected since shows its retraction.
 func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 	p, err := s.store.Publication(ctx, claimID)
 	if err != nil {
@@ -183,31 +210,125 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.State == models.StateRejected {
+	retracted := p.RetractedAt != nil
+	if c.State == models.StateRejected && !retracted {
 		return nil, errNotPublished(claimID)
 	}
-	page := &Page{Publication: *p, URL: s.PageURL(p), VerdictLabel: p.Verdict.Label(), UnderReview: c.State != models.StateConfirmed}
+	page := &Page{Publication: *p, URL: s.PageURL(p), VerdictLabel: p.Verdict.Label(), Retracted: retracted,
+		UnderReview: !retracted && c.State != models.StateConfirmed}
+	outlets := map[int64]string{}
 	for _, e := range c.Evidence {
 		// Evidence added while the claim is under review is not part of
-		// the published check until the next confirmation.
-		if e.CreatedAt.After(p.PublishedAt) {
+		// the published check until the next confirmation; retracted
+		// evidence is not part of it at all.
+		if e.CreatedAt.After(p.PublishedAt) || e.Retracted() {
 			continue
 		}
-		ps := PublicSource{URL: e.URL, Title: e.Title, Stance: e.Stance, Status: e.Status, StatusLabel: StatusLabel(e.Status),
-			Rating: e.SourceRating, CheckedAt: e.FetchedAt}
+		ps := PublicSource{URL: e.URL, Title: e.Title, Stance: e.Stance}
 		if ps.Title == "" {
 			ps.Title = e.PageTitle
 		}
 		if !e.Internal {
 			ps.Note = e.Note
 		}
+		if e.OutletID != nil {
+			name, ok := outlets[*e.OutletID]
+			if !ok {
+				if o, err := s.store.Outlet(ctx, *e.OutletID); err == nil {
+					name = o.Name
+				} else if !models.IsCode(err, models.ENotFound) {
+					return nil, err
+				}
+				outlets[*e.OutletID] = name
+			}
+			ps.Outlet = name
+		}
 		page.Sources = append(page.Sources, ps)
 	}
 	if page.Corrections, err = s.store.Corrections(ctx, claimID); err != nil {
 		return nil, err
 	}
-	page.ClaimReview = BuildClaimReview(p, page.URL, s.Publisher())
+	history, err := s.store.PublicLog(ctx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	page.Log = changeLog(history)
+	if err := s.bylines(ctx, page, claimID, history); err != nil {
+		return nil, err
+	}
+	if !retracted {
+		cr := BuildClaimReview(p, page.URL, s.Publisher())
+		page.ClaimReview = &cr
+	}
 	return page, nil
+}
+
+// changeLog turns the public part of a claim's history into sentences: each
+// confirmation (first publication, verdict changes, re-confirmations), each
+// reopening and each retraction, with its date.
+func changeLog(hs []models.HistoryEntry) []LogEntry {
+	var out []LogEntry
+	var last models.Verdict
+	published := false
+	for _, h := range hs {
+		switch h.Action {
+		case models.ActionConfirm:
+			switch {
+			case !published:
+				out = append(out, LogEntry{At: h.At, Text: "Published with the verdict " + h.Verdict.Label() + "."})
+			case h.Verdict != last:
+				out = append(out, LogEntry{At: h.At, Text: "Verdict changed from " + last.Label() + " to " + h.Verdict.Label() + "."})
+			default:
+				out = append(out, LogEntry{At: h.At, Text: "Reviewed and confirmed again as " + h.Verdict.Label() + "."})
+			}
+			published, last = true, h.Verdict
+		case models.ActionReopen:
+			if published {
+				out = append(out, LogEntry{At: h.At, Text: "Reopened for review.", Reason: h.Comment})
+			}
+		case models.ActionReject:
+			if published {
+				out = append(out, LogEntry{At: h.At, Text: "Retracted.", Reason: h.Comment})
+			}
+		}
+	}
+	return out
+}
+
+// bylines names the checker who proposed the published verdict and the
+// editor who confirmed it, when the desk opts in.
+func (s *Site) bylines(ctx context.Context, page *Page, claimID int64, public []models.HistoryEntry) error {
+	settings, err := s.store.DeskSettings(ctx)
+	if err != nil || !settings.Bylines {
+		return err
+	}
+	var confirmer *int64
+	for _, h := range public {
+		if h.Action == models.ActionConfirm {
+			confirmer = h.ActorID
+		}
+	}
+	checker, err := s.store.LastProposer(ctx, claimID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, id := range []*int64{checker, confirmer} {
+		if id != nil {
+			ids = append(ids, *id)
+		}
+	}
+	names, err := s.store.UserNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if checker != nil {
+		page.CheckedBy = names[*checker]
+	}
+	if confirmer != nil {
+		page.ConfirmedBy = names[*confirmer]
+	}
+	return nil
 }
 
 // StatusLabel is the reader-facing name of an evidence status.
@@ -219,10 +340,11 @@ type Listed struct {
 	URL          string
 	VerdictLabel string
 	UnderReview  bool
+	Retracted    bool
 }
 
-// Recent lists published checks, most recently (re)published first. Claims
-// rejected after publication are left out, as their pages are.
+// Recent lists published checks, most recently (re)published or retracted
+// first. A retracted check stays listed, marked, as its page stays up.
 func (s *Site) Recent(ctx context.Context, limit int) ([]Listed, error) {
 	rows, err := s.store.RecentPublications(ctx, limit)
 	if err != nil {
@@ -230,8 +352,9 @@ func (s *Site) Recent(ctx context.Context, limit int) ([]Listed, error) {
 	}
 	out := make([]Listed, len(rows))
 	for i, r := range rows {
+		retracted := r.RetractedAt != nil
 		out[i] = Listed{Publication: r.Publication, URL: s.PageURL(&r.Publication), VerdictLabel: r.Verdict.Label(),
-			UnderReview: r.State != models.StateConfirmed}
+			Retracted: retracted, UnderReview: !retracted && r.State != models.StateConfirmed}
 	}
 	return out, nil
 }

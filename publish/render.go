@@ -40,10 +40,24 @@ func mustRead(name string) string {
 
 func mustParse(view string) *template.Template {
 	t := template.New("layout").Funcs(template.FuncMap{
-		"date": humanDate,
-		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date": func(t any) string { return humanDate(timeOf(t)) },
+		"iso":  func(t any) string { return timeOf(t).UTC().Format(time.RFC3339) },
 	})
 	return template.Must(t.ParseFS(templateFS, "templates/layout.html", view))
+}
+
+// timeOf lets the templates date a time or a pointer to one (the
+// retraction's, which is nil until there is one).
+func timeOf(v any) time.Time {
+	switch t := v.(type) {
+	case time.Time:
+		return t
+	case *time.Time:
+		if t != nil {
+			return *t
+		}
+	}
+	return time.Time{}
 }
 
 func humanDate(t time.Time) string { return t.UTC().Format("2 January 2006") }
@@ -59,13 +73,17 @@ type pageData struct {
 // RenderPage renders a fact check's page into a buffer, so a template
 // error never sends half a page.
 func (s *Site) RenderPage(p *Page) ([]byte, error) {
-	ld, err := MarshalScriptSafe(p.ClaimReview)
-	if err != nil {
-		return nil, fmt.Errorf("publish: encode JSON-LD: %w", err)
+	data := pageData{Publisher: s.Publisher(), CSS: template.CSS(css), Page: p}
+	if p.ClaimReview != nil {
+		ld, err := MarshalScriptSafe(p.ClaimReview)
+		if err != nil {
+			return nil, fmt.Errorf("publish: encode JSON-LD: %w", err)
+		}
+		// template.JS inserts the bytes as they are; MarshalScriptSafe's
+		// escaping is what keeps claim text inside the script element.
+		data.JSONLD = template.JS(ld)
 	}
-	// template.JS inserts the bytes as they are; MarshalScriptSafe's
-	// escaping is what keeps claim text inside the script element.
-	return render(pageView, pageData{Publisher: s.Publisher(), CSS: template.CSS(css), Page: p, JSONLD: template.JS(ld)})
+	return render(pageView, data)
 }
 
 // RenderList renders the list of published checks.
@@ -111,10 +129,38 @@ type JSONFeedItem struct {
 
 func itemTitle(l Listed) string {
 	t := l.VerdictLabel + ": " + l.Text
-	if l.UnderReview {
+	switch {
+	case l.Retracted:
+		t = "Retracted: " + l.Text
+	case l.UnderReview:
 		t = "Under review. " + t
 	}
 	return t
+}
+
+// itemText is a feed item's text: the summary, or for a retracted check
+// the dated notice and its reason.
+func itemText(l Listed) string {
+	if !l.Retracted {
+		return l.Summary
+	}
+	t := "This fact check was retracted on " + humanDate(*l.RetractedAt) + "."
+	if l.RetractionReason != "" {
+		t += " Reason: " + l.RetractionReason
+	}
+	return t
+}
+
+// itemModified is when a feed item last changed: its retraction, or its
+// latest republication; zero when neither happened.
+func itemModified(l Listed) time.Time {
+	if l.RetractedAt != nil {
+		return *l.RetractedAt
+	}
+	if !l.PublishedAt.Equal(l.FirstPublishedAt) {
+		return l.PublishedAt
+	}
+	return time.Time{}
 }
 
 // JSONFeed builds the JSON Feed of items.
@@ -125,10 +171,13 @@ func (s *Site) JSONFeed(items []Listed) JSONFeed {
 		Authors: []FeedAuthor{{Name: s.cfg.PublisherName, URL: s.cfg.PublisherURL}}, Items: []JSONFeedItem{},
 	}
 	for _, l := range items {
-		it := JSONFeedItem{ID: l.URL, URL: l.URL, Title: itemTitle(l), ContentText: l.Summary,
+		it := JSONFeedItem{ID: l.URL, URL: l.URL, Title: itemTitle(l), ContentText: itemText(l),
 			DatePublished: l.FirstPublishedAt.UTC().Format(time.RFC3339), Tags: []string{string(l.Verdict)}}
-		if !l.PublishedAt.Equal(l.FirstPublishedAt) {
-			it.DateModified = l.PublishedAt.UTC().Format(time.RFC3339)
+		if l.Retracted {
+			it.Tags = []string{"retracted"}
+		}
+		if m := itemModified(l); !m.IsZero() {
+			it.DateModified = m.UTC().Format(time.RFC3339)
 		}
 		f.Items = append(f.Items, it)
 	}
@@ -169,11 +218,15 @@ func (s *Site) RSS(items []Listed) ([]byte, error) {
 	ch := rssChannel{Title: s.cfg.PublisherName + " fact checks", Link: s.cfg.PublicURL + "/factchecks",
 		Description: "Fact checks published by " + s.cfg.PublisherName}
 	for i, l := range items {
+		at, category := l.PublishedAt, l.VerdictLabel
+		if l.Retracted {
+			at, category = *l.RetractedAt, "Retracted"
+		}
 		if i == 0 {
-			ch.LastBuildDate = l.PublishedAt.UTC().Format(time.RFC1123Z)
+			ch.LastBuildDate = at.UTC().Format(time.RFC1123Z)
 		}
 		ch.Items = append(ch.Items, rssItem{Title: itemTitle(l), Link: l.URL, GUID: rssGUID{IsPermaLink: "true", Value: l.URL},
-			PubDate: l.PublishedAt.UTC().Format(time.RFC1123Z), Description: l.Summary, Category: l.VerdictLabel})
+			PubDate: at.UTC().Format(time.RFC1123Z), Description: itemText(l), Category: category})
 	}
 	out, err := xml.MarshalIndent(rss{Version: "2.0", Channel: ch}, "", "  ")
 	if err != nil {

@@ -28,22 +28,6 @@ func (q queries) ArticleClaims(ctx context.Context, articleID int64) ([]models.C
 	return cs, nil
 }
 
-// CreateArticle inserts an article with its extracted candidates.
-func (tx *Tx) CreateArticle(ctx context.Context, a *models.Article) error {
-	if len(a.Candidates) == 0 {
-		a.Candidates = []byte("[]")
-	}
-	if err := tx.db.WithContext(ctx).Create(a).Error; err != nil {
-		return fmt.Errorf("store: create article: %w", err)
-	}
-	return nil
-}
-
-// AddArticle stores an imported article in its own transaction.
-func (s *Store) AddArticle(ctx context.Context, a *models.Article) error {
-	return s.WithTx(ctx, func(tx *Tx) error { return tx.CreateArticle(ctx, a) })
-}
-
 // LockArticle loads an article and locks its row until tx ends, so claims
 // filed from it are checked and inserted one request at a time.
 func (tx *Tx) LockArticle(ctx context.Context, id int64) (*models.Article, error) {

@@ -193,8 +193,9 @@ func (q queries) LastTransition(ctx context.Context, claimID int64) (*models.His
 }
 
 // RuleFacts loads in one round trip what the workflow rules read about a
-// claim: its evidence per stance, and who proposed the standing verdict
-// (the actor of the newest transition when that was a verify or dispute).
+// claim: its evidence per stance (retracted items do not count), and who
+// proposed the standing verdict (the actor of the newest transition when
+// that was a verify or dispute).
 func (q queries) RuleFacts(ctx context.Context, claimID int64) (map[models.Stance]int, *int64, error) {
 	var row struct {
 		Supports, Refutes, Context int
@@ -207,7 +208,7 @@ func (q queries) RuleFacts(ctx context.Context, claimID int64) (map[models.Stanc
 		       (SELECT CASE WHEN h.action IN ('verify', 'dispute') THEN h.actor_id END
 		          FROM claim_history h WHERE h.claim_id = ? AND h.kind = 'transitioned'
 		         ORDER BY h.seq DESC LIMIT 1) AS proposer
-		FROM evidence e WHERE e.claim_id = ?`, claimID, claimID).Scan(&row).Error
+		FROM evidence e WHERE e.claim_id = ? AND e.retracted_at IS NULL`, claimID, claimID).Scan(&row).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: rule facts of %d: %w", claimID, err)
 	}

@@ -112,7 +112,7 @@ func (q queries) EvidenceDueForCheck(ctx context.Context, before time.Time, limi
 	var ids []int64
 	err := q.db.WithContext(ctx).Raw(`
 		SELECT e.id FROM evidence e JOIN claims c ON c.id = e.claim_id
-		WHERE c.state = 'confirmed' AND (e.fetched_at IS NULL OR e.fetched_at < ?)
+		WHERE c.state = 'confirmed' AND e.retracted_at IS NULL AND (e.fetched_at IS NULL OR e.fetched_at < ?)
 		ORDER BY e.fetched_at NULLS FIRST, e.id
 		LIMIT ?`, before, limit).Scan(&ids).Error
 	if err != nil {

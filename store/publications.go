@@ -67,11 +67,12 @@ type PublishedClaim struct {
 }
 
 // RecentPublications lists publications, most recently (re)published
-// first, leaving out claims rejected since.
+// first. A claim rejected since is listed only when its publication was
+// retracted, so the feeds carry the retraction.
 func (q queries) RecentPublications(ctx context.Context, limit int) ([]PublishedClaim, error) {
 	var rows []PublishedClaim
 	err := q.db.WithContext(ctx).Raw(`SELECT p.*, c.state FROM publications p JOIN claims c ON c.id = p.claim_id
-		WHERE c.state <> 'rejected' ORDER BY p.published_at DESC, p.claim_id DESC LIMIT ?`, limit).Scan(&rows).Error
+		WHERE c.state <> 'rejected' OR p.retracted_at IS NOT NULL ORDER BY GREATEST(p.published_at, p.retracted_at) DESC, p.claim_id DESC LIMIT ?`, limit).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: recent publications: %w", err)
 	}

@@ -32,6 +32,7 @@ var Funcs = template.FuncMap{
 	"duration": HumanDuration,
 	"states":   func() []models.State { return models.States },
 	"verdicts": func() []models.Verdict { return models.Verdicts },
+	"stances":  func() []models.Stance { return models.Stances },
 	"priorities": func() []models.Priority {
 		return []models.Priority{models.PriorityUrgent, models.PriorityHigh, models.PriorityNormal, models.PriorityLow}
 	},

@@ -55,6 +55,13 @@ func (e *Engine) Apply(ctx context.Context, actor *models.User, claimID int64, r
 			Kind: models.HistoryTransitioned, Action: t.Action, FromState: c.State, ToState: t.To,
 			ActorID: &actor.ID, Comment: strings.TrimSpace(r.Comment),
 		}
+		if t.Action == models.ActionConfirm {
+			details, err := confirmChecks(f.Checks, r.OverrideReason)
+			if err != nil {
+				return err
+			}
+			entry.Details = details
+		}
 		applyEffects(c, t, r)
 		// Every transition entry carries the verdict standing after it; a
 		// reopen therefore records the verdict being corrected.
@@ -91,6 +98,9 @@ func (e *Engine) facts(ctx context.Context, tx *store.Tx, c *models.Claim, r Req
 	if f.Evidence, f.Proposer, err = tx.RuleFacts(ctx, c.ID); err != nil {
 		return f, err
 	}
+	if f.Changers, f.Checks, err = reviewFacts(ctx, tx, c); err != nil {
+		return f, err
+	}
 	if r.DuplicateOf != nil && *r.DuplicateOf != c.ID {
 		_, err := tx.Claim(ctx, *r.DuplicateOf)
 		switch {
@@ -113,6 +123,9 @@ type Option struct {
 	// Requires lists what the action will ask for, for forms to show.
 	Requires []string     `json:"requires,omitempty"`
 	To       models.State `json:"to"`
+	// Checks are the pre-publish checks, on the confirm option: a failed
+	// blocking check needs override_reason.
+	Checks []CheckResult `json:"checks,omitempty"`
 }
 
 // Options lists the actions the claim's state allows, each marked with
@@ -140,9 +153,15 @@ func (e *Engine) OptionsFor(ctx context.Context, actor *models.User, c *models.C
 			if loaded.Evidence, loaded.Proposer, err = e.store.RuleFacts(ctx, c.ID); err != nil {
 				return nil, err
 			}
+			if loaded.Changers, loaded.Checks, err = reviewFacts(ctx, e.store, c); err != nil {
+				return nil, err
+			}
 			f = &loaded
 		}
 		o := Option{Action: t.Action, Allowed: true, To: t.To}
+		if t.Action == models.ActionConfirm {
+			o.Checks = f.Checks
+		}
 		for _, r := range t.Requires {
 			o.Requires = append(o.Requires, r.Name)
 		}

@@ -50,6 +50,9 @@ const (
 	// ManageWebhooks configures webhook endpoints and reads their
 	// delivery log: admins.
 	ManageWebhooks Capability = "manage_webhooks"
+	// ManageSettings changes the desk's settings (bylines, the
+	// pre-publish policy): admins.
+	ManageSettings Capability = "manage_settings"
 )
 
 // relation is what a user below a rule's Bypass role must be to the claim.
@@ -103,12 +106,13 @@ var capabilities = map[Capability]capRule{
 	ManageOutlets:  {Min: models.RoleEditor, Bypass: models.RoleEditor, What: "change the source registry"},
 	ManageUsers:    {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage users"},
 	ManageWebhooks: {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage webhooks"},
+	ManageSettings: {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "change the desk's settings"},
 }
 
 // Capabilities lists every capability, for documentation and tests.
 func Capabilities() []Capability {
 	return []Capability{EditClaim, Assign, TakeClaim, Unassign, UnassignSelf, AddEvidence, CheckSource,
-		Comment, FileClaims, Import, TakeNext, ViewReview, ManageOutlets, ManageUsers, ManageWebhooks}
+		Comment, FileClaims, Import, TakeNext, ViewReview, ManageOutlets, ManageUsers, ManageWebhooks, ManageSettings}
 }
 
 // Can says whether actor may use capability cap on claim, or on the desk

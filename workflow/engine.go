@@ -228,12 +228,12 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 		if c.Version != p.Version {
 			return staleVersion(c, p.Version)
 		}
-		changed := map[string]any{}
-		if p.Text.Set || p.Claimant.Set {
-			if c.State == models.StateConfirmed {
-				return models.Errorf(models.EConflict, "a confirmed claim's wording is published: reopen it before changing the text or claimant")
-			}
+		before := *c
+		judged := p.Text.Set && strings.TrimSpace(p.Text.Value) != c.Text || p.Claimant.Set && strings.TrimSpace(p.Claimant.Value) != c.Claimant
+		if judged && c.State == models.StateConfirmed {
+			return models.Errorf(models.EConflict, "a confirmed claim's wording is published: reopen it, with the reason readers will see, before changing the text or claimant")
 		}
+		changed := map[string]any{}
 		if p.Text.Set {
 			changed["text"], c.Text = strings.TrimSpace(p.Text.Value), strings.TrimSpace(p.Text.Value)
 		}
@@ -278,12 +278,33 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 		if err := validateClaim(c, p.DueAt.Set); err != nil {
 			return err
 		}
-		return e.save(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryUpdated, ActorID: &actor.ID, Details: mustJSON(map[string]any{"changed": changed})}})
+		entry := &models.HistoryEntry{Kind: models.HistoryUpdated, ActorID: &actor.ID}
+		details := map[string]any{"changed": changed, "previous": previousValues(&before, changed)}
+		// A verdict proposed for other words is no verdict on these: the
+		// claim goes back to research and needs a fresh verify and review.
+		if judged {
+			if cleared := reopenProposal(c, entry); cleared != nil {
+				details["reopened"] = cleared
+			}
+		}
+		entry.Details = mustJSON(details)
+		return e.save(ctx, tx, Change{Claim: c, Entry: entry})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// previousValues is the value before the edit of every field in changed.
+func previousValues(c *models.Claim, changed map[string]any) map[string]any {
+	old := map[string]any{"text": c.Text, "claimant": c.Claimant, "source_url": c.SourceURL, "priority": c.Priority,
+		"due_at": c.DueAt, "language": c.Language, "tags": c.Tags}
+	out := make(map[string]any, len(changed))
+	for k := range changed {
+		out[k] = old[k]
+	}
+	return out
 }
 
 // validateClaim checks c before it is written; the due date only when

@@ -24,11 +24,42 @@ type ArticleView struct {
 	*models.Article
 	Candidates []extract.Candidate `json:"candidates"`
 	Claims     []models.Claim      `json:"claims"`
+	// Filed names the candidates already filed as claims.
+	Filed []FiledSentence `json:"filed"`
+	// Existing is set on an import that found the article already there.
+	Existing bool `json:"existing"`
+}
+
+// FiledSentence is a candidate sentence that is already a claim.
+type FiledSentence struct {
+	Candidate int    `json:"candidate"`
+	ClaimID   int64  `json:"claim_id"`
+	URL       string `json:"url"`
 }
 
 // ImportArticle validates in, extracts its candidate sentences and stores
-// both in one transaction.
-func (e *Engine) ImportArticle(ctx context.Context, actor *models.User, in NewArticle) (*models.Article, []extract.Candidate, error) {
+// both in one transaction. An article imported before (the same URL, or
+// the same text up to case and spacing) is not stored again: the existing
+// one comes back with Existing set and the sentences already filed.
+func (e *Engine) ImportArticle(ctx context.Context, actor *models.User, in NewArticle) (*ArticleView, error) {
+	a, cands, err := e.importArticle(ctx, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	if cands != nil {
+		return &ArticleView{Article: a, Candidates: cands, Claims: []models.Claim{}, Filed: []FiledSentence{}}, nil
+	}
+	v, err := e.Article(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	v.Existing = true
+	return v, nil
+}
+
+// importArticle stores a new article and returns it with its candidates,
+// or returns the article already imported with nil candidates.
+func (e *Engine) importArticle(ctx context.Context, actor *models.User, in NewArticle) (*models.Article, []extract.Candidate, error) {
 	if err := CanDo(actor, nil, Import); err != nil {
 		return nil, nil, err
 	}
@@ -59,10 +90,16 @@ func (e *Engine) ImportArticle(ctx context.Context, actor *models.User, in NewAr
 		return nil, nil, fmt.Errorf("workflow: encode candidates: %w", err)
 	}
 	a.Candidates = raw
-	if err := e.store.AddArticle(ctx, a); err != nil {
+	urlKey, hash := models.ArticleKeys(a.URL, a.Text)
+	a.URLKey, a.TextHash = urlKey, &hash
+	stored, created, err := e.store.ImportArticle(ctx, a)
+	if err != nil {
 		return nil, nil, err
 	}
-	return a, cands, nil
+	if !created {
+		return stored, nil, nil
+	}
+	return stored, cands, nil
 }
 
 // Article loads article id with its candidates and its claims.
@@ -82,7 +119,24 @@ func (e *Engine) Article(ctx context.Context, id int64) (*ArticleView, error) {
 	if claims == nil {
 		claims = []models.Claim{}
 	}
-	return &ArticleView{Article: a, Candidates: cands, Claims: claims}, nil
+	return &ArticleView{Article: a, Candidates: cands, Claims: claims, Filed: filed(cands, claims)}, nil
+}
+
+// filed pairs candidates with the claims made from their sentences.
+func filed(cands []extract.Candidate, claims []models.Claim) []FiledSentence {
+	byStart := map[int]int64{}
+	for _, c := range claims {
+		if c.ArticleStart != nil {
+			byStart[*c.ArticleStart] = c.ID
+		}
+	}
+	out := []FiledSentence{}
+	for i, cand := range cands {
+		if id, ok := byStart[cand.Start]; ok {
+			out = append(out, FiledSentence{Candidate: i, ClaimID: id, URL: fmt.Sprintf("/claims/%d", id)})
+		}
+	}
+	return out
 }
 
 func articleCandidates(a *models.Article) ([]extract.Candidate, error) {

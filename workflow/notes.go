@@ -30,7 +30,7 @@ func (e *Engine) AddEvidence(ctx context.Context, actor *models.User, claimID in
 	}
 	ev := &models.Evidence{
 		ClaimID: claimID, URL: strings.TrimSpace(in.URL), Title: strings.TrimSpace(in.Title), Stance: in.Stance,
-		Excerpt: strings.TrimSpace(in.Excerpt), Note: strings.TrimSpace(in.Note), Internal: in.Internal, AddedBy: actor.ID,
+		Excerpt: strings.TrimSpace(in.Excerpt), Note: strings.TrimSpace(in.Note), Internal: in.Internal, AddedBy: actor.ID, Version: 1,
 	}
 	var fields []models.FieldError
 	if ev.URL == "" {

@@ -15,6 +15,9 @@ type Request struct {
 	Summary     string         `json:"summary"`
 	Comment     string         `json:"comment"`
 	DuplicateOf *int64         `json:"duplicate_of"`
+	// OverrideReason lets an editor confirm past a blocking pre-publish
+	// check; it is kept in the history and shown on the claim.
+	OverrideReason string `json:"override_reason"`
 }
 
 // Facts is what the rules need to know about a claim, loaded once under the
@@ -28,6 +31,12 @@ type Facts struct {
 	Proposer *int64
 	// DuplicateExists says whether Request.DuplicateOf names a claim.
 	DuplicateExists bool
+	// Changers are who changed the text, source or evidence since the
+	// newest verify or dispute: four eyes excludes them from confirming.
+	Changers []int64
+	// Checks are the pre-publish checks, loaded for claims awaiting
+	// confirmation.
+	Checks []CheckResult
 }
 
 // Requirement is one precondition of a transition. Check returns nil when
@@ -147,6 +156,11 @@ func (t Transition) Permit(actor *models.User, f Facts) error {
 		}
 		if f.Proposer != nil && *f.Proposer == actor.ID {
 			return models.Errorf(models.EForbidden, "four eyes: you proposed this verdict, so another editor must %s it", verb)
+		}
+		for _, id := range f.Changers {
+			if id == actor.ID {
+				return models.Errorf(models.EForbidden, "four eyes: you changed this claim or its evidence since the verdict was proposed, so another editor must %s it", verb)
+			}
 		}
 		return nil
 	}

@@ -26,13 +26,19 @@ func (s *Server) createArticle(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	a, cands, err := s.engine.ImportArticle(c.Request.Context(), actor(c), workflow.NewArticle(req))
+	v, err := s.engine.ImportArticle(c.Request.Context(), actor(c), workflow.NewArticle(req))
 	if err != nil {
 		s.respondError(c, err)
 		return
 	}
-	c.Header("Location", "/api/v1/articles/"+strconv.FormatInt(a.ID, 10))
-	c.JSON(http.StatusCreated, gin.H{"id": a.ID, "candidates": cands})
+	c.Header("Location", "/api/v1/articles/"+strconv.FormatInt(v.ID, 10))
+	status := http.StatusCreated
+	if v.Existing {
+		// Imported before: nothing new was stored, and filed says which
+		// sentences are claims already.
+		status = http.StatusOK
+	}
+	c.JSON(status, gin.H{"id": v.ID, "candidates": v.Candidates, "existing": v.Existing, "filed": v.Filed})
 }
 
 func (s *Server) getArticle(c *gin.Context) {

@@ -11,15 +11,6 @@ import (
 	"github.com/factdesk/factdesk/sources"
 )
 
-// evidenceIDs reads the claim and evidence ids of a path.
-func evidenceIDs(c *gin.Context) (claimID, evidenceID int64, err error) {
-	if claimID, err = param.ID(c, "id"); err != nil {
-		return 0, 0, err
-	}
-	evidenceID, err = param.ID(c, "eid")
-	return claimID, evidenceID, err
-}
-
 // listCaptures lists an evidence item's captures, newest first.
 func (s *Server) listCaptures(c *gin.Context) {
 	claimID, evidenceID, err := evidenceIDs(c)

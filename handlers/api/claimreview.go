@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/handlers/param"
+	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/publish"
 )
 
@@ -21,6 +22,10 @@ func (s *Server) claimReview(c *gin.Context) {
 	page, err := s.site.Load(c.Request.Context(), id)
 	if err != nil {
 		s.respondError(c, err)
+		return
+	}
+	if page.ClaimReview == nil {
+		s.respondError(c, models.Errorf(models.ENotFound, "fact check %d was retracted on %s: its ClaimReview is withdrawn", id, page.RetractedAt.UTC().Format("2 January 2006")))
 		return
 	}
 	body, err := publish.MarshalScriptSafe(page.ClaimReview)

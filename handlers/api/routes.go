@@ -19,6 +19,8 @@ func (s *Server) Routes(r gin.IRouter) {
 	authed.GET("/users/:id", s.getUser)
 	authed.POST("/users", s.require(workflow.ManageUsers), s.createUser)
 	authed.PATCH("/users/:id", s.require(workflow.ManageUsers), s.updateUser)
+	authed.GET("/settings", s.getSettings)
+	authed.PATCH("/settings", s.require(workflow.ManageSettings), s.updateSettings)
 
 	authed.POST("/claims", s.createClaim)
 	authed.GET("/claims", s.listClaims)
@@ -30,6 +32,8 @@ func (s *Server) Routes(r gin.IRouter) {
 	authed.POST("/queue/next", s.takeNext)
 	authed.GET("/claims/:id/evidence", s.listEvidence)
 	authed.POST("/claims/:id/evidence", s.addEvidence)
+	authed.PATCH("/claims/:id/evidence/:eid", s.updateEvidence)
+	authed.POST("/claims/:id/evidence/:eid/retract", s.retractEvidence)
 	authed.POST("/claims/:id/transitions", s.transition)
 	authed.GET("/claims/:id/history", s.history)
 	authed.GET("/claims/:id/comments", s.listComments)

@@ -161,7 +161,9 @@ func TestRejectedClaimIsNotPublic(t *testing.T) {
 	if res := env.Do(t, "GET", "/factchecks/"+itoa(rejected.ID), "", nil); res.Status != http.StatusNotFound {
 		t.Errorf("rejected claim page = %d, want 404", res.Status)
 	}
-	// Published, then reopened and rejected: withdrawn from the public.
+	// Published, then reopened and rejected: retracted, not removed (issue
+	// 10, point 5). The page stays with the notice; unknown addresses stay
+	// not found. TestRetractionKeepsThePage checks the notice in detail.
 	c := env.ClaimIn(t, models.StateConfirmed, checker, editor, "Published then withdrawn")
 	slugPath := pubSlug(t, env, checker.Token, c.ID)
 	if res := env.Do(t, "GET", slugPath, "", nil); res.Status != http.StatusOK {
@@ -169,7 +171,7 @@ func TestRejectedClaimIsNotPublic(t *testing.T) {
 	}
 	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reopen", "comment": "Duplicate of another check."})
 	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reject", "comment": "Duplicate."})
-	for _, p := range []string{slugPath, "/factchecks/not-a-slug", "/factchecks/99999"} {
+	for _, p := range []string{"/factchecks/not-a-slug", "/factchecks/99999"} {
 		res := env.Do(t, "GET", p, "", nil)
 		if res.Status != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404", p, res.Status)
@@ -178,9 +180,12 @@ func TestRejectedClaimIsNotPublic(t *testing.T) {
 			t.Errorf("GET %s shows the withdrawn claim", p)
 		}
 	}
+	if res := env.Do(t, "GET", slugPath, "", nil); res.Status != http.StatusOK || !strings.Contains(string(res.Body), "Retracted.") {
+		t.Errorf("GET %s = %d, want the page with its retraction notice", slugPath, res.Status)
+	}
 	res := env.Do(t, "GET", "/factchecks.json", "", nil)
-	if strings.Contains(string(res.Body), "withdrawn") {
-		t.Errorf("feed still lists the rejected claim: %s", res.Body)
+	if !strings.Contains(string(res.Body), `"title":"Retracted: Published then withdrawn"`) || strings.Contains(string(res.Body), "Not check-worthy") {
+		t.Errorf("feed should list the retraction and not the never-published claim: %s", res.Body)
 	}
 }
 

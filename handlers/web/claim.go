@@ -61,6 +61,20 @@ type claimView struct {
 	// Warnings are the sourcing warnings for the current evidence; they
 	// advise and never block an action.
 	Warnings []sources.Warning
+	// Checks are the pre-publish checks of the confirm option; Blocked
+	// says one of them blocks, so the form asks for an override reason.
+	Checks  []workflow.CheckResult
+	Blocked bool
+	// Overrides are the confirms that went past a blocking check.
+	Overrides []overrideView
+}
+
+// overrideView is a confirm that overrode a blocking pre-publish check.
+type overrideView struct {
+	At     time.Time
+	Editor string
+	Reason string
+	Checks []workflow.CheckName
 }
 
 // claimView loads the claim page for u. seen is the version the user's page
@@ -104,9 +118,15 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 	}
 	for _, h := range history {
 		v.Timeline = append(v.Timeline, describe(h, ppl))
+		if o := overrideOf(h); o != nil {
+			o.Editor = v.Timeline[len(v.Timeline)-1].Actor
+			v.Overrides = append(v.Overrides, *o)
+		}
 	}
 	for _, o := range opts {
 		switch o.Action {
+		case models.ActionConfirm:
+			v.Checks, v.Blocked = o.Checks, anyBlocking(o.Checks)
 		case models.ActionVerify, models.ActionDispute:
 			v.AskVerdict = v.AskVerdict || o.Allowed
 		case models.ActionSendBack, models.ActionReopen:
@@ -134,6 +154,32 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 	return v, nil
 }
 
+// overrideOf reads the override kept on a confirm entry, or nil.
+func overrideOf(h models.HistoryEntry) *overrideView {
+	if h.Action != models.ActionConfirm || len(h.Details) == 0 {
+		return nil
+	}
+	var d struct {
+		Override *struct {
+			Reason string               `json:"reason"`
+			Checks []workflow.CheckName `json:"checks"`
+		} `json:"override"`
+	}
+	if json.Unmarshal(h.Details, &d) != nil || d.Override == nil {
+		return nil
+	}
+	return &overrideView{At: h.At, Reason: d.Override.Reason, Checks: d.Override.Checks}
+}
+
+func anyBlocking(rs []workflow.CheckResult) bool {
+	for _, r := range rs {
+		if r.Blocking() {
+			return true
+		}
+	}
+	return false
+}
+
 // describe writes one history entry as a sentence.
 func describe(h models.HistoryEntry, ppl people) timelineItem {
 	it := timelineItem{At: h.At, Actor: "The system"}
@@ -155,6 +201,22 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 		it.Text = "created the claim."
 	case models.HistoryUpdated:
 		it.Text = "edited the claim."
+		if h.ToState != "" {
+			it.Text = "edited what was judged, so the proposed verdict was withdrawn: back to " + web.StateLabel(h.ToState) + "."
+		}
+	case models.HistoryEvidenceEdited:
+		it.Text = "corrected evidence: " + d.URL
+		if h.ToState != "" {
+			it.Text += "; the proposed verdict was withdrawn for a fresh verify"
+		}
+		it.Text += "."
+	case models.HistoryEvidenceRetracted:
+		it.Text = "retracted evidence: " + d.URL
+		if h.ToState != "" {
+			it.Text += "; the proposed verdict was withdrawn for a fresh verify"
+		}
+		it.Text += "."
+		it.Comment = h.Comment
 	case models.HistoryAssigned:
 		it.Text = fmt.Sprintf("assigned %s as %s.", ppl.name(d.UserID), d.Role)
 		if d.Via == "queue" {
@@ -168,6 +230,9 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 			it.Text += " (verdict " + h.Verdict.Label() + ")"
 		}
 		it.Text += "."
+		if o := overrideOf(h); o != nil {
+			it.Text += " Overrode the blocking pre-publish check(s) " + models.Join(o.Checks) + ": " + o.Reason
+		}
 		it.Comment = h.Comment
 	case models.HistoryEvidenceAdded:
 		it.Text = fmt.Sprintf("added evidence that %s the claim: %s", d.Stance, d.URL)

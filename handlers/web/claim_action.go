@@ -24,6 +24,8 @@ func (s *Server) webClaimAction(c *gin.Context) {
 		Verdict: models.Verdict(c.PostForm("verdict")),
 		Summary: c.PostForm("summary"),
 		Comment: c.PostForm("comment"),
+		// Only offered when a pre-publish check blocks the confirm.
+		OverrideReason: c.PostForm("override_reason"),
 	}
 	req.Version, _ = strconv.Atoi(c.PostForm("version"))
 	if d := strings.TrimSpace(c.PostForm("duplicate_of")); d != "" {

@@ -147,6 +147,8 @@ var doneMessages = map[string]string{
 	"outlet-created": "Outlet added to the source registry.", "outlet-saved": "Outlet updated.", "outlet-deleted": "Outlet deleted.",
 	"webhook-saved": "Webhook updated.", "webhook-deleted": "Webhook deleted.",
 	"webhook-pinged": "Ping queued: it appears in the delivery log below once sent.",
+	"reimported":     "This article was imported before, so nothing was stored twice: sentences already filed link to their claims.",
+	"evidence-saved": "Evidence corrected.", "evidence-retracted": "Evidence retracted: it stays on record but no longer counts.",
 }
 
 func (p *page) flash(c *gin.Context) {

@@ -53,7 +53,7 @@ func (s *Server) webImport(c *gin.Context) {
 	in := workflow.NewArticle{
 		Text: c.PostForm("text"), URL: c.PostForm("url"), Title: c.PostForm("title"), Outlet: c.PostForm("outlet"),
 	}
-	a, _, err := s.engine.ImportArticle(c.Request.Context(), actor(c), in)
+	v, err := s.engine.ImportArticle(c.Request.Context(), actor(c), in)
 	if err != nil {
 		if models.CodeOf(err) != models.EInvalid {
 			s.respondError(c, err)
@@ -64,7 +64,11 @@ func (s *Server) webImport(c *gin.Context) {
 		s.render(c, status, "import", p)
 		return
 	}
-	redirect(c, "/import/"+strconv.FormatInt(a.ID, 10))
+	to := "/import/" + strconv.FormatInt(v.ID, 10)
+	if v.Existing {
+		to += "?done=reimported"
+	}
+	redirect(c, to)
 }
 
 // webImportArticle shows the article with its candidates highlighted and a
@@ -81,6 +85,7 @@ func (s *Server) webImportArticle(c *gin.Context) {
 		return
 	}
 	p := &page{Title: "Import: " + articleTitle(v.Article), Nav: "import", Data: v}
+	p.flash(c)
 	if n, err := strconv.Atoi(c.Query("created")); err == nil && n > 0 {
 		p.Notice, p.NoticeKind = fmt.Sprintf("%d claim(s) created from this article.", n), "ok"
 	}

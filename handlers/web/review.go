@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/workflow"
 )
 
 // reviewLimit bounds the page: each row asks the workflow what the editor
@@ -18,6 +19,9 @@ type confirmView struct {
 	Version int
 	Allowed bool
 	Reason  string
+	// Checks are the pre-publish checks; Blocked asks for an override.
+	Checks  []workflow.CheckResult
+	Blocked bool
 }
 
 type reviewItem struct {
@@ -61,7 +65,8 @@ func (s *Server) webReview(c *gin.Context) {
 		}
 		for _, o := range opts {
 			if o.Action == models.ActionConfirm {
-				item.Confirm = &confirmView{ClaimID: claims[i].ID, Version: claims[i].Version, Allowed: o.Allowed, Reason: o.Reason}
+				item.Confirm = &confirmView{ClaimID: claims[i].ID, Version: claims[i].Version, Allowed: o.Allowed, Reason: o.Reason,
+					Checks: o.Checks, Blocked: anyBlocking(o.Checks)}
 			}
 		}
 		v.Items = append(v.Items, item)

@@ -44,6 +44,8 @@ func (s *Server) Routes(r *gin.Engine) {
 	in.POST("/claims/:id/assign", s.webClaimAssign)
 	in.POST("/claims/:id/unassign", s.webClaimUnassign)
 	in.POST("/claims/:id/evidence/:eid/check", s.webSourceCheck)
+	in.POST("/claims/:id/evidence/:eid", s.webEvidenceUpdate)
+	in.POST("/claims/:id/evidence/:eid/retract", s.webEvidenceRetract)
 	in.GET("/claims/:id/related", s.webClaimRelated)
 	// The snapshot viewer and downloads of captures (captures.go).
 	in.GET("/claims/:id/evidence/:eid/captures", s.webCaptures)

@@ -23,6 +23,7 @@ import (
 	"github.com/factdesk/factdesk/auth"
 	"github.com/factdesk/factdesk/internal/pgtest"
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/workflow"
 )
 
@@ -64,6 +65,14 @@ func New(t testing.TB, opts ...Option) *Env {
 	if err != nil {
 		t.Fatalf("apptest: open app: %v", err)
 	}
+	// Fixture sources point at hosts tests cannot reach, and their checks
+	// land whenever the queue gets to them, so a blocking pre-publish check
+	// would fail confirms at random. Each desk starts with every check set
+	// to warn; tests of the blocking rules set the policy they test with
+	// Env.SetPrePublish (workflow.DefaultPolicy for the shipped defaults).
+	if err := setPrePublish(ctx, a, allWarn()); err != nil {
+		t.Fatalf("apptest: pre-publish policy: %v", err)
+	}
 	srv := httptest.NewServer(a.Handler())
 	runCtx, cancel := context.WithCancel(ctx)
 	if err := a.Start(runCtx); err != nil {
@@ -78,6 +87,37 @@ func New(t testing.TB, opts ...Option) *Env {
 		a.Close()
 	})
 	return &Env{App: a, Server: srv, URL: srv.URL, DBURL: dbURL}
+}
+
+func allWarn() workflow.Policy {
+	p := workflow.Policy{}
+	for _, c := range workflow.CheckNames {
+		p[c] = workflow.SeverityWarn
+	}
+	return p
+}
+
+func setPrePublish(ctx context.Context, a *app.App, p workflow.Policy) error {
+	return a.Store.WithTx(ctx, func(tx *store.Tx) error {
+		s, err := tx.DeskSettings(ctx)
+		if err != nil {
+			return err
+		}
+		raw, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		s.PrePublish, s.UpdatedAt = raw, time.Now().UTC()
+		return tx.SaveDeskSettings(ctx, s)
+	})
+}
+
+// SetPrePublish sets the desk's pre-publish policy.
+func (e *Env) SetPrePublish(t testing.TB, p workflow.Policy) {
+	t.Helper()
+	if err := setPrePublish(context.Background(), e.App, p); err != nil {
+		t.Fatalf("apptest: set pre-publish policy: %v", err)
+	}
 }
 
 type testWriter struct{ t testing.TB }
