@@ -190,3 +190,32 @@ func (q queries) MatchingIDs(ctx context.Context, f ListFilter, max int) ([]int6
 	}
 	return ids, nil
 }
+
+// ClaimTexts returns the text of each of ids that exists, for naming
+// claims in a result without loading them whole.
+func (q queries) ClaimTexts(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID   int64
+		Text string
+	}
+	if err := q.db.WithContext(ctx).Raw(`SELECT id, text FROM claims WHERE id IN ?`, ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: claim texts: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Text
+	}
+	return out, nil
+}
+
+// ListCursorAfter is the cursor of a page of ClaimList in sort that ended
+// at c, for a page whose first part came from elsewhere (a board column
+// continuing in the same order).
+func ListCursorAfter(sort ListSort, asc bool, c *models.Claim) string {
+	f := ListFilter{Sort: sort, Asc: asc}
+	raw, _ := json.Marshal(listCursor{Sort: sort, Asc: asc, Key: f.keyOf(c), ID: c.ID})
+	return base64.RawURLEncoding.EncodeToString(raw)
+}

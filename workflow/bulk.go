@@ -229,3 +229,7 @@ func sameDue(cur *time.Time, want models.Optional[time.Time]) bool {
 	}
 	return cur.Equal(want.Value)
 }
+
+// CanBulk says whether actor may take bulk action a at all, for the
+// dashboard's bulk bar; each claim's own rules still apply when it runs.
+func CanBulk(actor *models.User, a BulkAction) bool { return Can(actor, nil, a.capability()) }

@@ -2,6 +2,7 @@ package param
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,15 +22,21 @@ const MaxSelected = 500
 // repeated or comma-separated), sort and dir, cursor and limit. Unknown
 // values are refused rather than silently matching nothing.
 func ListFilter(c *gin.Context, me *models.User) (store.ListFilter, error) {
+	return ListFilterFrom(c.Request.URL.Query(), me)
+}
+
+// ListFilterFrom is ListFilter over values, for a filter carried in a form
+// (the dashboard's "all matching" selection).
+func ListFilterFrom(v url.Values, me *models.User) (store.ListFilter, error) {
 	f := store.ListFilter{
-		State:    models.State(c.Query("state")),
-		Verdict:  models.Verdict(c.Query("verdict")),
-		Priority: models.Priority(c.Query("priority")),
-		Tag:      strings.TrimSpace(c.Query("tag")),
-		Query:    strings.TrimSpace(c.Query("q")),
-		Sort:     store.ListSort(c.Query("sort")),
-		Asc:      c.Query("dir") == "asc",
-		Cursor:   c.Query("cursor"),
+		State:    models.State(v.Get("state")),
+		Verdict:  models.Verdict(v.Get("verdict")),
+		Priority: models.Priority(v.Get("priority")),
+		Tag:      strings.TrimSpace(v.Get("tag")),
+		Query:    strings.TrimSpace(v.Get("q")),
+		Sort:     store.ListSort(v.Get("sort")),
+		Asc:      v.Get("dir") == "asc",
+		Cursor:   v.Get("cursor"),
 	}
 	var fields []models.FieldError
 	if f.State != "" && !f.State.Valid() {
@@ -46,21 +53,21 @@ func ListFilter(c *gin.Context, me *models.User) (store.ListFilter, error) {
 	} else if !slices.Contains(store.ListSorts, f.Sort) {
 		fields = append(fields, models.FieldError{Field: "sort", Message: models.MustBeOneOf(store.ListSorts)})
 	}
-	if d := c.Query("dir"); d != "" && d != "asc" && d != "desc" {
+	if d := v.Get("dir"); d != "" && d != "asc" && d != "desc" {
 		fields = append(fields, models.FieldError{Field: "dir", Message: "must be asc or desc"})
 	}
 	var ok bool
-	if f.Assignee, ok = Assignee(c, me); !ok {
+	if f.Assignee, ok = assignee(v.Get("assignee"), me); !ok {
 		fields = append(fields, models.FieldError{Field: "assignee", Message: "must be a user id, me or none"})
 	}
-	if l := c.Query("limit"); l != "" {
+	if l := v.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > store.MaxPageSize {
 			fields = append(fields, models.FieldError{Field: "limit", Message: "must be a number from 1 to " + strconv.Itoa(store.MaxPageSize)})
 		}
 		f.Limit = n
 	}
-	if raw := c.QueryArray("ids"); len(raw) > 0 {
+	if raw := v["ids"]; len(raw) > 0 {
 		ids, err := IDList(raw)
 		if err != nil {
 			fields = append(fields, models.FieldError{Field: "ids", Message: err.Error()})

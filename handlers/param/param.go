@@ -26,7 +26,11 @@ func ID(c *gin.Context, name string) (int64, error) {
 // (store.Unassigned: claims nobody is assigned to); absent means anyone. ok
 // is false when the value is none of these.
 func Assignee(c *gin.Context, me *models.User) (id int64, ok bool) {
-	switch a := c.Query("assignee"); a {
+	return assignee(c.Query("assignee"), me)
+}
+
+func assignee(a string, me *models.User) (id int64, ok bool) {
+	switch a {
 	case "":
 		return 0, true
 	case "me":

@@ -30,10 +30,16 @@ func (s *Server) Routes(r *gin.Engine) {
 	in.POST("/queue/next", s.webTakeNext)
 	in.GET("/board", s.webBoard)
 	in.GET("/board/columns", s.webBoardColumns)
+	in.GET("/board/column", s.webBoardColumn)
 	in.GET("/review", s.webRequire(workflow.ViewReview), s.webReview)
 	in.GET("/overview", s.webOverview)
 	in.GET("/events", s.webEvents)
 
+	// The claim list, bulk changes and exports (list.go, bulk.go).
+	in.GET("/claims", s.webList)
+	in.POST("/claims/bulk", s.webBulk)
+	in.GET("/claims/export", s.webExport)
+	in.POST("/claims/export", s.webExport)
 	in.GET("/claims/new", s.webClaimNewPage)
 	in.POST("/claims/new", s.webClaimCreate)
 	in.GET("/claims/:id", s.webClaim)
