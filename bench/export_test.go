@@ -19,7 +19,7 @@ import (
 // exportClaims is the size of the desk BenchmarkExport exports. The default
 // keeps CI quick; the measurement the issue asks for is
 //
-//	go test -run '^$' -bench Export -benchtime 1x -export-claims 100000 ./bench
+//	go test ./bench -run '^$' -bench Export -benchtime 1x -args -export-claims 100000
 var exportClaims = flag.Int("export-claims", 2000, "claims BenchmarkExport fills and exports")
 
 // BenchmarkExport fills a fresh database with claims that have assignees,

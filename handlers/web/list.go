@@ -52,6 +52,8 @@ type listView struct {
 	// Back is this page, where the bulk result links back to.
 	Back string
 	Bulk bulkForm
+	// Sorts are the sortable columns, for the sort menu.
+	Sorts []listColumn
 	// ExportCSV and ExportJSONL download what the filters match.
 	ExportCSV, ExportJSONL string
 }
@@ -155,6 +157,9 @@ func (s *Server) webList(c *gin.Context) {
 			lc.URL = withQuery("/claims", q)
 		}
 		v.Columns = append(v.Columns, lc)
+		if col.sort != "" {
+			v.Sorts = append(v.Sorts, listColumn{Label: sortLabels[col.sort], Sort: col.sort})
+		}
 	}
 	p := &page{Title: "Claims", Nav: "list", Data: v}
 	p.flash(c)
@@ -172,3 +177,6 @@ func exportLinks(filters url.Values) (csv, jsonl string) {
 	q.Set("format", "jsonl")
 	return csv, withQuery("/claims/export", q)
 }
+
+var sortLabels = map[store.ListSort]string{store.SortID: "Number (age)", store.SortState: "State",
+	store.SortPriority: "Priority", store.SortDue: "Due date", store.SortUpdated: "Last updated"}

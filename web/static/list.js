@@ -16,6 +16,7 @@
     var action = form.querySelector("[data-bulk-action]");
     var hint = text.textContent;
     var last = null;
+    form.classList.add("js");
 
     function update() {
       var checked = boxes().filter(function (b) { return b.checked; });
