@@ -149,6 +149,8 @@ var doneMessages = map[string]string{
 	"outlet-created": "Outlet added to the source registry.", "outlet-saved": "Outlet updated.", "outlet-deleted": "Outlet deleted.",
 	"webhook-saved": "Webhook updated.", "webhook-deleted": "Webhook deleted.",
 	"webhook-pinged": "Ping queued: it appears in the delivery log below once sent.",
+	"edited":         "Claim updated: the history below lists what changed.",
+	"edited-state":   "Claim updated. The edit changed what was checked, so the claim went back to verifying.",
 }
 
 func (p *page) flash(c *gin.Context) {

@@ -45,6 +45,7 @@ func (s *Server) Routes(r *gin.Engine) {
 	in.GET("/claims/:id", s.webClaim)
 	in.GET("/claims/:id/live", s.webClaimLive)
 	in.POST("/claims/:id/actions", s.webClaimAction)
+	in.POST("/claims/:id/edit", s.webClaimEdit)
 	in.POST("/claims/:id/evidence", s.webClaimEvidence)
 	in.POST("/claims/:id/comments", s.webClaimComment)
 	in.POST("/claims/:id/assign", s.webClaimAssign)
