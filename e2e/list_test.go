@@ -163,3 +163,35 @@ func TestListKeyboard(t *testing.T) {
 		t.Errorf("Enter opened %s, want claim %d", loc, ids[1])
 	}
 }
+
+// TestEditClaimInPlace edits a claim from its page and reads the edit in
+// its history.
+func TestEditClaimInPlace(t *testing.T) {
+	t.Parallel()
+	needBrowser(t)
+	env := apptest.New(t)
+	checker := env.User(t, models.RoleChecker)
+	c := env.Claim(t, checker, "The new stadium seats 40,000 people.")
+	p := open(t, env)
+	p.desktop()
+	p.signIn(checker)
+	p.visit(fmt.Sprintf("/claims/%d", c.ID), "#claim-text")
+	p.do("edit the claim",
+		chromedp.Click(chromedp.CSS("#edit-claim summary")),
+		chromedp.WaitVisible(chromedp.ID("edit-text")),
+		chromedp.SetValue(chromedp.ID("edit-text"), "The new stadium seats 45,000 people."),
+		chromedp.SetValue(chromedp.ID("edit-tags"), "sport, budget"),
+		chromedp.SetValue(chromedp.ID("edit-priority"), "urgent"),
+	)
+	p.screenshot("claim-edit")
+	p.do("save", chromedp.Click(chromedp.CSS("#edit-form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".notice-ok")))
+	text := get(p, "read the claim", chromedp.Text(chromedp.ID("claim-text")))
+	history := get(p, "read the history", chromedp.Text(chromedp.CSS(".timeline")))
+	if !strings.Contains(text, "45,000") || !strings.Contains(history, "edited the claim: priority, tags, text.") {
+		t.Errorf("after the edit the claim reads %q and its history %q", text, history)
+	}
+	p.phone()
+	p.visit(fmt.Sprintf("/claims/%d", c.ID), "#claim-text")
+	p.do("open the edit form", chromedp.Click(chromedp.CSS("#edit-claim summary")), chromedp.WaitVisible(chromedp.ID("edit-text")))
+	p.screenshot("claim-edit-phone")
+}
