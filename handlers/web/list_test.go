@@ -113,3 +113,12 @@ func TestWebBoardColumnLoadsMore(t *testing.T) {
 	frag.has(t, "Board claim 0 on fares.").lacks(t, "Load more")
 	b.get("/board?assignee=none").status(t, http.StatusOK).has(t, `value="none" selected`, "Board claim 29")
 }
+
+func TestWebFavicon(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	res := newWebBrowser(t, env).get("/favicon.ico").status(t, http.StatusOK)
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "image/svg+xml") || !strings.Contains(res.Body, "<svg") {
+		t.Errorf("/favicon.ico = %q, %q", ct, res.Body)
+	}
+}

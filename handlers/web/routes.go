@@ -21,6 +21,7 @@ func (s *Server) Routes(r *gin.Engine) {
 	r.Use(s.webHeaders, s.webSession)
 
 	r.GET("/static/*path", s.webStatic)
+	r.GET("/favicon.ico", s.webFavicon)
 	r.GET("/login", s.webLoginPage)
 	r.POST("/login", s.webCrossOrigin, s.webLogin)
 
@@ -117,5 +118,16 @@ func (s *Server) webStatic(c *gin.Context) {
 	}
 	req := c.Request.Clone(c.Request.Context())
 	req.URL.Path = "/" + name
+	staticFiles.ServeHTTP(c.Writer, req)
+}
+
+// webFavicon answers the browsers and feed readers that ask for
+// /favicon.ico whatever the page says, which would otherwise log a 404 on
+// every first visit. Every current browser takes an SVG icon there.
+func (s *Server) webFavicon(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.Header("Content-Type", "image/svg+xml")
+	req := c.Request.Clone(c.Request.Context())
+	req.URL.Path = "/favicon.svg"
 	staticFiles.ServeHTTP(c.Writer, req)
 }
