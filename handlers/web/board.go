@@ -100,6 +100,9 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 		for i := range cv.Cards {
 			cv.Cards[i].SourceAlert = alerts[cv.Cards[i].Claim.ID]
 		}
+		if err := s.withProposers(ctx, cv.Cards, ppl); err != nil {
+			return nil, err
+		}
 		cv.More = col.Total - int64(len(col.Claims))
 		if cv.More > 0 {
 			cv.MoreURL = columnMoreURL(c, col.State, &col.Claims[len(col.Claims)-1])
@@ -167,6 +170,10 @@ func (s *Server) webBoardColumn(c *gin.Context) {
 		return
 	}
 	col := boardColumnView{State: f.State, Cards: ppl.cards(claims, time.Now().UTC())}
+	if err := s.withProposers(ctx, col.Cards, ppl); err != nil {
+		s.respondError(c, err)
+		return
+	}
 	if next != "" {
 		col.MoreURL = columnMoreURL(c, f.State, &claims[len(claims)-1])
 	}

@@ -119,6 +119,10 @@ func (s *Server) webList(c *gin.Context) {
 		Bulk: s.bulkFormFor(actor(c), ppl),
 	}
 	v.People = v.Bulk.People
+	if err := s.withProposers(ctx, v.Rows, ppl); err != nil {
+		s.respondError(c, err)
+		return
+	}
 	v.ExportCSV, v.ExportJSONL = exportLinks(filters)
 	if next != "" {
 		q := url.Values{}

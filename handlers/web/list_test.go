@@ -26,7 +26,7 @@ func TestWebListSortsFiltersAndPages(t *testing.T) {
 
 	b := webSignIn(t, env, checker)
 	first := b.get("/claims").status(t, http.StatusOK).has(t, "<h1>Claims</h1>", `data-keynav`, `form="bulk-form"`,
-		"Select all 56 matching", "Proposed: True", `aria-sort="descending"`, "list.js")
+		"Select all 56 matching", "Proposed: True", "by checker 1", `aria-sort="descending"`, "list.js")
 	next := regexp.MustCompile(`href="(/claims\?cursor=[^"]+)" rel="next"`).FindStringSubmatch(first.Body)
 	if next == nil {
 		t.Fatalf("first page has no next link:\n%s", first.Body)
