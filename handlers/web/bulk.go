@@ -200,12 +200,21 @@ func (s *Server) renderBulkResult(c *gin.Context, req workflow.BulkRequest, resu
 func (s *Server) webExport(c *gin.Context) {
 	var f store.ListFilter
 	var err error
-	if c.Request.Method == http.MethodPost {
+	switch {
+	case c.Request.Method == http.MethodPost && c.PostForm("all") == "1":
+		// An export has no cap: "all matching" exports the filter itself.
+		var filters url.Values
+		if filters, err = url.ParseQuery(c.PostForm("filters")); err == nil {
+			f, err = param.ListFilterFrom(filters, actor(c))
+		} else {
+			err = models.Errorf(models.EBadRequest, "the filter of the selection is not valid")
+		}
+	case c.Request.Method == http.MethodPost:
 		var ids []int64
 		if ids, err = s.selection(c); err == nil {
 			f.IDs = ids
 		}
-	} else {
+	default:
 		f, err = param.ListFilter(c, actor(c))
 	}
 	format, ferr := exportFormat(c)

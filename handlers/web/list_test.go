@@ -87,6 +87,10 @@ func TestWebBulk(t *testing.T) {
 	if err != nil || len(rows) != 3 || rows[0][0] != "id" {
 		t.Errorf("export of tag=transport = %v (%v)", rows, err)
 	}
+	all := eb.submit("/claims/export", url.Values{"all": {"1"}, "filters": {"tag=transport"}, "format": {"csv"}}).status(t, http.StatusOK)
+	if rows, _ := csv.NewReader(strings.NewReader(all.Body)).ReadAll(); len(rows) != 3 {
+		t.Errorf("export of all matching = %v", rows)
+	}
 	sel := eb.submit("/claims/export", url.Values{"ids": {itoa(closed.ID)}, "format": {"csv"}}).status(t, http.StatusOK)
 	if rows, _ := csv.NewReader(strings.NewReader(sel.Body)).ReadAll(); len(rows) != 2 || rows[1][0] != itoa(closed.ID) {
 		t.Errorf("export of the selection = %v", rows)
