@@ -92,6 +92,8 @@ type claimMatch struct {
 	Priority models.Priority
 	Tag      string
 	Query    string
+	// IDs, when not nil, keeps only these claims (a selection).
+	IDs []int64
 }
 
 // where returns the conditions on the claims table, joined by AND, with
@@ -106,7 +108,9 @@ func (m claimMatch) where() (string, []any) {
 	if m.State != "" {
 		add("claims.state = ?", string(m.State))
 	}
-	if m.Assignee != 0 {
+	if m.Assignee == Unassigned {
+		add("NOT EXISTS (SELECT 1 FROM claim_assignments a WHERE a.claim_id = claims.id)")
+	} else if m.Assignee != 0 {
 		add("EXISTS (SELECT 1 FROM claim_assignments a WHERE a.claim_id = claims.id AND a.user_id = ?)", m.Assignee)
 	}
 	if m.Verdict != "" {
@@ -123,6 +127,9 @@ func (m claimMatch) where() (string, []any) {
 	}
 	if m.Query != "" {
 		add("claims.search @@ websearch_to_tsquery('english', ?)", m.Query)
+	}
+	if m.IDs != nil {
+		add("claims.id IN ?", m.IDs)
 	}
 	if len(conds) == 0 {
 		return "TRUE", nil

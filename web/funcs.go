@@ -41,6 +41,14 @@ var Funcs = template.FuncMap{
 	// and a source rating (see the sources package) for the desk.
 	"sourceStatusLabel": SourceStatusLabel,
 	"ratingLabel":       RatingLabel,
+	"join":              func(s []string, sep string) string { return strings.Join(s, sep) },
+	// dueInput is a due date as <input type=datetime-local> wants it.
+	"dueInput": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02T15:04")
+	},
 	"timePtr": func(t *time.Time) string {
 		if t == nil {
 			return ""

@@ -26,7 +26,7 @@ var files embed.FS
 // layout; adding a handler for a new page means adding its name here.
 var Pages = []string{
 	"login", "queue", "board", "claim", "claim_new", "review", "users", "overview", "error",
-	"import", "claim_related", "sources", "webhooks", "captures",
+	"import", "claim_related", "sources", "webhooks", "captures", "list", "bulk",
 }
 
 // Views are the parsed pages.

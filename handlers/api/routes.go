@@ -24,6 +24,8 @@ func (s *Server) Routes(r gin.IRouter) {
 
 	authed.POST("/claims", s.createClaim)
 	authed.GET("/claims", s.listClaims)
+	authed.POST("/claims/bulk", s.bulkClaims)
+	authed.GET("/claims/export", s.exportClaims)
 	authed.GET("/claims/:id", s.getClaim)
 	authed.PATCH("/claims/:id", s.updateClaim)
 	authed.GET("/claims/:id/options", s.claimOptions)

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
 )
 
 // ID reads a numeric path parameter; a non-number is a plain 404, since no
@@ -21,14 +22,21 @@ func ID(c *gin.Context, name string) (int64, error) {
 	return id, nil
 }
 
-// Assignee reads ?assignee=, a user id or "me" (the user me); absent means
-// anyone. ok is false when the value is neither.
+// Assignee reads ?assignee=, a user id, "me" (the user me) or "none"
+// (store.Unassigned: claims nobody is assigned to); absent means anyone. ok
+// is false when the value is none of these.
 func Assignee(c *gin.Context, me *models.User) (id int64, ok bool) {
-	switch a := c.Query("assignee"); a {
+	return assignee(c.Query("assignee"), me)
+}
+
+func assignee(a string, me *models.User) (id int64, ok bool) {
+	switch a {
 	case "":
 		return 0, true
 	case "me":
 		return me.ID, true
+	case "none":
+		return store.Unassigned, true
 	default:
 		id, err := strconv.ParseInt(a, 10, 64)
 		return id, err == nil && id > 0

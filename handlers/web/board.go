@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -24,6 +23,8 @@ type boardColumnView struct {
 	Capped bool
 	Cards  []cardView
 	More   int64
+	// MoreURL loads the column's next cards with the same filters.
+	MoreURL string
 }
 
 type boardView struct {
@@ -34,6 +35,13 @@ type boardView struct {
 	// FragmentURL re-fetches the columns with the same filters for live
 	// updates.
 	FragmentURL string
+	// The bulk bar and the exports (bulk.go, list.go).
+	Bulk                   bulkForm
+	Filters, Back          string
+	Matching               int64
+	Capped                 bool
+	ExportCSV, ExportJSONL string
+	ListURL                string
 }
 
 // boardFilter reads the filters from the URL, so a filtered view can be
@@ -92,24 +100,27 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 		for i := range cv.Cards {
 			cv.Cards[i].SourceAlert = alerts[cv.Cards[i].Claim.ID]
 		}
+		if err := s.withProposers(ctx, cv.Cards, ppl); err != nil {
+			return nil, err
+		}
 		cv.More = col.Total - int64(len(col.Claims))
+		if cv.More > 0 {
+			cv.MoreURL = columnMoreURL(c, col.State, &col.Claims[len(col.Claims)-1])
+		}
 		v.Columns = append(v.Columns, cv)
 	}
-	for _, u := range ppl {
-		if workflow.Assignable(&u, models.AssignChecker) {
-			v.People = append(v.People, u)
-		}
-	}
-	sortUsers(v.People)
-	q := url.Values{}
-	for _, k := range []string{"q", "assignee", "verdict", "priority", "tag"} {
-		if val := c.Query(k); val != "" {
-			q.Set(k, val)
-		}
-	}
-	v.FragmentURL = "/board/columns"
-	if len(q) > 0 {
-		v.FragmentURL += "?" + q.Encode()
+	v.Bulk = s.bulkFormFor(actor(c), ppl)
+	v.People = v.Bulk.People
+	q := filterQuery(c)
+	q.Del("state")
+	v.FragmentURL = withQuery("/board/columns", q)
+	v.Filters, v.Back = q.Encode(), withQuery("/board", q)
+	v.ExportCSV, v.ExportJSONL = exportLinks(q)
+	v.ListURL = withQuery("/claims", q)
+	v.Matching, v.Capped, err = s.store.CountClaims(ctx, store.ListFilter{Assignee: f.Assignee, Verdict: f.Verdict,
+		Priority: f.Priority, Tag: f.Tag, Query: f.Query}, workflow.MaxBulk)
+	if err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -122,6 +133,51 @@ func (s *Server) webBoard(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "board", &page{Title: "Board", Nav: "board", Data: v})
+}
+
+// columnMoreURL loads the cards of state after last, in the board's order
+// (priority, then newest), with the request's filters.
+func columnMoreURL(c *gin.Context, state models.State, last *models.Claim) string {
+	q := filterQuery(c)
+	q.Set("state", string(state))
+	q.Set("cursor", store.ListCursorAfter(store.SortPriority, false, last))
+	return withQuery("/board/column", q)
+}
+
+// webBoardColumn is the next cards of one column, for "load more": the
+// board's order is the list's priority sort, so the column pages on as a
+// keyset list of that state.
+func (s *Server) webBoardColumn(c *gin.Context) {
+	f, err := param.ListFilter(c, actor(c))
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	if f.State == "" {
+		s.respondError(c, models.Invalid("name the column", models.FieldError{Field: "state", Message: "choose a state"}))
+		return
+	}
+	f.Sort, f.Asc, f.Limit = store.SortPriority, false, boardPerColumn
+	ctx := c.Request.Context()
+	claims, next, err := s.store.ClaimList(ctx, f)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	ppl, err := s.people(ctx)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	col := boardColumnView{State: f.State, Cards: ppl.cards(claims, time.Now().UTC())}
+	if err := s.withProposers(ctx, col.Cards, ppl); err != nil {
+		s.respondError(c, err)
+		return
+	}
+	if next != "" {
+		col.MoreURL = columnMoreURL(c, f.State, &claims[len(claims)-1])
+	}
+	s.renderTemplate(c, http.StatusOK, "board", "column-cards", col)
 }
 
 // webBoardColumns is the columns alone, for the live refresh.

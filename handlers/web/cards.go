@@ -15,6 +15,9 @@ type cardView struct {
 	// SourceAlert marks a confirmed claim whose cited sources changed or
 	// disappeared since its confirmation (store.NeedsSourceReview).
 	SourceAlert bool
+	// Proposer names who proposed the standing verdict of a verified or
+	// disputed claim, where the page looked it up.
+	Proposer string
 }
 
 // people maps user ids to users for naming actors and assignees. The desk
@@ -52,4 +55,28 @@ func (p people) cards(claims []models.Claim, now time.Time) []cardView {
 		out[i] = v
 	}
 	return out
+}
+
+// withProposers names the proposer on the cards of claims waiting for
+// review.
+func (s *Server) withProposers(ctx context.Context, cards []cardView, ppl people) error {
+	var ids []int64
+	for _, c := range cards {
+		if c.Claim.State == models.StateVerified || c.Claim.State == models.StateDisputed {
+			ids = append(ids, c.Claim.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	by, err := s.store.Proposers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range cards {
+		if id, ok := by[cards[i].Claim.ID]; ok {
+			cards[i].Proposer = ppl.name(id)
+		}
+	}
+	return nil
 }

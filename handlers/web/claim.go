@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -53,8 +55,10 @@ type claimView struct {
 	AskVerdict, AskComment, AskDuplicate bool
 	CanTake, CanAssign                   bool
 	CanAddEvidence, CanComment           bool
-	People                               []models.User
-	LiveURL                              string
+	// CanEdit offers the edit form (claim_edit.go).
+	CanEdit bool
+	People  []models.User
+	LiveURL string
 	// CanCheck offers "Check now" on each evidence item
 	// (workflow.CheckSource).
 	CanCheck bool
@@ -141,6 +145,7 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 	v.CanTake = workflow.Can(u, claim, workflow.TakeClaim) && !v.CanAssign
 	v.CanAddEvidence = workflow.Can(u, claim, workflow.AddEvidence)
 	v.CanComment = workflow.Can(u, claim, workflow.Comment)
+	v.CanEdit = workflow.Can(u, claim, workflow.EditClaim)
 	v.CanCheck = workflow.Can(u, claim, workflow.CheckSource)
 	v.Warnings = sources.Warn(claim.Evidence)
 	if v.CanAssign {
@@ -192,6 +197,8 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 		Stance string `json:"stance"`
 		URL    string `json:"url"`
 		Via    string `json:"via"`
+		// Changed holds the fields an edit set, by name.
+		Changed map[string]json.RawMessage `json:"changed"`
 	}
 	if len(h.Details) > 0 {
 		json.Unmarshal(h.Details, &d)
@@ -201,8 +208,16 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 		it.Text = "created the claim."
 	case models.HistoryUpdated:
 		it.Text = "edited the claim."
+		if len(d.Changed) > 0 {
+			names := make([]string, 0, len(d.Changed))
+			for k := range d.Changed {
+				names = append(names, strings.ReplaceAll(k, "_at", " date"))
+			}
+			sort.Strings(names)
+			it.Text = "edited the claim: " + strings.Join(names, ", ") + "."
+		}
 		if h.ToState != "" {
-			it.Text = "edited what was judged, so the proposed verdict was withdrawn: back to " + web.StateLabel(h.ToState) + "."
+			it.Text = strings.TrimSuffix(it.Text, ".") + "; that changed what was judged, so the proposed verdict was withdrawn: back to " + web.StateLabel(h.ToState) + "."
 		}
 	case models.HistoryEvidenceEdited:
 		it.Text = "corrected evidence: " + d.URL

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/factdesk/factdesk/handlers/export"
 	"github.com/factdesk/factdesk/handlers/respond"
 	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/models"
@@ -50,7 +51,8 @@ func New(d Deps, cfg Config, resp *respond.Renderer) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log, sources: d.Sources, webhooks: d.Webhooks, resp: resp}
+	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log, sources: d.Sources, webhooks: d.Webhooks, resp: resp,
+		exporter: &export.Exporter{Store: d.Store, Site: d.Site}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -149,6 +151,8 @@ var doneMessages = map[string]string{
 	"webhook-pinged": "Ping queued: it appears in the delivery log below once sent.",
 	"reimported":     "This article was imported before, so nothing was stored twice: sentences already filed link to their claims.",
 	"evidence-saved": "Evidence corrected.", "evidence-retracted": "Evidence retracted: it stays on record but no longer counts.",
+	"edited":         "Claim updated: the history below lists what changed.",
+	"edited-state":   "Claim updated. The edit changed what was checked, so the claim went back to verifying.",
 }
 
 func (p *page) flash(c *gin.Context) {

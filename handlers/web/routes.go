@@ -21,6 +21,7 @@ func (s *Server) Routes(r *gin.Engine) {
 	r.Use(s.webHeaders, s.webSession)
 
 	r.GET("/static/*path", s.webStatic)
+	r.GET("/favicon.ico", s.webFavicon)
 	r.GET("/login", s.webLoginPage)
 	r.POST("/login", s.webCrossOrigin, s.webLogin)
 
@@ -30,15 +31,22 @@ func (s *Server) Routes(r *gin.Engine) {
 	in.POST("/queue/next", s.webTakeNext)
 	in.GET("/board", s.webBoard)
 	in.GET("/board/columns", s.webBoardColumns)
+	in.GET("/board/column", s.webBoardColumn)
 	in.GET("/review", s.webRequire(workflow.ViewReview), s.webReview)
 	in.GET("/overview", s.webOverview)
 	in.GET("/events", s.webEvents)
 
+	// The claim list, bulk changes and exports (list.go, bulk.go).
+	in.GET("/claims", s.webList)
+	in.POST("/claims/bulk", s.webBulk)
+	in.GET("/claims/export", s.webExport)
+	in.POST("/claims/export", s.webExport)
 	in.GET("/claims/new", s.webClaimNewPage)
 	in.POST("/claims/new", s.webClaimCreate)
 	in.GET("/claims/:id", s.webClaim)
 	in.GET("/claims/:id/live", s.webClaimLive)
 	in.POST("/claims/:id/actions", s.webClaimAction)
+	in.POST("/claims/:id/edit", s.webClaimEdit)
 	in.POST("/claims/:id/evidence", s.webClaimEvidence)
 	in.POST("/claims/:id/comments", s.webClaimComment)
 	in.POST("/claims/:id/assign", s.webClaimAssign)
@@ -116,5 +124,16 @@ func (s *Server) webStatic(c *gin.Context) {
 	}
 	req := c.Request.Clone(c.Request.Context())
 	req.URL.Path = "/" + name
+	staticFiles.ServeHTTP(c.Writer, req)
+}
+
+// webFavicon answers the browsers and feed readers that ask for
+// /favicon.ico whatever the page says, which would otherwise log a 404 on
+// every first visit. Every current browser takes an SVG icon there.
+func (s *Server) webFavicon(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.Header("Content-Type", "image/svg+xml")
+	req := c.Request.Clone(c.Request.Context())
+	req.URL.Path = "/favicon.svg"
 	staticFiles.ServeHTTP(c.Writer, req)
 }

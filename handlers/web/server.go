@@ -9,8 +9,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/auth"
+	"github.com/factdesk/factdesk/handlers/export"
 	"github.com/factdesk/factdesk/handlers/respond"
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/publish"
 	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/webhooks"
@@ -27,6 +29,7 @@ type Server struct {
 	webhooks *webhooks.Service
 	resp     *respond.Renderer
 	dash     *dashboard
+	exporter *export.Exporter
 }
 
 // Deps are the services the dashboard needs.
@@ -37,6 +40,8 @@ type Deps struct {
 	Log      *slog.Logger
 	Sources  *sources.Service
 	Webhooks *webhooks.Service
+	// Site names the public URL of published claims in exports.
+	Site *publish.Site
 }
 
 func (s *Server) respondError(c *gin.Context, err error) { s.resp.Error(c, err) }
