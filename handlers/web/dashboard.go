@@ -151,8 +151,8 @@ var doneMessages = map[string]string{
 	"webhook-pinged": "Ping queued: it appears in the delivery log below once sent.",
 	"reimported":     "This article was imported before, so nothing was stored twice: sentences already filed link to their claims.",
 	"evidence-saved": "Evidence corrected.", "evidence-retracted": "Evidence retracted: it stays on record but no longer counts.",
-	"edited":         "Claim updated: the history below lists what changed.",
-	"edited-state":   "Claim updated. The edit changed what was checked, so the claim went back to verifying.",
+	"edited":       "Claim updated: the history below lists what changed.",
+	"edited-state": "Claim updated. The edit changed what was checked, so the claim went back to verifying.",
 }
 
 func (p *page) flash(c *gin.Context) {
