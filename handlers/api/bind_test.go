@@ -20,7 +20,7 @@ func TestStrictJSONKeys(t *testing.T) {
 	checker := env.User(t, models.RoleChecker)
 	cases := []struct {
 		name, path, token, body string
-		field                  string
+		field                   string
 	}{
 		{"duplicate role", "/api/v1/users", admin.Token, `{"email":"dup@x.test","name":"Dup","role":"viewer","role":"admin","password":"long-enough-pw"}`, "role"},
 		{"duplicate text", "/api/v1/claims", checker.Token, `{"text":"first","text":"second"}`, "text"},
