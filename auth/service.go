@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/factdesk/factdesk/models"
@@ -60,8 +61,8 @@ func (s *Service) CreateUser(ctx context.Context, actor *models.User, in NewUser
 	if addr, err := mail.ParseAddress(u.Email); err != nil || addr.Address != u.Email {
 		fields = append(fields, models.FieldError{Field: "email", Message: "must be an email address such as ana@example.org"})
 	}
-	if u.Name == "" || utf8.RuneCountInString(u.Name) > 200 {
-		fields = append(fields, models.FieldError{Field: "name", Message: "a name of 1 to 200 characters is required"})
+	if fe := checkName(u.Name); fe != nil {
+		fields = append(fields, *fe)
 	}
 	if !u.Role.Valid() {
 		fields = append(fields, models.FieldError{Field: "role", Message: models.MustBeOneOf(models.Roles)})
@@ -82,6 +83,40 @@ func (s *Service) CreateUser(ctx context.Context, actor *models.User, in NewUser
 		return nil, err
 	}
 	return u, nil
+}
+
+// checkName refuses characters that change how the text around a name
+// reads without showing themselves: bidi overrides and isolates, direction
+// marks, zero-width characters, line and paragraph separators, and every
+// control character. A name sits beside other people's words in the history
+// and on the board, so "Ana\u202e" could make them read backwards, and two
+// names that look the same could belong to two people. They are refused,
+// not stripped, so what is stored is exactly what the admin typed.
+func checkName(name string) *models.FieldError {
+	if name == "" || utf8.RuneCountInString(name) > 200 {
+		return &models.FieldError{Field: "name", Message: "a name of 1 to 200 characters is required"}
+	}
+	for _, r := range name {
+		if invisibleInName(r) {
+			return &models.FieldError{Field: "name", Message: fmt.Sprintf("must not contain the invisible or control character %U", r)}
+		}
+	}
+	return nil
+}
+
+func invisibleInName(r rune) bool {
+	switch {
+	case unicode.IsControl(r): // C0, DEL and C1, tabs and newlines among them
+		return true
+	case r >= 0x200b && r <= 0x200f, // zero-width space, (non-)joiner, direction marks
+		r >= 0x202a && r <= 0x202e, // bidi embeddings and overrides
+		r >= 0x2060 && r <= 0x2064, // word joiner and invisible operators
+		r >= 0x2066 && r <= 0x2069, // bidi isolates
+		r == 0x2028 || r == 0x2029, // line and paragraph separators
+		r == 0x061c, r == 0xfeff, r == 0x180e, r == 0x00ad:
+		return true
+	}
+	return false
 }
 
 func checkPassword(p string) *models.FieldError {
@@ -113,8 +148,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 	if p.Role.Set && !p.Role.Value.Valid() {
 		fields = append(fields, models.FieldError{Field: "role", Message: models.MustBeOneOf(models.Roles)})
 	}
-	if p.Name.Set && (strings.TrimSpace(p.Name.Value) == "" || utf8.RuneCountInString(p.Name.Value) > 200) {
-		fields = append(fields, models.FieldError{Field: "name", Message: "a name of 1 to 200 characters is required"})
+	if p.Name.Set {
+		if fe := checkName(strings.TrimSpace(p.Name.Value)); fe != nil {
+			fields = append(fields, *fe)
+		}
 	}
 	if p.Active.Set && p.Active.Null {
 		fields = append(fields, models.FieldError{Field: "active", Message: "must be true or false"})

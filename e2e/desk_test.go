@@ -204,3 +204,22 @@ func TestPageScreenshots(t *testing.T) {
 		p.screenshot(pg.name + "-phone")
 	}
 }
+
+// TestLoginNextStaysOnSite follows the post-login redirect in Chromium,
+// whose own URL normalisation (dropping tabs, reading backslashes as
+// slashes) is what turned a "local" next into another origin.
+func TestLoginNextStaysOnSite(t *testing.T) {
+	t.Parallel()
+	needBrowser(t)
+	env := apptest.New(t)
+	viewer := env.User(t, models.RoleViewer)
+	p := open(t, env)
+	p.signIn(viewer)
+	for _, next := range []string{"/%09/evil.example/", "/%5Cevil.example/", "/%0a/evil.example/", "%2F%2Fevil.example/"} {
+		p.visit("/login?next="+next, "#main")
+		at := get(p, "read the location after next="+next, chromedp.Location())
+		if !strings.HasPrefix(at, env.URL+"/") {
+			t.Errorf("after /login?next=%s Chromium is at %q, want a page of %s", next, at, env.URL)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -37,7 +38,9 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 		start := time.Now()
 		c.Next()
 		level := slog.LevelInfo
-		if c.Writer.Status() >= 500 {
+		// A 503 is an outage the renderer has already logged once; an
+		// ERROR per refused request would bury that line.
+		if c.Writer.Status() >= 500 && c.Writer.Status() != http.StatusServiceUnavailable {
 			level = slog.LevelError
 		}
 		log.LogAttrs(c.Request.Context(), level, "http",
@@ -60,6 +63,22 @@ func recoverPanics(resp *respond.Renderer) gin.HandlerFunc {
 			}
 		}()
 		c.Next()
+	}
+}
+
+// noteRecovery ends an outage when a request to a route that reads the
+// database (every API route and page but the probes and static files)
+// succeeds again.
+func noteRecovery(resp *respond.Renderer) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Next()
+		if !resp.InOutage() || c.Writer.Status() >= 500 || c.FullPath() == "" {
+			return
+		}
+		if p := c.FullPath(); p == "/healthz" || strings.HasPrefix(p, "/static/") {
+			return
+		}
+		resp.Recovered(c)
 	}
 }
 

@@ -69,7 +69,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(withRequestID, accessLog(log), recoverPanics(resp), securityHeaders)
+	r.Use(withRequestID, accessLog(log), noteRecovery(resp), recoverPanics(resp), securityHeaders, refuseBadText(resp))
 	r.NoRoute(func(c *gin.Context) {
 		resp.Error(c, models.Errorf(models.ENotFound, "there is nothing at %s", c.Request.URL.Path))
 	})

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,6 +31,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/factdesk/factdesk/store"
 )
 
 // Defaults for Config's zero fields.
@@ -39,6 +42,7 @@ const (
 	DefaultFetchPollInterval = 100 * time.Millisecond
 	DefaultJobTimeout        = time.Minute
 	DefaultStopGrace         = 1500 * time.Millisecond
+	DefaultRescueInterval    = 2 * time.Second
 )
 
 // Config tunes the client. Zero fields take the defaults above.
@@ -67,6 +71,9 @@ type Config struct {
 	// nothing), so a short grace keeps a deploy quick instead of waiting
 	// for a slow news site or receiver.
 	StopGrace time.Duration
+	// RescueInterval is how often the client looks for jobs of the kinds
+	// registered with RescueAfter that a killed process left running.
+	RescueInterval time.Duration
 	// Log receives River's messages; River's routine chatter is demoted
 	// from info to debug.
 	Log *slog.Logger
@@ -89,6 +96,9 @@ func (c Config) withDefaults() Config {
 	if c.StopGrace <= 0 {
 		c.StopGrace = DefaultStopGrace
 	}
+	if c.RescueInterval <= 0 {
+		c.RescueInterval = DefaultRescueInterval
+	}
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
@@ -101,6 +111,7 @@ type Client struct {
 	workers  *river.Workers
 	queues   map[string]river.QueueConfig
 	periodic []*river.PeriodicJob
+	rescue   map[string]time.Duration
 
 	// mu guards the registry and the client's lifecycle. The pool is apart
 	// from it: jobs still running while Stop holds mu use the pool.
@@ -108,6 +119,9 @@ type Client struct {
 	started bool
 	river   *river.Client[pgx.Tx]
 	pool    atomic.Pointer[pgxpool.Pool]
+	// stopRescue ends the rescue loop; rescueDone closes when it has.
+	stopRescue context.CancelFunc
+	rescueDone chan struct{}
 }
 
 // New returns a client with an empty registry. It opens no connection
@@ -119,7 +133,7 @@ func New(cfg Config) (*Client, error) {
 	if _, err := pgxpool.ParseConfig(cfg.DatabaseURL); err != nil {
 		return nil, fmt.Errorf("jobs: parse database URL: %w", err)
 	}
-	return &Client{cfg: cfg.withDefaults(), workers: river.NewWorkers(), queues: map[string]river.QueueConfig{}}, nil
+	return &Client{cfg: cfg.withDefaults(), workers: river.NewWorkers(), queues: map[string]river.QueueConfig{}, rescue: map[string]time.Duration{}}, nil
 }
 
 // Workers is the bundle packages add their workers to (river.AddWorker)
@@ -143,6 +157,20 @@ func (c *Client) AllowJobTimeout(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.cfg.JobTimeout = max(c.cfg.JobTimeout, d)
+}
+
+// RescueAfter has the client run a job of kind again at once (or discard
+// it, when it has no attempts left) once it has been marked running for
+// after, which must exceed the kind's timeout: such a job was left by a
+// process that died. River's own rescuer does the same, but with one
+// threshold above the longest job of any kind and only every 30 s; this
+// one is per kind and looks every RescueInterval, from every process (the
+// update is idempotent), so a short job is back within seconds of its
+// threshold.
+func (c *Client) RescueAfter(kind string, after time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rescue[kind] = after
 }
 
 // AddPeriodic registers a job River inserts on a schedule. Only the elected
@@ -207,7 +235,36 @@ func (c *Client) Start(ctx context.Context) error {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
 	c.river, c.started = client, true
+	rescueCtx, stopRescue := context.WithCancel(context.WithoutCancel(ctx))
+	c.stopRescue, c.rescueDone = stopRescue, make(chan struct{})
+	go c.rescueLoop(rescueCtx, pool, maps.Clone(c.rescue), c.rescueDone)
 	return nil
+}
+
+// rescueLoop runs the per-kind rescue at start and every RescueInterval.
+func (c *Client) rescueLoop(ctx context.Context, pool *pgxpool.Pool, kinds map[string]time.Duration, done chan struct{}) {
+	defer close(done)
+	if len(kinds) == 0 {
+		return
+	}
+	tick := time.NewTicker(c.cfg.RescueInterval)
+	defer tick.Stop()
+	for {
+		for kind, after := range kinds {
+			n, err := store.RescueStuckJobs(ctx, pool, kind, after)
+			if err != nil && ctx.Err() == nil {
+				c.cfg.Log.Warn("jobs: rescue stuck jobs", slog.String("kind", kind), slog.Any("error", err))
+			}
+			if n > 0 {
+				c.cfg.Log.Info("jobs left running by a stopped process run again", slog.String("kind", kind), slog.Int64("count", n))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // Stop stops fetching and lets jobs in flight finish for StopGrace (or
@@ -220,6 +277,8 @@ func (c *Client) Stop(ctx context.Context) error {
 	if !c.started {
 		return nil
 	}
+	c.stopRescue()
+	<-c.rescueDone
 	graceCtx, cancelGrace := context.WithTimeout(ctx, c.cfg.StopGrace)
 	defer cancelGrace()
 	var err error

@@ -69,8 +69,10 @@ func (gormLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string,
 }
 
 // expected reports query errors the store maps to domain errors or that
-// the caller caused by going away; they are not failures of the server.
+// the caller caused by going away; they are not failures of the server. A
+// lost database is one, but the HTTP layer logs it once per outage instead
+// of once per query.
 func expected(err error) bool {
 	return errors.Is(err, gorm.ErrRecordNotFound) || isUniqueViolation(err) ||
-		errors.Is(err, context.Canceled)
+		errors.Is(err, context.Canceled) || connectionFailed(err)
 }

@@ -94,6 +94,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: gorm: %w", err)
 	}
+	if err := registerOutageMapping(gdb); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("store: gorm callbacks: %w", err)
+	}
 	return &Store{queries: queries{db: gdb}, sqlDB: sqlDB}, nil
 }
 
@@ -185,14 +189,16 @@ func (s *Store) SQL() *sql.DB { return s.sqlDB }
 func (s *Store) Close() error { return s.sqlDB.Close() }
 
 // Ping checks the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error { return unavailable(s.sqlDB.PingContext(ctx)) }
 
 // WithTx runs fn in one transaction. fn's error rolls everything back and is
 // returned as is, so domain errors keep their codes.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+	// Beginning and committing bypass GORM's callbacks, so an outage
+	// there is mapped here.
+	return unavailable(s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
 		return fn(&Tx{queries: queries{db: gtx}})
-	})
+	}))
 }
 
 // SQLTx is the database/sql transaction under tx, for code that inserts in

@@ -186,3 +186,43 @@ func pendingDeliveryJobs(t *testing.T, b *testBundle) int {
 	}
 	return n
 }
+
+// TestCrashedDeliveriesRescuedWithinHalfAMinute: a SIGKILL leaves delivery
+// jobs marked running by a process that no longer exists. The rows are
+// made so here (attempted 26 s ago, by a client that is gone), which is
+// what a kill leaves behind; a restarted desk sends them again well within
+// 30 s of the kill, with the same webhook-id.
+func TestCrashedDeliveriesRescuedWithinHalfAMinute(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := newReceiver(t, nil)
+	b.createHook(t, r.URL, "claim.created")
+	stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := b.env.App.Stop(stop); err != nil {
+		t.Fatal(err)
+	}
+	down := secondApp(t, b, false)
+	checker := b.env.User(t, models.RoleChecker)
+	for i := range 3 {
+		if _, err := down.Engine.CreateClaim(context.Background(), checker.User, newClaim(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := b.env.App.Store.SQL().Exec(`UPDATE river_job SET state = 'running', attempt = 1,
+		attempted_at = now() - interval '26 seconds', attempted_by = ARRAY['killed-process']
+		WHERE kind = 'webhook_delivery'`)
+	if n, _ := res.RowsAffected(); err != nil || n != 3 {
+		t.Fatalf("mark the jobs as left running: %d rows, %v", n, err)
+	}
+	restarted := time.Now()
+	secondApp(t, b, true)
+	// 26 s after the kill plus 4 s: within half a minute of it.
+	deadline := time.Now().Add(4 * time.Second)
+	for r.count() < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s after the restart, %d of 3 deliveries left running by a killed process went out, want all 30 s after the kill", time.Since(restarted), r.count())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

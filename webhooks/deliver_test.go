@@ -387,3 +387,33 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 		t.Errorf("the redirect target got %d requests, want none", target.count())
 	}
 }
+
+// TestRedeliverOnlyWhatWasDelivered: an admin may resend an event to an
+// endpoint that was sent it, not push another endpoint's event to a new
+// receiver by its id, even when that endpoint subscribes to the type.
+// Events an endpoint never got are what recover is for.
+func TestRedeliverOnlyWhatWasDelivered(t *testing.T) {
+	t.Parallel()
+	b := setup(t, fast(0))
+	ra := newReceiver(t, func(int, delivery) (int, http.Header) { return http.StatusNoContent, nil })
+	rb := newReceiver(t, func(int, delivery) (int, http.Header) { return http.StatusNoContent, nil })
+	a := b.createHook(t, ra.URL, "claim.comment_added")
+	emitComment(t, b, "for A only")
+	eventually(t, "A's delivery", func() bool { return ra.count() == 1 })
+	event := ra.deliveries()[0].ID
+	hb := b.createHook(t, rb.URL, "claim.comment_added")
+
+	res := b.env.Do(t, "POST", b.path(hb, "/deliveries/"+event+"/redeliver"), b.admin.Token, nil)
+	if res.Status != http.StatusNotFound {
+		t.Fatalf("redeliver A's event %s to B = %d %s, want 404", event, res.Status, res.Body)
+	}
+	if res := b.env.Do(t, "POST", b.path(a, "/deliveries/"+event+"/redeliver"), b.admin.Token, nil); res.Status != http.StatusAccepted {
+		t.Fatalf("redeliver to A = %d %s, want 202", res.Status, res.Body)
+	}
+	eventually(t, "A's redelivery", func() bool { return ra.count() == 2 })
+	var n int64
+	b.env.App.Store.SQL().QueryRow("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1", hb.ID).Scan(&n)
+	if n != 0 || rb.count() != 0 {
+		t.Errorf("B has %d delivery rows and received %d requests, want none", n, rb.count())
+	}
+}

@@ -92,16 +92,18 @@ func (s *Service) Attempts(ctx context.Context, endpointID int64, f AttemptFilte
 func (s *Service) Redeliver(ctx context.Context, endpointID int64, eventID string) (int, error) {
 	var attempt int
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		e, err := tx.WebhookEndpoint(ctx, endpointID)
+		if _, err := tx.WebhookEndpoint(ctx, endpointID); err != nil {
+			return err
+		}
+		_, delivered, err := tx.EventForRedelivery(ctx, endpointID, eventID)
 		if err != nil {
 			return err
 		}
-		typ, delivered, err := tx.EventForRedelivery(ctx, endpointID, eventID)
-		if err != nil {
-			return err
-		}
-		if !delivered && !subscribed(e.Events, typ) {
-			return models.Errorf(models.ENotFound, "webhook %d was never sent event %s and does not subscribe to %s", endpointID, eventID, typ)
+		// Only what this endpoint was sent: otherwise an event id seen in
+		// one endpoint's log could be pushed to any other receiver that
+		// subscribes to its type. Events it never got are Recover's.
+		if !delivered {
+			return models.Errorf(models.ENotFound, "webhook %d was never sent event %s; use recover to send events it missed", endpointID, eventID)
 		}
 		jobs, err := s.queueManual(ctx, tx, endpointID, []string{eventID})
 		if err != nil {
@@ -161,13 +163,4 @@ func (s *Service) queueManual(ctx context.Context, tx *store.Tx, endpointID int6
 		jobs[i] = events.Job{Args: events.DeliverArgs{DeliveryID: r.ID, Attempt: r.Attempts, Try: 0}, MaxAttempts: manualRuns}
 	}
 	return jobs, events.Enqueue(ctx, tx, jobs...)
-}
-
-func subscribed(list []string, t string) bool {
-	for _, x := range list {
-		if x == AllEvents || x == t {
-			return true
-		}
-	}
-	return false
 }

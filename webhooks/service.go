@@ -84,13 +84,19 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 	}
 	d.Jobs.AddQueue(events.Queue, cfg.Workers)
 	d.Jobs.AllowJobTimeout(s.JobTimeout())
+	d.Jobs.RescueAfter(events.DeliverArgs{}.Kind(), s.JobTimeout()+RescueMargin)
 	return s, nil
 }
 
 // JobTimeout is the longest a delivery job runs: the HTTP timeout plus room
-// for recording the attempt. The job client rescues stuck jobs just after
-// its longest timeout.
-func (s *Service) JobTimeout() time.Duration { return s.cfg.Timeout + 30*time.Second }
+// for recording the attempt (two short statements).
+func (s *Service) JobTimeout() time.Duration { return s.cfg.Timeout + 5*time.Second }
+
+// RescueMargin is how long past JobTimeout a delivery job still marked
+// running is taken for one a killed process left behind and sent again.
+// With the default 15 s HTTP timeout a delivery in flight at a SIGKILL goes
+// out again 25 s after it started, once a process is running.
+const RescueMargin = 5 * time.Second
 
 // Config returns the effective configuration, defaults filled in.
 func (s *Service) Config() Config { return s.cfg }

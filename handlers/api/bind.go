@@ -7,17 +7,21 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/factdesk/factdesk/handlers/param"
 	"github.com/factdesk/factdesk/models"
 )
 
 // bindJSON decodes the body strictly into v: one JSON value, no unknown
-// fields, at most param.MaxBodyBytes.
+// fields, no key twice, keys matched to fields exactly, at most
+// param.MaxBodyBytes.
 func bindJSON(c *gin.Context, v any) error {
 	if ct := c.ContentType(); ct != "" && ct != "application/json" {
 		return models.Errorf(models.EBadRequest, "send the body as application/json, not %s", ct)
@@ -25,6 +29,9 @@ func bindJSON(c *gin.Context, v any) error {
 	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, param.MaxBodyBytes))
 	if err != nil {
 		return decodeError(err, nil)
+	}
+	if err := strictKeys(raw, v); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -35,6 +42,39 @@ func bindJSON(c *gin.Context, v any) error {
 		return models.Errorf(models.EBadRequest, "the body must hold exactly one JSON value")
 	}
 	return nil
+}
+
+// strictKeys refuses what encoding/json lets through: a duplicate key
+// (the last one wins there, so {"role":"viewer","role":"admin"} would read
+// as admin to the desk and as viewer to anything that reads the first) and
+// a key that matches a field only case-insensitively. The body is decoded
+// with json v2 into a scratch value of v's type, which reports both by
+// default once unknown members are refused; any other error is left to
+// encoding/json, whose messages the API documents.
+func strictKeys(raw []byte, v any) error {
+	scratch := reflect.New(reflect.TypeOf(v).Elem()).Interface()
+	err := jsonv2.Unmarshal(raw, scratch, jsonv2.RejectUnknownMembers(true))
+	if syn, ok := errors.AsType[*jsontext.SyntacticError](err); ok && syn.Err == jsontext.ErrDuplicateName {
+		name := pointerField(syn.JSONPointer)
+		return &models.Error{Code: models.EBadRequest, Message: fmt.Sprintf("the key %q appears more than once", name),
+			Fields: []models.FieldError{{Field: name, Message: "give each key once"}}}
+	}
+	if sem, ok := errors.AsType[*jsonv2.SemanticError](err); ok && sem.Err == jsonv2.ErrUnknownName {
+		name := pointerField(sem.JSONPointer)
+		return &models.Error{Code: models.EBadRequest, Message: fmt.Sprintf("unknown field %q (keys are case-sensitive)", name),
+			Fields: []models.FieldError{{Field: name, Message: "not a field of this request"}}}
+	}
+	return nil
+}
+
+// pointerField writes a JSON pointer (/tags/0) as the field names the API
+// uses elsewhere (tags.0).
+func pointerField(p jsontext.Pointer) string {
+	var parts []string
+	for tok := range p.Tokens() {
+		parts = append(parts, tok)
+	}
+	return strings.Join(parts, ".")
 }
 
 // fieldHolding finds the top-level key whose string value is value. Errors

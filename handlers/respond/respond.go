@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -67,6 +69,9 @@ type Renderer struct {
 	// installs its templated pages at start-up; it must not change once
 	// the server is serving.
 	HTML func(c *gin.Context, p Problem)
+	// outageSince is when the first request of the current outage failed
+	// (Unix nanoseconds), or zero while the dependencies answer.
+	outageSince atomic.Int64
 }
 
 // New returns a renderer that logs unexpected errors to log.
@@ -96,6 +101,9 @@ func (r *Renderer) Problem(c *gin.Context, err error) Problem {
 		// whole seconds rounded up (RFC 9110 section 10.2.3).
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	}
+	if code == models.EUnavailable {
+		r.noteOutage(c, err)
+	}
 	var de *models.Error
 	if errors.As(err, &de) && code != models.EInternal {
 		p.Detail = de.Message
@@ -107,6 +115,31 @@ func (r *Renderer) Problem(c *gin.Context, err error) Problem {
 		p.Detail = "Something went wrong on our side. It has been logged; quote request id " + p.RequestID + " if you report it."
 	}
 	return p
+}
+
+// noteOutage logs the first request an outage fails, with its cause, and
+// nothing for the rest: a stopped database otherwise wrote an ERROR line
+// for every request until it came back.
+func (r *Renderer) noteOutage(c *gin.Context, err error) {
+	if r.outageSince.CompareAndSwap(0, time.Now().UnixNano()) {
+		r.log.ErrorContext(c.Request.Context(), "a dependency is unavailable; requests are answered 503 until it is back",
+			slog.String("request_id", RequestID(c)), slog.String("path", c.Request.URL.Path), slog.Any("error", err))
+	}
+}
+
+// InOutage reports whether a request has failed as unavailable since the
+// last recovery.
+func (r *Renderer) InOutage() bool { return r.outageSince.Load() != 0 }
+
+// Recovered ends the current outage, if any, and logs how long it lasted.
+// The server calls it when a request that needed the database succeeded.
+func (r *Renderer) Recovered(c *gin.Context) {
+	since := r.outageSince.Swap(0)
+	if since == 0 {
+		return
+	}
+	r.log.InfoContext(c.Request.Context(), "dependencies answer again; the outage is over",
+		slog.Duration("outage", time.Since(time.Unix(0, since))), slog.String("request_id", RequestID(c)))
 }
 
 // Error ends a request with err: problem+json for the API and machines, a

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -168,11 +169,40 @@ func redirect(c *gin.Context, to string) {
 	c.Abort()
 }
 
-// safeNext accepts only a local path as a post-login destination, so the
-// login form cannot be used to bounce people to another site.
+// maxNext caps a post-login destination; real dashboard paths are far
+// shorter, and an unbounded one would be echoed into Location.
+const maxNext = 2 << 10
+
+// safeNext accepts only a same-origin relative path as a post-login
+// destination, so the login form cannot bounce people to another site. A
+// browser strips tabs and newlines from a URL, reads a backslash as a slash
+// and "//" as the start of another host, so any of those, raw or
+// percent-encoded, sends the user to "/" instead. The result is re-encoded,
+// so Location never carries a raw space or control character.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if len(next) > maxNext || !localPath(next) {
 		return "/"
 	}
-	return next
+	if decoded, err := url.PathUnescape(next); err != nil || !localPath(decoded) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") {
+		return "/"
+	}
+	return (&url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery, Fragment: u.Fragment}).String()
+}
+
+// localPath reports whether p starts with exactly one slash and holds
+// nothing a browser would strip or reinterpret.
+func localPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || !utf8.ValidString(p) {
+		return false
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r < 0xa0) {
+			return false
+		}
+	}
+	return true
 }

@@ -71,6 +71,41 @@ func TestWebLoginOpenRedirect(t *testing.T) {
 	}
 }
 
+// TestWebLoginNextNormalised covers destinations that look local to a
+// naive check but that a browser normalises into another origin: it strips
+// tabs and newlines, treats a backslash as a slash, and resolves "//" as
+// scheme-relative. Each raw query is sent as is, encoded or not.
+func TestWebLoginNextNormalised(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	b := webSignIn(t, env, env.User(t, models.RoleViewer))
+	refused := []string{
+		"/%09/evil.example/", "/%0a/evil.example/", "/%0d/evil.example/", "%09//evil.example",
+		"/%5Cevil.example", "/%5C%5Cevil.example", "%2F%2Fevil.example", "/%2F/evil.example",
+		"/%2f%5cevil.example", "//evil.example", "///evil.example", "https:evil.example",
+		"javascript:alert(1)", "/%7f", "evil.example", "",
+		"/" + strings.Repeat("a", 3000),
+	}
+	for _, raw := range refused {
+		res := b.get("/login?next=" + raw)
+		if res.Status != http.StatusSeeOther || res.Location != "/" {
+			t.Errorf("signed in, GET /login?next=%s = %d to %q, want 303 to /", raw, res.Status, res.Location)
+		}
+	}
+	// NUL and invalid UTF-8 never reach the page: the edge refuses them.
+	for _, raw := range []string{"/%00/evil.example", "/%ff"} {
+		if res := b.get("/login?next=" + raw); res.Status != http.StatusUnprocessableEntity || res.Location != "" {
+			t.Errorf("signed in, GET /login?next=%s = %d to %q, want 422", raw, res.Status, res.Location)
+		}
+	}
+	kept := map[string]string{"%2Fboard": "/board", "/claims/7%3Ftab%3Dhistory": "/claims/7?tab=history", "/a%20b": "/a%20b"}
+	for raw, want := range kept {
+		if res := b.get("/login?next=" + raw); res.Status != http.StatusSeeOther || res.Location != want {
+			t.Errorf("signed in, GET /login?next=%s = %d to %q, want 303 to %q", raw, res.Status, res.Location, want)
+		}
+	}
+}
+
 func TestWebLoginRateLimited(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t)
