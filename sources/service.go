@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/factdesk/factdesk/metrics"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/safehttp"
 	"github.com/factdesk/factdesk/store"
@@ -31,6 +32,8 @@ type Config struct {
 	// its workflow.Engine, so an alert runs the engine's change hooks.
 	Recorder Recorder
 	Log      *slog.Logger
+	// Metrics counts finished checks by status; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Recorder records a source check against the claim it belongs to.
@@ -49,13 +52,14 @@ type Service struct {
 	interval time.Duration
 	queue    Queue
 	now      func() time.Time
+	metrics  *metrics.Metrics
 }
 
 // NewService returns a Service over st. It checks nothing in the background
 // until a queue is attached with UseQueue and started.
 func NewService(st *store.Store, cfg Config) *Service {
 	s := &Service{store: st, client: cfg.Client, recorder: cfg.Recorder, log: cfg.Log, interval: cfg.RecheckInterval,
-		now: func() time.Time { return time.Now().UTC() }}
+		now: func() time.Time { return time.Now().UTC() }, metrics: cfg.Metrics}
 	if s.client == nil {
 		s.client = NewClient(nil, 0)
 	}
@@ -143,6 +147,7 @@ func (s *Service) Check(ctx context.Context, evidenceID int64) (*models.Evidence
 	if err != nil {
 		return nil, err
 	}
+	s.metrics.SourceCheck(out.Status)
 	if alert != nil {
 		s.log.InfoContext(ctx, "source changed", slog.Int64("claim_id", out.ClaimID), slog.Int64("evidence_id", out.ID),
 			slog.String("from", string(from)), slog.String("to", out.Status))
