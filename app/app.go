@@ -94,6 +94,7 @@ type App struct {
 	Pruner *retention.Pruner
 
 	handler     http.Handler
+	router      *gin.Engine
 	metricsAddr string
 	// starters run background workers; stoppers end them, in reverse order.
 	starters []func(ctx context.Context) error
@@ -205,11 +206,12 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 		return tx.DeleteUserSessions(ctx, userID)
 	})
 	gin.SetMode(gin.ReleaseMode)
-	if a.handler, err = handlers.NewHandler(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources,
+	if a.router, err = handlers.NewRouter(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources,
 		Site: a.Site, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto,
 		Jobs: a.Jobs, Metrics: a.Metrics, MetricsToken: a.mainMetricsToken(), CORSOrigins: cfg.Ops.CORSOrigins}); err != nil {
 		return nil, fmt.Errorf("cannot load the dashboard: %w", err)
 	}
+	a.handler = handlers.AnswerHead(a.router)
 	return a, nil
 }
 
@@ -219,6 +221,10 @@ func (a *App) OnStart(start, stop func(ctx context.Context) error) {
 	a.starters = append(a.starters, start)
 	a.stoppers = append(a.stoppers, stop)
 }
+
+// Routes lists every route the handler serves (HEAD aside, which every
+// GET route answers), for tests that walk the route tables.
+func (a *App) Routes() gin.RoutesInfo { return a.router.Routes() }
 
 // Handler is the HTTP handler serving the API and the dashboard.
 func (a *App) Handler() http.Handler { return a.handler }

@@ -57,14 +57,9 @@ type Deps struct {
 	CORSOrigins []string
 }
 
-// NewHandler is NewRouter answering HEAD for every GET route.
-func NewHandler(d Deps) (http.Handler, error) {
-	r, err := NewRouter(d)
-	if err != nil {
-		return nil, err
-	}
-	return answerHead(r), nil
-}
+// AnswerHead wraps the router so that every GET route answers HEAD
+// (httpmethods.go); serve the wrapped handler.
+func AnswerHead(r *gin.Engine) http.Handler { return answerHead(r) }
 
 // NewRouter mounts the probes, the API, the public pages and the dashboard
 // behind the shared middleware. It fails, and with it start-up, if a
