@@ -22,6 +22,8 @@ Usage:
   factdesk workflow [--mermaid]           print the workflow table
   factdesk extract [--format json|text] FILE|-
                                           print an article's check-worthy sentences
+  factdesk secret rotate                  re-seal webhook secrets under a new key
+                                          (FACTDESK_NEW_SECRET_KEY, or a fresh one)
 
 Configuration (environment; the README lists every variable):
   DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
@@ -32,6 +34,8 @@ Configuration (environment; the README lists every variable):
   FACTDESK_SECRET_KEY      key that encrypts webhook secrets (generated when unset)
   FACTDESK_WEBHOOK_*, FACTDESK_FETCH_*, FACTDESK_SOURCE_RECHECK_INTERVAL, FACTDESK_PUBLISHER_*,
   FACTDESK_TRUST_PROXY     see the README
+  FACTDESK_METRICS_TOKEN, FACTDESK_METRICS_ADDR, FACTDESK_CORS_ORIGINS, FACTDESK_RETENTION_*
+                           see docs/operations.md
 `
 
 type command func(ctx context.Context, args []string) error
@@ -42,6 +46,7 @@ var commands = map[string]command{
 	"users":    users,
 	"workflow": printWorkflow,
 	"extract":  extractCmd,
+	"secret":   secret,
 }
 
 func main() {
