@@ -23,8 +23,10 @@ import (
 	"github.com/factdesk/factdesk/handlers"
 	"github.com/factdesk/factdesk/jobs"
 	"github.com/factdesk/factdesk/live"
+	"github.com/factdesk/factdesk/metrics"
 	"github.com/factdesk/factdesk/migrations"
 	"github.com/factdesk/factdesk/publish"
+	"github.com/factdesk/factdesk/retention"
 	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/webhooks"
@@ -73,6 +75,8 @@ type Config struct {
 	// Webhooks configures event delivery (webhooks/), including the key
 	// that encrypts endpoint secrets (FACTDESK_SECRET_KEY).
 	Webhooks webhooks.Config
+	// Operations (ops.go): metrics, CORS and retention.
+	Ops OpsConfig
 	// Jobs tunes the job client (jobs/) that works the webhooks and
 	// sources queues. New fills in DatabaseURL and Log; MaxConns defaults
 	// to DBMaxConns.
@@ -94,8 +98,14 @@ type App struct {
 	Webhooks *webhooks.Service
 	// Jobs is the process's one River client, working every queue.
 	Jobs *jobs.Client
+	// Metrics is the process's Prometheus registry.
+	Metrics *metrics.Metrics
+	// Pruner removes rows past their retention, in a periodic job.
+	Pruner *retention.Pruner
 
-	handler http.Handler
+	handler     http.Handler
+	router      *gin.Engine
+	metricsAddr string
 	// starters run background workers; stoppers end them, in reverse order.
 	starters []func(ctx context.Context) error
 	stoppers []func(ctx context.Context) error
@@ -144,7 +154,7 @@ func logDatabase(log *slog.Logger, dsn string, created bool, res migrations.Resu
 
 // New wires the desk over an open, migrated store.
 func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*App, error) {
-	a := &App{Config: cfg, Store: st, Log: log}
+	a := &App{Config: cfg, Store: st, Log: log, Metrics: metrics.New()}
 	a.Engine = workflow.NewEngine(st)
 	a.Auth = auth.NewService(st)
 	// One job client works every queue; the packages below register their
@@ -170,7 +180,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	// confirm transaction.
 	a.Sources = sources.NewService(st, sources.Config{
 		Client:          sources.NewClient(cfg.FetchAllowCIDRs, cfg.FetchTimeout),
-		RecheckInterval: cfg.SourceRecheckInterval, Recorder: a.Engine, Log: log,
+		RecheckInterval: cfg.SourceRecheckInterval, Recorder: a.Engine, Log: log, Metrics: a.Metrics,
 		FetchTimeout: cfg.FetchTimeout, Stamper: sources.NewStamper(cfg.TSAURLs, cfg.TSARoots, cfg.FetchAllowCIDRs),
 		CaptureDir: cfg.CaptureDir,
 	})
@@ -187,13 +197,16 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	// Webhooks: every claim change emits its events, with their delivery
 	// jobs, in the change's own transaction; the "webhooks" queue delivers
 	// them in every process.
-	a.Webhooks, err = webhooks.New(ctx, webhooks.Deps{Store: st, Jobs: a.Jobs, Config: cfg.Webhooks, Log: log})
+	a.Webhooks, err = webhooks.New(ctx, webhooks.Deps{Store: st, Jobs: a.Jobs, Config: cfg.Webhooks, Log: log, Metrics: a.Metrics})
 	if err != nil {
 		return nil, fmt.Errorf("cannot set up webhooks: %w", err)
 	}
 	a.Engine.OnChange(func(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
 		return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence)
 	})
+	if err := a.wireOps(); err != nil {
+		return nil, err
+	}
 	a.OnStart(a.Jobs.Start, a.Jobs.Stop)
 	// The dashboard: one LISTEN connection per process feeds live updates,
 	// notified from inside every change's transaction; deactivating a user
@@ -205,10 +218,12 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 		return tx.DeleteUserSessions(ctx, userID)
 	})
 	gin.SetMode(gin.ReleaseMode)
-	if a.handler, err = handlers.NewRouter(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources,
-		Site: a.Site, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto}); err != nil {
+	if a.router, err = handlers.NewRouter(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources,
+		Site: a.Site, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto,
+		Jobs: a.Jobs, Metrics: a.Metrics, MetricsToken: a.mainMetricsToken(), CORSOrigins: cfg.Ops.CORSOrigins}); err != nil {
 		return nil, fmt.Errorf("cannot load the dashboard: %w", err)
 	}
+	a.handler = handlers.AnswerHead(a.router)
 	return a, nil
 }
 
@@ -218,6 +233,10 @@ func (a *App) OnStart(start, stop func(ctx context.Context) error) {
 	a.starters = append(a.starters, start)
 	a.stoppers = append(a.stoppers, stop)
 }
+
+// Routes lists every route the handler serves (HEAD aside, which every
+// GET route answers), for tests that walk the route tables.
+func (a *App) Routes() gin.RoutesInfo { return a.router.Routes() }
 
 // Handler is the HTTP handler serving the API and the dashboard.
 func (a *App) Handler() http.Handler { return a.handler }

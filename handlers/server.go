@@ -6,6 +6,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -16,6 +17,7 @@ import (
 	"github.com/factdesk/factdesk/handlers/respond"
 	"github.com/factdesk/factdesk/handlers/web"
 	"github.com/factdesk/factdesk/live"
+	"github.com/factdesk/factdesk/metrics"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/publish"
 	"github.com/factdesk/factdesk/sources"
@@ -44,7 +46,20 @@ type Deps struct {
 	TrustForwardedProto bool
 	// SessionTTL is how long a dashboard sign-in lasts; 12 hours when zero.
 	SessionTTL time.Duration
+	// Jobs is the job client /readyz reports on.
+	Jobs JobStatus
+	// Metrics counts requests; MetricsToken, when set, serves them at
+	// /metrics to callers bearing it (httpmethods.go, metrics.go).
+	Metrics      *metrics.Metrics
+	MetricsToken string
+	// CORSOrigins are the browser origins that may call the API (none
+	// by default; "*" for any).
+	CORSOrigins []string
 }
+
+// AnswerHead wraps the router so that every GET route answers HEAD
+// (httpmethods.go); serve the wrapped handler.
+func AnswerHead(r *gin.Engine) http.Handler { return answerHead(r) }
 
 // NewRouter mounts the probes, the API, the public pages and the dashboard
 // behind the shared middleware. It fails, and with it start-up, if a
@@ -69,14 +84,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(withRequestID, accessLog(log), noteRecovery(resp), recoverPanics(resp), securityHeaders, refuseBadText(resp))
+	cors := &corsPolicy{origins: d.CORSOrigins}
+	r.Use(withRequestID, accessLog(log), observe(d.Metrics), noteRecovery(resp), recoverPanics(resp), securityHeaders, cors.middleware, refuseBadText(resp))
 	r.NoRoute(func(c *gin.Context) {
 		resp.Error(c, models.Errorf(models.ENotFound, "there is nothing at %s", c.Request.URL.Path))
 	})
-	r.NoMethod(func(c *gin.Context) {
-		resp.Error(c, &models.Error{Code: models.EBadRequest, Message: c.Request.Method + " is not supported here"})
-	})
-	probes := &health{store: d.Store}
+	r.NoMethod(methodNotAllowed(resp, cors))
+	probes := &health{store: d.Store, jobs: d.Jobs}
+	r.GET("/metrics", metricsRoute(d.Metrics, d.MetricsToken, resp))
 	r.GET("/healthz", probes.healthz)
 	r.GET("/readyz", probes.readyz)
 	apiSrv.Routes(r)

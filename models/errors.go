@@ -19,6 +19,8 @@ const (
 	EForbidden ErrorCode = "forbidden"
 	// ENotFound: the thing asked for does not exist.
 	ENotFound ErrorCode = "not_found"
+	// EMethodNotAllowed: the path exists, but not with this method.
+	EMethodNotAllowed ErrorCode = "method_not_allowed"
 	// EConflict: the request clashes with the current state (stale version,
 	// action not allowed from this state, duplicate email).
 	EConflict ErrorCode = "conflict"

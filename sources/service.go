@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/factdesk/factdesk/archive/anchor"
+	"github.com/factdesk/factdesk/metrics"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/safehttp"
 	"github.com/factdesk/factdesk/store"
@@ -41,6 +42,8 @@ type Config struct {
 	// CaptureDir, when set, keeps captures' WARC bytes as files there
 	// instead of in the database.
 	CaptureDir string
+	// Metrics counts finished checks by status; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Recorder records a source check against the claim it belongs to.
@@ -63,6 +66,7 @@ type Service struct {
 	timeout    time.Duration
 	stamper    Stamper
 	captureDir string
+	metrics    *metrics.Metrics
 }
 
 // NewService returns a Service over st. It checks nothing in the background
@@ -70,7 +74,7 @@ type Service struct {
 func NewService(st *store.Store, cfg Config) *Service {
 	s := &Service{store: st, client: cfg.Client, recorder: cfg.Recorder, log: cfg.Log, interval: cfg.RecheckInterval,
 		now:     func() time.Time { return time.Now().UTC() },
-		timeout: cfg.FetchTimeout, stamper: cfg.Stamper, captureDir: cfg.CaptureDir}
+		timeout: cfg.FetchTimeout, stamper: cfg.Stamper, captureDir: cfg.CaptureDir, metrics: cfg.Metrics}
 	if s.timeout <= 0 {
 		s.timeout = DefaultTimeout
 	}
@@ -179,6 +183,7 @@ func (s *Service) Check(ctx context.Context, evidenceID int64) (*models.Evidence
 	if err != nil {
 		return nil, err
 	}
+	s.metrics.SourceCheck(out.Status)
 	if alert != nil {
 		s.log.InfoContext(ctx, "source changed", slog.Int64("claim_id", out.ClaimID), slog.Int64("evidence_id", out.ID),
 			slog.String("from", string(from)), slog.String("to", out.Status))

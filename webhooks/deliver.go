@@ -100,6 +100,7 @@ func (s *Service) attempt(ctx context.Context, job *river.Job[events.DeliverArgs
 		// attempt is made rather than logged as the endpoint's failure.
 		return fmt.Errorf("webhooks: attempt of delivery %d cancelled (%s): %w", t.DeliveryID, out.Err, ctx.Err())
 	}
+	s.metrics.WebhookAttempt(out.label(), out.Duration)
 	return s.record(ctx, job, number, t, out)
 }
 
@@ -114,6 +115,19 @@ func formatBody(f Format, payload, dashboardURL string) ([]byte, error) {
 		return teamsBody(payload, dashboardURL)
 	}
 	return []byte(payload), nil
+}
+
+// label is the attempt's outcome as the metrics count it.
+func (o outcome) label() string {
+	switch {
+	case o.ok():
+		return "delivered"
+	case o.HasRetryAfter:
+		return "retry_after"
+	case o.Class == safehttp.ClassHTTP:
+		return "http_error"
+	}
+	return "unreachable"
 }
 
 // loadTarget and recordSuccess, the two statements of every successful

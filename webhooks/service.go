@@ -12,6 +12,7 @@ import (
 
 	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/jobs"
+	"github.com/factdesk/factdesk/metrics"
 	"github.com/factdesk/factdesk/safehttp"
 	"github.com/factdesk/factdesk/store"
 )
@@ -26,6 +27,8 @@ type Service struct {
 	sealer *sealer
 	now    func() time.Time
 	jitter func() float64 // in [0, 1)
+	// metrics counts attempts by outcome; nil counts nothing.
+	metrics *metrics.Metrics
 
 	// retryAt hands the next attempt's time, decided and logged while
 	// recording a failure, to the worker's NextRetry, which River calls
@@ -41,6 +44,8 @@ type Deps struct {
 	Jobs   *jobs.Client
 	Config Config
 	Log    *slog.Logger
+	// Metrics counts delivery attempts; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // New loads (or on first start generates) the secret key, builds the
@@ -77,7 +82,7 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, jobs: d.Jobs, cfg: cfg, log: log, sealer: seal, http: client,
 		now:    func() time.Time { return time.Now().UTC() },
-		jitter: rand.Float64,
+		jitter: rand.Float64, metrics: d.Metrics,
 	}
 	if err := river.AddWorkerSafely(d.Jobs.Workers(), &deliveryWorker{s: s}); err != nil {
 		return nil, fmt.Errorf("webhooks: register the delivery worker: %w", err)

@@ -98,6 +98,9 @@ type NewClaim struct {
 	ArticleID    *int64 `json:"-"`
 	ArticleStart *int   `json:"-"`
 	ArticleEnd   *int   `json:"-"`
+	// InputErrors are fields the caller could not read (a date that does
+	// not parse), reported with the claim's other field errors.
+	InputErrors []models.FieldError `json:"-"`
 }
 
 // CreateClaim adds a claim in state new.
@@ -154,7 +157,7 @@ func newClaims(actor *models.User, ins []NewClaim) ([]*models.Claim, error) {
 			c.Language = defaultLanguage
 		}
 		c.PriorityRank = c.Priority.Rank()
-		if err := validateClaim(c, true); err != nil {
+		if err := validateClaim(c, true, in.InputErrors...); err != nil {
 			if len(ins) > 1 {
 				return nil, indexFields(err, i)
 			}
@@ -205,6 +208,9 @@ type ClaimPatch struct {
 	DueAt     models.Optional[time.Time]       `json:"due_at"`
 	Language  models.Optional[string]          `json:"language"`
 	Tags      models.Optional[[]string]        `json:"tags"`
+	// InputErrors are fields the caller could not read (a date that does
+	// not parse), reported with the patch's other field errors.
+	InputErrors []models.FieldError `json:"-"`
 }
 
 // UpdateClaim edits a claim under optimistic locking: the caller's version
@@ -214,7 +220,7 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 		return nil, err
 	}
 	if p.Version <= 0 {
-		return nil, models.Invalid("version is required", models.FieldError{Field: "version", Message: "send the version you last read"})
+		return nil, models.Invalid("version is required", append(p.InputErrors, models.FieldError{Field: "version", Message: "send the version you last read"})...)
 	}
 	var c *models.Claim
 	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
@@ -270,12 +276,12 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 			c.Tags = cleanTags(p.Tags.Value)
 			changed["tags"] = c.Tags
 		}
-		if len(changed) == 0 {
+		if len(changed) == 0 && len(p.InputErrors) == 0 {
 			return models.Invalid("nothing to change", models.FieldError{Field: "body", Message: "send at least one of text, claimant, source_url, priority, due_at, language, tags"})
 		}
 		// Only a new due date is checked, so a claim stored before the
 		// check existed can still be edited.
-		if err := validateClaim(c, p.DueAt.Set); err != nil {
+		if err := validateClaim(c, p.DueAt.Set, p.InputErrors...); err != nil {
 			return err
 		}
 		entry := &models.HistoryEntry{Kind: models.HistoryUpdated, ActorID: &actor.ID}
@@ -308,9 +314,10 @@ func previousValues(c *models.Claim, changed map[string]any) map[string]any {
 }
 
 // validateClaim checks c before it is written; the due date only when
-// checkDueAt is set.
-func validateClaim(c *models.Claim, checkDueAt bool) error {
-	var fields []models.FieldError
+// checkDueAt is set. unread are the input's fields that could not be read
+// at all, reported first.
+func validateClaim(c *models.Claim, checkDueAt bool, unread ...models.FieldError) error {
+	fields := append([]models.FieldError(nil), unread...)
 	if checkDueAt {
 		if msg := checkDue(c.DueAt); msg != "" {
 			fields = append(fields, models.FieldError{Field: "due_at", Message: msg})

@@ -38,6 +38,9 @@ func loadConfig() (app.Config, error) {
 	if err := loadWebhooksConfig(&c); err != nil {
 		return c, err
 	}
+	if err := loadOpsConfig(&c); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 

@@ -26,6 +26,8 @@ Usage:
                                           check and sign the tamper-evident history (docs/audit.md)
   factdesk model eval|train [--data DIR] [--out FILE]
                                           measure or retrain the check-worthiness model
+  factdesk secret rotate                  re-seal webhook secrets under a new key
+                                          (FACTDESK_NEW_SECRET_KEY, or a fresh one)
 
 Configuration (environment; the README lists every variable):
   DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
@@ -38,6 +40,8 @@ Configuration (environment; the README lists every variable):
   FACTDESK_AUDIT_ORIGIN    name of the desk's log (default: public host + /audit)
   FACTDESK_WEBHOOK_*, FACTDESK_FETCH_*, FACTDESK_SOURCE_RECHECK_INTERVAL, FACTDESK_TSA_*, FACTDESK_CAPTURE_DIR, FACTDESK_PUBLISHER_*,
   FACTDESK_TRUST_PROXY     see the README
+  FACTDESK_METRICS_TOKEN, FACTDESK_METRICS_ADDR, FACTDESK_CORS_ORIGINS, FACTDESK_RETENTION_*
+                           see docs/operations.md
 `
 
 type command func(ctx context.Context, args []string) error
@@ -50,6 +54,7 @@ var commands = map[string]command{
 	"extract":  extractCmd,
 	"audit":    auditCmd,
 	"model":    modelCmd,
+	"secret":   secret,
 }
 
 func main() {

@@ -23,20 +23,60 @@ import (
 // fields, no key twice, keys matched to fields exactly, at most
 // param.MaxBodyBytes.
 func bindJSON(c *gin.Context, v any) error {
+	dates, err := bindJSONDates(c, v)
+	if err != nil {
+		return err
+	}
+	if len(dates) > 0 {
+		return models.Invalid("a date has the wrong format", dates...)
+	}
+	return nil
+}
+
+// bindJSONDates is bindJSON for inputs the workflow validates as a whole:
+// a date that does not parse is returned as a field error, with the rest
+// of the body decoded into v, so the caller can report it together with
+// every other field's error instead of the date hiding them.
+func bindJSONDates(c *gin.Context, v any) ([]models.FieldError, error) {
 	if ct := c.ContentType(); ct != "" && ct != "application/json" {
-		return models.Errorf(models.EBadRequest, "send the body as application/json, not %s", ct)
+		return nil, models.Errorf(models.EBadRequest, "send the body as application/json, not %s", ct)
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, param.MaxBodyBytes))
 	if err != nil {
-		return decodeError(err, nil)
+		return nil, decodeError(err, nil)
 	}
 	if err := strictKeys(raw, v); err != nil {
-		return err
+		return nil, err
 	}
+	var dates []models.FieldError
+	for {
+		err := decodeStrict(raw, v)
+		var timeErr *time.ParseError
+		if err == nil || !errors.As(err, &timeErr) {
+			if err != nil {
+				return nil, decodeError(err, raw)
+			}
+			return dates, nil
+		}
+		// Drop the field that failed and decode the rest afresh.
+		field := fieldHolding(raw, timeErr.Value)
+		rest, ok := withoutField(raw, field)
+		if field == "" || !ok {
+			return nil, decodeError(err, raw)
+		}
+		dates = append(dates, models.FieldError{Field: field, Message: dateFormatMessage})
+		raw = rest
+		reflect.ValueOf(v).Elem().SetZero()
+	}
+}
+
+const dateFormatMessage = "dates must be RFC 3339, such as 2026-12-01T17:00:00Z"
+
+func decodeStrict(raw []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return decodeError(err, raw)
+		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return models.Errorf(models.EBadRequest, "the body must hold exactly one JSON value")
@@ -75,6 +115,20 @@ func pointerField(p jsontext.Pointer) string {
 		parts = append(parts, tok)
 	}
 	return strings.Join(parts, ".")
+}
+
+// withoutField is the JSON object raw without its top-level key field.
+func withoutField(raw []byte, field string) ([]byte, bool) {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return nil, false
+	}
+	if _, ok := fields[field]; !ok {
+		return nil, false
+	}
+	delete(fields, field)
+	out, err := json.Marshal(fields)
+	return out, err == nil
 }
 
 // fieldHolding finds the top-level key whose string value is value. Errors
@@ -122,7 +176,7 @@ func decodeError(err error, raw []byte) error {
 		if field == "" {
 			field = "body"
 		}
-		return models.Invalid("a date has the wrong format", models.FieldError{Field: field, Message: "dates must be RFC 3339, such as 2026-12-01T17:00:00Z"})
+		return models.Invalid("a date has the wrong format", models.FieldError{Field: field, Message: dateFormatMessage})
 	}
 	return models.Errorf(models.EBadRequest, "malformed JSON: %s", err.Error())
 }

@@ -31,7 +31,8 @@ func normalize(c *models.Claim) *models.Claim {
 
 func (s *Server) createClaim(c *gin.Context) {
 	var req workflow.NewClaim
-	if err := bindJSON(c, &req); err != nil {
+	var err error
+	if req.InputErrors, err = bindJSONDates(c, &req); err != nil {
 		s.respondError(c, err)
 		return
 	}
@@ -139,7 +140,7 @@ func (s *Server) updateClaim(c *gin.Context) {
 		return
 	}
 	var req workflow.ClaimPatch
-	if err := bindJSON(c, &req); err != nil {
+	if req.InputErrors, err = bindJSONDates(c, &req); err != nil {
 		s.respondError(c, err)
 		return
 	}

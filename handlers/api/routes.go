@@ -9,7 +9,8 @@ import (
 // Routes is the API's route table: every route under /api/v1, so the
 // whole surface reads at a glance.
 func (s *Server) Routes(r gin.IRouter) {
-	api := r.Group("/api/v1")
+	// Each route takes the query parameters queryparams.go declares.
+	api := r.Group("/api/v1", s.knownQuery)
 	api.POST("/auth/token", s.createToken)
 	api.GET("/workflow", s.workflowTable)
 

@@ -41,6 +41,8 @@ func StatusOf(code models.ErrorCode) int {
 		return http.StatusForbidden
 	case models.ENotFound:
 		return http.StatusNotFound
+	case models.EMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	case models.EConflict:
 		return http.StatusConflict
 	case models.EInvalid:
