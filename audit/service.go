@@ -63,10 +63,35 @@ func ForVerify(st *store.Store, key *Key) *Service { return &Service{store: st, 
 // Verifier is the public half of the service's key.
 func (s *Service) Verifier() Verifier { return s.key.Public() }
 
-// Seal seals history rows that have no hash yet (rows from before the log
-// existed, or inserted by hand). Call it on start; writes also do it when
-// they find such rows.
-func (s *Service) Seal(ctx context.Context) (int64, error) { return s.store.SealPending(ctx) }
+// Seal hashes history rows that have no hash yet (rows from before the log
+// existed, or inserted by hand), then appends every hashed entry that is
+// not yet in the log (AppendLog). It returns how many entries joined the
+// log. Call it on start and before verifying; the checkpoint job does it
+// every time.
+func (s *Service) Seal(ctx context.Context) (int64, error) {
+	if _, err := s.store.HashPending(ctx); err != nil {
+		return 0, err
+	}
+	return s.AppendLog(ctx)
+}
+
+// AppendLog gives log indices to the entries committed since the last seal
+// step, in id order, under the log's lock, and returns how many joined the
+// log. Changes write their entry's hash but no index, so that changes to
+// different claims never wait for each other; this step, run after they
+// commit, puts them in the desk-wide log. It needs no key.
+func (s *Service) AppendLog(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockLog(ctx); err != nil {
+			return err
+		}
+		var err error
+		n, err = tx.AppendLog(ctx)
+		return err
+	})
+	return n, err
+}
 
 // hashBatch bounds the hashes read per query.
 const hashBatch = 10000
@@ -74,8 +99,10 @@ const hashBatch = 10000
 // Checkpoint signs the log as it is now and records the checkpoint. When
 // the newest checkpoint already covers the whole log with this key it is
 // returned as it is, so a periodic job on an idle desk adds nothing.
-// Checkpoints are serialised with each other, never with history writes:
-// a checkpoint reads only committed entries, which are gapless.
+// It first appends the entries committed since the last seal step to the
+// log (AppendLog), in the same transaction, so a checkpoint covers every
+// change committed before it began. Checkpoints are serialised with each
+// other and with the seal step, never with history writes.
 //
 // It reads the entries added since the previous checkpoint (the previous
 // one keeps the log's compact form), so its cost follows the desk's
@@ -85,13 +112,16 @@ func (s *Service) Checkpoint(ctx context.Context) (*store.Checkpoint, error) {
 	if s.key == nil {
 		return nil, models.Errorf(models.EUnavailable, "the checkpoint key is not loaded: set FACTDESK_AUDIT_KEY_FILE")
 	}
-	if _, err := s.Seal(ctx); err != nil {
+	if _, err := s.store.HashPending(ctx); err != nil {
 		return nil, err
 	}
 	keyID := fmt.Sprintf("%08x", s.key.Public().ID())
 	var out *store.Checkpoint
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		if err := tx.LockCheckpoints(ctx); err != nil {
+		if err := tx.LockLog(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.AppendLog(ctx); err != nil {
 			return err
 		}
 		size, _, err := tx.LogHead(ctx)
@@ -204,9 +234,10 @@ type Report struct {
 	Entries     int64
 	Claims      int
 	Checkpoints int
-	// Unsealed counts rows waiting for their hash; they are covered by no
-	// checkpoint yet, which is not an error (see Seal).
-	Unsealed int64
+	// Unsealed counts rows waiting for their hash, and Unlogged hashed
+	// rows waiting for their log index; neither is covered by a checkpoint
+	// yet, which is not an error (see Seal).
+	Unsealed, Unlogged int64
 	// Problems lists what does not match, first in log order first; at
 	// most maxProblems are kept.
 	Problems []Problem
@@ -246,6 +277,9 @@ func (s *Service) Verify(ctx context.Context) (*Report, error) {
 	r := &Report{}
 	var err error
 	if r.Unsealed, err = s.store.UnsealedEntries(ctx); err != nil {
+		return nil, err
+	}
+	if r.Unlogged, err = s.store.UnloggedEntries(ctx); err != nil {
 		return nil, err
 	}
 	cps, err := s.store.Checkpoints(ctx)
