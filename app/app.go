@@ -17,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/factdesk/factdesk/audit"
 	"github.com/factdesk/factdesk/auth"
 	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/handlers"
@@ -63,6 +64,9 @@ type Config struct {
 	// Webhooks configures event delivery (webhooks/), including the key
 	// that encrypts endpoint secrets (FACTDESK_SECRET_KEY).
 	Webhooks webhooks.Config
+	// Audit says where the checkpoint signing key lives (outside the
+	// database) and what the desk's log is called (docs/audit.md).
+	Audit audit.Config
 	// Jobs tunes the job client (jobs/) that works the webhooks and
 	// sources queues. New fills in DatabaseURL and Log; MaxConns defaults
 	// to DBMaxConns.
@@ -84,6 +88,8 @@ type App struct {
 	Webhooks *webhooks.Service
 	// Jobs is the process's one River client, working every queue.
 	Jobs *jobs.Client
+	// Audit seals the history into the desk's log and signs checkpoints.
+	Audit *audit.Service
 
 	handler http.Handler
 	// starters run background workers; stoppers end them, in reverse order.
@@ -182,6 +188,21 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a.Engine.OnChange(func(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
 		return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence)
 	})
+	// The tamper-evident history: changes hash their entries; the seal
+	// step puts committed entries in the desk-wide log and signs a
+	// checkpoint, on start (entries of older binaries, rows by hand), every
+	// period, and after every publication (a job inserted in its
+	// transaction, so it runs once the publication committed).
+	if a.Audit, err = audit.Open(st, cfg.Audit); err != nil {
+		return nil, fmt.Errorf("cannot set up the audit log: %w", err)
+	}
+	if _, err := a.Audit.Seal(ctx); err != nil {
+		return nil, fmt.Errorf("cannot seal the history: %w", err)
+	}
+	if err := a.Audit.Register(a.Jobs, cfg.Audit.CheckpointInterval); err != nil {
+		return nil, err
+	}
+	a.Engine.OnChange(audit.PublicationHook(audit.InsertTx))
 	a.OnStart(a.Jobs.Start, a.Jobs.Stop)
 	// The dashboard: one LISTEN connection per process feeds live updates,
 	// notified from inside every change's transaction; deactivating a user
@@ -194,7 +215,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	})
 	gin.SetMode(gin.ReleaseMode)
 	if a.handler, err = handlers.NewRouter(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources,
-		Site: a.Site, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto}); err != nil {
+		Site: a.Site, Audit: a.Audit, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto}); err != nil {
 		return nil, fmt.Errorf("cannot load the dashboard: %w", err)
 	}
 	return a, nil

@@ -31,7 +31,14 @@ type Config struct {
 	// factcheck.example.org/audit. It is the first line of every
 	// checkpoint.
 	Origin string
+	// CheckpointInterval is how often the periodic job signs a checkpoint
+	// (FACTDESK_AUDIT_CHECKPOINT_INTERVAL); DefaultCheckpointInterval when
+	// zero. Publications ask for one at once besides.
+	CheckpointInterval time.Duration
 }
+
+// DefaultCheckpointInterval is the periodic checkpoint's default period.
+const DefaultCheckpointInterval = 10 * time.Minute
 
 // Service seals, checkpoints and verifies the desk's log.
 type Service struct {

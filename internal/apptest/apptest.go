@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/factdesk/factdesk/app"
+	"github.com/factdesk/factdesk/audit"
 	"github.com/factdesk/factdesk/auth"
 	"github.com/factdesk/factdesk/internal/pgtest"
 	"github.com/factdesk/factdesk/models"
@@ -51,7 +53,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	dbURL := pgtest.URL(t)
 	// Small pools: the suite runs several desks at once against one
 	// server, whose max_connections is shared by all of them.
-	cfg := app.Config{DatabaseURL: dbURL, Addr: "127.0.0.1:0", DBMaxConns: 6}
+	cfg := app.Config{DatabaseURL: dbURL, Addr: "127.0.0.1:0", DBMaxConns: 6, Audit: AuditConfig(t)}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -78,6 +80,12 @@ func New(t testing.TB, opts ...Option) *Env {
 		a.Close()
 	})
 	return &Env{App: a, Server: srv, URL: srv.URL, DBURL: dbURL}
+}
+
+// AuditConfig is a desk's audit configuration for a test: a checkpoint key
+// created in the test's temporary directory, never in the user's.
+func AuditConfig(t testing.TB) audit.Config {
+	return audit.Config{KeyFile: filepath.Join(t.TempDir(), "audit", "checkpoint.key"), Origin: "desk.test/audit"}
 }
 
 type testWriter struct{ t testing.TB }
