@@ -189,10 +189,11 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 		return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence)
 	})
 	// The tamper-evident history: changes hash their entries; the seal
-	// step puts committed entries in the desk-wide log and signs a
-	// checkpoint, on start (entries of older binaries, rows by hand), every
-	// period, and after every publication (a job inserted in its
-	// transaction, so it runs once the publication committed).
+	// step puts committed entries in the desk-wide log. It runs here on
+	// start (entries of older binaries, rows by hand), and before every
+	// checkpoint, which the "audit" queue signs every period and after
+	// every publication (a job inserted in its transaction, so it runs
+	// once the publication committed).
 	if a.Audit, err = audit.Open(st, cfg.Audit); err != nil {
 		return nil, fmt.Errorf("cannot set up the audit log: %w", err)
 	}
