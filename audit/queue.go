@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/factdesk/factdesk/jobs"
 	"github.com/factdesk/factdesk/store"
@@ -27,18 +26,14 @@ func (CheckpointArgs) Kind() string { return "audit_checkpoint" }
 // checkpoints take the log's lock one at a time anyway.
 const Queue = "audit"
 
-// InsertOpts keeps one checkpoint job waiting at a time: a burst of
-// publications needs one checkpoint after it, not one each. A running job
-// is not counted, or a publication during a checkpoint could be left out
-// until the next period.
+// InsertOpts puts the job on the audit queue. It is not unique: River's
+// uniqueness always counts running jobs, so a publication committed while
+// a checkpoint runs would be left out until the next period. A burst of
+// publications queues a job each instead, which costs little: the single
+// worker takes them one at a time, and each after the first finds the log
+// as the previous one left it and returns that checkpoint unchanged.
 func (CheckpointArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{
-		Queue:       Queue,
-		MaxAttempts: 5,
-		UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
-			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-		}},
-	}
+	return river.InsertOpts{Queue: Queue, MaxAttempts: 5}
 }
 
 type checkpointWorker struct {

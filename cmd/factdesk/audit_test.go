@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/factdesk/factdesk/app"
 	"github.com/factdesk/factdesk/audit"
@@ -35,36 +34,13 @@ func setupAudit(t *testing.T) (*auditBundle, context.Context) {
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	published := env.ClaimIn(t, models.StateConfirmed, checker, editor, "The port handled 4 million containers.")
 	env.ClaimIn(t, models.StateVerified, checker, editor, "Prices fell 3%.")
-	waitForCheckpoints(t, env)
+	env.WaitForJobs(t, "audit_checkpoint")
 	return &auditBundle{
 		env:       env,
 		cfg:       app.Config{DatabaseURL: env.DBURL, FetchAllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
 		ac:        audit.Config{KeyFile: filepath.Join(t.TempDir(), "keys", "checkpoint.key"), Origin: "desk.test/audit"},
 		published: published,
 	}, context.Background()
-}
-
-// waitForCheckpoints waits until the desk has worked every checkpoint job
-// its publications asked for, so the checkpoints a test counts stay put.
-func waitForCheckpoints(t *testing.T, env *apptest.Env) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		var waiting, signed int
-		err := env.App.Store.SQL().QueryRow(`SELECT
-				(SELECT count(*) FROM river_job WHERE kind = 'audit_checkpoint' AND state NOT IN ('completed', 'cancelled', 'discarded')),
-				(SELECT count(*) FROM audit_checkpoints)`).Scan(&waiting, &signed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if waiting == 0 && signed > 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the desk's checkpoint jobs did not finish: %d waiting, %d checkpoints", waiting, signed)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // checkpointCount is how many checkpoints the desk has recorded.
