@@ -155,18 +155,6 @@ type Page struct {
 	ClaimReview ClaimReview
 }
 
-// Record is what a page says about the desk's tamper-evident log
-// (docs/audit.md): where its proof is, and the newest checkpoint.
-type Record struct {
-	ProofURL string
-	// Size and Root (standard base64, as on the checkpoint's third line)
-	// name the newest checkpoint; Size is 0 before the first. Covered says
-	// it includes every line of the page's change log.
-	Size    int
-	Root    string
-	Covered bool
-}
-
 // PublicSource is an evidence item as the public sees it: no internal
 // note, no user.
 type PublicSource struct {
@@ -248,4 +236,16 @@ func (s *Site) Recent(ctx context.Context, limit int) ([]Listed, error) {
 			UnderReview: r.State != models.StateConfirmed}
 	}
 	return out, nil
+}
+
+// Record is what a page says about the desk's tamper-evident log
+// (docs/audit.md): where its proof is, and the newest checkpoint.
+type Record struct {
+	ProofURL string
+	// Size and Root (standard base64, as on the checkpoint's third line)
+	// name the newest checkpoint; Size is 0 before the first. Covered says
+	// it includes every line of the page's change log.
+	Size    int
+	Root    string
+	Covered bool
 }
