@@ -18,6 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/factdesk/factdesk/audit"
 	"github.com/factdesk/factdesk/auth"
 	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/handlers"
@@ -77,6 +78,9 @@ type Config struct {
 	Webhooks webhooks.Config
 	// Operations (ops.go): metrics, CORS and retention.
 	Ops OpsConfig
+	// Audit says where the checkpoint signing key lives (outside the
+	// database) and what the desk's log is called (docs/audit.md).
+	Audit audit.Config
 	// Jobs tunes the job client (jobs/) that works the webhooks and
 	// sources queues. New fills in DatabaseURL and Log; MaxConns defaults
 	// to DBMaxConns.
@@ -102,6 +106,8 @@ type App struct {
 	Metrics *metrics.Metrics
 	// Pruner removes rows past their retention, in a periodic job.
 	Pruner *retention.Pruner
+	// Audit seals the history into the desk's log and signs checkpoints.
+	Audit *audit.Service
 
 	handler     http.Handler
 	router      *gin.Engine
@@ -207,6 +213,22 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	if err := a.wireOps(); err != nil {
 		return nil, err
 	}
+	// The tamper-evident history: changes hash their entries; the seal
+	// step puts committed entries in the desk-wide log. It runs here on
+	// start (entries of older binaries, rows by hand), and before every
+	// checkpoint, which the "audit" queue signs every period and after
+	// every publication (a job inserted in its transaction, so it runs
+	// once the publication committed).
+	if a.Audit, err = audit.Open(st, cfg.Audit); err != nil {
+		return nil, fmt.Errorf("cannot set up the audit log: %w", err)
+	}
+	if _, err := a.Audit.Seal(ctx); err != nil {
+		return nil, fmt.Errorf("cannot seal the history: %w", err)
+	}
+	if err := a.Audit.Register(a.Jobs, cfg.Audit.CheckpointInterval); err != nil {
+		return nil, err
+	}
+	a.Engine.OnChange(audit.PublicationHook(audit.InsertTx))
 	a.OnStart(a.Jobs.Start, a.Jobs.Stop)
 	// The dashboard: one LISTEN connection per process feeds live updates,
 	// notified from inside every change's transaction; deactivating a user
@@ -219,7 +241,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	})
 	gin.SetMode(gin.ReleaseMode)
 	if a.router, err = handlers.NewRouter(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources,
-		Site: a.Site, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto,
+		Site: a.Site, Audit: a.Audit, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto,
 		Jobs: a.Jobs, Metrics: a.Metrics, MetricsToken: a.mainMetricsToken(), CORSOrigins: cfg.Ops.CORSOrigins}); err != nil {
 		return nil, fmt.Errorf("cannot load the dashboard: %w", err)
 	}

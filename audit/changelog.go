@@ -33,7 +33,9 @@ type Change struct {
 	Verdict         models.Verdict `json:"verdict,omitempty"`
 	PreviousVerdict models.Verdict `json:"previous_verdict,omitempty"`
 	// Reason is the editor's comment on the reopen or retraction.
-	Reason   string `json:"reason,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// Seq is the entry's number in the claim's history.
+	Seq      int    `json:"-"`
 	LogIndex *int64 `json:"log_index,omitempty"`
 	Hash     []byte `json:"-"`
 }
@@ -52,7 +54,7 @@ func ChangeLog(history []models.HistoryEntry) []Change {
 		if !PublicEntry(e) {
 			continue
 		}
-		c := Change{At: e.At, LogIndex: e.LogIndex, Hash: e.Hash}
+		c := Change{At: e.At, Seq: e.Seq, LogIndex: e.LogIndex, Hash: e.Hash}
 		switch {
 		case e.ToState == models.StateConfirmed && !published:
 			c.Kind, c.Verdict = ChangePublished, e.Verdict
@@ -75,13 +77,12 @@ func ChangeLog(history []models.HistoryEntry) []Change {
 	return out
 }
 
-// inChangeLog selects the entries ChangeLog shows.
+// inChangeLog selects the entries ChangeLog shows. It goes by seq, not by
+// log index: an entry committed since the last seal step has none yet.
 func inChangeLog(history []models.HistoryEntry) func(*models.HistoryEntry) bool {
-	shown := map[int64]bool{}
+	shown := map[int]bool{}
 	for _, c := range ChangeLog(history) {
-		if c.LogIndex != nil {
-			shown[*c.LogIndex] = true
-		}
+		shown[c.Seq] = true
 	}
-	return func(e *models.HistoryEntry) bool { return e.LogIndex != nil && shown[*e.LogIndex] }
+	return func(e *models.HistoryEntry) bool { return shown[e.Seq] }
 }

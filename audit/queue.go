@@ -1,12 +1,13 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
+	"github.com/factdesk/factdesk/jobs"
 	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/workflow"
 )
@@ -21,17 +22,18 @@ type CheckpointArgs struct{}
 // Kind names the job in river_job.
 func (CheckpointArgs) Kind() string { return "audit_checkpoint" }
 
-// InsertOpts keeps one checkpoint job waiting at a time: a burst of
-// publications needs one checkpoint after it, not one each. A running job
-// is not counted, or a publication during a checkpoint could be left out
-// until the next period.
+// Queue is the job queue checkpoints run on; one worker is enough, as
+// checkpoints take the log's lock one at a time anyway.
+const Queue = "audit"
+
+// InsertOpts puts the job on the audit queue. It is not unique: River's
+// uniqueness always counts running jobs, so a publication committed while
+// a checkpoint runs would be left out until the next period. A burst of
+// publications queues a job each instead, which costs little: the single
+// worker takes them one at a time, and each after the first finds the log
+// as the previous one left it and returns that checkpoint unchanged.
 func (CheckpointArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{
-		MaxAttempts: 5,
-		UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
-			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-		}},
-	}
+	return river.InsertOpts{Queue: Queue, MaxAttempts: 5}
 }
 
 type checkpointWorker struct {
@@ -55,12 +57,30 @@ func (s *Service) AddWorkers(w *river.Workers) error {
 }
 
 // PeriodicCheckpoint is the periodic job that signs a checkpoint every
-// interval (and once on start); an idle desk's checkpoint is reused, not
-// re-signed.
+// interval; an idle desk's checkpoint is reused, not re-signed. It does not
+// run on start: the composition root seals on start, and the first
+// publication or period signs.
 func PeriodicCheckpoint(interval time.Duration) *river.PeriodicJob {
 	return river.NewPeriodicJob(river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return CheckpointArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+		func() (river.JobArgs, *river.InsertOpts) { return CheckpointArgs{}, nil }, nil)
+}
+
+// Register adds the checkpoint worker, its queue and the periodic
+// checkpoint to the process's job client, before it starts.
+func (s *Service) Register(j *jobs.Client, interval time.Duration) error {
+	if err := s.AddWorkers(j.Workers()); err != nil {
+		return err
+	}
+	j.AddQueue(Queue, 1)
+	j.AddPeriodic(PeriodicCheckpoint(cmp.Or(interval, DefaultCheckpointInterval)))
+	return nil
+}
+
+// InsertTx is the Enqueuer of the process's job client: it inserts the job
+// in the change's transaction.
+func InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs) error {
+	_, err := jobs.InsertTx(ctx, tx, river.InsertManyParams{Args: args})
+	return err
 }
 
 // Enqueuer inserts a job in the change's transaction (the jobs package's

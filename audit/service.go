@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/factdesk/factdesk/audit/chain"
@@ -31,12 +32,26 @@ type Config struct {
 	// factcheck.example.org/audit. It is the first line of every
 	// checkpoint.
 	Origin string
+	// CheckpointInterval is how often the periodic job signs a checkpoint
+	// (FACTDESK_AUDIT_CHECKPOINT_INTERVAL); DefaultCheckpointInterval when
+	// zero. Publications ask for one at once besides.
+	CheckpointInterval time.Duration
 }
+
+// DefaultCheckpointInterval is the periodic checkpoint's default period.
+const DefaultCheckpointInterval = 10 * time.Minute
 
 // Service seals, checkpoints and verifies the desk's log.
 type Service struct {
 	store *store.Store
 	key   *Key
+
+	// hashes caches the log's entry hashes read so far, for proofs: the
+	// log only grows (Verify, which reads the table itself, is what checks
+	// that it did), so each proof reads only the entries added since the
+	// last one. 32 bytes an entry: 32 MB for a million.
+	mu     sync.Mutex
+	hashes []chain.Hash
 }
 
 // New returns a service signing with key.
@@ -63,10 +78,35 @@ func ForVerify(st *store.Store, key *Key) *Service { return &Service{store: st, 
 // Verifier is the public half of the service's key.
 func (s *Service) Verifier() Verifier { return s.key.Public() }
 
-// Seal seals history rows that have no hash yet (rows from before the log
-// existed, or inserted by hand). Call it on start; writes also do it when
-// they find such rows.
-func (s *Service) Seal(ctx context.Context) (int64, error) { return s.store.SealPending(ctx) }
+// Seal hashes history rows that have no hash yet (rows from before the log
+// existed, or inserted by hand), then appends every hashed entry that is
+// not yet in the log (AppendLog). It returns how many entries joined the
+// log. Call it on start and before verifying; the checkpoint job does it
+// every time.
+func (s *Service) Seal(ctx context.Context) (int64, error) {
+	if _, err := s.store.HashPending(ctx); err != nil {
+		return 0, err
+	}
+	return s.AppendLog(ctx)
+}
+
+// AppendLog gives log indices to the entries committed since the last seal
+// step, in id order, under the log's lock, and returns how many joined the
+// log. Changes write their entry's hash but no index, so that changes to
+// different claims never wait for each other; this step, run after they
+// commit, puts them in the desk-wide log. It needs no key.
+func (s *Service) AppendLog(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockLog(ctx); err != nil {
+			return err
+		}
+		var err error
+		n, err = tx.AppendLog(ctx)
+		return err
+	})
+	return n, err
+}
 
 // hashBatch bounds the hashes read per query.
 const hashBatch = 10000
@@ -74,8 +114,10 @@ const hashBatch = 10000
 // Checkpoint signs the log as it is now and records the checkpoint. When
 // the newest checkpoint already covers the whole log with this key it is
 // returned as it is, so a periodic job on an idle desk adds nothing.
-// Checkpoints are serialised with each other, never with history writes:
-// a checkpoint reads only committed entries, which are gapless.
+// It first appends the entries committed since the last seal step to the
+// log (AppendLog), in the same transaction, so a checkpoint covers every
+// change committed before it began. Checkpoints are serialised with each
+// other and with the seal step, never with history writes.
 //
 // It reads the entries added since the previous checkpoint (the previous
 // one keeps the log's compact form), so its cost follows the desk's
@@ -85,13 +127,16 @@ func (s *Service) Checkpoint(ctx context.Context) (*store.Checkpoint, error) {
 	if s.key == nil {
 		return nil, models.Errorf(models.EUnavailable, "the checkpoint key is not loaded: set FACTDESK_AUDIT_KEY_FILE")
 	}
-	if _, err := s.Seal(ctx); err != nil {
+	if _, err := s.store.HashPending(ctx); err != nil {
 		return nil, err
 	}
 	keyID := fmt.Sprintf("%08x", s.key.Public().ID())
 	var out *store.Checkpoint
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
-		if err := tx.LockCheckpoints(ctx); err != nil {
+		if err := tx.LockLog(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.AppendLog(ctx); err != nil {
 			return err
 		}
 		size, _, err := tx.LogHead(ctx)
@@ -204,9 +249,10 @@ type Report struct {
 	Entries     int64
 	Claims      int
 	Checkpoints int
-	// Unsealed counts rows waiting for their hash; they are covered by no
-	// checkpoint yet, which is not an error (see Seal).
-	Unsealed int64
+	// Unsealed counts rows waiting for their hash, and Unlogged hashed
+	// rows waiting for their log index; neither is covered by a checkpoint
+	// yet, which is not an error (see Seal).
+	Unsealed, Unlogged int64
 	// Problems lists what does not match, first in log order first; at
 	// most maxProblems are kept.
 	Problems []Problem
@@ -246,6 +292,9 @@ func (s *Service) Verify(ctx context.Context) (*Report, error) {
 	r := &Report{}
 	var err error
 	if r.Unsealed, err = s.store.UnsealedEntries(ctx); err != nil {
+		return nil, err
+	}
+	if r.Unlogged, err = s.store.UnloggedEntries(ctx); err != nil {
 		return nil, err
 	}
 	cps, err := s.store.Checkpoints(ctx)
@@ -450,17 +499,20 @@ func covers(ctx context.Context, st *store.Store, claimID, size int64, include f
 }
 
 func (s *Service) allHashes(ctx context.Context, size int64) ([]chain.Hash, error) {
-	out := make([]chain.Hash, 0, size)
-	for from := int64(0); from < size; from += hashBatch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for from := int64(len(s.hashes)); from < size; from += hashBatch {
 		hs, err := s.store.LogHashes(ctx, from, min(from+hashBatch, size))
 		if err != nil {
 			return nil, err
 		}
 		for _, h := range hs {
-			out = append(out, chain.Hash(h))
+			s.hashes = append(s.hashes, chain.Hash(h))
 		}
 	}
-	return out, nil
+	// Entries below len never change, so callers may read this prefix
+	// while later calls append beyond it.
+	return s.hashes[:size:size], nil
 }
 
 // VerifiedEntry is an entry of a proof that checked out.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/factdesk/factdesk/audit"
 	"github.com/factdesk/factdesk/auth"
 	"github.com/factdesk/factdesk/handlers/api"
 	"github.com/factdesk/factdesk/handlers/public"
@@ -35,6 +36,8 @@ type Deps struct {
 	// Sources and Site serve source checks and public pages.
 	Sources *sources.Service
 	Site    *publish.Site
+	// Audit serves the log's checkpoints and the pages' proofs.
+	Audit *audit.Service
 	// Webhooks serves the webhook endpoints API and pages.
 	Webhooks *webhooks.Service
 	// Hub feeds the dashboard's live updates.
@@ -72,7 +75,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	resp := respond.New(log)
 	apiSrv := api.New(api.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources,
 		Site: d.Site, Webhooks: d.Webhooks, TrustProxy: d.TrustForwardedProto}, resp)
-	pub := public.New(d.Site, resp)
+	pub := public.New(d.Site, d.Audit, resp)
 	dash, err := web.New(web.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources, Webhooks: d.Webhooks, Site: d.Site},
 		web.Config{Hub: d.Hub, TrustForwardedProto: d.TrustForwardedProto, SessionTTL: d.SessionTTL}, resp)
 	if err != nil {

@@ -8,8 +8,9 @@ import (
 	"github.com/factdesk/factdesk/internal/pgtest"
 )
 
-// The history stays append-only; the one update allowed seals a row that
-// has no hash, changing nothing else, once.
+// The history stays append-only; the updates allowed give a row without a
+// hash its hash, then a hashed row without a log index its index, each
+// changing nothing else, once.
 func TestHistoryMaySealOnceOnly(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -37,13 +38,21 @@ func TestHistoryMaySealOnceOnly(t *testing.T) {
 	zero := `'\x` + strings.Repeat("00", 32) + `'`
 	one := `'\x` + strings.Repeat("01", 32) + `'`
 	refused(`UPDATE claim_history SET hash = ` + zero + `, log_index = 0, comment = 'rewritten'`)
-	refused(`UPDATE claim_history SET hash = ` + zero)
-	mustExec(`UPDATE claim_history SET hash = ` + zero + `, log_index = 0`)
+	refused(`UPDATE claim_history SET log_index = 0`) // an index before a hash
+	// Hash and index come in two steps: the hash on insert (or when a row
+	// written without one is hashed), the index after commit.
+	refused(`UPDATE claim_history SET hash = ` + zero + `, log_index = 0`)
+	mustExec(`UPDATE claim_history SET hash = ` + zero)
+	refused(`UPDATE claim_history SET hash = ` + one)
+	refused(`UPDATE claim_history SET hash = ` + one + `, log_index = 0`)
+	refused(`UPDATE claim_history SET comment = 'rewritten', log_index = 0`)
+	mustExec(`UPDATE claim_history SET log_index = 0`)
+	refused(`UPDATE claim_history SET log_index = 1`)
 	refused(`UPDATE claim_history SET hash = ` + one)
 	refused(`UPDATE claim_history SET comment = 'rewritten'`)
 	refused(`DELETE FROM claim_history`)
 	mustExec(`INSERT INTO claim_history (claim_id, seq, kind, actor_id) VALUES (1, 2, 'updated', 1)`)
-	_, err := db.ExecContext(ctx, `UPDATE claim_history SET hash = '\x00', log_index = 1 WHERE seq = 2`)
+	_, err := db.ExecContext(ctx, `UPDATE claim_history SET hash = '\x00' WHERE seq = 2`)
 	if err == nil || !strings.Contains(err.Error(), "claim_history_hash_size") {
 		t.Errorf("sealing with a one-byte hash: err = %v, want the size check", err)
 	}

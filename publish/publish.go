@@ -155,6 +155,8 @@ func ClaimIDFromSlug(slug string) (int64, bool) {
 // Page is everything the public page of one fact check shows.
 type Page struct {
 	Publication
+	// Record is what the page says about the desk's log; nil leaves it out.
+	Record       *Record
 	URL          string
 	VerdictLabel string
 	// UnderReview: the claim was reopened; the verdict shown is the last
@@ -357,4 +359,16 @@ func (s *Site) Recent(ctx context.Context, limit int) ([]Listed, error) {
 			Retracted: retracted, UnderReview: !retracted && r.State != models.StateConfirmed}
 	}
 	return out, nil
+}
+
+// Record is what a page says about the desk's tamper-evident log
+// (docs/audit.md): where its proof is, and the newest checkpoint.
+type Record struct {
+	ProofURL string
+	// Size and Root (standard base64, as on the checkpoint's third line)
+	// name the newest checkpoint; Size is 0 before the first. Covered says
+	// it includes every line of the page's change log.
+	Size    int
+	Root    string
+	Covered bool
 }

@@ -10,171 +10,207 @@ import (
 	"github.com/factdesk/factdesk/models"
 )
 
-// The history's hash chain and desk-wide log (docs/audit.md). Every entry
-// is sealed as it is inserted: it gets the next log index and the hash of
-// its canonical form, which links to the claim's previous entry.
+// The history's hash chain and desk-wide log (docs/audit.md) are made in
+// two steps, so that no change waits for a change to another claim.
 //
-// The log index comes from the one row of audit_head, updated by every
-// sealed insert. That row lock is the serialising point of the log: it is
-// held from the insert of the history entry to the commit, so indices are
-// gapless (a rolled-back change gives its index back) and a reader that
-// sees index n also sees every index below it. The cost is that changes to
-// different claims commit one after another from the moment they write
-// their entry: the tail of a change (its hooks: events, jobs, notify) runs
-// under the lock, typically well under a millisecond of lock time per
-// change, which a desk's tens of changes a minute never feel. A change must
-// take no other row lock after it appends history, or two changes could
-// wait for each other (each holding what the other needs).
+//  1. On insert, inside the change's transaction, an entry gets the hash of
+//     its canonical form, which links to the claim's previous entry. The
+//     claim's row lock, which every change holds, fixes that entry; nothing
+//     desk-wide is locked, so changes to different claims commit in
+//     parallel.
+//  2. After commit, the seal step (AppendLog, run by the checkpoint job, on
+//     start and before audit verify) gives hashed entries that have no log
+//     index the next indices, in id order, under the log's advisory lock.
+//     Indices are therefore gapless and given once; an entry joins the log,
+//     and a checkpoint, at the next seal rather than at its commit.
+//
+// Per claim, id order is seq order: the next entry of a claim is inserted
+// only after the previous one's transaction ended (the row lock), so it
+// takes a larger id. The log therefore keeps each claim's entries in order.
 
-// seal gives e its log index and hash, inside the transaction that inserts
-// it; e.ClaimID and e.Seq must be set and the claim's row locked, which
-// keeps the claim's previous entry fixed. Rows waiting to be sealed (see
-// SealPending) are sealed first, so e chains onto sealed entries only.
-func (tx *Tx) seal(ctx context.Context, e *models.HistoryEntry) error {
+// hashEntry gives e the hash of its canonical form, inside the transaction
+// that inserts it; e.ClaimID and e.Seq must be set and the claim's row
+// locked, which keeps the claim's previous entry fixed. When that entry
+// has no hash yet (written before the log existed, or by hand), the
+// claim's unhashed entries are hashed first, so e chains onto hashed
+// entries only.
+func (tx *Tx) hashEntry(ctx context.Context, e *models.HistoryEntry) error {
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
 	e.At = e.At.UTC().Truncate(chain.Precision)
-	// One round trip in the usual case: the head's update returns the
-	// index and, read in the same statement, the claim's previous hash.
-	var head struct {
-		Index   int64
-		Pending bool
-		Prev    []byte
+	var prev struct {
+		Seq  *int
+		Hash []byte
 	}
-	err := tx.db.WithContext(ctx).Raw(`UPDATE audit_head SET size = size + 1
-		RETURNING size - 1 AS index, pending,
-		  (SELECT hash FROM claim_history WHERE claim_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1) AS prev`,
-		e.ClaimID, e.Seq).Scan(&head).Error
+	err := tx.db.WithContext(ctx).Raw(`SELECT seq, hash FROM claim_history WHERE claim_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1`,
+		e.ClaimID, e.Seq).Scan(&prev).Error
 	if err != nil {
-		return fmt.Errorf("store: log head: %w", err)
-	}
-	if head.Pending {
-		n, err := tx.sealPending(ctx, head.Index)
-		if err != nil {
-			return err
-		}
-		head.Index += n
-		var after hashRow
-		err = tx.db.WithContext(ctx).Raw(`UPDATE audit_head SET size = ?, pending = false
-			RETURNING (SELECT hash FROM claim_history WHERE claim_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1) AS hash`,
-			head.Index+1, e.ClaimID, e.Seq).Scan(&after).Error
-		if err != nil {
-			return fmt.Errorf("store: log head: %w", err)
-		}
-		head.Prev = after.Hash
+		return fmt.Errorf("store: previous entry of claim %d: %w", e.ClaimID, err)
 	}
 	var prevHash *chain.Hash
-	if head.Prev != nil {
-		if len(head.Prev) != chain.HashSize {
-			return fmt.Errorf("store: claim %d's entry before %d is not sealed", e.ClaimID, e.Seq)
+	if prev.Seq != nil {
+		if prev.Hash == nil {
+			h, err := tx.hashClaim(ctx, e.ClaimID)
+			if err != nil {
+				return err
+			}
+			prev.Hash = h[:]
 		}
-		h := chain.Hash(head.Prev)
+		if len(prev.Hash) != chain.HashSize {
+			return fmt.Errorf("store: claim %d's entry %d has a malformed hash", e.ClaimID, *prev.Seq)
+		}
+		h := chain.Hash(prev.Hash)
 		prevHash = &h
 	}
 	h, err := chain.EntryHash(e, prevHash)
 	if err != nil {
 		return err
 	}
-	e.Hash, e.LogIndex = h[:], &head.Index
+	e.Hash, e.LogIndex = h[:], nil
 	return nil
 }
 
 type hashRow struct{ Hash []byte }
 
-// sealBatch bounds the rows SealPending reads and updates per statement.
-const sealBatch = 500
-
-// sealPending seals every row without a hash, in insertion (id) order,
-// giving them the log indices from start on, and returns how many it
-// sealed. The caller holds audit_head's lock. Rows of a claim are chained
-// in that order, which is also their seq order: seq is numbered under the
-// claim's lock in the transaction that inserts the row.
-func (tx *Tx) sealPending(ctx context.Context, start int64) (int64, error) {
+// hashClaim hashes the claim's entries that have no hash, in seq order,
+// chaining each onto the one before, and returns the hash of its newest
+// entry. The caller holds the claim's row lock.
+func (tx *Tx) hashClaim(ctx context.Context, claimID int64) (chain.Hash, error) {
 	db := tx.db.WithContext(ctx)
-	// The newest sealed hash of each claim with rows to seal, in one read.
-	var tips []struct {
-		ClaimID int64
-		Hash    []byte
+	var rows []models.HistoryEntry
+	if err := db.Where("claim_id = ?", claimID).Order("seq").Find(&rows).Error; err != nil {
+		return chain.Hash{}, fmt.Errorf("store: hash history of claim %d: %w", claimID, err)
 	}
-	err := db.Raw(`SELECT DISTINCT ON (claim_id) claim_id, hash FROM claim_history
-		WHERE hash IS NOT NULL AND claim_id IN (SELECT claim_id FROM claim_history WHERE hash IS NULL)
-		ORDER BY claim_id, seq DESC`).Scan(&tips).Error
-	if err != nil {
-		return 0, fmt.Errorf("store: seal history: %w", err)
-	}
-	last := make(map[int64]chain.Hash, len(tips))
-	for _, t := range tips {
-		last[t.ClaimID] = chain.Hash(t.Hash)
-	}
-	var sealed, afterID int64
-	for {
-		var rows []models.HistoryEntry
-		if err := db.Where("hash IS NULL AND id > ?", afterID).Order("id").Limit(sealBatch).Find(&rows).Error; err != nil {
-			return 0, fmt.Errorf("store: seal history: %w", err)
-		}
-		if len(rows) == 0 {
-			return sealed, nil
-		}
-		values := make([]string, 0, len(rows))
-		args := make([]any, 0, 3*len(rows))
-		for i := range rows {
-			e := &rows[i]
-			var prev *chain.Hash
-			if h, ok := last[e.ClaimID]; ok {
-				prev = &h
+	var prev *chain.Hash
+	values := make([]string, 0, len(rows))
+	args := make([]any, 0, 2*len(rows))
+	for i := range rows {
+		e := &rows[i]
+		h := chain.Hash{}
+		if e.Hash != nil {
+			if len(e.Hash) != chain.HashSize {
+				return h, fmt.Errorf("store: claim %d's entry %d has a malformed hash", claimID, e.Seq)
 			}
-			h, err := chain.EntryHash(e, prev)
-			if err != nil {
-				return 0, err
+			h = chain.Hash(e.Hash)
+		} else {
+			var err error
+			if h, err = chain.EntryHash(e, prev); err != nil {
+				return h, err
 			}
-			last[e.ClaimID] = h
-			values = append(values, "(?::bigint, ?::bytea, ?::bigint)")
-			args = append(args, e.ID, h[:], start+sealed)
-			sealed++
+			values = append(values, "(?::bigint, ?::bytea)")
+			args = append(args, e.ID, h[:])
 		}
-		afterID = rows[len(rows)-1].ID
-		err := db.Exec(`UPDATE claim_history h SET hash = v.hash, log_index = v.idx
-			FROM (VALUES `+strings.Join(values, ", ")+`) AS v (id, hash, idx) WHERE h.id = v.id`, args...).Error
+		prev = &h
+	}
+	if prev == nil {
+		return chain.Hash{}, fmt.Errorf("store: claim %d has no history to hash", claimID)
+	}
+	if len(values) > 0 {
+		err := db.Exec(`UPDATE claim_history h SET hash = v.hash
+			FROM (VALUES `+strings.Join(values, ", ")+`) AS v (id, hash) WHERE h.id = v.id`, args...).Error
 		if err != nil {
-			return 0, fmt.Errorf("store: seal history: %w", err)
+			return chain.Hash{}, fmt.Errorf("store: hash history of claim %d: %w", claimID, err)
 		}
 	}
+	return *prev, nil
 }
 
-// SealPending seals history rows that have no hash yet: every row written
+// sealBatch bounds the rows one statement of the seal step reads or
+// updates.
+const sealBatch = 500
+
+// HashPending hashes history rows that have no hash: every row written
 // before the log existed (the first start after the upgrade), or inserted
-// without one since. Writes do this themselves when they find rows
-// pending; calling it on start keeps that cost off the first change. It
-// returns how many rows it sealed.
-func (s *Store) SealPending(ctx context.Context) (int64, error) {
-	// Look before locking: the head's lock would make every caller (each
-	// checkpoint) wait for the changes in flight.
+// without one since (by hand, or by an older binary during a rolling
+// upgrade). It locks the claims it hashes, a batch at a time, as a change
+// would; it returns how many rows it hashed.
+func (s *Store) HashPending(ctx context.Context) (int64, error) {
+	// Look before working: audit_head.pending is raised by a trigger on
+	// every insert without a hash. It is cleared first, so a row inserted
+	// while this runs raises it again rather than being forgotten.
 	if _, pending, err := s.LogHead(ctx); err != nil || !pending {
 		return 0, err
 	}
-	var n int64
-	err := s.WithTx(ctx, func(tx *Tx) error {
-		var head struct {
-			Size    int64
-			Pending bool
-		}
-		if err := tx.db.WithContext(ctx).Raw(`SELECT size, pending FROM audit_head FOR UPDATE`).Scan(&head).Error; err != nil {
-			return fmt.Errorf("store: log head: %w", err)
-		}
-		if !head.Pending {
+	if err := s.db.WithContext(ctx).Exec(`UPDATE audit_head SET pending = false WHERE pending`).Error; err != nil {
+		return 0, fmt.Errorf("store: log head: %w", err)
+	}
+	var total int64
+	for {
+		var claims int
+		err := s.WithTx(ctx, func(tx *Tx) error {
+			db := tx.db.WithContext(ctx)
+			var ids []int64
+			err := db.Raw(`SELECT id FROM claims WHERE id IN (
+					SELECT DISTINCT claim_id FROM claim_history WHERE log_index IS NULL AND hash IS NULL ORDER BY claim_id LIMIT ?)
+				ORDER BY id FOR UPDATE`, sealBatch/10).Scan(&ids).Error
+			if err != nil {
+				return fmt.Errorf("store: hash history: %w", err)
+			}
+			claims = len(ids)
+			for _, id := range ids {
+				var n int64
+				if err := db.Model(&models.HistoryEntry{}).Where("claim_id = ? AND hash IS NULL", id).Count(&n).Error; err != nil {
+					return fmt.Errorf("store: hash history: %w", err)
+				}
+				if _, err := tx.hashClaim(ctx, id); err != nil {
+					return err
+				}
+				total += n
+			}
 			return nil
+		})
+		if err != nil || claims == 0 {
+			return total, err
 		}
-		var err error
-		if n, err = tx.sealPending(ctx, head.Size); err != nil {
-			return err
-		}
-		return tx.db.WithContext(ctx).Exec(`UPDATE audit_head SET size = ?, pending = false`, head.Size+n).Error
-	})
-	return n, err
+	}
 }
 
-// LogHead is the desk-wide log's size, and whether rows wait to be sealed.
+// AppendLog is the seal step: it gives every hashed entry that has no log
+// index the next index, in id order, and returns how many joined the log.
+// The caller holds the log's lock (LockLog) in tx, and may sign a
+// checkpoint in the same transaction.
+func (tx *Tx) AppendLog(ctx context.Context) (int64, error) {
+	db := tx.db.WithContext(ctx)
+	var size int64
+	if err := db.Raw(`SELECT size FROM audit_head FOR UPDATE`).Scan(&size).Error; err != nil {
+		return 0, fmt.Errorf("store: log head: %w", err)
+	}
+	var added, afterID int64
+	for {
+		var ids []int64
+		err := db.Raw(`SELECT id FROM claim_history WHERE log_index IS NULL AND hash IS NOT NULL AND id > ? ORDER BY id LIMIT ?`,
+			afterID, sealBatch).Scan(&ids).Error
+		if err != nil {
+			return 0, fmt.Errorf("store: seal history: %w", err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		values := make([]string, len(ids))
+		args := make([]any, 0, 2*len(ids))
+		for i, id := range ids {
+			values[i] = "(?::bigint, ?::bigint)"
+			args = append(args, id, size+added)
+			added++
+		}
+		err = db.Exec(`UPDATE claim_history h SET log_index = v.idx
+			FROM (VALUES `+strings.Join(values, ", ")+`) AS v (id, idx) WHERE h.id = v.id`, args...).Error
+		if err != nil {
+			return 0, fmt.Errorf("store: seal history: %w", err)
+		}
+		afterID = ids[len(ids)-1]
+	}
+	if added > 0 {
+		if err := db.Exec(`UPDATE audit_head SET size = ?`, size+added).Error; err != nil {
+			return 0, fmt.Errorf("store: log head: %w", err)
+		}
+	}
+	return added, nil
+}
+
+// LogHead is the desk-wide log's size (the entries with a log index), and
+// whether rows wait for their hash.
 func (q queries) LogHead(ctx context.Context) (size int64, pending bool, err error) {
 	var head struct {
 		Size    int64
@@ -189,8 +225,18 @@ func (q queries) LogHead(ctx context.Context) (size int64, pending bool, err err
 // UnsealedEntries counts history rows without a hash.
 func (q queries) UnsealedEntries(ctx context.Context) (int64, error) {
 	var n int64
-	if err := q.db.WithContext(ctx).Model(&models.HistoryEntry{}).Where("hash IS NULL").Count(&n).Error; err != nil {
+	if err := q.db.WithContext(ctx).Model(&models.HistoryEntry{}).Where("log_index IS NULL AND hash IS NULL").Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("store: count unsealed history: %w", err)
+	}
+	return n, nil
+}
+
+// UnloggedEntries counts hashed history rows that wait for the seal step
+// to give them a log index.
+func (q queries) UnloggedEntries(ctx context.Context) (int64, error) {
+	var n int64
+	if err := q.db.WithContext(ctx).Model(&models.HistoryEntry{}).Where("log_index IS NULL AND hash IS NOT NULL").Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("store: count unlogged history: %w", err)
 	}
 	return n, nil
 }
@@ -278,15 +324,16 @@ func (q queries) ClaimLog(ctx context.Context, claimID, size int64) ([]models.Hi
 	return es, nil
 }
 
-// checkpointLock is the advisory lock that keeps two checkpoints from
-// being made at once, so their sizes grow in the order they are recorded.
-const checkpointLock = 727_274_012
+// logLock is the advisory lock of the log's seal step and checkpoints: one
+// at a time gives log indices, so they are gapless, and checkpoints' sizes
+// grow in the order they are recorded.
+const logLock = 727_274_012
 
-// LockCheckpoints holds the checkpoint lock until the transaction ends.
-// History writers never take it.
-func (tx *Tx) LockCheckpoints(ctx context.Context) error {
-	if err := tx.db.WithContext(ctx).Exec(`SELECT pg_advisory_xact_lock(?)`, checkpointLock).Error; err != nil {
-		return fmt.Errorf("store: lock checkpoints: %w", err)
+// LockLog holds the log's lock until the transaction ends. History writers
+// never take it.
+func (tx *Tx) LockLog(ctx context.Context) error {
+	if err := tx.db.WithContext(ctx).Exec(`SELECT pg_advisory_xact_lock(?)`, logLock).Error; err != nil {
+		return fmt.Errorf("store: lock the log: %w", err)
 	}
 	return nil
 }

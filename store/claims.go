@@ -323,7 +323,7 @@ func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, e *models.HistoryE
 	if err != nil {
 		return fmt.Errorf("store: save claim %d: %w", c.ID, err)
 	}
-	if err := tx.seal(ctx, e); err != nil {
+	if err := tx.hashEntry(ctx, e); err != nil {
 		return err
 	}
 	if err := tx.db.WithContext(ctx).Create(e).Error; err != nil {
@@ -337,7 +337,7 @@ func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, e *models.HistoryE
 func (tx *Tx) AppendHistory(ctx context.Context, c *models.Claim, e *models.HistoryEntry) error {
 	e.ClaimID = c.ID
 	e.Seq = c.LastSeq + 1
-	if err := tx.seal(ctx, e); err != nil {
+	if err := tx.hashEntry(ctx, e); err != nil {
 		return err
 	}
 	// Numbering and inserting in one statement saves a round trip on

@@ -26,7 +26,7 @@ const auditUsage = `usage:
   factdesk audit verify                 recompute every history hash and the log's checkpoints;
                                         exits 1 naming the first entry that does not match
   factdesk audit checkpoint             sign a checkpoint of the log now and print it
-  factdesk audit seal                   seal history rows that have no hash yet
+  factdesk audit seal                   hash history rows that have none, and give committed entries their log index
   factdesk audit key                    print the public key served at /.well-known/factdesk/checkpoint-key
   factdesk audit verify-page [--key K] [--since FILE] URL
                                         check a published fact check's entries against its signed checkpoint,
@@ -46,6 +46,10 @@ func loadAuditConfig(c app.Config) (audit.Config, error) {
 	}
 	if ac.Origin == "" {
 		ac.Origin = defaultOrigin(c)
+	}
+	var err error
+	if ac.CheckpointInterval, err = envDuration("FACTDESK_AUDIT_CHECKPOINT_INTERVAL", audit.DefaultCheckpointInterval, time.Minute, 24*time.Hour); err != nil {
+		return ac, err
 	}
 	return ac, nil
 }
@@ -67,11 +71,7 @@ func auditCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ac, err := loadAuditConfig(cfg)
-	if err != nil {
-		return err
-	}
-	return runAudit(ctx, cfg, ac, args, os.Stdout)
+	return runAudit(ctx, cfg, cfg.Audit, args, os.Stdout)
 }
 
 // errVerifyFailed is returned after a failed verification has been
@@ -131,7 +131,13 @@ func auditVerify(ctx context.Context, cfg app.Config, ac audit.Config, out io.Wr
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	r, err := audit.ForVerify(st, key).Verify(ctx)
+	svc := audit.ForVerify(st, key)
+	// Changes commit their entries' hashes; the seal step gives them their
+	// place in the log. Run it first, so every committed entry is checked.
+	if _, err := svc.Seal(ctx); err != nil {
+		return err
+	}
+	r, err := svc.Verify(ctx)
 	if err != nil {
 		return err
 	}
@@ -140,6 +146,9 @@ func auditVerify(ctx context.Context, cfg app.Config, ac audit.Config, out io.Wr
 	}
 	if r.Unsealed > 0 {
 		fmt.Fprintf(out, "note: %d history entries have no hash yet; the next change or `factdesk audit seal` seals them\n", r.Unsealed)
+	}
+	if r.Unlogged > 0 {
+		fmt.Fprintf(out, "note: %d history entries committed during the check are not in the log yet; the next seal step adds them\n", r.Unlogged)
 	}
 	if r.OK() {
 		fmt.Fprintf(out, "OK: %d history entries of %d claims and %d checkpoints verify\n", r.Entries, r.Claims, r.Checkpoints)

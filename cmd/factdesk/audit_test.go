@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -34,12 +34,23 @@ func setupAudit(t *testing.T) (*auditBundle, context.Context) {
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	published := env.ClaimIn(t, models.StateConfirmed, checker, editor, "The port handled 4 million containers.")
 	env.ClaimIn(t, models.StateVerified, checker, editor, "Prices fell 3%.")
+	env.WaitForJobs(t, "audit_checkpoint")
 	return &auditBundle{
 		env:       env,
 		cfg:       app.Config{DatabaseURL: env.DBURL, FetchAllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
 		ac:        audit.Config{KeyFile: filepath.Join(t.TempDir(), "keys", "checkpoint.key"), Origin: "desk.test/audit"},
 		published: published,
 	}, context.Background()
+}
+
+// checkpointCount is how many checkpoints the desk has recorded.
+func checkpointCount(t *testing.T, env *apptest.Env) int {
+	t.Helper()
+	var n int
+	if err := env.App.Store.SQL().QueryRow(`SELECT count(*) FROM audit_checkpoints`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func (b *auditBundle) run(t *testing.T, args ...string) (string, error) {
@@ -60,6 +71,9 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if _, err := os.Stat(b.ac.KeyFile); err == nil {
 		t.Error("verify created a key file; only signing should")
 	}
+	// The desk signed its own checkpoints (with its key, not this one);
+	// the one signed below adds to them.
+	wantCheckpoints := checkpointCount(t, b.env) + 1
 	note, err := b.run(t, "checkpoint")
 	if err != nil || !strings.HasPrefix(note, "desk.test/audit\n") || !strings.Contains(note, "\n\n— desk.test/audit ") {
 		t.Fatalf("checkpoint: %v\n%s", err, note)
@@ -79,7 +93,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Errorf("the printed checkpoint does not verify with the printed key: %v", err)
 	}
 	out, err = b.run(t, "verify")
-	if err != nil || !strings.Contains(out, "OK: ") || strings.Contains(out, "not checked") || !strings.Contains(out, "1 checkpoints") {
+	if err != nil || !strings.Contains(out, "OK: ") || strings.Contains(out, "not checked") || !strings.Contains(out, fmt.Sprintf("%d checkpoints", wantCheckpoints)) {
 		t.Fatalf("verify of a clean desk: %v\n%s", err, out)
 	}
 
@@ -119,66 +133,67 @@ func TestAuditVerifyCommand(t *testing.T) {
 	}
 }
 
-// servePages stands in for the public routes the lead wires: a page that
-// links its proof, the proof, and the key.
-// doctor, when set, changes the proofs as a site that lies would: it
-// rewrites the proof and zeroes the first consistency hash.
-func servePages(t *testing.T, svc *audit.Service, claimID int64, doctor func(*audit.Proof)) *httptest.Server {
+// liar serves the desk's real site through a proxy that changes what it
+// says, as a site that lies would: doctor rewrites each proof, and the
+// first hash of each consistency proof is zeroed.
+func liar(t *testing.T, env *apptest.Env, doctor func(*audit.Proof)) *httptest.Server {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /factchecks/port", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, `<!doctype html><html><head><link rel="stylesheet" href="/s.css"><link href="/factchecks/port/proof.json" rel="factdesk-proof"></head><body>True</body></html>`)
-	})
-	mux.HandleFunc("GET /factchecks/port/proof.json", func(w http.ResponseWriter, r *http.Request) {
-		p, err := svc.PageProof(r.Context(), claimID, nil)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		res, err := http.Get(env.URL + r.URL.RequestURI())
 		if err != nil {
-			http.Error(w, err.Error(), 500)
+			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		if doctor != nil {
-			doctor(p)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(p)
-	})
-	mux.HandleFunc("GET /.well-known/factdesk/consistency", func(w http.ResponseWriter, r *http.Request) {
-		from, _ := strconv.ParseInt(r.URL.Query().Get("from"), 10, 64)
-		to, _ := strconv.ParseInt(r.URL.Query().Get("to"), 10, 64)
-		c, err := svc.ConsistencyProof(r.Context(), from, to)
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
 		if err != nil {
-			http.Error(w, err.Error(), 400)
+			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		if doctor != nil && len(c.Hashes) > 0 {
-			c.Hashes[0] = strings.Repeat("0", 64)
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/proof.json") && res.StatusCode == http.StatusOK:
+			var p audit.Proof
+			if err := json.Unmarshal(body, &p); err != nil {
+				t.Errorf("the desk served a proof that does not parse: %v", err)
+			}
+			doctor(&p)
+			body, _ = json.Marshal(p)
+		case r.URL.Path == "/.well-known/factdesk/consistency" && res.StatusCode == http.StatusOK:
+			var c audit.Consistency
+			if err := json.Unmarshal(body, &c); err != nil {
+				t.Errorf("the desk served a consistency proof that does not parse: %v", err)
+			}
+			if len(c.Hashes) > 0 {
+				c.Hashes[0] = strings.Repeat("0", 64)
+			}
+			body, _ = json.Marshal(c)
 		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(c)
-	})
-	mux.HandleFunc("GET /.well-known/factdesk/checkpoint-key", func(w http.ResponseWriter, r *http.Request) {
-		_, key, err := svc.LatestCheckpoint(r.Context())
-		if err != nil {
-			http.Error(w, err.Error(), 500)
-			return
-		}
-		w.Write(key)
-	})
-	srv := httptest.NewServer(mux)
+		w.Header().Set("Content-Type", res.Header.Get("Content-Type"))
+		w.WriteHeader(res.StatusCode)
+		w.Write(body)
+	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// pagePath is the public address of a published claim on env's server.
+func pagePath(t *testing.T, env *apptest.Env, claimID int64) string {
+	t.Helper()
+	page, err := env.App.Site.Load(context.Background(), claimID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "/factchecks/" + page.Slug
 }
 
 func TestAuditVerifyPageCommand(t *testing.T) {
 	t.Parallel()
 	b, _ := setupAudit(t)
-	svc, err := audit.Open(b.env.App.Store, b.ac)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := servePages(t, svc, b.published.ID, nil)
+	// The desk's own server and its own log: what a reader reaches.
+	svc := b.env.App.Audit
+	page := pagePath(t, b.env, b.published.ID)
 
-	out, err := b.run(t, "verify-page", srv.URL+"/factchecks/port")
+	out, err := b.run(t, "verify-page", b.env.URL+page)
 	if err != nil {
 		t.Fatalf("verify-page: %v\n%s", err, out)
 	}
@@ -202,7 +217,7 @@ func TestAuditVerifyPageCommand(t *testing.T) {
 	if _, err := svc.Checkpoint(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	out, err = b.run(t, "verify-page", "--since", savedFile, srv.URL+"/factchecks/port")
+	out, err = b.run(t, "verify-page", "--since", savedFile, b.env.URL+page)
 	if err != nil || !strings.Contains(out, "consistent: the saved checkpoint of ") {
 		t.Errorf("verify-page --since: %v\n%s", err, out)
 	}
@@ -212,26 +227,26 @@ func TestAuditVerifyPageCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err = b.run(t, "verify-page", "--key", other.Public().String(), srv.URL+"/factchecks/port")
+	out, err = b.run(t, "verify-page", "--key", other.Public().String(), b.env.URL+page)
 	if !errors.Is(err, errVerifyFailed) || !strings.Contains(out, "FAILED: ") {
 		t.Errorf("verify-page with another key: err = %v\n%s", err, out)
 	}
 
 	// A site that serves a proof whose verdict was changed: refused.
-	doctored := servePages(t, svc, b.published.ID, func(p *audit.Proof) {
+	doctored := liar(t, b.env, func(p *audit.Proof) {
 		p.Entries[0].Canonical = strings.Replace(p.Entries[0].Canonical, `"verdict":"true"`, `"verdict":"false"`, 1)
 	})
-	out, err = b.run(t, "verify-page", "--key", svc.Verifier().String(), doctored.URL+"/factchecks/port")
+	out, err = b.run(t, "verify-page", "--key", svc.Verifier().String(), doctored.URL+page)
 	if !errors.Is(err, errVerifyFailed) || !strings.Contains(out, "do not hash to") {
 		t.Errorf("verify-page of a doctored proof: err = %v\n%s", err, out)
 	}
 	// A site whose log was rewritten under the saved checkpoint: refused.
-	rewritten := servePages(t, svc, b.published.ID, func(*audit.Proof) {})
-	out, err = b.run(t, "verify-page", "--since", savedFile, "--key", svc.Verifier().String(), rewritten.URL+"/factchecks/port")
+	rewritten := liar(t, b.env, func(*audit.Proof) {})
+	out, err = b.run(t, "verify-page", "--since", savedFile, "--key", svc.Verifier().String(), rewritten.URL+page)
 	if !errors.Is(err, errVerifyFailed) || !strings.Contains(out, "is not a prefix of the log") {
 		t.Errorf("verify-page --since against a rewritten log: err = %v\n%s", err, out)
 	}
-	if _, err := b.run(t, "verify-page", srv.URL+"/.well-known/factdesk/checkpoint-key"); err == nil || !strings.Contains(err.Error(), "names no proof") {
+	if _, err := b.run(t, "verify-page", b.env.URL+"/.well-known/factdesk/checkpoint-key"); err == nil || !strings.Contains(err.Error(), "names no proof") {
 		t.Errorf("verify-page of a page without a proof link: err = %v", err)
 	}
 }

@@ -41,6 +41,10 @@ func loadConfig() (app.Config, error) {
 	if err := loadOpsConfig(&c); err != nil {
 		return c, err
 	}
+	var err error
+	if c.Audit, err = loadAuditConfig(c); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 

@@ -84,6 +84,8 @@ func TestServeShutsDownWithOpenDashboard(t *testing.T) {
 		"FACTDESK_ADMIN_EMAIL="+email,
 		"FACTDESK_ADMIN_PASSWORD="+password,
 		"FACTDESK_WEBHOOK_WORKERS=2",
+		// The checkpoint key goes in the test's directory, never the user's.
+		"FACTDESK_AUDIT_KEY_FILE="+filepath.Join(t.TempDir(), "checkpoint.key"),
 	)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -43,6 +43,10 @@ func (s *Server) publicPage(c *gin.Context) {
 		c.Redirect(http.StatusMovedPermanently, "/factchecks/"+page.Slug)
 		return
 	}
+	if page.Record, err = s.record(c, page); err != nil {
+		s.publicError(c, err)
+		return
+	}
 	body, err := s.site.RenderPage(page)
 	if err != nil {
 		s.publicError(c, err)

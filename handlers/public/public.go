@@ -5,19 +5,22 @@ package public
 import (
 	"github.com/gin-gonic/gin"
 
+	"github.com/factdesk/factdesk/audit"
 	"github.com/factdesk/factdesk/handlers/respond"
 	"github.com/factdesk/factdesk/publish"
 )
 
 // Server serves the public pages.
 type Server struct {
-	site *publish.Site
-	resp *respond.Renderer
+	site  *publish.Site
+	audit *audit.Service
+	resp  *respond.Renderer
 }
 
-// New serves site's pages, ending failures through resp.
-func New(site *publish.Site, resp *respond.Renderer) *Server {
-	return &Server{site: site, resp: resp}
+// New serves site's pages and the log's checkpoints and proofs from log,
+// ending failures through resp.
+func New(site *publish.Site, log *audit.Service, resp *respond.Renderer) *Server {
+	return &Server{site: site, audit: log, resp: resp}
 }
 
 // Routes is the public surface's route table: every page and feed.
@@ -27,4 +30,9 @@ func (s *Server) Routes(r gin.IRouter) {
 	g.GET("/factchecks.json", s.publicJSONFeed)
 	g.GET("/factchecks.rss", s.publicRSS)
 	g.GET("/factchecks/:slug", s.publicPage)
+	g.GET("/factchecks/:slug/proof.json", s.pageProof)
+	// The desk's tamper-evident log (docs/audit.md).
+	g.GET("/.well-known/factdesk/checkpoint", s.checkpoint)
+	g.GET("/.well-known/factdesk/checkpoint-key", s.checkpointKey)
+	g.GET("/.well-known/factdesk/consistency", s.consistency)
 }

@@ -149,7 +149,7 @@ func TestWebSessionAcrossProcesses(t *testing.T) {
 	u := env.User(t, models.RoleEditor)
 	b := webSignIn(t, env, u)
 
-	other, err := app.Open(context.Background(), app.Config{DatabaseURL: env.DBURL}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	other, err := app.Open(context.Background(), app.Config{DatabaseURL: env.DBURL, Audit: env.App.Config.Audit}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

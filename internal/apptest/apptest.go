@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/factdesk/factdesk/app"
+	"github.com/factdesk/factdesk/audit"
 	"github.com/factdesk/factdesk/auth"
 	"github.com/factdesk/factdesk/internal/pgtest"
 	"github.com/factdesk/factdesk/models"
@@ -52,7 +54,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	dbURL := pgtest.URL(t)
 	// Small pools: the suite runs several desks at once against one
 	// server, whose max_connections is shared by all of them.
-	cfg := app.Config{DatabaseURL: dbURL, Addr: "127.0.0.1:0", DBMaxConns: 6}
+	cfg := app.Config{DatabaseURL: dbURL, Addr: "127.0.0.1:0", DBMaxConns: 6, Audit: AuditConfig(t)}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -280,5 +282,34 @@ func Eventually(t testing.TB, within time.Duration, what string, cond func() boo
 			t.Fatalf("timed out after %s waiting for %s", within, what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// AuditConfig is a desk's audit configuration for a test: a checkpoint key
+// created in the test's temporary directory, never in the user's.
+func AuditConfig(t testing.TB) audit.Config {
+	return audit.Config{KeyFile: filepath.Join(t.TempDir(), "audit", "checkpoint.key"), Origin: "desk.test/audit"}
+}
+
+// WaitForJobs waits until no job of kind is waiting or running, such as
+// the checkpoint jobs publications queue ("audit_checkpoint"), so that
+// what a test then counts stays put.
+func (e *Env) WaitForJobs(t testing.TB, kind string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var waiting int
+		err := e.App.Store.SQL().QueryRow(`SELECT count(*) FROM river_job WHERE kind = $1 AND state NOT IN ('completed', 'cancelled', 'discarded')`,
+			kind).Scan(&waiting)
+		if err != nil {
+			t.Fatalf("apptest: count %s jobs: %v", kind, err)
+		}
+		if waiting == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("apptest: %d %s jobs still waiting after 15s", waiting, kind)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
