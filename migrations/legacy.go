@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/database"
@@ -27,16 +28,11 @@ const legacyTable = "schema_migrations"
 // On a new database it creates goose's table under the same lock; once
 // goose's table exists it does nothing.
 func adoptLegacy(ctx context.Context, db *sql.DB) error {
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := lockedTx(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	// The earlier runner's lock: an old binary migrating right now finishes
-	// first, and two new ones do not adopt twice.
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey); err != nil {
-		return fmt.Errorf("migrations: take lock: %w", err)
-	}
 	var hasLegacy, hasGoose bool
 	err = tx.QueryRowContext(ctx,
 		"SELECT to_regclass($1) IS NOT NULL, to_regclass($2) IS NOT NULL",
@@ -122,4 +118,36 @@ func createVersionTable(ctx context.Context, tx *sql.Tx, st database.Store) erro
 		return fmt.Errorf("migrations: record version 0: %w", err)
 	}
 	return nil
+}
+
+// lockedTx opens a transaction holding the migration lock (the earlier
+// runner's, and goose's session lock): an old binary migrating right now
+// finishes first, and two new ones do not adopt twice. It tries the lock
+// and, while another process holds it, rolls back and tries again rather
+// than waiting inside the transaction: a waiting transaction would hold a
+// snapshot, and the holder's CREATE INDEX CONCURRENTLY waits for every
+// such transaction to end, so the two would deadlock.
+func lockedTx(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
+	retry := time.NewTicker(100 * time.Millisecond)
+	defer retry.Stop()
+	for {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		var locked bool
+		if err := tx.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock($1)", lockKey).Scan(&locked); err != nil {
+			tx.Rollback()
+			return nil, fmt.Errorf("migrations: take lock: %w", err)
+		}
+		if locked {
+			return tx, nil
+		}
+		tx.Rollback()
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("migrations: wait for the migration lock: %w", ctx.Err())
+		case <-retry.C:
+		}
+	}
 }
