@@ -23,6 +23,7 @@ import (
 	"github.com/factdesk/factdesk/jobs"
 	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/migrations"
+	"github.com/factdesk/factdesk/notify"
 	"github.com/factdesk/factdesk/publish"
 	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/store"
@@ -63,6 +64,8 @@ type Config struct {
 	// Webhooks configures event delivery (webhooks/), including the key
 	// that encrypts endpoint secrets (FACTDESK_SECRET_KEY).
 	Webhooks webhooks.Config
+	// Notify configures notifications and their email (app/notify.go).
+	Notify NotifyConfig
 	// Jobs tunes the job client (jobs/) that works the webhooks and
 	// sources queues. New fills in DatabaseURL and Log; MaxConns defaults
 	// to DBMaxConns.
@@ -84,6 +87,11 @@ type App struct {
 	Webhooks *webhooks.Service
 	// Jobs is the process's one River client, working every queue.
 	Jobs *jobs.Client
+	// Notifier writes notifications in each change's transaction; Notify
+	// mails them (nil without SMTP); UnsubscribeKey signs email links.
+	Notifier       *notify.Notifier
+	Notify         *notify.Service
+	UnsubscribeKey []byte
 
 	handler http.Handler
 	// starters run background workers; stoppers end them, in reverse order.
@@ -172,6 +180,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	}
 	a.Site = publish.NewSite(st, publish.Config{PublicURL: publicURL, PublisherName: cfg.PublisherName, PublisherURL: cfg.PublisherURL})
 	a.Engine.OnChange(a.Site.Hook)
+	cfg.Webhooks.DashboardURL = cmp.Or(cfg.Webhooks.DashboardURL, publicURL)
 	// Webhooks: every claim change emits its events, with their delivery
 	// jobs, in the change's own transaction; the "webhooks" queue delivers
 	// them in every process.
@@ -189,12 +198,18 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a.Live = live.NewHub(cfg.DatabaseURL, log)
 	a.Engine.OnChange(live.Notify)
 	a.OnStart(a.Live.Start, a.Live.Stop)
+	// Notifications: written by their hook in the change's transaction,
+	// mailed by the notify queue, announced to the badge over the hub.
+	if err := a.wireNotify(ctx, publicURL); err != nil {
+		return nil, err
+	}
 	a.Auth.OnDeactivate = append(a.Auth.OnDeactivate, func(ctx context.Context, tx *store.Tx, userID int64) error {
 		return tx.DeleteUserSessions(ctx, userID)
 	})
 	gin.SetMode(gin.ReleaseMode)
 	if a.handler, err = handlers.NewRouter(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources,
-		Site: a.Site, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto}); err != nil {
+		Site: a.Site, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto,
+		UnsubscribeKey: a.UnsubscribeKey, MailEnabled: a.Notify != nil}); err != nil {
 		return nil, fmt.Errorf("cannot load the dashboard: %w", err)
 	}
 	return a, nil

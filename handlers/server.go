@@ -44,6 +44,10 @@ type Deps struct {
 	TrustForwardedProto bool
 	// SessionTTL is how long a dashboard sign-in lasts; 12 hours when zero.
 	SessionTTL time.Duration
+	// UnsubscribeKey verifies the unsubscribe links of emails; MailEnabled
+	// says whether email is configured at all (the settings page says so).
+	UnsubscribeKey []byte
+	MailEnabled    bool
 }
 
 // NewRouter mounts the probes, the API, the public pages and the dashboard
@@ -58,7 +62,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	apiSrv := api.New(api.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources,
 		Site: d.Site, Webhooks: d.Webhooks, TrustProxy: d.TrustForwardedProto}, resp)
 	pub := public.New(d.Site, resp)
-	dash, err := web.New(web.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources, Webhooks: d.Webhooks},
+	dash, err := web.New(web.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources, Webhooks: d.Webhooks,
+		UnsubscribeKey: d.UnsubscribeKey, MailEnabled: d.MailEnabled},
 		web.Config{Hub: d.Hub, TrustForwardedProto: d.TrustForwardedProto, SessionTTL: d.SessionTTL}, resp)
 	if err != nil {
 		return nil, err

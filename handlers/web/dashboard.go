@@ -50,7 +50,8 @@ func New(d Deps, cfg Config, resp *respond.Renderer) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log, sources: d.Sources, webhooks: d.Webhooks, resp: resp}
+	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log, sources: d.Sources, webhooks: d.Webhooks, resp: resp,
+		unsubKey: d.UnsubscribeKey, mailEnabled: d.MailEnabled}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -68,6 +69,8 @@ type page struct {
 	Nav  string
 	User *models.User
 	CSRF string
+	// Unread is the signed-in user's unread notifications, for the badge.
+	Unread int64
 	// Notice is a one-line message above the content; NoticeKind is ok,
 	// warning or error.
 	Notice     string
@@ -106,6 +109,7 @@ func (s *Server) renderTemplate(c *gin.Context, status int, view, tmpl string, d
 	if p, ok := data.(*page); ok {
 		p.User = actor(c)
 		p.CSRF = csrfToken(c)
+		p.Unread = s.unreadCount(c)
 	}
 	body, err := s.dash.views.Render(view, tmpl, data)
 	if err != nil {

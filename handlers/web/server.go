@@ -27,6 +27,9 @@ type Server struct {
 	webhooks *webhooks.Service
 	resp     *respond.Renderer
 	dash     *dashboard
+	// unsubKey and mailEnabled serve the notification pages.
+	unsubKey    []byte
+	mailEnabled bool
 }
 
 // Deps are the services the dashboard needs.
@@ -37,6 +40,10 @@ type Deps struct {
 	Log      *slog.Logger
 	Sources  *sources.Service
 	Webhooks *webhooks.Service
+	// UnsubscribeKey verifies email unsubscribe links; MailEnabled says
+	// whether email is configured.
+	UnsubscribeKey []byte
+	MailEnabled    bool
 }
 
 func (s *Server) respondError(c *gin.Context, err error) { s.resp.Error(c, err) }
