@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+
 	"github.com/gin-gonic/gin"
 )
 
@@ -18,4 +20,10 @@ func (s *Server) unreadCount(c *gin.Context) int64 {
 		return 0
 	}
 	return n
+}
+
+// sendBadge writes a "badge" server-sent event with the user's unread
+// count, {"unread":N}; the caller flushes.
+func (s *Server) sendBadge(c *gin.Context) {
+	fmt.Fprintf(c.Writer, "event: badge\ndata: {\"unread\":%d}\n\n", s.unreadCount(c))
 }
