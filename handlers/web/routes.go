@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/notify"
 	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
 )
@@ -23,6 +24,11 @@ func (s *Server) Routes(r *gin.Engine) {
 	r.GET("/static/*path", s.webStatic)
 	r.GET("/login", s.webLoginPage)
 	r.POST("/login", s.webCrossOrigin, s.webLogin)
+	// Email unsubscribe links work signed out: the signed token is the
+	// credential, and mail clients POST it one-click (RFC 8058), so this
+	// one POST has no session CSRF token.
+	r.GET(notify.UnsubscribePath, s.webUnsubscribePage)
+	r.POST(notify.UnsubscribePath, s.webUnsubscribe)
 
 	in := r.Group("", s.webRequireUser, s.webCSRF)
 	in.POST("/logout", s.webLogout)
@@ -45,6 +51,15 @@ func (s *Server) Routes(r *gin.Engine) {
 	in.POST("/claims/:id/unassign", s.webClaimUnassign)
 	in.POST("/claims/:id/evidence/:eid/check", s.webSourceCheck)
 	in.GET("/claims/:id/related", s.webClaimRelated)
+	in.POST("/claims/:id/follow", s.webClaimFollow)
+
+	// Notifications (notifications.go): the inbox, email settings, and the
+	// mention autocomplete of comment boxes.
+	in.GET("/notifications", s.webNotifications)
+	in.POST("/notifications/read", s.webNotificationsRead)
+	in.GET("/notifications/settings", s.webNotificationSettings)
+	in.POST("/notifications/settings", s.webNotificationSettingsSave)
+	in.GET("/members", s.webMembers)
 
 	// Importing articles and filing their sentences as claims.
 	importer := in.Group("/import", s.webRequire(workflow.Import))
