@@ -18,6 +18,7 @@ import (
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/notify"
 	"github.com/factdesk/factdesk/notify/mail"
+	"github.com/factdesk/factdesk/workflow"
 )
 
 // desktop switches the viewport to a laptop's size.
@@ -175,7 +176,10 @@ func TestNotifyEmailPreferencesUnsubscribe(t *testing.T) {
 	for i := range 3 {
 		env.Claim(t, b, fmt.Sprintf("Claim %d filed by B about rail freight volumes.", i))
 	}
-	c2 := env.Claim(t, a, "A claim assigned to B: the city planted 30 thousand trees in 2025.")
+	c2 := env.Claim(t, a, "The city planted 30 thousand trees in 2025.")
+	if _, err := env.App.Engine.Assign(ctx, a.User, c2.ID, workflow.AssignRequest{UserID: b.ID, Role: models.AssignChecker}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := env.App.Engine.AddComment(ctx, a.User, c2.ID, "@"+notify.Handle(*b.User)+" the parks office has the planting records; ask for the 2025 report."); err != nil {
 		t.Fatal(err)
 	}
