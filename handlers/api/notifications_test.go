@@ -126,7 +126,7 @@ func TestNotificationMentionRefused(t *testing.T) {
 	wantStatus(t, env.Do(t, "PATCH", "/api/v1/users/"+itoa(gone.ID), admin.Token, map[string]any{"active": false}), http.StatusOK, "deactivate")
 	c := env.Claim(t, ed, "Claim with a refused mention.")
 	for body, want := range map[string]string{
-		"@nobody.here look":                        "nobody on the desk is called @nobody.here",
+		"@nobody.here look":                       "nobody on the desk is called @nobody.here",
 		"@" + notify.Handle(*gone.User) + " look": "is deactivated and cannot see this claim",
 	} {
 		res := env.Do(t, "POST", "/api/v1/claims/"+itoa(c.ID)+"/comments", ed.Token, map[string]any{"body": body})

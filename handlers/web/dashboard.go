@@ -151,7 +151,7 @@ var doneMessages = map[string]string{
 	"outlet-created": "Outlet added to the source registry.", "outlet-saved": "Outlet updated.", "outlet-deleted": "Outlet deleted.",
 	"webhook-saved": "Webhook updated.", "webhook-deleted": "Webhook deleted.",
 	"webhook-pinged": "Ping queued: it appears in the delivery log below once sent.",
-	"followed": notifyDone["followed"], "unfollowed": notifyDone["unfollowed"],
+	"followed":       notifyDone["followed"], "unfollowed": notifyDone["unfollowed"],
 }
 
 func (p *page) flash(c *gin.Context) {

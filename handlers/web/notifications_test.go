@@ -127,7 +127,7 @@ func TestWebFollowAndMembers(t *testing.T) {
 	b.submit("/claims/"+itoa(c.ID)+"/follow", url.Values{"follow": {"0"}}).status(t, http.StatusSeeOther)
 	b.get("/claims/"+itoa(c.ID)).has(t, `id="follow"`)
 
-	res := b.get("/members?q=" + notify.Handle(*ed.User)[:3]).status(t, http.StatusOK)
+	res := b.get("/members?q="+notify.Handle(*ed.User)[:3]).status(t, http.StatusOK)
 	if !strings.Contains(res.Body, `"handle":"`+notify.Handle(*ed.User)+`"`) {
 		t.Errorf("members = %s", res.Body)
 	}
