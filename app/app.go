@@ -26,6 +26,7 @@ import (
 	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/metrics"
 	"github.com/factdesk/factdesk/migrations"
+	"github.com/factdesk/factdesk/notify"
 	"github.com/factdesk/factdesk/publish"
 	"github.com/factdesk/factdesk/retention"
 	"github.com/factdesk/factdesk/sources"
@@ -81,6 +82,8 @@ type Config struct {
 	// Audit says where the checkpoint signing key lives (outside the
 	// database) and what the desk's log is called (docs/audit.md).
 	Audit audit.Config
+	// Notify configures notifications and their email (app/notify.go).
+	Notify NotifyConfig
 	// Jobs tunes the job client (jobs/) that works the webhooks and
 	// sources queues. New fills in DatabaseURL and Log; MaxConns defaults
 	// to DBMaxConns.
@@ -108,6 +111,11 @@ type App struct {
 	Pruner *retention.Pruner
 	// Audit seals the history into the desk's log and signs checkpoints.
 	Audit *audit.Service
+	// Notifier writes notifications in each change's transaction; Notify
+	// mails them (nil without SMTP); UnsubscribeKey signs email links.
+	Notifier       *notify.Notifier
+	Notify         *notify.Service
+	UnsubscribeKey []byte
 
 	handler     http.Handler
 	router      *gin.Engine
@@ -200,6 +208,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	}
 	a.Site = publish.NewSite(st, publish.Config{PublicURL: publicURL, PublisherName: cfg.PublisherName, PublisherURL: cfg.PublisherURL})
 	a.Engine.OnChange(a.Site.Hook)
+	cfg.Webhooks.DashboardURL = cmp.Or(cfg.Webhooks.DashboardURL, publicURL)
 	// Webhooks: every claim change emits its events, with their delivery
 	// jobs, in the change's own transaction; the "webhooks" queue delivers
 	// them in every process.
@@ -236,13 +245,19 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a.Live = live.NewHub(cfg.DatabaseURL, log)
 	a.Engine.OnChange(live.Notify)
 	a.OnStart(a.Live.Start, a.Live.Stop)
+	// Notifications: written by their hook in the change's transaction,
+	// mailed by the notify queue, announced to the badge over the hub.
+	if err := a.wireNotify(ctx, publicURL); err != nil {
+		return nil, err
+	}
 	a.Auth.OnDeactivate = append(a.Auth.OnDeactivate, func(ctx context.Context, tx *store.Tx, userID int64) error {
 		return tx.DeleteUserSessions(ctx, userID)
 	})
 	gin.SetMode(gin.ReleaseMode)
 	if a.router, err = handlers.NewRouter(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources,
 		Site: a.Site, Audit: a.Audit, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto,
-		Jobs: a.Jobs, Metrics: a.Metrics, MetricsToken: a.mainMetricsToken(), CORSOrigins: cfg.Ops.CORSOrigins}); err != nil {
+		Jobs: a.Jobs, Metrics: a.Metrics, MetricsToken: a.mainMetricsToken(), CORSOrigins: cfg.Ops.CORSOrigins,
+		UnsubscribeKey: a.UnsubscribeKey, MailEnabled: a.Notify != nil}); err != nil {
 		return nil, fmt.Errorf("cannot load the dashboard: %w", err)
 	}
 	a.handler = handlers.AnswerHead(a.router)

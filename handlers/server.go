@@ -58,6 +58,10 @@ type Deps struct {
 	// CORSOrigins are the browser origins that may call the API (none
 	// by default; "*" for any).
 	CORSOrigins []string
+	// UnsubscribeKey verifies the unsubscribe links of emails; MailEnabled
+	// says whether email is configured at all (the settings page says so).
+	UnsubscribeKey []byte
+	MailEnabled    bool
 }
 
 // AnswerHead wraps the router so that every GET route answers HEAD
@@ -76,7 +80,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	apiSrv := api.New(api.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources,
 		Site: d.Site, Webhooks: d.Webhooks, TrustProxy: d.TrustForwardedProto}, resp)
 	pub := public.New(d.Site, d.Audit, resp)
-	dash, err := web.New(web.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources, Webhooks: d.Webhooks, Site: d.Site},
+	dash, err := web.New(web.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources, Webhooks: d.Webhooks, Site: d.Site,
+		UnsubscribeKey: d.UnsubscribeKey, MailEnabled: d.MailEnabled},
 		web.Config{Hub: d.Hub, TrustForwardedProto: d.TrustForwardedProto, SessionTTL: d.SessionTTL}, resp)
 	if err != nil {
 		return nil, err

@@ -30,6 +30,9 @@ type Event struct {
 	ClaimID int64        `json:"claim_id"`
 	State   models.State `json:"state,omitempty"`
 	Version int          `json:"version,omitempty"`
+	// UserID, when set, makes this an event for one person (see
+	// ListenUsers), not about a claim.
+	UserID int64 `json:"-"`
 }
 
 // Notify is a workflow.Hook: it queues the notification in the change's
@@ -46,6 +49,8 @@ func Notify(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
 type Hub struct {
 	dsn string
 	log *slog.Logger
+	// userChannels are listened to beside Channel (ListenUsers).
+	userChannels []string
 
 	mu   sync.Mutex
 	subs map[chan Event]struct{}
@@ -144,9 +149,11 @@ func (h *Hub) connect(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("live: connect: %w", err)
 	}
-	if _, err := conn.Exec(ctx, "LISTEN "+Channel); err != nil {
-		conn.Close(context.Background())
-		return nil, fmt.Errorf("live: listen: %w", err)
+	for _, ch := range append([]string{Channel}, h.userChannels...) {
+		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
+			conn.Close(context.Background())
+			return nil, fmt.Errorf("live: listen %s: %w", ch, err)
+		}
 	}
 	return conn, nil
 }
@@ -181,6 +188,10 @@ func (h *Hub) run(ctx context.Context, conn *pgx.Conn) {
 				return
 			}
 			h.log.Warn("live: listener lost its connection", "error", err)
+			continue
+		}
+		if n.Channel != Channel {
+			h.publishUser(n.Channel, n.Payload)
 			continue
 		}
 		var e Event

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/factdesk/factdesk/notify/mail"
 	"github.com/factdesk/factdesk/safehttp"
 	"github.com/factdesk/factdesk/webhooks"
 )
@@ -45,6 +46,11 @@ func loadConfig() (app.Config, error) {
 	if c.Audit, err = loadAuditConfig(c); err != nil {
 		return c, err
 	}
+	mc, err := mail.ParseConfig(os.Getenv("FACTDESK_SMTP_URL"), os.Getenv("FACTDESK_MAIL_FROM"))
+	if err != nil {
+		return c, err
+	}
+	c.Notify.Mail = mc
 	return c, nil
 }
 

@@ -64,6 +64,16 @@ func (s *Server) Routes(r gin.IRouter) {
 	authed.PATCH("/sources/:id", s.require(workflow.ManageOutlets), s.updateOutlet)
 	authed.DELETE("/sources/:id", s.require(workflow.ManageOutlets), s.deleteOutlet)
 
+	// Notifications: the caller's own inbox, email settings, follows and
+	// mention autocomplete (notifications.go).
+	authed.GET("/notifications", s.listNotifications)
+	authed.POST("/notifications/read", s.markNotificationsRead)
+	authed.GET("/notifications/preferences", s.notificationPreferences)
+	authed.PUT("/notifications/preferences", s.setNotificationPreferences)
+	authed.PUT("/claims/:id/follow", s.follow)
+	authed.DELETE("/claims/:id/follow", s.unfollow)
+	authed.GET("/members", s.members)
+
 	// Webhook endpoints and their delivery log, for admins (webhooks.go).
 	hooks := authed.Group("/webhooks", s.require(workflow.ManageWebhooks))
 	hooks.GET("/event-types", s.webhookEventTypes)

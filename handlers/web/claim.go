@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"net/http"
 	"sort"
 	"strconv"
@@ -27,12 +28,16 @@ type assigneeView struct {
 }
 
 type commentView struct {
+	ID     int64
 	Author string
 	At     time.Time
 	Body   string
+	// HTML is Body escaped, with its mentions as links (notify.Renderer).
+	HTML template.HTML
 }
 
 type timelineItem struct {
+	Seq     int
 	At      time.Time
 	Actor   string
 	Text    string
@@ -59,6 +64,8 @@ type claimView struct {
 	CanEdit bool
 	People  []models.User
 	LiveURL string
+	// Following says whether the user follows the claim (notify).
+	Following bool
 	// CanCheck offers "Check now" on each evidence item
 	// (workflow.CheckSource).
 	CanCheck bool
@@ -117,13 +124,15 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 			CanRemove: workflow.Can(u, claim, workflow.Unassign) || (a.UserID == u.ID && workflow.Can(u, claim, workflow.UnassignSelf)),
 		})
 	}
-	for _, cm := range comments {
-		v.Comments = append(v.Comments, commentView{Author: ppl.name(cm.AuthorID), At: cm.CreatedAt, Body: cm.Body})
+	if err := s.claimNotifyView(ctx, u, v, comments, ppl); err != nil {
+		return nil, err
 	}
 	for _, h := range history {
-		v.Timeline = append(v.Timeline, describe(h, ppl))
+		it := describe(h, ppl)
+		it.Seq = h.Seq
+		v.Timeline = append(v.Timeline, it)
 		if o := overrideOf(h); o != nil {
-			o.Editor = v.Timeline[len(v.Timeline)-1].Actor
+			o.Editor = it.Actor
 			v.Overrides = append(v.Overrides, *o)
 		}
 	}

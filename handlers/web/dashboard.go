@@ -53,7 +53,8 @@ func New(d Deps, cfg Config, resp *respond.Renderer) (*Server, error) {
 		cfg.SessionTTL = 12 * time.Hour
 	}
 	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log, sources: d.Sources, webhooks: d.Webhooks, resp: resp,
-		exporter: &export.Exporter{Store: d.Store, Site: d.Site}}
+		exporter: &export.Exporter{Store: d.Store, Site: d.Site},
+		unsubKey: d.UnsubscribeKey, mailEnabled: d.MailEnabled}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -71,6 +72,8 @@ type page struct {
 	Nav  string
 	User *models.User
 	CSRF string
+	// Unread is the signed-in user's unread notifications, for the badge.
+	Unread int64
 	// Notice is a one-line message above the content; NoticeKind is ok,
 	// warning or error.
 	Notice     string
@@ -109,6 +112,7 @@ func (s *Server) renderTemplate(c *gin.Context, status int, view, tmpl string, d
 	if p, ok := data.(*page); ok {
 		p.User = actor(c)
 		p.CSRF = csrfToken(c)
+		p.Unread = s.unreadCount(c)
 	}
 	body, err := s.dash.views.Render(view, tmpl, data)
 	if err != nil {
@@ -154,6 +158,7 @@ var doneMessages = map[string]string{
 	"evidence-saved": "Evidence corrected.", "evidence-retracted": "Evidence retracted: it stays on record but no longer counts.",
 	"edited":       "Claim updated: the history below lists what changed.",
 	"edited-state": "Claim updated. The edit changed what was checked, so the claim went back to verifying.",
+	"followed":     notifyDone["followed"], "unfollowed": notifyDone["unfollowed"],
 }
 
 func (p *page) flash(c *gin.Context) {

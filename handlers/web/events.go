@@ -26,6 +26,9 @@ func (s *Server) webEvents(c *gin.Context) {
 		s.respondError(c, models.Errorf(models.EUnavailable, "live updates are not running"))
 		return
 	}
+	// ?badge=1 is the nav badge's own stream, on pages without another:
+	// only badge events.
+	badgeOnly := c.Query("badge") == "1"
 	var only int64
 	if q := c.Query("claim"); q != "" {
 		id, err := strconv.ParseInt(q, 10, 64)
@@ -45,6 +48,7 @@ func (s *Server) webEvents(c *gin.Context) {
 	h.Set("X-Accel-Buffering", "no") // nginx would otherwise hold events back
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 1000\n: connected\n\n")
+	s.sendBadge(c)
 	w.Flush()
 
 	ctx := c.Request.Context()
@@ -64,6 +68,20 @@ func (s *Server) webEvents(c *gin.Context) {
 			fmt.Fprint(w, ": keepalive\n\n")
 			w.Flush()
 		case e := <-events:
+			if e.UserID != 0 || e.ClaimID == 0 {
+				// The person's notifications changed, or the hub
+				// reconnected and anything may have.
+				if e.UserID == 0 || e.UserID == actor(c).ID {
+					s.sendBadge(c)
+					w.Flush()
+				}
+				if e.UserID != 0 {
+					continue
+				}
+			}
+			if badgeOnly {
+				continue
+			}
 			if only != 0 && e.ClaimID != 0 && e.ClaimID != only {
 				continue
 			}

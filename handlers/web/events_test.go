@@ -62,7 +62,8 @@ func TestWebEvents(t *testing.T) {
 	waitFor(": connected")
 	env.App.Engine.AddComment(context.Background(), checker.User, other.ID, "not watched")
 	env.App.Engine.AddComment(context.Background(), checker.User, watched.ID, "watched")
-	data := waitFor("data: ")
+	// Claim changes only: the stream also carries the viewer's badge.
+	data := waitFor(`data: {"claim_id"`)
 	if !strings.Contains(data, `"claim_id":`+itoa(watched.ID)) {
 		t.Errorf("first event is %s, want only the watched claim's", data)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/notify"
 	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
 )
@@ -24,6 +25,11 @@ func (s *Server) Routes(r *gin.Engine) {
 	r.GET("/favicon.ico", s.webFavicon)
 	r.GET("/login", s.webLoginPage)
 	r.POST("/login", s.webCrossOrigin, s.webLogin)
+	// Email unsubscribe links work signed out: the signed token is the
+	// credential, and mail clients POST it one-click (RFC 8058), so this
+	// one POST has no session CSRF token.
+	r.GET(notify.UnsubscribePath, s.webUnsubscribePage)
+	r.POST(notify.UnsubscribePath, s.webUnsubscribe)
 
 	in := r.Group("", s.webRequireUser, s.webCSRF)
 	in.POST("/logout", s.webLogout)
@@ -59,6 +65,15 @@ func (s *Server) Routes(r *gin.Engine) {
 	in.GET("/claims/:id/evidence/:eid/captures", s.webCaptures)
 	in.GET("/claims/:id/evidence/:eid/captures/:cid/warc", s.webCaptureWARC)
 	in.GET("/claims/:id/evidence-packet", s.webEvidencePacket)
+	in.POST("/claims/:id/follow", s.webClaimFollow)
+
+	// Notifications (notifications.go): the inbox, email settings, and the
+	// mention autocomplete of comment boxes.
+	in.GET("/notifications", s.webNotifications)
+	in.POST("/notifications/read", s.webNotificationsRead)
+	in.GET("/notifications/settings", s.webNotificationSettings)
+	in.POST("/notifications/settings", s.webNotificationSettingsSave)
+	in.GET("/members", s.webMembers)
 
 	// Importing articles and filing their sentences as claims.
 	importer := in.Group("/import", s.webRequire(workflow.Import))

@@ -30,6 +30,9 @@ type Server struct {
 	resp     *respond.Renderer
 	dash     *dashboard
 	exporter *export.Exporter
+	// unsubKey and mailEnabled serve the notification pages.
+	unsubKey    []byte
+	mailEnabled bool
 }
 
 // Deps are the services the dashboard needs.
@@ -42,6 +45,10 @@ type Deps struct {
 	Webhooks *webhooks.Service
 	// Site names the public URL of published claims in exports.
 	Site *publish.Site
+	// UnsubscribeKey verifies email unsubscribe links; MailEnabled says
+	// whether email is configured.
+	UnsubscribeKey []byte
+	MailEnabled    bool
 }
 
 func (s *Server) respondError(c *gin.Context, err error) { s.resp.Error(c, err) }

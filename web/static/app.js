@@ -12,6 +12,8 @@
     var timer = null;
     var opened = false;
     var source = new EventSource(url);
+    // notify.js puts the nav badge on this stream instead of opening one.
+    (window.factdeskStreams = window.factdeskStreams || []).push(source);
     function refresh() {
       if (timer) return;
       timer = setTimeout(function () {
