@@ -26,6 +26,8 @@ Usage:
                                           check and sign the tamper-evident history (docs/audit.md)
   factdesk model eval|train [--data DIR] [--out FILE]
                                           measure or retrain the check-worthiness model
+  factdesk archive import [--format json|csv] FILE|-
+                                          import other outlets' fact-checks (ClaimReview, claims:search, CSV)
 
 Configuration (environment; the README lists every variable):
   DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
@@ -50,6 +52,7 @@ var commands = map[string]command{
 	"extract":  extractCmd,
 	"audit":    auditCmd,
 	"model":    modelCmd,
+	"archive":  archiveCmd,
 }
 
 func main() {
