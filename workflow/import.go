@@ -152,6 +152,16 @@ func (e *Engine) FileCandidates(ctx context.Context, actor *models.User, id int6
 		if err := e.insertClaims(ctx, tx, actor, cs); err != nil {
 			return err
 		}
+		filed := map[int]bool{}
+		for start := range taken {
+			filed[start] = true
+		}
+		for _, n := range chosen {
+			filed[cands[n].Start] = true
+		}
+		if err := recordDecisions(ctx, tx, actor, a.ID, cands, filed); err != nil {
+			return err
+		}
 		out = cs
 		return nil
 	})
