@@ -19,8 +19,8 @@ const modelUsage = `usage:
 --data defaults to $FACTDESK_DATA_DIR, else the nearest shared/data above the working directory.
 --fixtures defaults to extract/testdata/articles when run from the repository.`
 
-// modelCmd trains and measures the check-worthiness model. It needs no
-// database.
+// modelCmd trains and measures the check-worthiness model, which needs no
+// database; "decisions" reads the desk's own labels from it.
 func modelCmd(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "decisions" {
 		return decisionsCmd(ctx, args[1:], os.Stdout)
