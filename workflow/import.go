@@ -53,7 +53,7 @@ func (e *Engine) ImportArticle(ctx context.Context, actor *models.User, in NewAr
 	if err != nil {
 		return nil, nil, err
 	}
-	cands := extract.Candidates(a.Text)
+	cands := e.extractor.Candidates(a.Text)
 	raw, err := json.Marshal(cands)
 	if err != nil {
 		return nil, nil, fmt.Errorf("workflow: encode candidates: %w", err)
