@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/factdesk/factdesk/extract"
@@ -105,4 +106,86 @@ func writeDecisionReport(w io.Writer, ds []store.CandidateDecision, days int, na
 	}
 	fmt.Fprintf(w, "flag shown at import: %s\n", atImport)
 	fmt.Fprintf(w, "%s: %s\n", name, now)
+}
+
+const versionsUsage = "usage: factdesk model register --version V FILE | activate VERSION | versions"
+
+// modelVersionsCmd stores a trained model as an inactive version together
+// with its P/R on the desk's recent decisions, switches a version on, or
+// lists them. A switch takes effect when the server next starts.
+func modelVersionsCmd(ctx context.Context, verb string, args []string, stdout io.Writer) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	switch verb {
+	case "register":
+		fs := flag.NewFlagSet("model register", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		version := fs.String("version", "", "name of the version")
+		if err := fs.Parse(args); err != nil || fs.NArg() != 1 || *version == "" {
+			return fmt.Errorf("%s", versionsUsage)
+		}
+		raw, err := os.ReadFile(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		m, err := extract.LoadModel(raw)
+		if err != nil {
+			return err
+		}
+		st, err := openStore(ctx, cfg, true)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		ds, err := st.CandidateDecisions(ctx, time.Now().AddDate(0, 0, -90))
+		if err != nil {
+			return err
+		}
+		var rep strings.Builder
+		writeDecisionReport(&rep, ds, 90, *version, extract.Options{Model: m})
+		if err := st.WithTx(ctx, func(tx *store.Tx) error { return tx.SaveModelVersion(ctx, *version, raw, rep.String()) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "stored model %s (inactive)\n%s", *version, rep.String())
+		fmt.Fprintf(stdout, "switch it on with: factdesk model activate %s\n", *version)
+		return nil
+	case "activate":
+		if len(args) != 1 {
+			return fmt.Errorf("%s", versionsUsage)
+		}
+		st, err := openStore(ctx, cfg, true)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := st.WithTx(ctx, func(tx *store.Tx) error { return tx.ActivateModelVersion(ctx, args[0]) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "model %s is active; servers load it when they next start\n", args[0])
+		return nil
+	case "versions":
+		st, err := openStore(ctx, cfg, true)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		vs, err := st.ModelVersions(ctx)
+		if err != nil {
+			return err
+		}
+		if len(vs) == 0 {
+			fmt.Fprintln(stdout, "no stored models; imports use the model in the binary")
+		}
+		for _, v := range vs {
+			state := "inactive"
+			if v.Active {
+				state = "ACTIVE"
+			}
+			fmt.Fprintf(stdout, "%s\t%s\t%s\n%s", v.Version, state, v.CreatedAt.Format(time.RFC3339), v.Report)
+		}
+		return nil
+	}
+	return fmt.Errorf("%s", versionsUsage)
 }
