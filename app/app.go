@@ -170,6 +170,11 @@ func logDatabase(log *slog.Logger, dsn string, created bool, res migrations.Resu
 func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*App, error) {
 	a := &App{Config: cfg, Store: st, Log: log, Metrics: metrics.New()}
 	a.Engine = workflow.NewEngine(st)
+	if v, err := a.Engine.UseActiveModel(ctx); err != nil {
+		return nil, err
+	} else if v != "" {
+		log.Info("check-worthiness model", "version", v)
+	}
 	a.Auth = auth.NewService(st)
 	// One job client works every queue; the packages below register their
 	// workers and periodic jobs on it, and it starts after all of them.

@@ -53,7 +53,7 @@ func expectCan(cap Capability, role models.Role, active bool, state models.State
 		return open && (editorUp || (checkerUp && rel == relChecker))
 	case CheckSource, Comment, FileClaims, Import, TakeNext:
 		return checkerUp
-	case ViewReview, ManageOutlets:
+	case ViewReview, ManageOutlets, ImportFactChecks:
 		return editorUp
 	case ManageUsers, ManageWebhooks, ManageSettings:
 		return role == models.RoleAdmin

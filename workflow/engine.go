@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/factdesk/factdesk/extract"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/store"
 )
@@ -34,6 +35,8 @@ type Engine struct {
 	store *store.Store
 	hooks []Hook
 	now   func() time.Time
+	// extractor finds an article's candidates (see UseActiveModel).
+	extractor extract.Options
 }
 
 // NewEngine returns an engine writing through s.

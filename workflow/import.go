@@ -84,7 +84,7 @@ func (e *Engine) importArticle(ctx context.Context, actor *models.User, in NewAr
 	if err != nil {
 		return nil, nil, err
 	}
-	cands := extract.Candidates(a.Text)
+	cands := e.extractor.Candidates(a.Text)
 	raw, err := json.Marshal(cands)
 	if err != nil {
 		return nil, nil, fmt.Errorf("workflow: encode candidates: %w", err)
@@ -204,6 +204,16 @@ func (e *Engine) FileCandidates(ctx context.Context, actor *models.User, id int6
 			return candidateFields(err, chosen)
 		}
 		if err := e.insertClaims(ctx, tx, actor, cs); err != nil {
+			return err
+		}
+		filed := map[int]bool{}
+		for start := range taken {
+			filed[start] = true
+		}
+		for _, n := range chosen {
+			filed[cands[n].Start] = true
+		}
+		if err := recordDecisions(ctx, tx, actor, a.ID, cands, filed); err != nil {
 			return err
 		}
 		out = cs

@@ -28,6 +28,8 @@ Usage:
                                           measure or retrain the check-worthiness model
   factdesk secret rotate                  re-seal webhook secrets under a new key
                                           (FACTDESK_NEW_SECRET_KEY, or a fresh one)
+  factdesk archive import [--format json|csv] FILE|-
+                                          import other outlets' fact-checks (ClaimReview, claims:search, CSV)
 
 Configuration (environment; the README lists every variable):
   DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
@@ -55,6 +57,7 @@ var commands = map[string]command{
 	"audit":    auditCmd,
 	"model":    modelCmd,
 	"secret":   secret,
+	"archive":  archiveCmd,
 }
 
 func main() {

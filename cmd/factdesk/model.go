@@ -14,13 +14,22 @@ import (
 const modelUsage = `usage:
   factdesk model eval  [--data DIR] [--fixtures DIR]             ClaimBuster dev F1 and CLEF-2019 MAP, with baselines
   factdesk model train [--data DIR] [--fixtures DIR] --out FILE  train the check-worthiness model and write it
+  factdesk model decisions [--days N] [--model FILE]             P/R of a model on the checkers' filed/left candidates
+  factdesk model register --version V FILE                        store a trained model, inactive, with its P/R on the desk
+  factdesk model activate VERSION | versions                      switch a stored model on (next start) | list them
 
 --data defaults to $FACTDESK_DATA_DIR, else the nearest shared/data above the working directory.
 --fixtures defaults to extract/testdata/articles when run from the repository.`
 
-// modelCmd trains and measures the check-worthiness model. It needs no
-// database.
-func modelCmd(_ context.Context, args []string) error {
+// modelCmd trains and measures the check-worthiness model, which needs no
+// database; "decisions" reads the desk's own labels from it.
+func modelCmd(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "decisions" {
+		return decisionsCmd(ctx, args[1:], os.Stdout)
+	}
+	if len(args) > 0 && (args[0] == "register" || args[0] == "activate" || args[0] == "versions") {
+		return modelVersionsCmd(ctx, args[0], args[1:], os.Stdout)
+	}
 	return runModel(args, os.Stdout, os.Stderr)
 }
 

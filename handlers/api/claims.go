@@ -51,10 +51,16 @@ func (s *Server) createClaim(c *gin.Context) {
 		s.log.ErrorContext(c.Request.Context(), "similar claims for a new claim", "claim_id", claim.ID, "error", err)
 		matches = []similarItem{}
 	}
+	prior, err := s.priorChecks(c.Request.Context(), claim.Text, createMatches)
+	if err != nil {
+		s.log.ErrorContext(c.Request.Context(), "prior checks for a new claim", "claim_id", claim.ID, "error", err)
+		prior = []priorCheckItem{}
+	}
 	c.JSON(http.StatusCreated, struct {
 		*models.Claim
-		Matches []similarItem `json:"matches"`
-	}{normalize(claim), matches})
+		Matches     []similarItem    `json:"matches"`
+		PriorChecks []priorCheckItem `json:"prior_checks"`
+	}{normalize(claim), matches, prior})
 }
 
 func (s *Server) listClaims(c *gin.Context) {

@@ -43,6 +43,7 @@ func (s *Server) Routes(r gin.IRouter) {
 	authed.POST("/claims/:id/comments", s.addComment)
 	authed.GET("/claims/:id/similar", s.similarToClaim)
 	authed.POST("/claims/similar", s.similarToText)
+	authed.POST("/factchecks/import", s.require(workflow.ImportFactChecks), s.importFactChecks)
 	authed.POST("/articles", s.require(workflow.Import), s.createArticle)
 	authed.GET("/articles/:id", s.getArticle)
 	authed.POST("/articles/:id/claims", s.require(workflow.FileClaims), s.createArticleClaims)

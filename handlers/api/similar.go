@@ -85,7 +85,12 @@ func (s *Server) similarToClaim(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	prior, err := s.priorChecks(c.Request.Context(), claim.Text, limit)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "prior_checks": prior})
 }
 
 type similarRequest struct {
@@ -117,5 +122,10 @@ func (s *Server) similarToText(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	prior, err := s.priorChecks(c.Request.Context(), req.Text, req.Limit)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "prior_checks": prior})
 }
