@@ -20,6 +20,9 @@ var queryParams = map[string][]string{
 	"GET /api/v1/claims":                  {"state", "verdict", "priority", "tag", "q", "assignee", "cursor", "limit"},
 	"GET /api/v1/claims/:id/similar":      {"limit"},
 	"GET /api/v1/webhooks/:id/deliveries": {"status", "event_type", "cursor", "limit"},
+	"GET /api/v1/claims/export":           {"format", "ids", "state", "verdict", "priority", "tag", "q", "assignee", "sort", "dir", "cursor", "limit"},
+	"GET /api/v1/notifications":           {"kind", "unread", "before", "limit"},
+	"GET /api/v1/members":                 {"q"},
 }
 
 // QueryParams lists the query parameters route (METHOD /template) accepts.
