@@ -69,7 +69,7 @@ func TestWebBulk(t *testing.T) {
 	res.has(t, "changed since you read it")
 
 	// All matching: the filter travels with the form.
-	res = eb.submit("/claims/bulk", url.Values{"all": {"1"}, "filters": {"assignee=" + itoa(checker.ID)}, "action": {"tag"}, "tag": {"transport"}}).
+	eb.submit("/claims/bulk", url.Values{"all": {"1"}, "filters": {"assignee=" + itoa(checker.ID)}, "action": {"tag"}, "tag": {"transport"}}).
 		status(t, http.StatusOK).has(t, "Changed <span class=\"count\">2</span>")
 	eb.get("/claims?tag=transport").has(t, "Ferries carried", "The airport lost").lacks(t, "The moon is near")
 
