@@ -18,6 +18,7 @@ import (
 	"github.com/factdesk/factdesk/archive/tsa"
 	"github.com/factdesk/factdesk/archive/wacz"
 	"github.com/factdesk/factdesk/archive/warc"
+	"github.com/factdesk/factdesk/internal/apptest"
 	"github.com/factdesk/factdesk/internal/testtools"
 	"github.com/factdesk/factdesk/internal/tsatest"
 	"github.com/factdesk/factdesk/models"
@@ -50,19 +51,19 @@ const (
 func TestCapturesTimestampsAnchorsAndPacket(t *testing.T) {
 	t.Parallel()
 	auth := tsatest.Start(t, tsatest.Options{})
-	env := srcEnv(t, func(c *app.Config) {
+	env := apptest.SourceDesk(t, func(c *app.Config) {
 		c.TSAURLs = []string{auth.URL}
 		c.TSARoots = auth.Roots
 	})
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
-	page := newSrcPage(t, srcArticle("Statement", longFiller+capV1))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The minister promised 400 homes by 2027.", page.srv.URL+"/statement", capQuote)
+	page := apptest.NewSourcePage(t, apptest.SourceArticle("Statement", longFiller+capV1))
+	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The minister promised 400 homes by 2027.", page.URL()+"/statement", capQuote)
 	if ev := srcWaitChecked(t, env, checker.Token, claimID, evID); ev.Status != "verified" || ev.ExcerptStatus != "found" {
 		t.Fatalf("first check = %+v, want verified with the quote found past 200 KiB", ev)
 	}
 	// An unchanged recheck is a revisit; a changed page is a new response.
 	srcCheckNow(t, env, checker.Token, claimID, evID)
-	page.set(http.StatusOK, srcArticle("Statement", longFiller+capV2))
+	page.Set(http.StatusOK, apptest.SourceArticle("Statement", longFiller+capV2))
 	if ev := srcCheckNow(t, env, checker.Token, claimID, evID); ev.Status != "changed" {
 		t.Fatalf("changed page: status %q, want changed", ev.Status)
 	}
@@ -215,11 +216,11 @@ func warcioReads(t *testing.T, packet []byte, responseID, digest string) {
 func TestCapturesInDirectoryUntimestamped(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	env := srcEnv(t, func(c *app.Config) { c.CaptureDir = dir })
+	env := apptest.SourceDesk(t, func(c *app.Config) { c.CaptureDir = dir })
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
-	page := newSrcPage(t, srcArticle("Statement", capV1))
+	page := apptest.NewSourcePage(t, apptest.SourceArticle("Statement", capV1))
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "The minister promised 400 homes.")
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": page.srv.URL, "excerpt": capQuote})
+	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": page.URL(), "excerpt": capQuote})
 	srcWaitChecked(t, env, checker.Token, c.ID, ev.ID)
 
 	res := env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID)+"/evidence/"+itoa(ev.ID)+"/captures", checker.Token, nil)

@@ -4,12 +4,13 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/factdesk/factdesk/internal/apptest"
 	"github.com/factdesk/factdesk/models"
 )
 
 func TestSourceRegistry(t *testing.T) {
 	t.Parallel()
-	env := srcEnv(t)
+	env := apptest.SourceDesk(t)
 	checker, editor, viewer := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleViewer)
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Ratings follow the registry")
 	// These hosts do not resolve, so the checks fail fast; ratings do not
@@ -82,7 +83,7 @@ func TestSourceRegistry(t *testing.T) {
 
 func TestSourceWarnings(t *testing.T) {
 	t.Parallel()
-	env := srcEnv(t)
+	env := apptest.SourceDesk(t)
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Two sources, one outlet")
 	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": "https://www.example.co.uk/a"})

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,54 +18,6 @@ import (
 	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/models"
 )
-
-// srcEnv starts a desk whose source client may reach loopback test
-// servers, with a quick queue poll so checks start promptly.
-func srcEnv(t *testing.T, opts ...apptest.Option) *apptest.Env {
-	t.Helper()
-	base := func(c *app.Config) {
-		c.FetchAllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
-		c.FetchTimeout = 5 * time.Second
-		c.SourcePollInterval = 50 * time.Millisecond
-	}
-	return apptest.New(t, append([]apptest.Option{base}, opts...)...)
-}
-
-// srcPage is a loopback site whose answer the test changes as it goes.
-type srcPage struct {
-	mu     sync.Mutex
-	status int
-	body   string
-	hits   atomic.Int64
-	srv    *httptest.Server
-}
-
-func newSrcPage(t *testing.T, body string) *srcPage {
-	t.Helper()
-	p := &srcPage{status: http.StatusOK, body: body}
-	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.hits.Add(1)
-		p.mu.Lock()
-		status, body := p.status, p.body
-		p.mu.Unlock()
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(status)
-		io.WriteString(w, body)
-	}))
-	t.Cleanup(p.srv.Close)
-	return p
-}
-
-func (p *srcPage) set(status int, body string) {
-	p.mu.Lock()
-	p.status, p.body = status, body
-	p.mu.Unlock()
-}
-
-func srcArticle(title, text string) string {
-	return "<!doctype html><html><head><title>" + title + "</title></head><body><nav>Menu</nav><article><p>" +
-		text + "</p></article></body></html>"
-}
 
 type srcEvidence struct {
 	ID                  int64   `json:"id"`
@@ -211,21 +162,21 @@ func srcWaitLive(t *testing.T, updates <-chan live.Event, claimID int64) {
 
 func TestSourceCheckOnEvidenceAdded(t *testing.T) {
 	t.Parallel()
-	env := srcEnv(t)
+	env := apptest.SourceDesk(t)
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
-	site := newSrcPage(t, srcArticle("Jobs report", "The minister said the rate “fell   by\n three points” — the biggest drop in a decade."))
+	site := apptest.NewSourcePage(t, apptest.SourceArticle("Jobs report", "The minister said the rate “fell   by\n three points” — the biggest drop in a decade."))
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Unemployment fell by three points")
 
-	found := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/jobs", "excerpt": `"Fell by three points" - the biggest drop`})
-	missing := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/jobs", "excerpt": "fell by four points"})
-	plain := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/jobs"})
+	found := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/jobs", "excerpt": `"Fell by three points" - the biggest drop`})
+	missing := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/jobs", "excerpt": "fell by four points"})
+	plain := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/jobs"})
 	if found.Status != "pending" {
 		t.Errorf("new evidence status = %q, want pending", found.Status)
 	}
 
 	ev := srcWaitChecked(t, env, checker.Token, c.ID, found.ID)
 	if ev.Status != "verified" || ev.ExcerptStatus != "found" || ev.HTTPStatus == nil || *ev.HTTPStatus != 200 ||
-		ev.FinalURL != site.srv.URL+"/jobs" || ev.PageTitle != "Jobs report" || len(ev.BodySHA256) != 64 ||
+		ev.FinalURL != site.URL()+"/jobs" || ev.PageTitle != "Jobs report" || len(ev.BodySHA256) != 64 ||
 		ev.FetchedAt == nil || !strings.HasPrefix(ev.ContentType, "text/html") || ev.ExcerptStart == nil || ev.ExcerptEnd == nil {
 		t.Fatalf("found excerpt: evidence = %+v", ev)
 	}
@@ -267,7 +218,7 @@ func TestSourceCheckRedirects(t *testing.T) {
 	internal.Start()
 	t.Cleanup(internal.Close)
 
-	env := srcEnv(t, func(c *app.Config) { c.FetchAllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
+	env := apptest.SourceDesk(t, func(c *app.Config) { c.FetchAllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	var site *httptest.Server
 	site = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -277,7 +228,7 @@ func TestSourceCheckRedirects(t *testing.T) {
 		case "/older":
 			http.Redirect(w, r, "/new", http.StatusFound)
 		case "/new":
-			io.WriteString(w, srcArticle("Moved", "Here now."))
+			io.WriteString(w, apptest.SourceArticle("Moved", "Here now."))
 		case "/to-internal":
 			http.Redirect(w, r, internal.URL+"/admin", http.StatusFound)
 		case "/to-v6":
@@ -307,10 +258,10 @@ func TestSourceCheckRedirects(t *testing.T) {
 
 func TestSourceChangesAndDisappears(t *testing.T) {
 	t.Parallel()
-	env := srcEnv(t)
+	env := apptest.SourceDesk(t)
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
-	site := newSrcPage(t, srcArticle("Budget", "The budget grew by 4% this year."))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The budget grew by 4%", site.srv.URL+"/budget", "grew by 4%")
+	site := apptest.NewSourcePage(t, apptest.SourceArticle("Budget", "The budget grew by 4% this year."))
+	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The budget grew by 4%", site.URL()+"/budget", "grew by 4%")
 	if ev := srcWaitChecked(t, env, checker.Token, claimID, evID); ev.Status != "verified" {
 		t.Fatalf("first check: status %q, want verified", ev.Status)
 	}
@@ -324,10 +275,10 @@ func TestSourceChangesAndDisappears(t *testing.T) {
 		t.Fatalf("source alerts before any change = %d, want 0", n)
 	}
 
-	// The srcPage is edited and the quote is gone.
+	// The page is edited and the quote is gone.
 	updates, stop := env.App.Live.Subscribe()
 	defer stop()
-	site.set(http.StatusOK, srcArticle("Budget", "The budget shrank by 1% this year."))
+	site.Set(http.StatusOK, apptest.SourceArticle("Budget", "The budget shrank by 1% this year."))
 	ev := srcCheckNow(t, env, checker.Token, claimID, evID)
 	if ev.Status != "changed" || ev.ExcerptStatus != "not_found" {
 		t.Fatalf("after the edit: status %q excerpt %q; want changed, not_found", ev.Status, ev.ExcerptStatus)
@@ -359,8 +310,8 @@ func TestSourceChangesAndDisappears(t *testing.T) {
 		t.Errorf("history after an unchanged recheck has %d evidence_changed entries, want 1", n)
 	}
 
-	// The srcPage is removed.
-	site.set(http.StatusGone, "gone")
+	// The page is removed.
+	site.Set(http.StatusGone, "gone")
 	if ev := srcCheckNow(t, env, checker.Token, claimID, evID); ev.Status != "gone" || ev.HTTPStatus == nil || *ev.HTTPStatus != 410 {
 		t.Fatalf("after removal: %+v, want gone with 410", ev)
 	}
@@ -390,13 +341,13 @@ func TestSourceChangesAndDisappears(t *testing.T) {
 
 func TestSourceUnreachableRepeatedlyIsGone(t *testing.T) {
 	t.Parallel()
-	env := srcEnv(t)
+	env := apptest.SourceDesk(t)
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
-	site := newSrcPage(t, srcArticle("Report", "All figures are final."))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The figures are final", site.srv.URL+"/r", "figures are final")
+	site := apptest.NewSourcePage(t, apptest.SourceArticle("Report", "All figures are final."))
+	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The figures are final", site.URL()+"/r", "figures are final")
 	srcWaitChecked(t, env, checker.Token, claimID, evID)
 
-	site.srv.Close() // the site goes offline: connections are refused
+	site.Srv.Close() // the site goes offline: connections are refused
 	want := []string{"unreachable", "unreachable", "gone"}
 	for i, w := range want {
 		ev := srcCheckNow(t, env, checker.Token, claimID, evID)
@@ -412,23 +363,23 @@ func TestSourceUnreachableRepeatedlyIsGone(t *testing.T) {
 
 func TestSourceWatcherRechecksConfirmedClaims(t *testing.T) {
 	t.Parallel()
-	env := srcEnv(t, func(c *app.Config) { c.SourceRecheckInterval = 150 * time.Millisecond })
+	env := apptest.SourceDesk(t, func(c *app.Config) { c.SourceRecheckInterval = 150 * time.Millisecond })
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
-	watched := newSrcPage(t, srcArticle("Census", "Population reached 10 million."))
-	open := newSrcPage(t, srcArticle("Draft", "Nothing final."))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "Population reached 10 million", watched.srv.URL+"/census", "reached 10 million")
+	watched := apptest.NewSourcePage(t, apptest.SourceArticle("Census", "Population reached 10 million."))
+	open := apptest.NewSourcePage(t, apptest.SourceArticle("Draft", "Nothing final."))
+	claimID, evID := srcConfirmedWith(t, env, checker, editor, "Population reached 10 million", watched.URL()+"/census", "reached 10 million")
 	other := env.ClaimIn(t, models.StateVerifying, checker, editor, "Still being checked")
-	srcAddEvidence(t, env, checker, other.ID, map[string]any{"url": open.srv.URL + "/draft"})
+	srcAddEvidence(t, env, checker, other.ID, map[string]any{"url": open.URL() + "/draft"})
 
 	apptest.Eventually(t, 15*time.Second, "the watcher to recheck the confirmed claim's source", func() bool {
-		return watched.hits.Load() >= 3
+		return watched.Hits.Load() >= 3
 	})
-	if n := open.hits.Load(); n != 1 {
+	if n := open.Hits.Load(); n != 1 {
 		t.Errorf("evidence of an unconfirmed claim was fetched %d times, want once (no watching)", n)
 	}
 
-	watched.set(http.StatusNotFound, "not here")
-	apptest.Eventually(t, 15*time.Second, "the watcher to notice the srcPage is gone", func() bool {
+	watched.Set(http.StatusNotFound, "not here")
+	apptest.Eventually(t, 15*time.Second, "the watcher to notice the page is gone", func() bool {
 		return srcEvidenceOf(t, env, checker.Token, claimID, evID).Status == "gone"
 	})
 	apptest.Eventually(t, 5*time.Second, "the evidence.changed event", func() bool {
@@ -441,11 +392,11 @@ func TestSourceWatcherRechecksConfirmedClaims(t *testing.T) {
 
 func TestManualCheckRules(t *testing.T) {
 	t.Parallel()
-	env := srcEnv(t)
+	env := apptest.SourceDesk(t)
 	checker, editor, viewer := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleViewer)
-	site := newSrcPage(t, srcArticle("A", "b"))
+	site := apptest.NewSourcePage(t, apptest.SourceArticle("A", "b"))
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Manual checks")
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL})
+	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL()})
 	other := env.ClaimIn(t, models.StateNew, checker, editor, "Another claim")
 
 	path := "/api/v1/claims/" + itoa(c.ID) + "/evidence/" + itoa(ev.ID) + "/check"

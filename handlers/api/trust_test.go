@@ -183,14 +183,14 @@ func TestEvidenceEditAndRetract(t *testing.T) {
 // quote with no warning.
 func TestPrePublishChecksOnConfirm(t *testing.T) {
 	t.Parallel()
-	env := srcEnv(t)
+	env := apptest.SourceDesk(t)
 	env.SetPrePublish(t, workflow.DefaultPolicy())
 	checker, editor, admin := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleAdmin)
 	// The cited page is down, as a real check of it finds.
-	site := newSrcPage(t, "")
-	site.set(http.StatusServiceUnavailable, "down")
+	site := apptest.NewSourcePage(t, "")
+	site.Set(http.StatusServiceUnavailable, "down")
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "The river flooded twice in 2024.")
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/floods", "stance": "supports"})
+	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/floods", "stance": "supports"})
 	if got := srcWaitChecked(t, env, checker.Token, c.ID, ev.ID); got.Status != "unreachable" {
 		t.Fatalf("source status = %s, want unreachable", got.Status)
 	}

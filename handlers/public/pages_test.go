@@ -15,7 +15,7 @@ import (
 
 func pubEnv(t *testing.T) *apptest.Env {
 	t.Helper()
-	return srcEnv(t, func(c *app.Config) {
+	return apptest.SourceDesk(t, func(c *app.Config) {
 		c.PublicURL = "https://checks.example.org"
 		c.PublisherName = "Example Desk"
 		c.PublisherURL = "https://example.org"
@@ -51,7 +51,7 @@ func TestPublicPage(t *testing.T) {
 	t.Parallel()
 	env := pubEnv(t)
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
-	site := newSrcPage(t, srcArticle("Stats", "Crime fell 3% last year."))
+	site := apptest.NewSourcePage(t, apptest.SourceArticle("Stats", "Crime fell 3% last year."))
 
 	text := `Crime "doubled" </script><script>alert(1)</script> since 2020`
 	c := env.Claim(t, checker, text)
@@ -63,9 +63,9 @@ func TestPublicPage(t *testing.T) {
 		t.Fatalf("assign = %d: %s", res.Status, res.Body)
 	}
 	srcTransition(t, env, checker, c.ID, map[string]any{"action": "start"})
-	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/stats", "stance": "refutes",
+	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/stats", "stance": "refutes",
 		"excerpt": "fell 3%", "note": "INTERNAL-ONLY phone the statistician", "internal": true})
-	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/stats2", "stance": "refutes", "note": "Official series."})
+	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/stats2", "stance": "refutes", "note": "Official series."})
 	env.Do(t, "POST", "/api/v1/claims/"+itoa(c.ID)+"/comments", checker.Token, map[string]any{"body": "SECRET-COMMENT do not publish"})
 
 	path := "/factchecks/" + itoa(c.ID)

@@ -19,9 +19,9 @@ func TestPublicPageShowsOnlyPublicSources(t *testing.T) {
 	env := pubEnv(t)
 	checker, editor, admin := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleAdmin)
 	// The quote is not on the cited page: the desk's business.
-	site := newSrcPage(t, srcArticle("Fares", "Fares rose a little in 2025."))
+	site := apptest.NewSourcePage(t, apptest.SourceArticle("Fares", "Fares rose a little in 2025."))
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Bus fares doubled in 2025.")
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/fares", "stance": "supports", "excerpt": "fares doubled"})
+	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/fares", "stance": "supports", "excerpt": "fares doubled"})
 	apptest.Eventually(t, 15*time.Second, "the first source check", func() bool {
 		for _, e := range env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID), checker.Token, nil).JSON(t)["evidence"].([]any) {
 			if e := e.(map[string]any); int64(e["id"].(float64)) == ev.ID {
@@ -34,7 +34,7 @@ func TestPublicPageShowsOnlyPublicSources(t *testing.T) {
 	srcTransition(t, env, editor, c.ID, map[string]any{"action": "confirm"})
 	slugPath := pubSlug(t, env, checker.Token, c.ID)
 	body := string(env.Do(t, "GET", slugPath, "", nil).Body)
-	if !strings.Contains(body, site.srv.URL+"/fares") {
+	if !strings.Contains(body, site.URL()+"/fares") {
 		t.Fatalf("public page lacks its source:\n%s", body)
 	}
 	for _, leak := range []string{"Quote not found on page", "Not yet checked", "Source verified", "excerpt_missing", checker.Name, editor.Name, checker.Email} {

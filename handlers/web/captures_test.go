@@ -7,15 +7,16 @@ import (
 
 	"github.com/factdesk/factdesk/archive/tsa"
 	"github.com/factdesk/factdesk/archive/wacz"
+	"github.com/factdesk/factdesk/internal/apptest"
 	"github.com/factdesk/factdesk/models"
 )
 
 func TestWebCapturesAndPacket(t *testing.T) {
 	t.Parallel()
-	env := srcEnv(t)
+	env := apptest.SourceDesk(t)
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
-	page := newSrcPage(t, srcArticle("Statement", `Minister's statement. We will build 400 homes by 2027, she said. <b id="raw">raw</b>`))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "400 homes by 2027.", page.srv.URL, "We will build 400 homes by 2027")
+	page := apptest.NewSourcePage(t, apptest.SourceArticle("Statement", `Minister's statement. We will build 400 homes by 2027, she said. <b id="raw">raw</b>`))
+	claimID, evID := srcConfirmedWith(t, env, checker, editor, "400 homes by 2027.", page.URL(), "We will build 400 homes by 2027")
 	srcWaitChecked(t, env, checker.Token, claimID, evID)
 	b := webSignIn(t, env, checker)
 

@@ -12,10 +12,10 @@ import (
 
 func TestWebEvidenceSourceStatus(t *testing.T) {
 	t.Parallel()
-	env := srcEnv(t)
+	env := apptest.SourceDesk(t)
 	checker, editor, viewer := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleViewer)
-	site := newSrcPage(t, srcArticle("Budget", "The budget grew by 4% this year."))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The budget grew by 4%", site.srv.URL+"/budget", "grew by 4%")
+	site := apptest.NewSourcePage(t, apptest.SourceArticle("Budget", "The budget grew by 4% this year."))
+	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The budget grew by 4%", site.URL()+"/budget", "grew by 4%")
 	if ev := srcWaitChecked(t, env, checker.Token, claimID, evID); ev.Status != "verified" {
 		t.Fatalf("first check: status %q, want verified", ev.Status)
 	}
@@ -38,7 +38,7 @@ func TestWebEvidenceSourceStatus(t *testing.T) {
 	eb.get("/overview").status(t, http.StatusOK).has(t, "Sources needing review", "No confirmed claim has a changed source.")
 
 	// The page is edited; a checker's "Check now" notices at once.
-	site.set(http.StatusOK, srcArticle("Budget", "The budget shrank by 1% this year."))
+	site.Set(http.StatusOK, apptest.SourceArticle("Budget", "The budget shrank by 1% this year."))
 	res := cb.submit(checkPath, nil).status(t, http.StatusSeeOther)
 	if want := claimPath + "?done=checked#evidence-" + itoa(evID); res.Location != want {
 		t.Fatalf("check now went to %q, want %q", res.Location, want)

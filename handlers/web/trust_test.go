@@ -50,12 +50,12 @@ func TestWebEvidenceCorrectAndRetract(t *testing.T) {
 // checks, and a block needs a written override.
 func TestWebPrePublishOnReview(t *testing.T) {
 	t.Parallel()
-	env := srcEnv(t)
+	env := apptest.SourceDesk(t)
 	env.SetPrePublish(t, workflow.DefaultPolicy())
 	checker, editor, editor2 := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleEditor)
-	site := newSrcPage(t, srcArticle("Tunnel", "The tunnel is 9 km long."))
+	site := apptest.NewSourcePage(t, apptest.SourceArticle("Tunnel", "The tunnel is 9 km long."))
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "The tunnel is 12 km long.")
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.srv.URL + "/tunnel", "excerpt": "12 km"})
+	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/tunnel", "excerpt": "12 km"})
 	if got := srcWaitChecked(t, env, checker.Token, c.ID, ev.ID); got.Status != "excerpt_missing" {
 		t.Fatalf("source status = %s, want excerpt_missing", got.Status)
 	}
