@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/internal/apptest"
 	"github.com/factdesk/factdesk/internal/pgtest"
 )
 
@@ -179,12 +180,9 @@ func TestServeShutsDownWithOpenDashboard(t *testing.T) {
 	}
 	// Release the delivery only once shutdown has begun, so it is the
 	// shutdown that waits for it.
-	for deadline := time.Now().Add(time.Second); !strings.Contains(logs.String(), `"msg":"shutting down"`); {
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not log that it is shutting down\n%s", logs)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	apptest.Eventually(t, time.Second, "serve to log that it is shutting down", func() bool {
+		return strings.Contains(logs.String(), `"msg":"shutting down"`)
+	})
 	releaseAll()
 	select {
 	case err := <-exited:

@@ -23,22 +23,21 @@ var recordLine = regexp.MustCompile(`Recorded in the desk's tamper-evident log: 
 // covers it: the checkpoint job its publication queued runs after commit.
 func coveredPage(t *testing.T, env *apptest.Env, path string, minSize int) (string, int, string) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	var body, root string
+	var size int
+	apptest.Eventually(t, 15*time.Second, "GET "+path+" to state a covering checkpoint of at least "+strconv.Itoa(minSize)+" entries", func() bool {
 		res := env.Do(t, "GET", path, "", nil)
 		wantStatus(t, res, http.StatusOK, "GET "+path)
-		body := string(res.Body)
-		if m := recordLine.FindStringSubmatch(body); m != nil {
-			size, _ := strconv.Atoi(m[1])
-			if size >= minSize {
-				return body, size, html.UnescapeString(m[2])
-			}
+		body = string(res.Body)
+		m := recordLine.FindStringSubmatch(body)
+		if m == nil {
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("GET %s never stated a covering checkpoint of at least %d entries:\n%s", path, minSize, body)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		size, _ = strconv.Atoi(m[1])
+		root = html.UnescapeString(m[2])
+		return size >= minSize
+	})
+	return body, size, root
 }
 
 func TestLogRoutes(t *testing.T) {
