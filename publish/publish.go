@@ -36,6 +36,9 @@ type Config struct {
 	PublicURL     string
 	PublisherName string
 	PublisherURL  string
+	// Captures reads the desk's captures of the public sources for their
+	// archived copies (sources.Service); nil shows no archived copies.
+	Captures CaptureReader
 }
 
 // Site builds the public pages and feeds.
@@ -179,11 +182,20 @@ type Page struct {
 // and where, never the desk's check status, its internal notes or who added
 // it.
 type PublicSource struct {
-	URL    string
-	Title  string
-	Outlet string
-	Stance models.Stance
-	Note   string
+	// EvidenceID numbers the source in the archived copy's address.
+	EvidenceID int64
+	URL        string
+	Title      string
+	Outlet     string
+	Stance     models.Stance
+	Note       string
+	// Excerpt is the passage the desk quotes from the source.
+	Excerpt string
+	// ArchiveURL is the page of the desk's archived copy (site-relative),
+	// and ArchivedAt the newest capture's time; empty when the desk has
+	// not captured the page.
+	ArchiveURL string
+	ArchivedAt time.Time
 }
 
 // LogEntry is one line of a check's public change log.
@@ -218,6 +230,10 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 	}
 	page := &Page{Publication: *p, URL: s.PageURL(p), VerdictLabel: p.Verdict.Label(), Retracted: retracted,
 		UnderReview: !retracted && c.State != models.StateConfirmed}
+	captured, err := s.store.CapturedEvidence(ctx, claimID)
+	if err != nil {
+		return nil, err
+	}
 	outlets := map[int64]string{}
 	for _, e := range c.Evidence {
 		// Evidence added while the claim is under review is not part of
@@ -226,7 +242,10 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 		if e.CreatedAt.After(p.PublishedAt) || e.Retracted() {
 			continue
 		}
-		ps := PublicSource{URL: e.URL, Title: e.Title, Stance: e.Stance}
+		ps := PublicSource{EvidenceID: e.ID, URL: e.URL, Title: e.Title, Stance: e.Stance, Excerpt: e.Excerpt}
+		if at, ok := captured[e.ID]; ok && s.cfg.Captures != nil {
+			ps.ArchiveURL, ps.ArchivedAt = ArchivePath(p.Slug, e.ID), at
+		}
 		if ps.Title == "" {
 			ps.Title = e.PageTitle
 		}
@@ -260,6 +279,13 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 	}
 	if !retracted {
 		cr := BuildClaimReview(p, page.URL, s.Publisher())
+		for _, src := range page.Sources {
+			cw := CreativeWork{Type: "CreativeWork", URL: src.URL, Name: src.Title}
+			if src.ArchiveURL != "" {
+				cw.ArchivedAt = s.cfg.PublicURL + src.ArchiveURL
+			}
+			cr.Citation = append(cr.Citation, cw)
+		}
 		page.ClaimReview = &cr
 	}
 	return page, nil

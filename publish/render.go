@@ -21,6 +21,7 @@ var (
 	css       = mustRead("templates/style.css")
 	pageView  = mustParse("templates/page.html")
 	listView  = mustParse("templates/list.html")
+	srcView   = mustParse("templates/source.html")
 	styleHash = sha256.Sum256([]byte(css))
 	publicCSP = "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(styleHash[:]) + "'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
@@ -42,6 +43,9 @@ func mustParse(view string) *template.Template {
 	t := template.New("layout").Funcs(template.FuncMap{
 		"date": func(t any) string { return humanDate(timeOf(t)) },
 		"iso":  func(t any) string { return timeOf(t).UTC().Format(time.RFC3339) },
+		// stamp is a capture's or a timestamp's time, to the second.
+		"stamp": func(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04:05 UTC") },
+		"warc":  WARCPath,
 	})
 	return template.Must(t.ParseFS(templateFS, "templates/layout.html", view))
 }
@@ -68,6 +72,12 @@ type pageData struct {
 	Page      *Page
 	JSONLD    template.JS
 	Items     []Listed
+	Archive   *archiveData
+}
+
+type archiveData struct {
+	*Archive
+	Canonical string
 }
 
 // RenderPage renders a fact check's page into a buffer, so a template
@@ -84,6 +94,13 @@ func (s *Site) RenderPage(p *Page) ([]byte, error) {
 		data.JSONLD = template.JS(ld)
 	}
 	return render(pageView, data)
+}
+
+// RenderArchive renders the archived copy of a source.
+func (s *Site) RenderArchive(a *Archive) ([]byte, error) {
+	canonical := s.cfg.PublicURL + ArchivePath(a.Page.Slug, a.Source.EvidenceID)
+	return render(srcView, pageData{Publisher: s.Publisher(), CSS: template.CSS(css), Page: a.Page,
+		Archive: &archiveData{Archive: a, Canonical: canonical}})
 }
 
 // RenderList renders the list of published checks.
