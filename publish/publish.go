@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/factdesk/factdesk/audit"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/store"
@@ -291,34 +292,27 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 	return page, nil
 }
 
-// changeLog turns the public part of a claim's history into sentences: each
-// confirmation (first publication, verdict changes, re-confirmations), each
-// reopening and each retraction, with its date.
+// changeLog words a claim's public change log, audit.ChangeLog: the same
+// list of entries the page's proof covers, so what the page says and what
+// the proof proves cannot drift apart.
 func changeLog(hs []models.HistoryEntry) []LogEntry {
-	var out []LogEntry
-	var last models.Verdict
-	published := false
-	for _, h := range hs {
-		switch h.Action {
-		case models.ActionConfirm:
-			switch {
-			case !published:
-				out = append(out, LogEntry{At: h.At, Text: "Published with the verdict " + h.Verdict.Label() + "."})
-			case h.Verdict != last:
-				out = append(out, LogEntry{At: h.At, Text: "Verdict changed from " + last.Label() + " to " + h.Verdict.Label() + "."})
-			default:
-				out = append(out, LogEntry{At: h.At, Text: "Reviewed and confirmed again as " + h.Verdict.Label() + "."})
-			}
-			published, last = true, h.Verdict
-		case models.ActionReopen:
-			if published {
-				out = append(out, LogEntry{At: h.At, Text: "Reopened for review.", Reason: h.Comment})
-			}
-		case models.ActionReject:
-			if published {
-				out = append(out, LogEntry{At: h.At, Text: "Retracted.", Reason: h.Comment})
-			}
+	changes := audit.ChangeLog(hs)
+	out := make([]LogEntry, 0, len(changes))
+	for _, c := range changes {
+		e := LogEntry{At: c.At, Reason: c.Reason}
+		switch c.Kind {
+		case audit.ChangePublished:
+			e.Text = "Published with the verdict " + c.Verdict.Label() + "."
+		case audit.ChangeVerdictChanged:
+			e.Text = "Verdict changed from " + c.PreviousVerdict.Label() + " to " + c.Verdict.Label() + "."
+		case audit.ChangeCorrected:
+			e.Text = "Reviewed and confirmed again as " + c.Verdict.Label() + "."
+		case audit.ChangeReopened:
+			e.Text = "Reopened for review."
+		case audit.ChangeRetracted:
+			e.Text = "Retracted."
 		}
+		out = append(out, e)
 	}
 	return out
 }
