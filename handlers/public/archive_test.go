@@ -143,4 +143,12 @@ func TestPublicArchivedCopy(t *testing.T) {
 		t.Errorf("archive of evidence added under review = %d, want 404", res.Status)
 	}
 	wantStatus(t, env.Do(t, "GET", archivePath, "", nil), http.StatusOK, "archive of a check under review")
+	// A retracted check keeps its page and its sources, so their archived
+	// copies stay, saying the check was retracted.
+	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reject", "comment": "The report was withdrawn."})
+	res = env.Do(t, "GET", archivePath, "", nil)
+	wantStatus(t, res, http.StatusOK, "archive of a retracted check")
+	if !strings.Contains(string(res.Body), "(since retracted)") {
+		t.Errorf("archived copy of a retracted check does not say so:\n%s", res.Body)
+	}
 }
