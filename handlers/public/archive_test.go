@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/app"
 	"github.com/factdesk/factdesk/internal/apptest"
+	"github.com/factdesk/factdesk/internal/tsatest"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/sources"
 )
@@ -150,5 +152,36 @@ func TestPublicArchivedCopy(t *testing.T) {
 	wantStatus(t, res, http.StatusOK, "archive of a retracted check")
 	if !strings.Contains(string(res.Body), "(since retracted)") {
 		t.Errorf("archived copy of a retracted check does not say so:\n%s", res.Body)
+	}
+}
+
+// The archived copy names the timestamp authority and the time it signed
+// the capture's digest, when the desk has one configured.
+func TestPublicArchivedCopyTimestamp(t *testing.T) {
+	t.Parallel()
+	auth := tsatest.Start(t, tsatest.Options{})
+	env := apptest.SourceDesk(t, func(c *app.Config) {
+		c.TSAURLs = []string{auth.URL}
+		c.TSARoots = auth.Roots
+	})
+	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
+	site := apptest.NewSourcePage(t, apptest.SourceArticle("Budget", "The budget grew by 2% this year."))
+	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "The budget grew by 2%.")
+	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/budget", "excerpt": "grew by 2%"})
+	caps := waitCapture(t, env, c.ID, ev.ID)
+	if len(caps[0].Timestamps) != 1 {
+		t.Fatalf("capture timestamps = %+v, want one token", caps[0].Timestamps)
+	}
+	srcTransition(t, env, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Per the budget."})
+	srcTransition(t, env, editor, c.ID, map[string]any{"action": "confirm"})
+	res := env.Do(t, "GET", "/factchecks/"+itoa(c.ID)+"/sources/"+itoa(ev.ID), "", nil)
+	if res.Status == http.StatusMovedPermanently {
+		res = env.Do(t, "GET", res.Header.Get("Location"), "", nil)
+	}
+	wantStatus(t, res, http.StatusOK, "GET archived copy")
+	ts := caps[0].Timestamps[0]
+	want := "signed by " + ts.Authority + " at <time datetime=\"" + ts.Time.UTC().Format(time.RFC3339) + "\">"
+	if !strings.Contains(string(res.Body), want) || !strings.Contains(string(res.Body), "(certificate chain verified)") {
+		t.Errorf("archived copy does not show the timestamp %q:\n%s", want, res.Body)
 	}
 }
