@@ -100,17 +100,15 @@ var access = map[string]string{
 	"DELETE /api/v1/claims/:id/follow":                        "viewer",
 	"GET /api/v1/members":                                     "viewer",
 	// Probes and public pages.
-	"GET /healthz":                       "anyone",
-	"GET /readyz":                        "anyone",
-	"GET /factchecks":                    "anyone",
-	"GET /factchecks.json":               "anyone",
-	"GET /factchecks.rss":                "anyone",
-	"GET /factchecks/:slug":              "anyone",
-	"GET /factchecks/:slug/sources/:eid": "anyone",
-	"GET /factchecks/:slug/sources/:eid/captures/:cid/warc": "anyone",
-	"GET /static/*path": "anyone",
-	"GET /login":        "anyone",
-	"POST /login":       "credentials",
+	"GET /healthz":          "anyone",
+	"GET /readyz":           "anyone",
+	"GET /factchecks":       "anyone",
+	"GET /factchecks.json":  "anyone",
+	"GET /factchecks.rss":   "anyone",
+	"GET /factchecks/:slug": "anyone",
+	"GET /static/*path":     "anyone",
+	"GET /login":            "anyone",
+	"POST /login":           "credentials",
 	// The audit log, proofs, unsubscribe links (their token is the
 	// credential), metrics (refused unless a token is configured) and
 	// the icon.
@@ -122,6 +120,11 @@ var access = map[string]string{
 	"POST /notifications/unsubscribe":          "credentials",
 	"GET /metrics":                             "anyone",
 	"GET /favicon.ico":                         "anyone",
+
+	// The desk's archived copies of published sources.
+	"GET /factchecks/:slug/sources/:eid":                    "anyone",
+	"GET /factchecks/:slug/sources/:eid/captures/:cid/warc": "anyone",
+
 	// Dashboard.
 	"POST /logout":                                     "viewer",
 	"GET /":                                            "viewer",
