@@ -288,3 +288,46 @@ func (s *Service) Bootstrap(ctx context.Context, email, password string) (bool, 
 	}
 	return err == nil, err
 }
+
+// SetPassword sets a person's password from the command line (there is no
+// actor: whoever runs the command holds the database). It revokes the
+// user's tokens and sessions as a password change from the API does.
+func (s *Service) SetPassword(ctx context.Context, email, password string) (*models.User, error) {
+	if fe := checkPassword(password); fe != nil {
+		return nil, models.Invalid("the password is not valid", *fe)
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	found, err := s.store.UserByEmail(ctx, strings.TrimSpace(email))
+	if err != nil {
+		return nil, err
+	}
+	var u *models.User
+	err = s.store.WithTx(ctx, func(tx *store.Tx) error {
+		if u, err = tx.LockUser(ctx, found.ID); err != nil {
+			return err
+		}
+		if u.IsService() {
+			return models.Errorf(models.EInvalid, "%s is a service account: it has no password", u.Email)
+		}
+		u.PasswordHash = hash
+		if err := tx.SaveUser(ctx, u); err != nil {
+			return err
+		}
+		if err := tx.RevokeTokens(ctx, u.ID, s.now()); err != nil {
+			return err
+		}
+		for _, h := range s.OnDeactivate {
+			if err := h(ctx, tx, u.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
