@@ -112,6 +112,14 @@ func users(ctx context.Context, args []string) error {
 // usersPassword is `factdesk users password`: it sets a person's
 // password, for example after an import without password hashes.
 func usersPassword(ctx context.Context, args []string) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return runUsersPassword(ctx, cfg, args, os.Stdout)
+}
+
+func runUsersPassword(ctx context.Context, cfg app.Config, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("users password", flag.ContinueOnError)
 	email := fs.String("email", "", "the user's email")
 	password := fs.String("password", "", "the new password; a random one is generated and printed when omitted")
@@ -122,10 +130,6 @@ func usersPassword(ctx context.Context, args []string) error {
 	if generated {
 		*password = auth.RandomPassword()
 	}
-	cfg, err := loadConfig()
-	if err != nil {
-		return err
-	}
 	st, err := openStore(ctx, cfg, true)
 	if err != nil {
 		return err
@@ -135,9 +139,9 @@ func usersPassword(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("set the password of %s (id %d)\n", u.Email, u.ID)
+	fmt.Fprintf(out, "set the password of %s (id %d)\n", u.Email, u.ID)
 	if generated {
-		fmt.Printf("password: %s\n", *password)
+		fmt.Fprintf(out, "password: %s\n", *password)
 	}
 	return nil
 }

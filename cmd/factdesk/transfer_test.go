@@ -118,6 +118,13 @@ func buildMoveDesk(t *testing.T) *moveDesk {
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
 		t.Fatalf("import fact-checks: %v %v", err, res)
 	}
+	// A stored model version (inactive: the shipped model keeps scoring).
+	err := env.App.Store.WithTx(context.Background(), func(tx *store.Tx) error {
+		return tx.SaveModelVersion(context.Background(), "test-1", []byte(`{"weights":[0.25,-1.5e-7],"bias":3}`), "P=0.5 R=0.5")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	env.WaitForJobs(t, "audit_checkpoint")
 	if _, err := env.App.Audit.Checkpoint(context.Background()); err != nil {
 		t.Fatal(err)
@@ -154,7 +161,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	for _, typ := range []string{"user", "outlet", "article", "claim", "assignment", "history", "comment", "evidence", "evidence_snapshot",
 		"capture", "capture_chunk", "capture_timestamp", "publication", "correction", "follow", "notification", "notification_pref",
-		"candidate_decision", "factcheck", "webhook", "settings", "checkpoint", "log_head"} {
+		"candidate_decision", "factcheck", "model_version", "webhook", "settings", "checkpoint", "log_head"} {
 		if exported.counts[typ] == 0 {
 			t.Errorf("the archive has no %s record: the test desk should have one of each", typ)
 		}
@@ -216,6 +223,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 			t.Errorf("GET %s differs after the move:\nbefore %d %s\nafter  %d %s", p, a.Status, a.Body, b.Status, b.Body)
 		}
 	}
+	if a, b := modelVersions(t, d.env), modelVersions(t, moved); !reflect.DeepEqual(a, b) {
+		t.Errorf("model versions after the move = %+v, want %+v", b, a)
+	}
 	// The capture's bytes (a file before, chunks in the database now).
 	caps := d.env.Do(t, "GET", fmt.Sprintf("/api/v1/claims/%d/evidence/%d/captures", d.claimC, d.captureEvidence), d.editor.Token, nil)
 	var list struct{ Items []struct{ ID int64 } }
@@ -233,6 +243,39 @@ func TestExportImportRoundTrip(t *testing.T) {
 	fresh := moved.Claim(t, apptest.User{User: mustUser(t, moved, d.checker.ID)}, "A claim filed after the move.")
 	if fresh.ID <= d.claims[len(d.claims)-1] {
 		t.Errorf("new claim id %d, want past the imported %d", fresh.ID, d.claims[len(d.claims)-1])
+	}
+}
+
+// TestImportWithoutPasswordHashes: users arrive without passwords, and
+// `factdesk users password` gives one back.
+func TestImportWithoutPasswordHashes(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	editor := env.User(t, models.RoleEditor)
+	ctx := context.Background()
+	var buf bytes.Buffer
+	if err := runExport(ctx, env.App.Config, []string{"--all", "-"}, &buf, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte(`"password_hash":`)) || bytes.Contains(buf.Bytes(), []byte("$2a$")) {
+		t.Fatalf("the archive carries password hashes without --with-password-hashes:\n%s", buf.String())
+	}
+	dst := app.Config{DatabaseURL: pgtest.URL(t), Audit: apptest.AuditConfig(t)}
+	var out bytes.Buffer
+	if err := runImport(ctx, dst, []string{"-"}, &buf, &out); err != nil || !strings.Contains(out.String(), "users came without passwords") {
+		t.Fatalf("import: %v\n%s", err, out.String())
+	}
+	moved := serveDesk(t, dst)
+	if _, _, err := moved.App.Auth.IssueToken(ctx, editor.Email, editor.Password, "test"); !models.IsCode(err, models.EUnauthorized) {
+		t.Fatalf("sign-in with the old password after an import without hashes = %v, want refused", err)
+	}
+	out.Reset()
+	if err := runUsersPassword(ctx, dst, []string{"--email", editor.Email}, &out); err != nil {
+		t.Fatal(err)
+	}
+	_, pw, _ := strings.Cut(out.String(), "password: ")
+	if _, _, err := moved.App.Auth.IssueToken(ctx, editor.Email, strings.TrimSpace(pw), "test"); err != nil {
+		t.Fatalf("sign-in with the password set by factdesk users password: %v\n%s", err, out.String())
 	}
 }
 
@@ -328,6 +371,15 @@ func serveDesk(t *testing.T, cfg app.Config) *apptest.Env {
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(func() { srv.Close(); a.Close() })
 	return &apptest.Env{App: a, Server: srv, URL: srv.URL, DBURL: cfg.DatabaseURL}
+}
+
+func modelVersions(t *testing.T, env *apptest.Env) []store.ModelVersion {
+	t.Helper()
+	vs, err := env.App.Store.ModelVersions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vs
 }
 
 func mustUser(t *testing.T, env *apptest.Env, id int64) *models.User {

@@ -31,6 +31,7 @@ func TestWebIntegrations(t *testing.T) {
 	res := b.submit("/admin/integrations/accounts", url.Values{"name": {"Newsroom CMS"}, "role": {"checker"}}).status(t, http.StatusSeeOther)
 	page := b.get(res.Location).has(t, "Service account added", "Newsroom CMS", "newsroom-cms@service.invalid", `name="scopes" value="claims:read"`)
 	acct := regexp.MustCompile(`data-account-id="(\d+)"`).FindStringSubmatch(page.Body)[1]
+	b.get("/admin/users").has(t, "Newsroom CMS <span class=\"badge\">Service account</span>", "signs in with")
 
 	// A failed form keeps its ticks and names the field.
 	b.submit("/admin/integrations/tokens", url.Values{"user_id": {acct}, "name": {"cms"}, "expires_in_days": {"90"}, "scopes": {"claims:read", "bogus"}}).
