@@ -71,7 +71,7 @@ func TestIntegrationTokens(t *testing.T) {
 	if !strings.HasPrefix(token, "fd_") || created["status"] != "active" || created["created_by_name"] != admin.Name {
 		t.Fatalf("created token = %s", res.Body)
 	}
-	if exp, _ := time.Parse(time.RFC3339, created["expires_at"].(string)); exp.Sub(time.Now()) < 29*24*time.Hour || exp.Sub(time.Now()) > 31*24*time.Hour {
+	if exp, _ := time.Parse(time.RFC3339, created["expires_at"].(string)); time.Until(exp) < 29*24*time.Hour || time.Until(exp) > 31*24*time.Hour {
 		t.Errorf("expires_at = %v, want 30 days out", created["expires_at"])
 	}
 
