@@ -61,6 +61,8 @@ func TestIntegrationTokenIssueAndCopy(t *testing.T) {
 		t.Error("the token is shown again on the list")
 	}
 	p.screenshot("integrations-list-desktop")
+	p.visit("/admin/users", "table.users")
+	p.screenshot("users-with-service-account-desktop")
 	p.phone()
 	p.visit("/admin/integrations", "table.tokens")
 	p.screenshot("integrations-list-phone")
