@@ -49,6 +49,9 @@ type NewUser struct {
 	Name     string      `json:"name"`
 	Role     models.Role `json:"role"`
 	Password string      `json:"password"`
+	// Kind is person (the default) or service: a machine account, given
+	// without email or password (tokens.go).
+	Kind models.UserKind `json:"kind"`
 }
 
 // CreateUser adds a user. actor is nil only for bootstrap and the CLI.
@@ -56,7 +59,13 @@ func (s *Service) CreateUser(ctx context.Context, actor *models.User, in NewUser
 	if actor != nil && !(actor.Active && actor.Role == models.RoleAdmin) {
 		return nil, models.Errorf(models.EForbidden, "only an admin may create users")
 	}
-	u := &models.User{Email: strings.TrimSpace(in.Email), Name: strings.TrimSpace(in.Name), Role: in.Role, Active: true}
+	if in.Kind == models.KindService {
+		return s.createServiceAccount(ctx, in)
+	}
+	if in.Kind != "" && in.Kind != models.KindPerson {
+		return nil, models.Invalid("the user is not valid", models.FieldError{Field: "kind", Message: "must be person or service"})
+	}
+	u := &models.User{Email: strings.TrimSpace(in.Email), Name: strings.TrimSpace(in.Name), Role: in.Role, Active: true, Kind: models.KindPerson}
 	var fields []models.FieldError
 	if addr, err := mail.ParseAddress(u.Email); err != nil || addr.Address != u.Email {
 		fields = append(fields, models.FieldError{Field: "email", Message: "must be an email address such as ana@example.org"})
@@ -170,6 +179,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 		if u, err = tx.LockUser(ctx, id); err != nil {
 			return err
 		}
+		if p.Password.Set && u.IsService() {
+			return models.Invalid("the change is not valid", models.FieldError{Field: "password",
+				Message: "a service account has no password; it signs in with integration tokens"})
+		}
 		wasAdmin := u.Role == models.RoleAdmin && u.Active
 		if p.Name.Set {
 			u.Name = strings.TrimSpace(p.Name.Value)
@@ -262,18 +275,6 @@ func (s *Service) IssueToken(ctx context.Context, email, password, clientIP stri
 	return token, u, nil
 }
 
-// Authenticate resolves a bearer token to its active user.
-func (s *Service) Authenticate(ctx context.Context, token string) (*models.User, error) {
-	if !strings.HasPrefix(token, tokenPrefix) {
-		return nil, models.Errorf(models.EUnauthorized, "the token is not valid")
-	}
-	u, err := s.store.UserByToken(ctx, HashToken(token), s.now())
-	if models.IsCode(err, models.ENotFound) {
-		return nil, models.Errorf(models.EUnauthorized, "the token is not valid, expired or revoked")
-	}
-	return u, err
-}
-
 // Bootstrap creates the first admin when the desk has no users. It reports
 // whether it created one.
 func (s *Service) Bootstrap(ctx context.Context, email, password string) (bool, error) {
@@ -286,4 +287,47 @@ func (s *Service) Bootstrap(ctx context.Context, email, password string) (bool, 
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// SetPassword sets a person's password from the command line (there is no
+// actor: whoever runs the command holds the database). It revokes the
+// user's tokens and sessions as a password change from the API does.
+func (s *Service) SetPassword(ctx context.Context, email, password string) (*models.User, error) {
+	if fe := checkPassword(password); fe != nil {
+		return nil, models.Invalid("the password is not valid", *fe)
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	found, err := s.store.UserByEmail(ctx, strings.TrimSpace(email))
+	if err != nil {
+		return nil, err
+	}
+	var u *models.User
+	err = s.store.WithTx(ctx, func(tx *store.Tx) error {
+		if u, err = tx.LockUser(ctx, found.ID); err != nil {
+			return err
+		}
+		if u.IsService() {
+			return models.Errorf(models.EInvalid, "%s is a service account: it has no password", u.Email)
+		}
+		u.PasswordHash = hash
+		if err := tx.SaveUser(ctx, u); err != nil {
+			return err
+		}
+		if err := tx.RevokeTokens(ctx, u.ID, s.now()); err != nil {
+			return err
+		}
+		for _, h := range s.OnDeactivate {
+			if err := h(ctx, tx, u.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
 }

@@ -12,11 +12,13 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/factdesk/factdesk/app"
+	"github.com/factdesk/factdesk/handlers/api"
 	"github.com/factdesk/factdesk/internal/apptest"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/workflow"
@@ -79,6 +81,12 @@ var access = map[string]string{
 	"GET /api/v1/webhooks/:id/deliveries":                      "admin",
 	"POST /api/v1/webhooks/:id/deliveries/:event_id/redeliver": "admin",
 	"POST /api/v1/webhooks/:id/recover":                        "admin",
+	// API: integration tokens (admins signed in as people).
+	"GET /api/v1/tokens/scopes":      "admin",
+	"GET /api/v1/tokens":             "admin",
+	"POST /api/v1/tokens":            "admin",
+	"GET /api/v1/tokens/:id":         "admin",
+	"POST /api/v1/tokens/:id/revoke": "admin",
 	// API: bulk changes and exports, evidence corrections, captures and
 	// packets, desk settings, the fact-check archive, notifications.
 	"POST /api/v1/claims/bulk":                                "viewer",
@@ -162,6 +170,10 @@ var access = map[string]string{
 	"POST /admin/webhooks/:id":                         "admin",
 	"POST /admin/webhooks/:id/ping":                    "admin",
 	"POST /admin/webhooks/:id/delete":                  "admin",
+	"GET /admin/integrations":                          "admin",
+	"POST /admin/integrations/accounts":                "admin",
+	"POST /admin/integrations/tokens":                  "admin",
+	"POST /admin/integrations/tokens/:id/revoke":       "admin",
 	"GET /claims":                                      "viewer",
 	"GET /claims/export":                               "viewer",
 	"POST /claims/export":                              "viewer",
@@ -192,6 +204,28 @@ type caller struct {
 	token string
 	web   *http.Client
 	csrf  string
+	// role and scopes describe an integration token's caller: it gets
+	// past a route when its role is high enough and it holds the route's
+	// scope (handlers/api/scopes.go). It calls only the API.
+	role   string
+	scopes []models.Scope
+}
+
+// integrationAllows says whether an integration token holding scopes may
+// call an API route: public routes and any-token routes open to all, a
+// person-only route to none, the rest need their scope.
+func integrationAllows(key string, scopes []models.Scope) bool {
+	sc, ok := api.RouteScope(key)
+	if !ok {
+		return false
+	}
+	switch sc {
+	case "(public)", "(any token)":
+		return true
+	case "(person)":
+		return false
+	}
+	return slices.Contains(scopes, sc)
 }
 
 var csrfValue = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
@@ -254,7 +288,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		":id@claims": fmt.Sprint(claim.ID), ":eid": fmt.Sprint(ev.ID), ":user_id": fmt.Sprint(target.ID),
 		":id@users": fmt.Sprint(target.ID), ":id@webhooks": hookID, ":id@sources": "999999",
 		":id@articles": "999999", ":id@import": "999999", ":event_id": "evt_01ABC", ":slug": "no-such-check",
-		"*path": "app.css", ":cid": "999999",
+		"*path": "app.css", ":cid": "999999", ":id@tokens": "999999",
 	}
 
 	// Routes that validate their body before the claim's rules get one
@@ -271,6 +305,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for _, role := range []string{"viewer", "checker", "editor", "admin"} {
 		web, csrf := signInWeb(t, env, users[role])
 		callers = append(callers, caller{name: role, token: users[role].Token, web: web, csrf: csrf})
+	}
+	// Integration tokens: an editor machine account that reads and works
+	// claims, and an admin one that manages webhooks and reads users.
+	for _, in := range []struct {
+		role   models.Role
+		scopes []models.Scope
+	}{
+		{models.RoleEditor, []models.Scope{models.ScopeClaimsRead, models.ScopeClaimsWrite, models.ScopeEvidenceWrite}},
+		{models.RoleAdmin, []models.Scope{models.ScopeWebhooksAdmin, models.ScopeUsersRead, models.ScopeExportRead}},
+	} {
+		tok := env.Integration(t, admin, in.role, 0, in.scopes...)
+		callers = append(callers, caller{name: fmt.Sprintf("integration %s %v", in.role, in.scopes), token: tok.Token, role: string(in.role), scopes: in.scopes})
 	}
 
 	var routes []string
@@ -291,8 +337,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		method, path, _ := strings.Cut(key, " ")
 		concrete := fill(path, params)
 		for _, who := range callers {
+			if who.role != "" && !strings.HasPrefix(path, "/api/") {
+				continue
+			}
 			cells++
 			allowed := rank[who.name] >= rank[access[key]]
+			if who.role != "" {
+				allowed = rank[who.role] >= rank[access[key]] && integrationAllows(key, who.scopes)
+			}
 			status, location := call(t, env, who, method, concrete, bodies[key])
 			refused := (status == http.StatusUnauthorized && access[key] != "credentials") || status == http.StatusForbidden ||
 				(status == http.StatusSeeOther && strings.HasPrefix(location, "/login?next="))

@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -15,6 +16,7 @@ type User struct {
 	Name         string    `json:"name"`
 	Role         Role      `json:"role"`
 	Active       bool      `json:"active"`
+	Kind         UserKind  `json:"kind"`
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
@@ -31,6 +33,24 @@ type APIToken struct {
 	ExpiresAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
+	// Scopes make the token an integration token, which reaches only the
+	// API routes whose scope it holds; nil is a person's sign-in token.
+	Scopes StringArray `gorm:"type:text[]"`
+	// RateLimit is requests per minute; nil is unlimited.
+	RateLimit *int
+	// CreatedBy is the admin who issued an integration token.
+	CreatedBy *int64
+	// LastUsedIP is the client address of the latest recorded use.
+	LastUsedIP *string `gorm:"column:last_used_ip"`
+}
+
+// Integration reports whether t is an integration token (it has scopes).
+func (t *APIToken) Integration() bool { return t != nil && t.Scopes != nil }
+
+// HasScope reports whether t may call a route that needs scope. A
+// person's sign-in token holds every scope its user's role can use.
+func (t *APIToken) HasScope(scope Scope) bool {
+	return !t.Integration() || slices.Contains(t.Scopes, string(scope))
 }
 
 // TableName keeps the table name explicit rather than inflected.

@@ -80,7 +80,7 @@ func (s *Service) SendInstant(ctx context.Context, notificationID int64) error {
 			return err
 		}
 		now := s.cfg.Now()
-		if !u.Active || n.Read() {
+		if !u.Active || u.IsService() || n.Read() {
 			return tx.SetNotificationsEmail(ctx, []int64{n.ID}, "skipped", now)
 		}
 		prefs, err := tx.NotificationPrefs(ctx, []int64{u.ID})
@@ -170,7 +170,7 @@ func (s *Service) digest(ctx context.Context, userID int64, cadence models.Deliv
 		for _, n := range rows {
 			d := deliveryOf(prefs[userID], n.Kind)
 			switch {
-			case !u.Active || n.Read() || d == models.DeliveryOff:
+			case !u.Active || u.IsService() || n.Read() || d == models.DeliveryOff:
 				skip = append(skip, n.ID)
 			case d == cadence:
 				take = append(take, n)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -46,25 +45,11 @@ func (q queries) CountUsers(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// UserByToken finds the active user holding a live token and marks the
-// token used. last_used_at is only written when it is a minute stale, so a
-// busy API client does not turn every read into a write.
-func (q queries) UserByToken(ctx context.Context, hash []byte, now time.Time) (*models.User, error) {
-	var u models.User
-	err := q.db.WithContext(ctx).
-		Joins("JOIN api_tokens t ON t.user_id = users.id").
-		Where("t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND users.active", hash, now).
-		First(&u).Error
-	if err != nil {
-		return nil, notFound(err, "token", "")
-	}
-	q.db.WithContext(ctx).Exec(`UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?
-		AND (last_used_at IS NULL OR last_used_at < ?)`, now, hash, now.Add(-time.Minute))
-	return &u, nil
-}
-
 // CreateUser inserts u; a taken email is a conflict.
 func (tx *Tx) CreateUser(ctx context.Context, u *models.User) error {
+	if u.Kind == "" {
+		u.Kind = models.KindPerson
+	}
 	err := tx.db.WithContext(ctx).Create(u).Error
 	if isUniqueViolation(err) {
 		return models.Errorf(models.EConflict, "a user with email %s already exists", u.Email)
@@ -92,25 +77,6 @@ func (tx *Tx) SaveUser(ctx context.Context, u *models.User) error {
 		Updates(map[string]any{"name": u.Name, "role": u.Role, "active": u.Active, "password_hash": u.PasswordHash, "updated_at": gorm.Expr("now()")}).Error
 	if err != nil {
 		return fmt.Errorf("store: save user %d: %w", u.ID, err)
-	}
-	return nil
-}
-
-// CreateToken stores a token's hash.
-func (tx *Tx) CreateToken(ctx context.Context, t *models.APIToken) error {
-	if err := tx.db.WithContext(ctx).Create(t).Error; err != nil {
-		return fmt.Errorf("store: create token: %w", err)
-	}
-	return nil
-}
-
-// RevokeTokens revokes every live token of a user.
-func (tx *Tx) RevokeTokens(ctx context.Context, userID int64, now time.Time) error {
-	err := tx.db.WithContext(ctx).Model(&models.APIToken{}).
-		Where("user_id = ? AND revoked_at IS NULL", userID).
-		Update("revoked_at", now).Error
-	if err != nil {
-		return fmt.Errorf("store: revoke tokens of %d: %w", userID, err)
 	}
 	return nil
 }

@@ -105,3 +105,9 @@ func loadKey(ctx context.Context, st *store.Store, configured string) ([]byte, e
 	rand.Read(fresh)
 	return st.WebhookKey(ctx, fresh)
 }
+
+// SealUnknownSecret seals a fresh secret for endpoint id that nobody is
+// told: an endpoint imported from another desk gets one, so it signs
+// nothing anyone can verify until an admin rotates its secret (which
+// shows the new one) and hands that to the receiver.
+func (s *Service) SealUnknownSecret(id int64) []byte { return s.sealer.seal(id, NewSecret()) }

@@ -56,6 +56,9 @@ const (
 	// ManageSettings changes the desk's settings (bylines, the
 	// pre-publish policy): admins.
 	ManageSettings Capability = "manage_settings"
+	// ManageIntegrations creates service accounts and issues and revokes
+	// their integration tokens: admins.
+	ManageIntegrations Capability = "manage_integrations"
 )
 
 // relation is what a user below a rule's Bypass role must be to the claim.
@@ -94,29 +97,30 @@ type capRule struct {
 // capabilities is the table Can reads. Asked without a claim, only Min is
 // checked: that is what a route or a desk-wide button needs.
 var capabilities = map[Capability]capRule{
-	EditClaim:        {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: creatorOrChecker, What: "edit claims", Why: "only the claim's creator, its checker or an editor may edit it"},
-	Assign:           {Min: models.RoleEditor, Bypass: models.RoleEditor, Open: true, What: "assign others to claims", Why: "only an editor may assign others"},
-	TakeClaim:        {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: noCheckerYet, Open: true, What: "assign claims", Why: "the claim already has a checker; ask an editor to reassign it"},
-	Unassign:         {Min: models.RoleEditor, Bypass: models.RoleEditor, What: "unassign someone else", Why: "only an editor may unassign someone else"},
-	UnassignSelf:     {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: assigned, What: "change assignments", Why: "you are not assigned to this claim"},
-	AddEvidence:      {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: assignedChecker, Open: true, Closed: "reopen it (restore it, if rejected) before changing its evidence", What: "add evidence", Why: "only the assigned checker or an editor may add evidence"},
-	CheckSource:      {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "check sources"},
-	Comment:          {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "comment"},
-	FileClaims:       {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "create claims"},
-	Import:           {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "import articles"},
-	TakeNext:         {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "take claims from the queue"},
-	ViewReview:       {Min: models.RoleEditor, Bypass: models.RoleEditor, What: "review verdicts"},
-	ManageOutlets:    {Min: models.RoleEditor, Bypass: models.RoleEditor, What: "change the source registry"},
-	ImportFactChecks: {Min: models.RoleEditor, Bypass: models.RoleEditor, What: "import fact-checks into the archive"},
-	ManageUsers:      {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage users"},
-	ManageWebhooks:   {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage webhooks"},
-	ManageSettings:   {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "change the desk's settings"},
+	EditClaim:          {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: creatorOrChecker, What: "edit claims", Why: "only the claim's creator, its checker or an editor may edit it"},
+	Assign:             {Min: models.RoleEditor, Bypass: models.RoleEditor, Open: true, What: "assign others to claims", Why: "only an editor may assign others"},
+	TakeClaim:          {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: noCheckerYet, Open: true, What: "assign claims", Why: "the claim already has a checker; ask an editor to reassign it"},
+	Unassign:           {Min: models.RoleEditor, Bypass: models.RoleEditor, What: "unassign someone else", Why: "only an editor may unassign someone else"},
+	UnassignSelf:       {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: assigned, What: "change assignments", Why: "you are not assigned to this claim"},
+	AddEvidence:        {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: assignedChecker, Open: true, Closed: "reopen it (restore it, if rejected) before changing its evidence", What: "add evidence", Why: "only the assigned checker or an editor may add evidence"},
+	CheckSource:        {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "check sources"},
+	Comment:            {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "comment"},
+	FileClaims:         {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "create claims"},
+	Import:             {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "import articles"},
+	TakeNext:           {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "take claims from the queue"},
+	ViewReview:         {Min: models.RoleEditor, Bypass: models.RoleEditor, What: "review verdicts"},
+	ManageOutlets:      {Min: models.RoleEditor, Bypass: models.RoleEditor, What: "change the source registry"},
+	ImportFactChecks:   {Min: models.RoleEditor, Bypass: models.RoleEditor, What: "import fact-checks into the archive"},
+	ManageUsers:        {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage users"},
+	ManageWebhooks:     {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage webhooks"},
+	ManageSettings:     {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "change the desk's settings"},
+	ManageIntegrations: {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage integrations"},
 }
 
 // Capabilities lists every capability, for documentation and tests.
 func Capabilities() []Capability {
 	return []Capability{EditClaim, Assign, TakeClaim, Unassign, UnassignSelf, AddEvidence, CheckSource,
-		Comment, FileClaims, Import, TakeNext, ViewReview, ManageOutlets, ImportFactChecks, ManageUsers, ManageWebhooks, ManageSettings}
+		Comment, FileClaims, Import, TakeNext, ViewReview, ManageOutlets, ImportFactChecks, ManageUsers, ManageWebhooks, ManageSettings, ManageIntegrations}
 }
 
 // Can says whether actor may use capability cap on claim, or on the desk

@@ -71,8 +71,11 @@ func runMigrate(ctx context.Context, cfg app.Config, args []string, out io.Write
 }
 
 func users(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "password" {
+		return usersPassword(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return fmt.Errorf("usage: factdesk users add --email E --name N --role R [--password P]")
+		return fmt.Errorf("usage: factdesk users add --email E --name N --role R [--password P] | users password --email E [--password P]")
 	}
 	fs := flag.NewFlagSet("users add", flag.ContinueOnError)
 	email := fs.String("email", "", "the user's email, used to sign in")
@@ -102,6 +105,43 @@ func users(ctx context.Context, args []string) error {
 	fmt.Printf("created %s %s (id %d)\n", u.Role, u.Email, u.ID)
 	if generated {
 		fmt.Printf("password: %s\n", *password)
+	}
+	return nil
+}
+
+// usersPassword is `factdesk users password`: it sets a person's
+// password, for example after an import without password hashes.
+func usersPassword(ctx context.Context, args []string) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	return runUsersPassword(ctx, cfg, args, os.Stdout)
+}
+
+func runUsersPassword(ctx context.Context, cfg app.Config, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("users password", flag.ContinueOnError)
+	email := fs.String("email", "", "the user's email")
+	password := fs.String("password", "", "the new password; a random one is generated and printed when omitted")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	generated := *password == ""
+	if generated {
+		*password = auth.RandomPassword()
+	}
+	st, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := auth.NewService(st).SetPassword(ctx, *email, *password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "set the password of %s (id %d)\n", u.Email, u.ID)
+	if generated {
+		fmt.Fprintf(out, "password: %s\n", *password)
 	}
 	return nil
 }

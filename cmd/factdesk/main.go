@@ -19,6 +19,8 @@ Usage:
   factdesk serve [--demo]                 run the server (creates and migrates the database)
   factdesk migrate [up|down|status]       manage the schema
   factdesk users add --email E --name N --role R [--password P]
+  factdesk users password --email E [--password P]
+                                          set a user's password (after an import without hashes)
   factdesk workflow [--mermaid]           print the workflow table
   factdesk extract [--format json|text] FILE|-
                                           print an article's check-worthy sentences
@@ -30,6 +32,9 @@ Usage:
                                           (FACTDESK_NEW_SECRET_KEY, or a fresh one)
   factdesk archive import [--format json|csv] FILE|-
                                           import other outlets' fact-checks (ClaimReview, claims:search, CSV)
+  factdesk export --all [--with-password-hashes] FILE|-
+                                          write the whole desk as a JSON Lines archive (docs/moving.md)
+  factdesk import FILE|-                  load such an archive into an empty database
 
 Configuration (environment; the README lists every variable):
   DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
@@ -58,6 +63,8 @@ var commands = map[string]command{
 	"model":    modelCmd,
 	"secret":   secret,
 	"archive":  archiveCmd,
+	"export":   exportCmd,
+	"import":   importCmd,
 }
 
 func main() {

@@ -9,7 +9,8 @@ import (
 // Routes is the API's route table: every route under /api/v1, so the
 // whole surface reads at a glance.
 func (s *Server) Routes(r gin.IRouter) {
-	// Each route takes the query parameters queryparams.go declares.
+	// Each route takes the query parameters queryparams.go declares and
+	// needs, with an integration token, the scope scopes.go declares.
 	api := r.Group("/api/v1", s.knownQuery)
 	api.POST("/auth/token", s.createToken)
 	api.GET("/workflow", s.workflowTable)
@@ -88,5 +89,13 @@ func (s *Server) Routes(r gin.IRouter) {
 	hooks.GET("/:id/deliveries", s.webhookDeliveries)
 	hooks.POST("/:id/deliveries/:event_id/redeliver", s.redeliverWebhook)
 	hooks.POST("/:id/recover", s.recoverWebhook)
+
+	// Integration tokens of service accounts, for admins (tokens.go).
+	tokens := authed.Group("/tokens", s.require(workflow.ManageIntegrations))
+	tokens.GET("/scopes", s.tokenScopes)
+	tokens.GET("", s.listTokens)
+	tokens.POST("", s.createIntegrationToken)
+	tokens.GET("/:id", s.getToken)
+	tokens.POST("/:id/revoke", s.revokeToken)
 
 }

@@ -60,7 +60,10 @@ func New(d Deps, resp *respond.Renderer) *Server {
 
 func (s *Server) respondError(c *gin.Context, err error) { s.resp.Error(c, err) }
 
-const actorKey = "factdesk.api.actor"
+const (
+	actorKey = "factdesk.api.actor"
+	tokenKey = "factdesk.api.token"
+)
 
 // actor is the authenticated user of the request. Routes behind
 // requireUser always have one.
@@ -70,7 +73,8 @@ func actor(c *gin.Context) *models.User {
 	return user
 }
 
-// requireUser authenticates the API caller by bearer token.
+// requireUser authenticates the API caller by bearer token and, for an
+// integration token, checks the route's scope (scopes.go).
 func (s *Server) requireUser(c *gin.Context) {
 	header := c.GetHeader("Authorization")
 	scheme, token, ok := strings.Cut(header, " ")
@@ -78,12 +82,17 @@ func (s *Server) requireUser(c *gin.Context) {
 		s.respondError(c, models.Errorf(models.EUnauthorized, "send Authorization: Bearer <token>; get a token from POST /api/v1/auth/token"))
 		return
 	}
-	u, err := s.auth.Authenticate(c.Request.Context(), strings.TrimSpace(token))
+	u, t, err := s.auth.Authenticate(c.Request.Context(), strings.TrimSpace(token), s.clientIP(c))
 	if err != nil {
 		s.respondError(c, err)
 		return
 	}
+	if err := allowScope(c, t); err != nil {
+		s.respondError(c, err)
+		return
+	}
 	c.Set(actorKey, u)
+	c.Set(tokenKey, t)
 	c.Next()
 }
 

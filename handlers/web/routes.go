@@ -100,6 +100,12 @@ func (s *Server) Routes(r *gin.Engine) {
 	hooks.POST("/:id", s.webWebhookUpdate)
 	hooks.POST("/:id/ping", s.webWebhookPing)
 	hooks.POST("/:id/delete", s.webWebhookDelete)
+	// Service accounts and their integration tokens (integrations.go).
+	integrations := in.Group("/admin/integrations", s.webRequire(workflow.ManageIntegrations))
+	integrations.GET("", s.webIntegrations)
+	integrations.POST("/accounts", s.webServiceAccountCreate)
+	integrations.POST("/tokens", s.webTokenCreate)
+	integrations.POST("/tokens/:id/revoke", s.webTokenRevoke)
 }
 
 // contentSecurityPolicy allows only our own scripts, styles and

@@ -154,6 +154,25 @@ func (e *Env) User(t testing.TB, role models.Role) User {
 	return User{User: u, Password: password, Token: token}
 }
 
+// Integration creates a service account of role with an integration
+// token holding scopes, issued by admin; limit is its requests per minute
+// (0: unlimited). The User's Token is the integration token.
+func (e *Env) Integration(t testing.TB, admin User, role models.Role, limit int, scopes ...models.Scope) User {
+	t.Helper()
+	ctx := context.Background()
+	n := e.seq.Add(1)
+	u, err := e.App.Auth.CreateUser(ctx, admin.User, auth.NewUser{Name: fmt.Sprintf("integration %d", n), Role: role, Kind: models.KindService})
+	if err != nil {
+		t.Fatalf("apptest: create service account: %v", err)
+	}
+	token, _, err := e.App.Auth.CreateIntegrationToken(ctx, admin.User, auth.NewIntegrationToken{
+		UserID: u.ID, Name: fmt.Sprintf("fixture %d", n), Scopes: scopes, RateLimit: &limit})
+	if err != nil {
+		t.Fatalf("apptest: integration token: %v", err)
+	}
+	return User{User: u, Token: token}
+}
+
 // Claim creates a claim as by.
 func (e *Env) Claim(t testing.TB, by User, text string) *models.Claim {
 	t.Helper()

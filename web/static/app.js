@@ -41,8 +41,28 @@
     if (field) { ev.preventDefault(); field.focus(); }
   }
 
+  // Copy buttons: data-copy names the element whose text is copied; the
+  // status element beside it says whether it worked.
+  function copy(btn) {
+    btn.addEventListener("click", function () {
+      var id = btn.getAttribute("data-copy");
+      var src = document.getElementById(id);
+      var status = document.querySelector('[data-copy-status="' + id + '"]');
+      if (!src || !navigator.clipboard) {
+        if (status) status.textContent = "Select the text and copy it.";
+        return;
+      }
+      navigator.clipboard.writeText(src.textContent.trim()).then(function () {
+        if (status) status.textContent = "Copied.";
+      }, function () {
+        if (status) status.textContent = "Could not copy: select the text and copy it.";
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-live-events]").forEach(connect);
+    document.querySelectorAll("[data-copy]").forEach(copy);
     document.addEventListener("keydown", keys);
   });
 })();
