@@ -101,6 +101,10 @@ type NewClaim struct {
 	ArticleID    *int64 `json:"-"`
 	ArticleStart *int   `json:"-"`
 	ArticleEnd   *int   `json:"-"`
+	// SentenceStart and SentenceEnd are the candidate sentence the claim
+	// was filed from; the claim's own span lies inside it.
+	SentenceStart *int `json:"-"`
+	SentenceEnd   *int `json:"-"`
 	// InputErrors are fields the caller could not read (a date that does
 	// not parse), reported with the claim's other field errors.
 	InputErrors []models.FieldError `json:"-"`
@@ -137,21 +141,26 @@ func newClaims(actor *models.User, ins []NewClaim) ([]*models.Claim, error) {
 		return nil, err
 	}
 	cs := make([]*models.Claim, len(ins))
+	// Every claim of a batch is checked, so one answer names all the
+	// fields at fault rather than the first claim's only.
+	var bad []error
 	for i, in := range ins {
 		c := &models.Claim{
-			Text:         strings.TrimSpace(in.Text),
-			Claimant:     strings.TrimSpace(in.Claimant),
-			SourceURL:    strings.TrimSpace(in.SourceURL),
-			State:        models.StateNew,
-			Priority:     in.Priority,
-			DueAt:        in.DueAt,
-			Language:     strings.TrimSpace(in.Language),
-			Tags:         cleanTags(in.Tags),
-			Version:      1,
-			ArticleID:    in.ArticleID,
-			ArticleStart: in.ArticleStart,
-			ArticleEnd:   in.ArticleEnd,
-			CreatedBy:    actor.ID,
+			Text:                 strings.TrimSpace(in.Text),
+			Claimant:             strings.TrimSpace(in.Claimant),
+			SourceURL:            strings.TrimSpace(in.SourceURL),
+			State:                models.StateNew,
+			Priority:             in.Priority,
+			DueAt:                in.DueAt,
+			Language:             strings.TrimSpace(in.Language),
+			Tags:                 cleanTags(in.Tags),
+			Version:              1,
+			ArticleID:            in.ArticleID,
+			ArticleStart:         in.ArticleStart,
+			ArticleEnd:           in.ArticleEnd,
+			ArticleSentenceStart: in.SentenceStart,
+			ArticleSentenceEnd:   in.SentenceEnd,
+			CreatedBy:            actor.ID,
 		}
 		if c.Priority == "" {
 			c.Priority = models.PriorityNormal
@@ -161,30 +170,54 @@ func newClaims(actor *models.User, ins []NewClaim) ([]*models.Claim, error) {
 		}
 		c.PriorityRank = c.Priority.Rank()
 		if err := validateClaim(c, true, in.InputErrors...); err != nil {
-			if len(ins) > 1 {
-				return nil, indexFields(err, i)
+			if len(ins) == 1 {
+				return nil, err
 			}
-			return nil, err
+			bad = append(bad, indexFields(err, i))
 		}
 		cs[i] = c
 	}
-	return cs, nil
+	switch len(bad) {
+	case 0:
+		return cs, nil
+	case 1:
+		return nil, bad[0]
+	}
+	all := &models.Error{Code: models.EInvalid, Message: fmt.Sprintf("%d of the %d claims are not valid", len(bad), len(ins))}
+	for _, err := range bad {
+		var de *models.Error
+		if errors.As(err, &de) {
+			all.Fields = append(all.Fields, de.Fields...)
+		}
+	}
+	return nil, all
 }
 
 // insertClaims stores cs in tx, each with its created entry.
 func (e *Engine) insertClaims(ctx context.Context, tx *store.Tx, actor *models.User, cs []*models.Claim) error {
-	now := e.now()
 	for _, c := range cs {
-		c.CreatedAt, c.UpdatedAt = now, now
-		if err := tx.CreateClaim(ctx, c); err != nil {
-			return err
-		}
-		c.Assignees = []models.Assignment{}
-		if err := e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}}); err != nil {
+		if err := e.insertClaim(ctx, tx, actor, c, nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// insertClaim stores c in tx with its created entry; edited, when set, is
+// kept in the entry's details as "edited" (a candidate changed before it
+// was filed, see FileCandidates).
+func (e *Engine) insertClaim(ctx context.Context, tx *store.Tx, actor *models.User, c *models.Claim, edited map[string]any) error {
+	now := e.now()
+	c.CreatedAt, c.UpdatedAt = now, now
+	if err := tx.CreateClaim(ctx, c); err != nil {
+		return err
+	}
+	c.Assignees = []models.Assignment{}
+	entry := &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}
+	if edited != nil {
+		entry.Details = mustJSON(map[string]any{"edited": edited})
+	}
+	return e.record(ctx, tx, Change{Claim: c, Entry: entry})
 }
 
 // indexFields prefixes the field errors of claim i's validation error with
