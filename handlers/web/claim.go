@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -208,6 +209,14 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 		Via    string `json:"via"`
 		// Changed holds the fields an edit set, by name.
 		Changed map[string]json.RawMessage `json:"changed"`
+		// Edited is a candidate's edit before it was filed
+		// (workflow.FileCandidates).
+		Edited *struct {
+			Fields   []string `json:"fields"`
+			Sentence string   `json:"sentence"`
+			Claimant string   `json:"claimant"`
+			Span     string   `json:"span"`
+		} `json:"edited"`
 	}
 	if len(h.Details) > 0 {
 		json.Unmarshal(h.Details, &d)
@@ -215,6 +224,12 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 	switch h.Kind {
 	case models.HistoryCreated:
 		it.Text = "created the claim."
+		if e := d.Edited; e != nil {
+			it.Text = describeFiledEdit(e.Fields, e.Span, e.Claimant)
+			if slices.Contains(e.Fields, "text") && e.Span != "narrowed" {
+				it.Comment = e.Sentence
+			}
+		}
 	case models.HistoryUpdated:
 		it.Text = "edited the claim."
 		if len(d.Changed) > 0 {
@@ -271,6 +286,32 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 		it.Text = string(h.Kind) + "."
 	}
 	return it
+}
+
+// describeFiledEdit says how a candidate was edited before it was filed:
+// cut to some of its words (the claim points at them), or reworded (the
+// entry's comment then quotes the sentence), and its claimant changed.
+func describeFiledEdit(fields []string, span, claimant string) string {
+	var parts []string
+	if slices.Contains(fields, "text") {
+		if span == "narrowed" {
+			parts = append(parts, "cut to the words checked")
+		} else {
+			parts = append(parts, "reworded")
+		}
+	}
+	if slices.Contains(fields, "claimant") {
+		if claimant == "" {
+			parts = append(parts, "the claimant was added")
+		} else {
+			parts = append(parts, "the claimant was changed from "+claimant)
+		}
+	}
+	text := "created the claim from its article, " + strings.Join(parts, "; ")
+	if slices.Contains(fields, "text") && span != "narrowed" {
+		return text + "; the article's sentence reads "
+	}
+	return text + "."
 }
 
 // webClaim shows one claim with everything needed to work it.
