@@ -34,6 +34,8 @@ type Hook func(ctx context.Context, tx *store.Tx, ch Change) error
 type Engine struct {
 	store *store.Store
 	hooks []Hook
+	// seen are the OnSeen hooks.
+	seen []SeenHook
 	now   func() time.Time
 	// extractor finds an article's candidates (see UseActiveModel).
 	extractor extract.Options
@@ -46,6 +48,25 @@ func NewEngine(s *store.Store) *Engine {
 
 // OnChange adds a hook. Call it during wiring, before serving.
 func (e *Engine) OnChange(h Hook) { e.hooks = append(e.hooks, h) }
+
+// SeenHook runs inside a transaction that changed what a claim's page shows
+// without changing the claim or its history: a routine source check's
+// result. Only hooks that tell open pages to refresh belong here; events,
+// notifications and the public record follow history entries (Hook).
+type SeenHook func(ctx context.Context, tx *store.Tx, claim *models.Claim) error
+
+// OnSeen adds a SeenHook. Call it during wiring, before serving.
+func (e *Engine) OnSeen(h SeenHook) { e.seen = append(e.seen, h) }
+
+// runSeen runs the SeenHooks for claim.
+func (e *Engine) runSeen(ctx context.Context, tx *store.Tx, claim *models.Claim) error {
+	for _, h := range e.seen {
+		if err := h(ctx, tx, claim); err != nil {
+			return fmt.Errorf("workflow: seen hook: %w", err)
+		}
+	}
+	return nil
+}
 
 // record appends the history entry and runs the hooks.
 func (e *Engine) record(ctx context.Context, tx *store.Tx, ch Change) error {

@@ -32,7 +32,8 @@ type EvidenceCheck struct {
 // item of claimID in one transaction. It takes the claim's lock, then the
 // evidence row's, and judges against the row as it is by then, so two
 // concurrent checks cannot both raise one alert. An alert is recorded in
-// the claim's history and runs the change hooks like any other change.
+// the claim's history and runs the change hooks like any other change;
+// any other result runs the OnSeen hooks, so open pages show it.
 func (e *Engine) RecordEvidenceCheck(ctx context.Context, claimID, evidenceID int64, judge EvidenceJudge) (*models.Evidence, *models.HistoryEntry, error) {
 	var out EvidenceCheck
 	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
@@ -59,7 +60,9 @@ func (e *Engine) RecordEvidenceCheck(ctx context.Context, claimID, evidenceID in
 			}
 		}
 		if out.Alert == nil {
-			return nil
+			// Nothing for the history, but the claim's page shows the
+			// check's result: open pages refresh.
+			return e.runSeen(ctx, tx, claim)
 		}
 		out.Alert.Kind = models.HistoryEvidenceChanged
 		if err := tx.AppendHistory(ctx, claim, out.Alert); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/factdesk/factdesk/handlers/param"
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/publish"
 	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
@@ -61,8 +62,9 @@ type claimView struct {
 	AskVerdict, AskComment, AskDuplicate bool
 	CanTake, CanAssign                   bool
 	CanAddEvidence, CanComment           bool
-	// CanEdit offers the edit form (claim_edit.go).
-	CanEdit bool
+	// CanEdit offers the edit form (claim_edit.go); CanReopen says this
+	// user may reopen the claim, the way to correct a published wording.
+	CanEdit, CanReopen bool
 	People  []models.User
 	LiveURL string
 	// Following says whether the user follows the claim (notify).
@@ -79,6 +81,13 @@ type claimView struct {
 	Blocked bool
 	// Overrides are the confirms that went past a blocking check.
 	Overrides []overrideView
+	// Duplicate is the claim a rejected claim duplicates, when it names
+	// one.
+	Duplicate *models.Claim
+	// PublicURL is the published fact check's page, once confirmed;
+	// Retracted says the desk withdrew it.
+	PublicURL string
+	Retracted bool
 }
 
 // overrideView is a confirm that overrode a blocking pre-publish check.
@@ -119,6 +128,9 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 		CreatedBy: ppl.name(claim.CreatedBy), Options: opts,
 	}
 	v.LiveURL = fmt.Sprintf("/claims/%d/live?v=%d", claim.ID, claim.Version)
+	if err := s.claimLinks(ctx, v); err != nil {
+		return nil, err
+	}
 	for _, a := range claim.Assignees {
 		v.Assignees = append(v.Assignees, assigneeView{
 			UserID: a.UserID, Name: ppl.name(a.UserID), Role: a.Role,
@@ -145,6 +157,7 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 			v.AskVerdict = v.AskVerdict || o.Allowed
 		case models.ActionSendBack, models.ActionReopen:
 			v.AskComment = v.AskComment || o.Allowed
+			v.CanReopen = v.CanReopen || o.Action == models.ActionReopen && o.Allowed
 		case models.ActionReject:
 			v.AskComment = v.AskComment || o.Allowed
 			v.AskDuplicate = v.AskDuplicate || o.Allowed
@@ -167,6 +180,36 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 		sortUsers(v.People)
 	}
 	return v, nil
+}
+
+// claimLinks fills the claim page's links to other places: the claim a
+// rejected duplicate repeats, and the public page of a published check.
+func (s *Server) claimLinks(ctx context.Context, v *claimView) error {
+	c := v.Claim
+	if c.DuplicateOf != nil {
+		dup, err := s.store.Claim(ctx, *c.DuplicateOf)
+		switch {
+		case err == nil:
+			v.Duplicate = dup
+		case models.CodeOf(err) != models.ENotFound:
+			return err
+		}
+	}
+	if c.State == models.StateNew || c.State == models.StateVerifying {
+		return nil // never confirmed, so never published
+	}
+	pub, err := s.store.Publication(ctx, c.ID)
+	if err != nil {
+		if models.CodeOf(err) == models.ENotFound {
+			return nil
+		}
+		return err
+	}
+	v.PublicURL, v.Retracted = "/factchecks/"+pub.Slug, pub.RetractedAt != nil
+	if s.site != nil {
+		v.PublicURL = s.site.PageURL(&publish.Publication{Slug: pub.Slug})
+	}
+	return nil
 }
 
 // overrideOf reads the override kept on a confirm entry, or nil.
@@ -345,7 +388,7 @@ func (s *Server) webClaimLive(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	s.renderTemplate(c, http.StatusOK, "claim", "claim-live", v)
+	s.renderTemplate(c, http.StatusOK, "claim", "claim-live-fragment", v)
 }
 
 // rerenderClaim answers a failed claim form by showing the claim as it now
