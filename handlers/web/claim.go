@@ -16,7 +16,6 @@ import (
 
 	"github.com/factdesk/factdesk/handlers/param"
 	"github.com/factdesk/factdesk/models"
-	"github.com/factdesk/factdesk/publish"
 	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
@@ -205,10 +204,9 @@ func (s *Server) claimLinks(ctx context.Context, v *claimView) error {
 		}
 		return err
 	}
+	// This server serves the public pages too, so the path works whatever
+	// public address the desk is configured with.
 	v.PublicURL, v.Retracted = "/factchecks/"+pub.Slug, pub.RetractedAt != nil
-	if s.site != nil {
-		v.PublicURL = s.site.PageURL(&publish.Publication{Slug: pub.Slug})
-	}
 	return nil
 }
 

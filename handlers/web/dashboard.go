@@ -53,7 +53,7 @@ func New(d Deps, cfg Config, resp *respond.Renderer) (*Server, error) {
 		cfg.SessionTTL = 12 * time.Hour
 	}
 	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log, sources: d.Sources, webhooks: d.Webhooks, resp: resp,
-		exporter: &export.Exporter{Store: d.Store, Site: d.Site}, site: d.Site,
+		exporter: &export.Exporter{Store: d.Store, Site: d.Site},
 		unsubKey: d.UnsubscribeKey, mailEnabled: d.MailEnabled}
 	if s.log == nil {
 		s.log = slog.Default()

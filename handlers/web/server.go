@@ -30,8 +30,6 @@ type Server struct {
 	resp     *respond.Renderer
 	dash     *dashboard
 	exporter *export.Exporter
-	// site names the public pages of confirmed claims (nil: site paths).
-	site *publish.Site
 	// unsubKey and mailEnabled serve the notification pages.
 	unsubKey    []byte
 	mailEnabled bool
