@@ -36,7 +36,7 @@ type Engine struct {
 	hooks []Hook
 	// seen are the OnSeen hooks.
 	seen []SeenHook
-	now   func() time.Time
+	now  func() time.Time
 	// extractor finds an article's candidates (see UseActiveModel).
 	extractor extract.Options
 }

@@ -64,8 +64,8 @@ type claimView struct {
 	// CanEdit offers the edit form (claim_edit.go); CanReopen says this
 	// user may reopen the claim, the way to correct a published wording.
 	CanEdit, CanReopen bool
-	People  []models.User
-	LiveURL string
+	People             []models.User
+	LiveURL            string
 	// Following says whether the user follows the claim (notify).
 	Following bool
 	// CanCheck offers "Check now" on each evidence item
