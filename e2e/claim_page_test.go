@@ -152,3 +152,41 @@ func TestClaimPageHeadingAndLinks(t *testing.T) {
 		p.screenshot(s.name + "-phone")
 	}
 }
+
+// TestLiveRefreshWaitsForTheUser: a change arriving while the user types a
+// retraction reason does not wipe the open form; the page catches up once
+// the form is closed.
+func TestLiveRefreshWaitsForTheUser(t *testing.T) {
+	t.Parallel()
+	needBrowser(t)
+	env := apptest.New(t)
+	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
+	c := env.ClaimIn(t, models.StateVerified, checker, editor, "The new bridge opened two years early.")
+	full, err := env.App.Store.ClaimWithEvidence(context.Background(), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eid := full.Evidence[0].ID
+	reason := fmt.Sprintf("ev-reason-%d", eid)
+
+	p := open(t, env)
+	p.signIn(editor)
+	p.visit(fmt.Sprintf("/claims/%d", c.ID), "#claim-live")
+	p.do("start a retraction",
+		chromedp.Click(chromedp.CSS(fmt.Sprintf("#evidence-%d details.evidence-edit summary", eid))),
+		chromedp.WaitVisible(chromedp.ID(reason)),
+		chromedp.SendKeys(chromedp.ID(reason), "Half typed"),
+	)
+	if _, err := env.App.Engine.AddComment(context.Background(), checker.User, c.ID, "New figures are out."); err != nil {
+		t.Fatal(err)
+	}
+	p.do("see the refresh held", chromedp.WaitReady(chromedp.CSS("#claim-live[data-live-pending]")))
+	if typed := get(p, "read the reason", chromedp.Value(chromedp.ID(reason))); typed != "Half typed" {
+		t.Errorf("the reason being typed reads %q after a change arrived", typed)
+	}
+	p.do("close the form and catch up",
+		chromedp.Click(chromedp.CSS(fmt.Sprintf("#evidence-%d details.evidence-edit summary", eid))),
+		chromedp.WaitVisible(chromedp.Search(`//p[contains(@class,"body")][contains(., "New figures are out.")]`)),
+		chromedp.WaitNotPresent(chromedp.CSS("#claim-live[data-live-pending]")),
+	)
+}
