@@ -86,8 +86,27 @@ func TestImportEditCandidateAndFile(t *testing.T) {
 	p.phone()
 	p.screenshot("import-edit-phone")
 	p.desktop()
-	p.do("file it", chromedp.Click(chromedp.CSS("#import-claims-form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".notice-ok")))
+
+	// An emptied text is refused; the page comes back with the ticks and
+	// the other edits kept and the fault at the field.
+	p.do("file an empty text",
+		chromedp.SetValue(chromedp.ID("text-3"), "  "),
+		chromedp.Click(chromedp.CSS("#import-claims-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".notice-error")),
+		chromedp.WaitVisible(chromedp.CSS(`#text-3[aria-invalid="true"]`)),
+	)
+	p.screenshot("import-refused")
+	if claimant, ticks := get(p, "read the kept edit", chromedp.Value(chromedp.ID("claimant-3"))), picked(p); claimant != "Ana Costa" || ticks != "0- 1- 2- 3+" {
+		t.Errorf("the refused form kept claimant %q and ticks %q", claimant, ticks)
+	}
+	p.do("file it",
+		chromedp.SetValue(chromedp.ID("text-3"), "We will build 40 new schools by 2027"),
+		chromedp.Click(chromedp.CSS("#import-claims-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".notice-ok")))
 	p.screenshot("import-filed")
+	p.phone()
+	p.screenshot("import-filed-phone")
+	p.desktop()
 
 	claims, err := env.App.Store.ArticleClaims(context.Background(), articleID)
 	if err != nil || len(claims) != 1 {
