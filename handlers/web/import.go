@@ -104,7 +104,10 @@ func (s *Server) webImportArticle(c *gin.Context) {
 	p := &page{Title: "Import: " + articleTitle(v.Article), Nav: "import", Data: v}
 	p.flash(c)
 	if n, err := strconv.Atoi(c.Query("created")); err == nil && n > 0 {
-		p.Notice, p.NoticeKind = fmt.Sprintf("%d claim(s) created from this article.", n), "ok"
+		p.Notice, p.NoticeKind = fmt.Sprintf("%d claims created from this article.", n), "ok"
+		if n == 1 {
+			p.Notice = "1 claim created from this article."
+		}
 	}
 	s.render(c, http.StatusOK, "import", p)
 }

@@ -54,7 +54,7 @@ func TestWebImportEditCandidates(t *testing.T) {
 	}
 	// Both sentences now link to their claims; the claim page's history
 	// says how each was edited.
-	b.get(done.Location).status(t, http.StatusOK).has(t, "2 claim(s) created", `href="/claims/`+itoa(trimmed.ID)+`"`).lacks(t, `id="candidate-3"`)
+	b.get(done.Location).status(t, http.StatusOK).has(t, "2 claims created", `href="/claims/`+itoa(trimmed.ID)+`"`).lacks(t, `id="candidate-3"`)
 	b.get("/claims/"+itoa(trimmed.ID)).has(t, "created the claim from its article, cut to the words checked; the claimant was changed from")
 	b.get("/claims/"+itoa(reworded.ID)).has(t, "created the claim from its article, reworded; the article&#39;s sentence reads", cands[0].Text)
 }
