@@ -61,8 +61,12 @@ func (e *Engine) RecordEvidenceCheck(ctx context.Context, claimID, evidenceID in
 		}
 		if out.Alert == nil {
 			// Nothing for the history, but the claim's page shows the
-			// check's result: open pages refresh.
-			return e.runSeen(ctx, tx, claim)
+			// check's result: open pages refresh when it reads
+			// differently (not on every unchanged daily recheck).
+			if checkShows(*prev, out.Evidence) {
+				return e.runSeen(ctx, tx, claim)
+			}
+			return nil
 		}
 		out.Alert.Kind = models.HistoryEvidenceChanged
 		if err := tx.AppendHistory(ctx, claim, out.Alert); err != nil {
@@ -75,3 +79,14 @@ func (e *Engine) RecordEvidenceCheck(ctx context.Context, claimID, evidenceID in
 	}
 	return &out.Evidence, out.Alert, nil
 }
+
+// checkShows reports whether a check's result changes what the claim page
+// says of the item: the first check, or a new status, HTTP status, error,
+// page title, address or quote finding.
+func checkShows(prev, now models.Evidence) bool {
+	return prev.FetchedAt == nil || prev.Status != now.Status || !equalPtr(prev.HTTPStatus, now.HTTPStatus) ||
+		prev.FetchError != now.FetchError || prev.FetchDetail != now.FetchDetail || prev.PageTitle != now.PageTitle ||
+		prev.FinalURL != now.FinalURL || prev.ExcerptStatus != now.ExcerptStatus
+}
+
+func equalPtr[T comparable](a, b *T) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
