@@ -89,4 +89,6 @@ func checkShows(prev, now models.Evidence) bool {
 		prev.FinalURL != now.FinalURL || prev.ExcerptStatus != now.ExcerptStatus
 }
 
-func equalPtr[T comparable](a, b *T) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+func equalPtr[T comparable](a, b *T) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
