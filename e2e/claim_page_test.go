@@ -189,4 +189,9 @@ func TestLiveRefreshWaitsForTheUser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.Search(`//p[contains(@class,"body")][contains(., "New figures are out.")]`)),
 		chromedp.WaitNotPresent(chromedp.CSS("#claim-live[data-live-pending]")),
 	)
+	// The context panel is kept across the refresh, not loaded again
+	// (which would shift the page under the reader).
+	if again := get(p, "probe the context panel", chromedp.Evaluate[bool](`!!document.querySelector("#claim-related.claim-related") && !document.querySelector(".claim-context")`)); !again {
+		t.Errorf("the refresh replaced the loaded context panel with its placeholder")
+	}
 }

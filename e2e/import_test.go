@@ -56,8 +56,20 @@ func TestImportEditCandidateAndFile(t *testing.T) {
 	if strings.Contains(rows, "×") || strings.Contains(rows, "Photo: Reuters") || strings.Count(rows, "|") != 3 {
 		t.Errorf("candidates offered = %q, want the four sentences only", rows)
 	}
-	if got := picked(p); got != "0+ 1+ 2- 3+" {
-		t.Errorf("ticks on arrival = %q, want the check-worthy ones", got)
+	av, err := env.App.Engine.Article(context.Background(), articleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var worthy []string
+	for i, c := range av.Candidates {
+		mark := "-"
+		if c.Checkworthy {
+			mark = "+"
+		}
+		worthy = append(worthy, strconv.Itoa(i)+mark)
+	}
+	if got := picked(p); got != strings.Join(worthy, " ") {
+		t.Errorf("ticks on arrival = %q, want the check-worthy ones, %q", got, strings.Join(worthy, " "))
 	}
 	p.do("untick all", chromedp.Click(chromedp.CSS("[data-pick-none]")))
 	if got := picked(p); got != "0- 1- 2- 3-" {
