@@ -146,6 +146,7 @@ func TestImportEditCandidateAndFile(t *testing.T) {
 	if got := get(p, "read the highlight", chromedp.Text(chromedp.ID("claim-sentence"))); got != c.Text {
 		t.Errorf("the claim page highlights %q, want %q", got, c.Text)
 	}
+	p.screenshot("claim-from-import")
 }
 
 // spans prints a filed claim's span and its sentence's.

@@ -345,7 +345,7 @@ func describeFiledEdit(fields []string, span, claimant string) string {
 		if claimant == "" {
 			parts = append(parts, "the claimant was added")
 		} else {
-			parts = append(parts, "the claimant was changed from "+claimant)
+			parts = append(parts, "the claimant was changed from “"+claimant+"”")
 		}
 	}
 	text := "created the claim from its article, " + strings.Join(parts, "; ")
