@@ -250,6 +250,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	// (or changing their password) ends their dashboard sessions.
 	a.Live = live.NewHub(cfg.DatabaseURL, log)
 	a.Engine.OnChange(live.Notify)
+	a.Engine.OnSeen(live.Seen)
 	a.OnStart(a.Live.Start, a.Live.Stop)
 	// Notifications: written by their hook in the change's transaction,
 	// mailed by the notify queue, announced to the badge over the hub.

@@ -94,7 +94,7 @@ func TestEditAfterVerdictInBrowser(t *testing.T) {
 	pub := env.ClaimIn(t, models.StateConfirmed, checker, editor, "The dam holds 3 billion litres.")
 	desk.visit(fmt.Sprintf("/claims/%d", pub.ID), "#claim-state .state-confirmed")
 	desk.do("open the edit form", chromedp.Click(chromedp.CSS("#edit-claim summary")), chromedp.WaitVisible(chromedp.ID("edit-locked")))
-	if msg := desk.text("#edit-locked"); !strings.Contains(msg, "locked") || !strings.Contains(msg, "Reopen it") {
+	if msg := desk.text("#edit-locked"); !strings.Contains(msg, "locked") || !strings.Contains(msg, "reopen the claim") {
 		t.Errorf("confirmed claim's edit form says %q, want locked with a reopen", msg)
 	}
 	readonly := get(desk, "text readonly", chromedp.Evaluate[bool](`document.getElementById("edit-text").readOnly`))

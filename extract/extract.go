@@ -81,7 +81,9 @@ type Options struct {
 
 // Candidates splits text into sentences and scores each one with the default
 // options. The result is in text order and covers every sentence, so a UI can
-// show the rest greyed out.
+// show the rest greyed out, except page furniture that is no sentence at all
+// (a lone "×", "Photo: Reuters", a byline, a verbless label): those spans
+// are not offered (see fragment).
 func Candidates(text string) []Candidate {
 	return Options{}.Candidates(text)
 }
@@ -100,6 +102,9 @@ func (o Options) Candidates(text string) []Candidate {
 	for i, s := range spans {
 		sent := text[s.start:s.end]
 		sc.toks = tokenize(sent, sc.toks[:0])
+		if fragment(sent, sc.toks) {
+			continue
+		}
 		f, cues, words := cueFeatures(sent, sc.toks, claimants[i])
 		claimant := claimants[i].name
 		if turns != nil && turns[i].speaker != "" {

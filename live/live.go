@@ -45,6 +45,13 @@ func Notify(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
 	return tx.Notify(ctx, Channel, string(payload))
 }
 
+// Seen is a workflow.SeenHook: open pages of the claim refresh, as for a
+// change, when something they show changed without a history entry (a
+// source check's result).
+func Seen(ctx context.Context, tx *store.Tx, claim *models.Claim) error {
+	return Notify(ctx, tx, workflow.Change{Claim: claim})
+}
+
 // Hub listens on one connection and hands events to subscribers.
 type Hub struct {
 	dsn string

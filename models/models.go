@@ -65,29 +65,48 @@ func NormalizeTag(t string) string { return strings.ToLower(strings.TrimSpace(t)
 
 // Claim is one check-worthy statement and the state of its fact check.
 type Claim struct {
-	ID           int64        `json:"id" gorm:"primaryKey"`
-	Text         string       `json:"text"`
-	Claimant     string       `json:"claimant"`
-	SourceURL    string       `json:"source_url"`
-	State        State        `json:"state"`
-	Verdict      Verdict      `json:"verdict"`
-	Summary      string       `json:"summary"`
-	Priority     Priority     `json:"priority"`
-	PriorityRank int          `json:"-"`
-	DueAt        *time.Time   `json:"due_at"`
-	Language     string       `json:"language"`
-	Tags         Tags         `json:"tags" gorm:"type:text[]"`
-	Version      int          `json:"version"`
-	DuplicateOf  *int64       `json:"duplicate_of"`
-	ArticleID    *int64       `json:"article_id"`    // the article the claim was taken from; null when entered by hand
-	ArticleStart *int         `json:"article_start"` // the sentence's byte range [start, end) in the article's text
-	ArticleEnd   *int         `json:"article_end"`
-	LastSeq      int          `json:"-"`
-	Assignees    []Assignment `json:"assignees" gorm:"foreignKey:ClaimID"`
-	Evidence     []Evidence   `json:"evidence,omitempty" gorm:"foreignKey:ClaimID"`
-	CreatedBy    int64        `json:"created_by"`
-	CreatedAt    time.Time    `json:"created_at"`
-	UpdatedAt    time.Time    `json:"updated_at"`
+	ID           int64      `json:"id" gorm:"primaryKey"`
+	Text         string     `json:"text"`
+	Claimant     string     `json:"claimant"`
+	SourceURL    string     `json:"source_url"`
+	State        State      `json:"state"`
+	Verdict      Verdict    `json:"verdict"`
+	Summary      string     `json:"summary"`
+	Priority     Priority   `json:"priority"`
+	PriorityRank int        `json:"-"`
+	DueAt        *time.Time `json:"due_at"`
+	Language     string     `json:"language"`
+	Tags         Tags       `json:"tags" gorm:"type:text[]"`
+	Version      int        `json:"version"`
+	DuplicateOf  *int64     `json:"duplicate_of"`
+	ArticleID    *int64     `json:"article_id"`    // the article the claim was taken from; null when entered by hand
+	ArticleStart *int       `json:"article_start"` // the sentence's byte range [start, end) in the article's text
+	ArticleEnd   *int       `json:"article_end"`
+	// ArticleSentenceStart and ArticleSentenceEnd are the candidate
+	// sentence the claim was filed from. The claim's own span is the same,
+	// or narrower when the checker cut words from the sentence before
+	// filing it; a sentence is filed only once.
+	ArticleSentenceStart *int         `json:"article_sentence_start"`
+	ArticleSentenceEnd   *int         `json:"article_sentence_end"`
+	LastSeq              int          `json:"-"`
+	Assignees            []Assignment `json:"assignees" gorm:"foreignKey:ClaimID"`
+	Evidence             []Evidence   `json:"evidence,omitempty" gorm:"foreignKey:ClaimID"`
+	CreatedBy            int64        `json:"created_by"`
+	CreatedAt            time.Time    `json:"created_at"`
+	UpdatedAt            time.Time    `json:"updated_at"`
+}
+
+// Sentence is the byte range of the article sentence the claim was filed
+// from, and false for a claim entered by hand. A claim stored before the
+// sentence was recorded apart has its own span as the sentence.
+func (c *Claim) Sentence() (start, end int, ok bool) {
+	switch {
+	case c.ArticleSentenceStart != nil && c.ArticleSentenceEnd != nil:
+		return *c.ArticleSentenceStart, *c.ArticleSentenceEnd, true
+	case c.ArticleStart != nil && c.ArticleEnd != nil:
+		return *c.ArticleStart, *c.ArticleEnd, true
+	}
+	return 0, 0, false
 }
 
 // Overdue reports whether the claim is still open past its due time.

@@ -291,6 +291,10 @@ func (tx *Tx) CreateClaim(ctx context.Context, c *models.Claim) error {
 	if c.Tags == nil {
 		c.Tags = models.Tags{}
 	}
+	if c.ArticleID != nil && c.ArticleSentenceStart == nil && c.ArticleSentenceEnd == nil {
+		// Filed as its whole sentence: the claim's span is the sentence.
+		c.ArticleSentenceStart, c.ArticleSentenceEnd = c.ArticleStart, c.ArticleEnd
+	}
 	if err := tx.db.WithContext(ctx).Omit(clause.Associations).Create(c).Error; err != nil {
 		if isUniqueViolation(err) && c.ArticleID != nil {
 			return models.Errorf(models.EConflict, "this sentence of article %d is already a claim", *c.ArticleID)

@@ -34,7 +34,9 @@ type Hook func(ctx context.Context, tx *store.Tx, ch Change) error
 type Engine struct {
 	store *store.Store
 	hooks []Hook
-	now   func() time.Time
+	// seen are the OnSeen hooks.
+	seen []SeenHook
+	now  func() time.Time
 	// extractor finds an article's candidates (see UseActiveModel).
 	extractor extract.Options
 }
@@ -46,6 +48,25 @@ func NewEngine(s *store.Store) *Engine {
 
 // OnChange adds a hook. Call it during wiring, before serving.
 func (e *Engine) OnChange(h Hook) { e.hooks = append(e.hooks, h) }
+
+// SeenHook runs inside a transaction that changed what a claim's page shows
+// without changing the claim or its history: a routine source check's
+// result. Only hooks that tell open pages to refresh belong here; events,
+// notifications and the public record follow history entries (Hook).
+type SeenHook func(ctx context.Context, tx *store.Tx, claim *models.Claim) error
+
+// OnSeen adds a SeenHook. Call it during wiring, before serving.
+func (e *Engine) OnSeen(h SeenHook) { e.seen = append(e.seen, h) }
+
+// runSeen runs the SeenHooks for claim.
+func (e *Engine) runSeen(ctx context.Context, tx *store.Tx, claim *models.Claim) error {
+	for _, h := range e.seen {
+		if err := h(ctx, tx, claim); err != nil {
+			return fmt.Errorf("workflow: seen hook: %w", err)
+		}
+	}
+	return nil
+}
 
 // record appends the history entry and runs the hooks.
 func (e *Engine) record(ctx context.Context, tx *store.Tx, ch Change) error {
@@ -101,6 +122,10 @@ type NewClaim struct {
 	ArticleID    *int64 `json:"-"`
 	ArticleStart *int   `json:"-"`
 	ArticleEnd   *int   `json:"-"`
+	// SentenceStart and SentenceEnd are the candidate sentence the claim
+	// was filed from; the claim's own span lies inside it.
+	SentenceStart *int `json:"-"`
+	SentenceEnd   *int `json:"-"`
 	// InputErrors are fields the caller could not read (a date that does
 	// not parse), reported with the claim's other field errors.
 	InputErrors []models.FieldError `json:"-"`
@@ -137,21 +162,26 @@ func newClaims(actor *models.User, ins []NewClaim) ([]*models.Claim, error) {
 		return nil, err
 	}
 	cs := make([]*models.Claim, len(ins))
+	// Every claim of a batch is checked, so one answer names all the
+	// fields at fault rather than the first claim's only.
+	var bad []error
 	for i, in := range ins {
 		c := &models.Claim{
-			Text:         strings.TrimSpace(in.Text),
-			Claimant:     strings.TrimSpace(in.Claimant),
-			SourceURL:    strings.TrimSpace(in.SourceURL),
-			State:        models.StateNew,
-			Priority:     in.Priority,
-			DueAt:        in.DueAt,
-			Language:     strings.TrimSpace(in.Language),
-			Tags:         cleanTags(in.Tags),
-			Version:      1,
-			ArticleID:    in.ArticleID,
-			ArticleStart: in.ArticleStart,
-			ArticleEnd:   in.ArticleEnd,
-			CreatedBy:    actor.ID,
+			Text:                 strings.TrimSpace(in.Text),
+			Claimant:             strings.TrimSpace(in.Claimant),
+			SourceURL:            strings.TrimSpace(in.SourceURL),
+			State:                models.StateNew,
+			Priority:             in.Priority,
+			DueAt:                in.DueAt,
+			Language:             strings.TrimSpace(in.Language),
+			Tags:                 cleanTags(in.Tags),
+			Version:              1,
+			ArticleID:            in.ArticleID,
+			ArticleStart:         in.ArticleStart,
+			ArticleEnd:           in.ArticleEnd,
+			ArticleSentenceStart: in.SentenceStart,
+			ArticleSentenceEnd:   in.SentenceEnd,
+			CreatedBy:            actor.ID,
 		}
 		if c.Priority == "" {
 			c.Priority = models.PriorityNormal
@@ -161,30 +191,54 @@ func newClaims(actor *models.User, ins []NewClaim) ([]*models.Claim, error) {
 		}
 		c.PriorityRank = c.Priority.Rank()
 		if err := validateClaim(c, true, in.InputErrors...); err != nil {
-			if len(ins) > 1 {
-				return nil, indexFields(err, i)
+			if len(ins) == 1 {
+				return nil, err
 			}
-			return nil, err
+			bad = append(bad, indexFields(err, i))
 		}
 		cs[i] = c
 	}
-	return cs, nil
+	switch len(bad) {
+	case 0:
+		return cs, nil
+	case 1:
+		return nil, bad[0]
+	}
+	all := &models.Error{Code: models.EInvalid, Message: fmt.Sprintf("%d of the %d claims are not valid", len(bad), len(ins))}
+	for _, err := range bad {
+		var de *models.Error
+		if errors.As(err, &de) {
+			all.Fields = append(all.Fields, de.Fields...)
+		}
+	}
+	return nil, all
 }
 
 // insertClaims stores cs in tx, each with its created entry.
 func (e *Engine) insertClaims(ctx context.Context, tx *store.Tx, actor *models.User, cs []*models.Claim) error {
-	now := e.now()
 	for _, c := range cs {
-		c.CreatedAt, c.UpdatedAt = now, now
-		if err := tx.CreateClaim(ctx, c); err != nil {
-			return err
-		}
-		c.Assignees = []models.Assignment{}
-		if err := e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}}); err != nil {
+		if err := e.insertClaim(ctx, tx, actor, c, nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// insertClaim stores c in tx with its created entry; edited, when set, is
+// kept in the entry's details as "edited" (a candidate changed before it
+// was filed, see FileCandidates).
+func (e *Engine) insertClaim(ctx context.Context, tx *store.Tx, actor *models.User, c *models.Claim, edited map[string]any) error {
+	now := e.now()
+	c.CreatedAt, c.UpdatedAt = now, now
+	if err := tx.CreateClaim(ctx, c); err != nil {
+		return err
+	}
+	c.Assignees = []models.Assignment{}
+	entry := &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}
+	if edited != nil {
+		entry.Details = mustJSON(map[string]any{"edited": edited})
+	}
+	return e.record(ctx, tx, Change{Claim: c, Entry: entry})
 }
 
 // indexFields prefixes the field errors of claim i's validation error with

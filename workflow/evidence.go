@@ -32,7 +32,8 @@ type EvidenceCheck struct {
 // item of claimID in one transaction. It takes the claim's lock, then the
 // evidence row's, and judges against the row as it is by then, so two
 // concurrent checks cannot both raise one alert. An alert is recorded in
-// the claim's history and runs the change hooks like any other change.
+// the claim's history and runs the change hooks like any other change;
+// any other result runs the OnSeen hooks, so open pages show it.
 func (e *Engine) RecordEvidenceCheck(ctx context.Context, claimID, evidenceID int64, judge EvidenceJudge) (*models.Evidence, *models.HistoryEntry, error) {
 	var out EvidenceCheck
 	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
@@ -59,6 +60,12 @@ func (e *Engine) RecordEvidenceCheck(ctx context.Context, claimID, evidenceID in
 			}
 		}
 		if out.Alert == nil {
+			// Nothing for the history, but the claim's page shows the
+			// check's result: open pages refresh when it reads
+			// differently (not on every unchanged daily recheck).
+			if checkShows(*prev, out.Evidence) {
+				return e.runSeen(ctx, tx, claim)
+			}
 			return nil
 		}
 		out.Alert.Kind = models.HistoryEvidenceChanged
@@ -71,4 +78,17 @@ func (e *Engine) RecordEvidenceCheck(ctx context.Context, claimID, evidenceID in
 		return nil, nil, err
 	}
 	return &out.Evidence, out.Alert, nil
+}
+
+// checkShows reports whether a check's result changes what the claim page
+// says of the item: the first check, or a new status, HTTP status, error,
+// page title, address or quote finding.
+func checkShows(prev, now models.Evidence) bool {
+	return prev.FetchedAt == nil || prev.Status != now.Status || !equalPtr(prev.HTTPStatus, now.HTTPStatus) ||
+		prev.FetchError != now.FetchError || prev.FetchDetail != now.FetchDetail || prev.PageTitle != now.PageTitle ||
+		prev.FinalURL != now.FinalURL || prev.ExcerptStatus != now.ExcerptStatus
+}
+
+func equalPtr[T comparable](a, b *T) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,10 +109,11 @@ type claimView struct {
 	AskVerdict, AskComment, AskDuplicate bool
 	CanTake, CanAssign                   bool
 	CanAddEvidence, CanComment           bool
-	// CanEdit offers the edit form (claim_edit.go).
-	CanEdit bool
-	People  []models.User
-	LiveURL string
+	// CanEdit offers the edit form (claim_edit.go); CanReopen says this
+	// user may reopen the claim, the way to correct a published wording.
+	CanEdit, CanReopen bool
+	People             []models.User
+	LiveURL            string
 	// Following says whether the user follows the claim (notify).
 	Following bool
 	// CanCheck offers "Check now" on each evidence item
@@ -126,6 +128,13 @@ type claimView struct {
 	Blocked bool
 	// Overrides are the confirms that went past a blocking check.
 	Overrides []overrideView
+	// Duplicate is the claim a rejected claim duplicates, when it names
+	// one.
+	Duplicate *models.Claim
+	// PublicURL is the published fact check's page, once confirmed;
+	// Retracted says the desk withdrew it.
+	PublicURL string
+	Retracted bool
 }
 
 // overrideView is a confirm that overrode a blocking pre-publish check.
@@ -166,6 +175,9 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 		CreatedBy: ppl.name(claim.CreatedBy), Options: opts,
 	}
 	v.LiveURL = fmt.Sprintf("/claims/%d/live?v=%d", claim.ID, claim.Version)
+	if err := s.claimLinks(ctx, v); err != nil {
+		return nil, err
+	}
 	for _, a := range claim.Assignees {
 		v.Assignees = append(v.Assignees, assigneeView{
 			UserID: a.UserID, Name: ppl.name(a.UserID), Role: a.Role,
@@ -192,6 +204,7 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 			v.AskVerdict = v.AskVerdict || o.Allowed
 		case models.ActionSendBack, models.ActionReopen:
 			v.AskComment = v.AskComment || o.Allowed
+			v.CanReopen = v.CanReopen || o.Action == models.ActionReopen && o.Allowed
 		case models.ActionReject:
 			v.AskComment = v.AskComment || o.Allowed
 			v.AskDuplicate = v.AskDuplicate || o.Allowed
@@ -214,6 +227,35 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 		sortUsers(v.People)
 	}
 	return v, nil
+}
+
+// claimLinks fills the claim page's links to other places: the claim a
+// rejected duplicate repeats, and the public page of a published check.
+func (s *Server) claimLinks(ctx context.Context, v *claimView) error {
+	c := v.Claim
+	if c.DuplicateOf != nil {
+		dup, err := s.store.Claim(ctx, *c.DuplicateOf)
+		switch {
+		case err == nil:
+			v.Duplicate = dup
+		case models.CodeOf(err) != models.ENotFound:
+			return err
+		}
+	}
+	if c.State == models.StateNew || c.State == models.StateVerifying {
+		return nil // never confirmed, so never published
+	}
+	pub, err := s.store.Publication(ctx, c.ID)
+	if err != nil {
+		if models.CodeOf(err) == models.ENotFound {
+			return nil
+		}
+		return err
+	}
+	// This server serves the public pages too, so the path works whatever
+	// public address the desk is configured with.
+	v.PublicURL, v.Retracted = "/factchecks/"+pub.Slug, pub.RetractedAt != nil
+	return nil
 }
 
 // overrideOf reads the override kept on a confirm entry, or nil.
@@ -258,6 +300,14 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 		// with their new and old values.
 		Changed  map[string]json.RawMessage `json:"changed"`
 		Previous map[string]json.RawMessage `json:"previous"`
+		// Edited is a candidate's edit before it was filed
+		// (workflow.FileCandidates).
+		Edited *struct {
+			Fields   []string `json:"fields"`
+			Sentence string   `json:"sentence"`
+			Claimant string   `json:"claimant"`
+			Span     string   `json:"span"`
+		} `json:"edited"`
 	}
 	if len(h.Details) > 0 {
 		json.Unmarshal(h.Details, &d)
@@ -265,6 +315,12 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 	switch h.Kind {
 	case models.HistoryCreated:
 		it.Text = "created the claim."
+		if e := d.Edited; e != nil {
+			it.Text = describeFiledEdit(e.Fields, e.Span, e.Claimant)
+			if slices.Contains(e.Fields, "text") && e.Span != "narrowed" {
+				it.Comment = e.Sentence
+			}
+		}
 	case models.HistoryUpdated:
 		it.Text = "edited the claim."
 		if len(d.Changed) > 0 {
@@ -325,6 +381,32 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 	return it
 }
 
+// describeFiledEdit says how a candidate was edited before it was filed:
+// cut to some of its words (the claim points at them), or reworded (the
+// entry's comment then quotes the sentence), and its claimant changed.
+func describeFiledEdit(fields []string, span, claimant string) string {
+	var parts []string
+	if slices.Contains(fields, "text") {
+		if span == "narrowed" {
+			parts = append(parts, "cut to the words checked")
+		} else {
+			parts = append(parts, "reworded")
+		}
+	}
+	if slices.Contains(fields, "claimant") {
+		if claimant == "" {
+			parts = append(parts, "the claimant was added")
+		} else {
+			parts = append(parts, "the claimant was changed from “"+claimant+"”")
+		}
+	}
+	text := "created the claim from its article, " + strings.Join(parts, "; ")
+	if slices.Contains(fields, "text") && span != "narrowed" {
+		return text + "; the article's sentence reads "
+	}
+	return text + "."
+}
+
 // webClaim shows one claim with everything needed to work it.
 func (s *Server) webClaim(c *gin.Context) {
 	id, err := param.ID(c, "id")
@@ -356,7 +438,7 @@ func (s *Server) webClaimLive(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	s.renderTemplate(c, http.StatusOK, "claim", "claim-live", v)
+	s.renderTemplate(c, http.StatusOK, "claim", "claim-live-fragment", v)
 }
 
 // rerenderClaim answers a failed claim form by showing the claim as it now

@@ -37,12 +37,7 @@ func (s *Server) webClaimEdit(c *gin.Context) {
 	if v := strings.TrimSpace(c.PostForm("claimant")); v != cur.Claimant {
 		p.Claimant = models.Some(v)
 	}
-	var tags []string
-	for _, t := range strings.Split(c.PostForm("tags"), ",") {
-		if t = models.NormalizeTag(t); t != "" && !slices.Contains(tags, t) {
-			tags = append(tags, t)
-		}
-	}
+	tags := splitTags(c.PostForm("tags"))
 	if !slices.Equal(tags, []string(cur.Tags)) && !(len(tags) == 0 && len(cur.Tags) == 0) {
 		p.Tags = models.Some(tags)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,11 +32,7 @@ func (s *Server) webClaimCreate(c *gin.Context) {
 		Text: c.PostForm("text"), Claimant: c.PostForm("claimant"), SourceURL: c.PostForm("source_url"),
 		Priority: models.Priority(c.PostForm("priority")), Language: c.PostForm("language"),
 	}
-	for _, t := range strings.Split(c.PostForm("tags"), ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			in.Tags = append(in.Tags, t)
-		}
-	}
+	in.Tags = splitTags(c.PostForm("tags"))
 	var err error
 	if due := strings.TrimSpace(c.PostForm("due_at")); due != "" {
 		t, perr := time.Parse(dueLayout, due)
@@ -59,4 +56,16 @@ func (s *Server) webClaimCreate(c *gin.Context) {
 		return
 	}
 	redirect(c, "/claims/"+strconv.FormatInt(claim.ID, 10)+"?done=created")
+}
+
+// splitTags reads a comma-separated tags field: each tag normalised, each
+// once, in the order written.
+func splitTags(field string) []string {
+	var tags []string
+	for _, t := range strings.Split(field, ",") {
+		if t = models.NormalizeTag(t); t != "" && !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	return tags
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,22 @@ type importCandidate struct {
 	Checked bool
 	// ClaimID is the claim already made from this sentence, if any.
 	ClaimID int64
+	// Edit holds the values of the row's edit fields: the candidate's own
+	// on a fresh page, what the user sent when the form comes back.
+	Edit candidateEdit
+	// Open unfolds the row's edit fields: the user changed them, or one of
+	// them is at fault.
+	Open bool
+	// Errors are the faults of this row's fields (index, text, claimant,
+	// tags, priority) in a refused form.
+	Errors map[string]string
+}
+
+// candidateEdit is what the checker may change in a candidate before
+// filing it.
+type candidateEdit struct {
+	Text, Claimant, Tags string
+	Priority             models.Priority
 }
 
 type importView struct {
@@ -79,7 +96,7 @@ func (s *Server) webImportArticle(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	v, err := s.importView(c.Request.Context(), id)
+	v, err := s.importView(c.Request.Context(), id, nil)
 	if err != nil {
 		s.respondError(c, err)
 		return
@@ -87,7 +104,10 @@ func (s *Server) webImportArticle(c *gin.Context) {
 	p := &page{Title: "Import: " + articleTitle(v.Article), Nav: "import", Data: v}
 	p.flash(c)
 	if n, err := strconv.Atoi(c.Query("created")); err == nil && n > 0 {
-		p.Notice, p.NoticeKind = fmt.Sprintf("%d claim(s) created from this article.", n), "ok"
+		p.Notice, p.NoticeKind = fmt.Sprintf("%d claims created from this article.", n), "ok"
+		if n == 1 {
+			p.Notice = "1 claim created from this article."
+		}
 	}
 	s.render(c, http.StatusOK, "import", p)
 }
@@ -99,16 +119,20 @@ func articleTitle(a *models.Article) string {
 	return "article #" + strconv.FormatInt(a.ID, 10)
 }
 
-func (s *Server) importView(ctx context.Context, id int64) (*importView, error) {
+// importView builds the article's page. form, when set, is the form the
+// user sent, whose ticks and edits the page keeps.
+func (s *Server) importView(ctx context.Context, id int64, form url.Values) (*importView, error) {
 	av, err := s.engine.Article(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	taken := map[int]int64{}
-	for _, cl := range av.Claims {
-		if cl.ArticleStart != nil {
-			taken[*cl.ArticleStart] = cl.ID
-		}
+	for _, f := range av.Filed {
+		taken[av.Candidates[f.Candidate].Start] = f.ClaimID
+	}
+	ticked := map[string]bool{}
+	for _, n := range form["candidate"] {
+		ticked[n] = true
 	}
 	v := &importView{Article: av.Article}
 	pos := 0
@@ -123,7 +147,16 @@ func (s *Server) importView(ctx context.Context, id int64) (*importView, error) 
 		v.Segments = append(v.Segments, importSegment{Lines: strings.Split(cand.Text, "\n"), Candidate: i, Checkworthy: cand.Checkworthy})
 		pos = cand.End
 		claimID := taken[cand.Start]
-		v.Candidates = append(v.Candidates, importCandidate{Index: i, Candidate: cand, Checked: cand.Checkworthy && claimID == 0, ClaimID: claimID})
+		row := importCandidate{Index: i, Candidate: cand, Checked: cand.Checkworthy && claimID == 0, ClaimID: claimID,
+			Edit: candidateEdit{Text: oneLine(cand.Text), Claimant: cand.Claimant, Priority: models.PriorityNormal}}
+		if form != nil && claimID == 0 {
+			n := strconv.Itoa(i)
+			row.Checked = ticked[n]
+			sent := candidateEdit{Text: form.Get("text-" + n), Claimant: form.Get("claimant-" + n), Tags: form.Get("tags-" + n), Priority: models.Priority(form.Get("priority-" + n))}
+			row.Open = oneLine(sent.Text) != row.Edit.Text || strings.TrimSpace(sent.Claimant) != row.Edit.Claimant || sent.Tags != "" || sent.Priority != row.Edit.Priority
+			row.Edit = sent
+		}
+		v.Candidates = append(v.Candidates, row)
 		if claimID == 0 {
 			v.Selectable++
 		}
@@ -135,28 +168,37 @@ func (s *Server) importView(ctx context.Context, id int64) (*importView, error) 
 }
 
 // webImportClaims turns the ticked candidates into claims, all in one
-// transaction, and shows the article again with them linked.
+// transaction, each with the edits made in its row (text, claimant, tags,
+// priority), and shows the article again with them linked. A refused form
+// comes back with the ticks and edits kept and each fault by its field.
 func (s *Server) webImportClaims(c *gin.Context) {
 	id, err := param.ID(c, "id")
 	if err != nil {
 		s.respondError(c, err)
 		return
 	}
-	var chosen []int
-	var bad error
+	var chosen []workflow.CandidateChoice
 	for _, raw := range c.PostFormArray("candidate") {
-		n, err := strconv.Atoi(raw)
-		if err != nil {
-			bad = models.Invalid("a ticked candidate is not valid", models.FieldError{Field: "candidates", Message: fmt.Sprintf("%q is not a candidate number", raw)})
+		n, perr := strconv.Atoi(raw)
+		if perr != nil {
+			err = models.Invalid("a ticked candidate is not valid", models.FieldError{Field: "candidates", Message: fmt.Sprintf("%q is not a candidate number", raw)})
 			break
 		}
-		chosen = append(chosen, n)
+		text, claimant := c.PostForm("text-"+raw), c.PostForm("claimant-"+raw)
+		ch := workflow.CandidateChoice{Index: n, Tags: splitTags(c.PostForm("tags-" + raw)), Priority: models.Priority(c.PostForm("priority-" + raw))}
+		// A row without edit fields (an older page, a script) files the
+		// sentence as extracted.
+		if _, ok := c.GetPostForm("text-" + raw); ok {
+			ch.Text = &text
+		}
+		if _, ok := c.GetPostForm("claimant-" + raw); ok {
+			ch.Claimant = &claimant
+		}
+		chosen = append(chosen, ch)
 	}
 	var claims []*models.Claim
-	if bad == nil {
+	if err == nil {
 		claims, err = s.engine.FileCandidates(c.Request.Context(), actor(c), id, chosen)
-	} else {
-		err = bad
 	}
 	if err != nil {
 		code := models.CodeOf(err)
@@ -164,18 +206,60 @@ func (s *Server) webImportClaims(c *gin.Context) {
 			s.respondError(c, err)
 			return
 		}
-		v, loadErr := s.importView(c.Request.Context(), id)
+		v, loadErr := s.importView(c.Request.Context(), id, c.Request.PostForm)
 		if loadErr != nil {
 			s.respondError(c, loadErr)
 			return
 		}
-		p := &page{Title: "Import: " + articleTitle(v.Article), Nav: "import", Data: v}
-		status := s.withProblem(c, p, err)
+		p := &page{Title: "Import: " + articleTitle(v.Article), Nav: "import", Data: v, Form: c.Request.PostForm}
+		status := s.withProblem(c, p, rowFields(err, chosen))
+		for i := range v.Candidates {
+			row := &v.Candidates[i]
+			prefix := rowField(row.Index, "")
+			for _, f := range p.Problem.Errors {
+				if name, ok := strings.CutPrefix(f.Field, prefix); ok {
+					if row.Errors == nil {
+						row.Errors = map[string]string{}
+					}
+					row.Errors[name] = f.Message
+					row.Open = row.Open || name != "index"
+				}
+			}
+		}
 		s.render(c, status, "import", p)
 		return
 	}
 	redirect(c, "/import/"+strconv.FormatInt(id, 10)+"?created="+strconv.Itoa(len(claims)))
 }
+
+// rowField names the field of candidate row index the way the page shows
+// it, "sentence 3 text", so the notice and the field agree.
+func rowField(index int, field string) string { return fmt.Sprintf("sentence %d %s", index, field) }
+
+// rowFields renames the engine's candidates[k].field errors, which count
+// the ticked rows, after the sentence each row is.
+func rowFields(err error, chosen []workflow.CandidateChoice) error {
+	de, ok := err.(*models.Error)
+	if !ok {
+		return err
+	}
+	for i, f := range de.Fields {
+		var k int
+		var rest string
+		n, _ := fmt.Sscanf(f.Field, "candidates[%d].%s", &k, &rest)
+		if n >= 1 && k < len(chosen) {
+			if n == 1 {
+				rest = "index"
+			}
+			de.Fields[i].Field = rowField(chosen[k].Index, rest)
+		}
+	}
+	return de
+}
+
+// oneLine is s with each run of white space one space, as a filed claim
+// reads.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // relatedView is the claim page's panel: the sentence in its article and
 // the earlier claims that resemble it.

@@ -69,7 +69,7 @@ func TestWebImport(t *testing.T) {
 	}
 	// Taken sentences now link to their claims and are no longer offered.
 	again := b.get(done.Location).status(t, http.StatusOK)
-	again.has(t, "2 claim(s) created", `href="/claims/`+itoa(list.Items[0].ID)+`"`)
+	again.has(t, "2 claims created", `href="/claims/`+itoa(list.Items[0].ID)+`"`)
 	again.lacks(t, `id="candidate-0"`, `id="candidate-3"`)
 
 	// Viewers may not import.

@@ -14,13 +14,36 @@
     var source = new EventSource(url);
     // notify.js puts the nav badge on this stream instead of opening one.
     (window.factdeskStreams = window.factdeskStreams || []).push(source);
+    // A refresh replaces the region, so it waits while someone works in
+    // it: a field of the region has the focus, or a fold (such as an
+    // evidence item's "Correct or retract") is open. It runs once they
+    // leave the field or close the fold.
+    var pending = false;
+    // data-live-pending shows a refresh is waiting (tests read it).
+    function hold() { pending = true; el.setAttribute("data-live-pending", ""); }
+    function busy() {
+      var a = document.activeElement;
+      if (a && el.contains(a) && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName)) return true;
+      return !!el.querySelector("details[open]");
+    }
     function refresh() {
+      if (busy()) { hold(); return; }
       if (timer) return;
       timer = setTimeout(function () {
         timer = null;
+        if (busy()) { hold(); return; }
+        pending = false;
+        el.removeAttribute("data-live-pending");
         if (window.htmx) window.htmx.trigger(el, "live-refresh");
       }, 100);
     }
+    function resume() { if (pending) setTimeout(refresh, 0); }
+    el.addEventListener("focusout", resume);
+    el.addEventListener("toggle", resume, true);
+    // A fold opened while the refresh was on its way keeps its content.
+    el.addEventListener("htmx:beforeSwap", function (ev) {
+      if (ev.detail.target === el && busy()) { ev.detail.shouldSwap = false; hold(); }
+    });
     source.addEventListener("change", refresh);
     // The server ends streams now and then and the browser reconnects;
     // changes made in between were not sent, so refresh on every reconnect.

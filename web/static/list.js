@@ -153,7 +153,41 @@
     });
   }
 
+  // A checklist (the import page's candidates): "Tick all", "Untick all",
+  // Shift-click for a range, and a count of what is ticked. Without the
+  // script the boxes still post one by one.
+  function initChecklist(form) {
+    function picks() { return Array.prototype.slice.call(form.querySelectorAll("input[data-pick]")); }
+    var count = form.querySelector("[data-pick-count]");
+    var bar = form.querySelector("[data-pick-bar]");
+    if (bar) bar.hidden = false;
+    var last = null;
+    function update() {
+      if (!count) return;
+      var n = picks().filter(function (b) { return b.checked; }).length;
+      count.textContent = n + " of " + picks().length + " ticked.";
+    }
+    form.addEventListener("click", function (ev) {
+      var b = ev.target;
+      if (!b.matches || !b.matches("input[data-pick]")) return;
+      if (ev.shiftKey && last && last !== b) {
+        var bs = picks(), i = bs.indexOf(last), j = bs.indexOf(b);
+        if (i >= 0 && j >= 0) {
+          bs.slice(Math.min(i, j), Math.max(i, j) + 1).forEach(function (x) { x.checked = b.checked; });
+        }
+      }
+      last = b;
+      update();
+    });
+    function setAll(on) { return function () { picks().forEach(function (b) { b.checked = on; }); last = null; update(); }; }
+    var all = form.querySelector("[data-pick-all]"), none = form.querySelector("[data-pick-none]");
+    if (all) all.addEventListener("click", setAll(true));
+    if (none) none.addEventListener("click", setAll(false));
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-checklist]").forEach(initChecklist);
     var form = document.querySelector("form[data-bulk]");
     if (form) initBulk(form);
     var table = document.querySelector("table[data-keynav]");
