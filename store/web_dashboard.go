@@ -38,20 +38,73 @@ func (q queries) attachAssignees(ctx context.Context, claims []models.Claim) err
 	return nil
 }
 
-// MyQueue lists the open claims assigned to userID: overdue first, then by
-// priority, then the soonest due, then the oldest.
-func (q queries) MyQueue(ctx context.Context, userID int64, now time.Time) ([]models.Claim, error) {
-	var out []models.Claim
-	err := q.db.WithContext(ctx).Raw(`SELECT `+claimListColumns+` FROM claims
-		JOIN claim_assignments a ON a.claim_id = claims.id AND a.user_id = ?
-		WHERE claims.state NOT IN `+closedStates+`
+// awaitingEditor is true of a claim (in a query over claims) whose verdict
+// is proposed and waits for an editor, unless the user (the first
+// argument) is its reviewer, for whom the review is the work to do.
+const awaitingEditor = `(claims.state IN ('verified', 'disputed') AND NOT EXISTS (
+	SELECT 1 FROM claim_assignments r WHERE r.claim_id = claims.id AND r.user_id = ? AND r.role = 'reviewer'))`
+
+// assignedOpen selects the open claims assigned to the user (the argument)
+// in any role.
+var assignedOpen = `claims.state NOT IN ` + closedStates + ` AND EXISTS (
+	SELECT 1 FROM claim_assignments a WHERE a.claim_id = claims.id AND a.user_id = ?)`
+
+// QueueClaim is a claim of someone's queue, with the half it belongs to.
+type QueueClaim struct {
+	models.Claim
+	// Waiting: its verdict is proposed and waits for an editor; otherwise
+	// the claim is the user's to work on.
+	Waiting bool
+}
+
+// MyQueue lists the open claims assigned to userID, split into what they
+// must act on (todo) and what waits for an editor (waiting): overdue
+// first, then by priority, then the soonest due, then the oldest.
+func (q queries) MyQueue(ctx context.Context, userID int64, now time.Time) (todo, waiting []models.Claim, err error) {
+	var rows []QueueClaim
+	err = q.db.WithContext(ctx).Raw(`SELECT `+claimListColumns+`, `+awaitingEditor+` AS waiting FROM claims
+		WHERE `+assignedOpen+`
 		ORDER BY (claims.due_at IS NOT NULL AND claims.due_at < ?) DESC, claims.priority_rank DESC,
 		         claims.due_at ASC NULLS LAST, claims.created_at, claims.id
-		LIMIT 200`, userID, now).Scan(&out).Error
+		LIMIT 200`, userID, userID, now).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("store: queue of %d: %w", userID, err)
+		return nil, nil, fmt.Errorf("store: queue of %d: %w", userID, err)
 	}
-	return out, q.attachAssignees(ctx, out)
+	todo, waiting = []models.Claim{}, []models.Claim{}
+	for _, r := range rows {
+		if r.Waiting {
+			waiting = append(waiting, r.Claim)
+		} else {
+			todo = append(todo, r.Claim)
+		}
+	}
+	if err := q.attachAssignees(ctx, todo); err != nil {
+		return nil, nil, err
+	}
+	return todo, waiting, q.attachAssignees(ctx, waiting)
+}
+
+// QueueCounts are the numbers the navigation shows beside My queue and
+// Review.
+type QueueCounts struct {
+	// ToDo and Waiting split the user's open claims as MyQueue does.
+	ToDo, Waiting int64
+	// Review counts the claims waiting for an editor, desk-wide.
+	Review int64
+}
+
+// QueueCounts counts userID's queue and the review queue in one query: a
+// walk of the user's assignments (claim_assignments_user_idx) and a count
+// over the partial review index.
+func (q queries) QueueCounts(ctx context.Context, userID int64) (QueueCounts, error) {
+	var n QueueCounts
+	err := q.db.WithContext(ctx).Raw(`SELECT count(*) FILTER (WHERE NOT m.waiting) AS to_do, count(*) FILTER (WHERE m.waiting) AS waiting,
+		(SELECT count(*) FROM claims WHERE claims.state IN ('verified', 'disputed')) AS review
+		FROM (SELECT `+awaitingEditor+` AS waiting FROM claims WHERE `+assignedOpen+`) m`, userID, userID).Scan(&n).Error
+	if err != nil {
+		return n, fmt.Errorf("store: queue counts of %d: %w", userID, err)
+	}
+	return n, nil
 }
 
 // QueueWaiting counts new claims that nobody has taken yet: what "Take next

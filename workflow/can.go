@@ -56,6 +56,9 @@ const (
 	// ManageSettings changes the desk's settings (bylines, the
 	// pre-publish policy): admins.
 	ManageSettings Capability = "manage_settings"
+	// ManageViews renames, changes or deletes a view someone else shared
+	// with the desk: admins. Everyone manages their own views.
+	ManageViews Capability = "manage_views"
 )
 
 // relation is what a user below a rule's Bypass role must be to the claim.
@@ -111,12 +114,14 @@ var capabilities = map[Capability]capRule{
 	ManageUsers:      {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage users"},
 	ManageWebhooks:   {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage webhooks"},
 	ManageSettings:   {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "change the desk's settings"},
+	ManageViews:      {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "change views other people shared"},
 }
 
 // Capabilities lists every capability, for documentation and tests.
 func Capabilities() []Capability {
 	return []Capability{EditClaim, Assign, TakeClaim, Unassign, UnassignSelf, AddEvidence, CheckSource,
-		Comment, FileClaims, Import, TakeNext, ViewReview, ManageOutlets, ImportFactChecks, ManageUsers, ManageWebhooks, ManageSettings}
+		Comment, FileClaims, Import, TakeNext, ViewReview, ManageOutlets, ImportFactChecks, ManageUsers, ManageWebhooks, ManageSettings,
+		ManageViews}
 }
 
 // Can says whether actor may use capability cap on claim, or on the desk
