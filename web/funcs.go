@@ -27,6 +27,14 @@ var Funcs = template.FuncMap{
 	// navCount is the data of the layout's "nav-count" badge: its id, the
 	// number and what the number counts, for screen readers.
 	"navCount": func(id string, n int64, label string) NavCount { return NavCount{ID: id, N: n, Label: label} },
+	// chartLayout picks one layout of a chart for the "chart-svg" template.
+	"chartLayout": func(c Chart, size string) ChartLayout {
+		l := c.Wide
+		if size == "narrow" {
+			l = c.Narrow
+		}
+		return ChartLayout{Chart: c, Layout: l, Size: size}
+	},
 	"states":   func() []models.State { return models.States },
 	"verdicts": func() []models.Verdict { return models.Verdicts },
 	"stances":  func() []models.Stance { return models.Stances },
@@ -103,6 +111,13 @@ func Zone(name string) *time.Location {
 	}
 	zones.Store(name, loc)
 	return loc
+}
+
+// ChartLayout is one of a chart's layouts with the chart it belongs to.
+type ChartLayout struct {
+	Chart  Chart
+	Layout Layout
+	Size   string
 }
 
 // NavCount is one count beside a navigation link.

@@ -56,7 +56,7 @@ func Load() (*Views, error) {
 		if _, err := fs.Stat(files, file); err != nil {
 			return nil, fmt.Errorf("web: page %q is missing: %w", name, err)
 		}
-		t, err := template.New(name).Funcs(Funcs).ParseFS(files, "templates/layout.html", "templates/partials.html", "templates/nav.html", file)
+		t, err := template.New(name).Funcs(Funcs).ParseFS(files, "templates/layout.html", "templates/partials.html", "templates/nav.html", "templates/charts.html", file)
 		if err != nil {
 			return nil, fmt.Errorf("web: parse page %q: %w", name, err)
 		}

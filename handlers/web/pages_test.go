@@ -41,7 +41,7 @@ func TestWebQueue(t *testing.T) {
 	if !(iOver >= 0 && iOver < iUrgent && iUrgent < iNormal) {
 		t.Errorf("queue order: overdue at %d, urgent at %d, normal at %d; want overdue, urgent, normal", iOver, iUrgent, iNormal)
 	}
-	webSignIn(t, env, env.User(t, models.RoleViewer)).get("/").status(t, http.StatusOK).lacks(t, "Take next claim").has(t, "Nothing is assigned to you.")
+	webSignIn(t, env, env.User(t, models.RoleViewer)).get("/").status(t, http.StatusOK).lacks(t, "Take next claim").has(t, "Nothing waits for you.")
 }
 
 func TestWebTakeNext(t *testing.T) {
