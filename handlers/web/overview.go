@@ -51,7 +51,7 @@ func (s *Server) webOverview(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	weekStart := today.AddDate(0, 0, -((int(today.Weekday())+6)%7)) // Monday
+	weekStart := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7)) // Monday
 	firstWeek := weekStart.AddDate(0, 0, -7*(overviewWeeks-1))
 	times, err := s.store.TimeToVerdict(ctx, firstWeek, loc)
 	if err != nil {
