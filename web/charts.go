@@ -214,9 +214,9 @@ type plot struct {
 	max                      float64
 }
 
-func newPlot(width float64, max float64, xTitle, yTitle string) *plot {
+func newPlot(width float64, max float64, whole bool, xTitle, yTitle string) *plot {
 	p := &plot{l: Layout{Width: width, Height: 240}, top: 14, bottom: 46, right: 22}
-	p.max = niceMax(max)
+	p.max = niceMax(max, whole)
 	ticks := []float64{0, p.max / 2, p.max}
 	tickW := 0.0
 	for _, t := range ticks {
@@ -265,7 +265,7 @@ func stackedBars(labels []string, series []Series, width float64, every int, xTi
 		}
 		max = math.Max(max, sum)
 	}
-	p := newPlot(width, max, xTitle, yTitle)
+	p := newPlot(width, max, true, xTitle, yTitle)
 	n := float64(len(labels))
 	if n == 0 {
 		return p.l
@@ -301,7 +301,7 @@ func lines(labels []string, series []Series, valid []bool, width float64, every 
 			}
 		}
 	}
-	p := newPlot(width, max, xTitle, yTitle)
+	p := newPlot(width, max, false, xTitle, yTitle)
 	n := float64(len(labels))
 	if n == 0 {
 		return p.l
@@ -329,14 +329,20 @@ func lines(labels []string, series []Series, valid []bool, width float64, every 
 	return p.l
 }
 
-// niceMax rounds a chart's top value up to 1, 2 or 5 times a power of ten,
-// so the axis ticks are round numbers.
-func niceMax(v float64) float64 {
+// niceMax rounds a chart's top value up to a round number, so the axis
+// ticks (0, half, top) are round too; for whole numbers (counts of claims)
+// the half is whole as well.
+func niceMax(v float64, whole bool) float64 {
+	steps := []float64{1, 2, 5, 10}
+	if whole {
+		v = math.Max(v, 2)
+		steps = []float64{1, 2, 4, 6, 8, 10}
+	}
 	if v <= 0 {
 		return 1
 	}
 	exp := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
+	for _, m := range steps {
 		if v <= m*exp {
 			return m * exp
 		}
