@@ -20,7 +20,7 @@ CREATE UNIQUE INDEX saved_views_owner_name_key ON saved_views (owner_id, lower(n
 CREATE INDEX saved_views_shared_idx ON saved_views (id) WHERE shared;
 
 -- Each person's time zone (an IANA name) for the times the dashboard shows.
-ALTER TABLE users ADD COLUMN time_zone text NOT NULL DEFAULT 'UTC';
+ALTER TABLE users ADD COLUMN time_zone text NOT NULL DEFAULT 'UTC' CHECK (time_zone <> '');
 
 -- +goose Down
 ALTER TABLE users DROP COLUMN time_zone;

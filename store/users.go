@@ -63,8 +63,12 @@ func (q queries) UserByToken(ctx context.Context, hash []byte, now time.Time) (*
 	return &u, nil
 }
 
-// CreateUser inserts u; a taken email is a conflict.
+// CreateUser inserts u; a taken email is a conflict. A user without a
+// time zone reads times in UTC.
 func (tx *Tx) CreateUser(ctx context.Context, u *models.User) error {
+	if u.TimeZone == "" {
+		u.TimeZone = "UTC"
+	}
 	err := tx.db.WithContext(ctx).Create(u).Error
 	if isUniqueViolation(err) {
 		return models.Errorf(models.EConflict, "a user with email %s already exists", u.Email)

@@ -133,14 +133,14 @@ func TestWebTimeZone(t *testing.T) {
 
 	b := webSignIn(t, env, checker)
 	b.get("/claims/"+itoa(c.ID)).has(t, "15 Jan 2030 23:30 UTC")
-	b.get("/settings").status(t, http.StatusOK).has(t, `value="UTC"`, `list="time-zones"`, `<option value="Asia/Tokyo">`)
+	b.get("/settings").status(t, http.StatusOK).has(t, `list="time-zones" value="UTC"`, `<option value="Asia/Tokyo">`)
 	b.submit("/settings", url.Values{"time_zone": {"Mars/Olympus"}}).status(t, http.StatusUnprocessableEntity).
 		has(t, "choose a time zone from the list", `aria-invalid="true"`, `value="Mars/Olympus"`)
 	for _, bad := range []string{"Local", "", "../../etc/passwd", "EST"} {
 		b.submit("/settings", url.Values{"time_zone": {bad}}).status(t, http.StatusUnprocessableEntity)
 	}
 	b.submit("/settings", url.Values{"time_zone": {"Asia/Tokyo"}}).status(t, http.StatusSeeOther)
-	b.get("/settings?done=settings-saved").has(t, "Settings saved", `value="Asia/Tokyo"`, " JST</time>")
+	b.get("/settings?done=settings-saved").has(t, "Settings saved", `list="time-zones" value="Asia/Tokyo"`, " JST</time>")
 	// Every page shows the zone: the due date, the history, the list.
 	b.get("/claims/"+itoa(c.ID)).has(t, "16 Jan 2030 08:30 JST").lacks(t, "23:30 UTC")
 	b.get("/claims/new").has(t, "Due (Asia/Tokyo)")
