@@ -58,7 +58,12 @@ func ViewQuery(page models.ViewPage, raw string) (string, error) {
 		}
 	}
 	if len(fields) > 0 {
-		slices.SortFunc(fields, func(a, b models.FieldError) int { return strings.Compare(a.Field+a.Message, b.Field+b.Message) })
+		slices.SortFunc(fields, func(a, b models.FieldError) int {
+			if c := strings.Compare(a.Field, b.Field); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Message, b.Message)
+		})
 		return "", models.Invalid("the view's filter is not valid", fields...)
 	}
 	return out.Encode(), nil

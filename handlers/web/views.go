@@ -3,12 +3,15 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/handlers/param"
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
 )
 
@@ -16,6 +19,8 @@ import (
 type viewRow struct {
 	models.SavedView
 	Mine, CanChange bool
+	// Filters says in words what the view shows.
+	Filters string
 }
 
 type viewsView struct {
@@ -38,9 +43,15 @@ func (s *Server) renderViews(c *gin.Context, status int, p *page) {
 		s.respondError(c, err)
 		return
 	}
+	ppl, err := s.people(c.Request.Context())
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
 	v := &viewsView{Max: workflow.MaxViews}
 	for _, sv := range views {
-		v.Rows = append(v.Rows, viewRow{SavedView: sv, Mine: sv.OwnerID == u.ID, CanChange: workflow.CanChangeView(u, &sv) == nil})
+		v.Rows = append(v.Rows, viewRow{SavedView: sv, Mine: sv.OwnerID == u.ID, CanChange: workflow.CanChangeView(u, &sv) == nil,
+			Filters: describeFilters(sv.Query, ppl)})
 	}
 	p.Data = v
 	s.render(c, status, "views", p)
@@ -101,6 +112,51 @@ func (s *Server) viewFormFailed(c *gin.Context, err error) {
 	p := &page{Title: "Saved views", Nav: "views", Form: c.Request.PostForm}
 	status := s.withProblem(c, p, err)
 	s.renderViews(c, status, p)
+}
+
+// describeFilters says what a view's stored filter shows, in the words of
+// the filter form.
+func describeFilters(query string, ppl people) string {
+	q, _ := url.ParseQuery(query)
+	var parts []string
+	if v := q.Get("q"); v != "" {
+		parts = append(parts, "search “"+v+"”")
+	}
+	switch a := q.Get("assignee"); a {
+	case "":
+	case "me":
+		parts = append(parts, "assigned to whoever opens it")
+	case "none":
+		parts = append(parts, "unassigned")
+	default:
+		if id, err := strconv.ParseInt(a, 10, 64); err == nil {
+			parts = append(parts, "assigned to "+ppl.name(id))
+		}
+	}
+	if v := q.Get("state"); v != "" {
+		parts = append(parts, "state "+web.StateLabel(models.State(v)))
+	}
+	if v := q.Get("verdict"); v != "" {
+		parts = append(parts, "verdict "+models.Verdict(v).Label())
+	}
+	if v := q.Get("priority"); v != "" {
+		parts = append(parts, "priority "+v)
+	}
+	if v := q.Get("tag"); v != "" {
+		parts = append(parts, "tag "+v)
+	}
+	if v := q.Get("sort"); v != "" {
+		order := "descending"
+		if q.Get("dir") == "asc" {
+			order = "ascending"
+		}
+		parts = append(parts, "sorted by "+strings.ToLower(sortLabels[store.ListSort(v)])+", "+order)
+	}
+	if len(parts) == 0 {
+		return "Everything, unfiltered"
+	}
+	out := strings.Join(parts, " · ")
+	return strings.ToUpper(out[:1]) + out[1:]
 }
 
 // withDone adds the done message key to a dashboard URL.

@@ -48,7 +48,8 @@ func TestWebSavedViews(t *testing.T) {
 	ob.submit("/views/"+id[1]+"/delete", nil).status(t, http.StatusForbidden)
 
 	// The owner renames, unshares and deletes.
-	b.get("/views").has(t, `action="/views/`+id[1]+`"`, `action="/views/`+id[1]+`/delete"`)
+	b.get("/views").has(t, `action="/views/`+id[1]+`"`, `action="/views/`+id[1]+`/delete"`,
+		"Search “buses” · priority urgent · tag transport", "State New · sorted by due date, ascending")
 	b.submit("/views/"+id[1], url.Values{"name": {"New, soonest due"}}).status(t, http.StatusSeeOther)
 	b.get("/views?done=view-updated").has(t, "New, soonest due", "View updated")
 	ob.get("/").lacks(t, "New, soonest due", "New by due date")
