@@ -110,7 +110,9 @@ func TestMyQueueSplitInBrowser(t *testing.T) {
 		t.Errorf("waiting for an editor reads %q", waiting)
 	}
 	p.screenshot("queue-split")
-	count := func() string { return get(p, "the nav count", chromedp.Evaluate[string](`document.getElementById('count-todo').firstChild.nodeValue`)) }
+	count := func() string {
+		return get(p, "the nav count", chromedp.Evaluate[string](`document.getElementById('count-todo').firstChild.nodeValue`))
+	}
 	if c := count(); c != "1" {
 		t.Fatalf("My queue count = %q, want 1", c)
 	}

@@ -167,7 +167,7 @@ var doneMessages = map[string]string{
 	"edited":       "Claim updated: the history below lists what changed.",
 	"edited-state": "Claim updated. The edit changed what was checked, so the claim went back to verifying.",
 	"followed":     notifyDone["followed"], "unfollowed": notifyDone["unfollowed"],
-	"view-saved":   "View saved: it is in the Views menu.", "view-updated": "View updated.", "view-deleted": "View deleted.",
+	"view-saved": "View saved: it is in the Views menu.", "view-updated": "View updated.", "view-deleted": "View deleted.",
 	"settings-saved": "Settings saved.",
 }
 
