@@ -85,7 +85,7 @@ func (q queries) MyQueue(ctx context.Context, userID int64, now time.Time) (todo
 }
 
 // QueueCounts are the numbers the navigation shows beside My queue and
-// Review.
+// Review, each counted up to NavCountCap+1: a badge past that reads "99+".
 type QueueCounts struct {
 	// ToDo and Waiting split the user's open claims as MyQueue does.
 	ToDo, Waiting int64
@@ -93,14 +93,26 @@ type QueueCounts struct {
 	Review int64
 }
 
-// QueueCounts counts userID's queue and the review queue in one query: a
-// walk of the user's assignments (claim_assignments_user_idx) and a count
-// over the partial review index.
+// NavCountCap is the largest count a navigation badge shows exactly.
+const NavCountCap = 99
+
+// QueueCounts counts userID's queue and the review queue in one query
+// whose work is bounded whatever the desk's size: each count walks the
+// user's assignments (claim_assignments_user_idx, one primary-key lookup
+// of the claim each; OFFSET 0 keeps that a nested loop) or the partial
+// review index, and stops at NavCountCap+1.
 func (q queries) QueueCounts(ctx context.Context, userID int64) (QueueCounts, error) {
 	var n QueueCounts
-	err := q.db.WithContext(ctx).Raw(`SELECT count(*) FILTER (WHERE NOT m.waiting) AS to_do, count(*) FILTER (WHERE m.waiting) AS waiting,
-		(SELECT count(*) FROM claims WHERE claims.state IN ('verified', 'disputed')) AS review
-		FROM (SELECT `+awaitingEditor+` AS waiting FROM claims WHERE `+assignedOpen+`) m`, userID, userID).Scan(&n).Error
+	mine := `FROM claim_assignments a CROSS JOIN LATERAL (SELECT c.state FROM claims c WHERE c.id = a.claim_id OFFSET 0) c
+		WHERE a.user_id = ? AND c.state NOT IN ` + closedStates
+	err := q.db.WithContext(ctx).Raw(`SELECT
+		(SELECT count(DISTINCT t.claim_id) FROM (SELECT a.claim_id `+mine+`
+			AND (c.state NOT IN ('verified', 'disputed') OR a.role = 'reviewer') LIMIT ?) t) AS to_do,
+		(SELECT count(*) FROM (SELECT 1 `+mine+` AND a.role = 'checker' AND c.state IN ('verified', 'disputed')
+			AND NOT EXISTS (SELECT 1 FROM claim_assignments r WHERE r.claim_id = a.claim_id AND r.user_id = a.user_id AND r.role = 'reviewer')
+			LIMIT ?) w) AS waiting,
+		(SELECT count(*) FROM (SELECT 1 FROM claims WHERE claims.state IN ('verified', 'disputed') LIMIT ?) r) AS review`,
+		userID, NavCountCap+1, userID, NavCountCap+1, NavCountCap+1).Scan(&n).Error
 	if err != nil {
 		return n, fmt.Errorf("store: queue counts of %d: %w", userID, err)
 	}

@@ -26,7 +26,10 @@ var Funcs = template.FuncMap{
 	"duration":     HumanDuration,
 	// navCount is the data of the layout's "nav-count" badge: its id, the
 	// number and what the number counts, for screen readers.
-	"navCount": func(id string, n int64, label string) NavCount { return NavCount{ID: id, N: n, Label: label} },
+	"navCount": func(id string, n int64, label string) NavCount {
+		return NavCount{ID: id, N: n, Text: CountText(n), Label: label}
+	},
+	"countText": CountText,
 	// chartLayout picks one layout of a chart for the "chart-svg" template.
 	"chartLayout": func(c Chart, size string) ChartLayout {
 		l := c.Wide
@@ -124,7 +127,17 @@ type ChartLayout struct {
 type NavCount struct {
 	ID    string
 	N     int64
+	Text  string
 	Label string
+}
+
+// CountText writes a navigation count, "99+" past the cap the store
+// counts to (store.NavCountCap).
+func CountText(n int64) string {
+	if n > 99 {
+		return "99+"
+	}
+	return fmt.Sprint(n)
 }
 
 // SourceStatusLabel is the badge text of an evidence status.

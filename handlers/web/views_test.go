@@ -232,3 +232,24 @@ func (s *sseStream) next(t *testing.T, event, want string) {
 		}
 	}
 }
+
+// TestWebNavCountCap: past 99 the badge says 99+, and the count stops
+// there rather than walk every claim.
+func TestWebNavCountCap(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	checker := env.User(t, models.RoleChecker)
+	editor := env.User(t, models.RoleEditor)
+	db := env.App.Store.SQL()
+	if _, err := db.Exec(`INSERT INTO claims (text, state, created_by) SELECT 'Claim ' || g, 'verifying', $1 FROM generate_series(1, 120) g`, editor.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO claim_assignments (claim_id, user_id, role, assigned_by) SELECT id, $1, 'checker', $2 FROM claims`, checker.ID, editor.ID); err != nil {
+		t.Fatal(err)
+	}
+	n, err := env.App.Store.QueueCounts(context.Background(), checker.ID)
+	if err != nil || n.ToDo != 100 || n.Waiting != 0 {
+		t.Fatalf("QueueCounts = %+v, %v; want to do counted to 100", n, err)
+	}
+	webSignIn(t, env, checker).get("/claims").has(t, `id="count-todo" data-count="100" >99&#43;<span class="visually-hidden"> to do`)
+}

@@ -43,7 +43,7 @@
       var el = document.getElementById("count-" + c[0]);
       if (!el || typeof c[1] !== "number") return;
       el.setAttribute("data-count", String(c[1]));
-      el.firstChild.nodeValue = String(c[1]);
+      el.firstChild.nodeValue = c[1] > 99 ? "99+" : String(c[1]);
       el.hidden = c[1] === 0;
     });
   }
