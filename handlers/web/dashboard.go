@@ -77,7 +77,7 @@ type page struct {
 	Unread int64
 	// Counts and SavedViews fill the navigation (nav.go).
 	Counts     store.QueueCounts
-	SavedViews []models.SavedView
+	SavedViews []navView
 	// Zone is the signed-in user's time zone, the one times are shown in.
 	Zone *time.Location
 	// Notice is a one-line message above the content; NoticeKind is ok,

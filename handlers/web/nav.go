@@ -7,6 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/factdesk/factdesk/handlers/param"
+	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/web"
 )
 
@@ -23,9 +25,51 @@ func (s *Server) fillNav(c *gin.Context, p *page) {
 	if p.Counts, err = s.store.QueueCounts(ctx, u.ID); err != nil {
 		s.log.WarnContext(ctx, "count the queues for the navigation", "error", err)
 	}
-	if p.SavedViews, err = s.store.SavedViews(ctx, u.ID); err != nil {
+	views, err := s.store.SavedViews(ctx, u.ID)
+	if err != nil {
 		s.log.WarnContext(ctx, "list saved views for the navigation", "error", err)
 	}
+	page, query := currentView(c)
+	for _, v := range views {
+		p.SavedViews = append(p.SavedViews, navView{SavedView: v, Current: v.Page == page && v.Query == query})
+	}
+}
+
+// navView is a saved view in the menu; Current marks the one the page
+// shows.
+type navView struct {
+	models.SavedView
+	Current bool
+}
+
+// currentView is the page and canonical filter a view of this page would
+// have, so the menu can mark the view being looked at; "" off the board
+// and the list.
+func currentView(c *gin.Context) (models.ViewPage, string) {
+	var page models.ViewPage
+	switch c.Request.URL.Path {
+	case "/board":
+		page = models.ViewBoard
+	case "/claims":
+		page = models.ViewList
+	default:
+		return "", ""
+	}
+	q := filterQuery(c)
+	if page == models.ViewBoard {
+		q.Del("state")
+	} else {
+		for _, k := range []string{"sort", "dir"} {
+			if v := c.Query(k); v != "" {
+				q.Set(k, v)
+			}
+		}
+	}
+	canonical, err := param.ViewQuery(page, q.Encode())
+	if err != nil {
+		return "", ""
+	}
+	return page, canonical
 }
 
 // zone is the time zone the signed-in user reads times in; UTC signed out.

@@ -31,7 +31,9 @@ func TestWebSavedViews(t *testing.T) {
 	if res.Location != "/board?priority=urgent&q=buses&tag=transport&done=view-saved" {
 		t.Fatalf("saving went to %q, want the view itself", res.Location)
 	}
-	b.get(res.Location).has(t, "View saved", `<a href="/board?priority=urgent&amp;q=buses&amp;tag=transport" data-view-id=`, "Urgent buses")
+	b.get(res.Location).has(t, "View saved", `<a href="/board?priority=urgent&amp;q=buses&amp;tag=transport" data-view-id=`, "Urgent buses",
+		`aria-current="page">Urgent buses</a>`)
+	b.get("/board?priority=urgent").lacks(t, `aria-current="page">Urgent buses</a>`)
 
 	// The list saves its sort too; a shared view shows for everyone.
 	b.get("/claims?state=new&sort=due&dir=asc").has(t, `name="page" value="list"`, `name="query" value="dir=asc&amp;sort=due&amp;state=new"`)
