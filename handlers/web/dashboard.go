@@ -78,8 +78,6 @@ type page struct {
 	// Counts and SavedViews fill the navigation (nav.go).
 	Counts     store.QueueCounts
 	SavedViews []navView
-	// Zone is the signed-in user's time zone, the one times are shown in.
-	Zone *time.Location
 	// Notice is a one-line message above the content; NoticeKind is ok,
 	// warning or error.
 	Notice     string
@@ -120,7 +118,6 @@ func (s *Server) renderTemplate(c *gin.Context, status int, view, tmpl string, d
 		p.CSRF = csrfToken(c)
 		p.Unread = s.unreadCount(c)
 		s.fillNav(c, p)
-		p.Zone = zone(c)
 	}
 	body, err := s.dash.views.RenderIn(zone(c), view, tmpl, data)
 	if err != nil {
