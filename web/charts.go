@@ -96,9 +96,10 @@ type Chart struct {
 }
 
 // HBarChart lays bars out horizontally, one per row with its label on the
-// left; good for named categories (states, checkers).
-func HBarChart(id, title, desc string, bars []Bar) Chart {
-	c := Chart{ID: id, Title: title, Description: desc, Head: []string{"", "Claims"}, Empty: true}
+// left; good for named categories (states, checkers). labelHead heads the
+// labels' column of the table.
+func HBarChart(id, title, desc, labelHead string, bars []Bar) Chart {
+	c := Chart{ID: id, Title: title, Description: desc, Head: []string{labelHead, "Claims"}, Empty: true}
 	for _, b := range bars {
 		c.Rows = append(c.Rows, []string{b.Label, strconv.FormatInt(b.Value, 10)})
 		if b.Value > 0 {

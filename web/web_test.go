@@ -33,7 +33,7 @@ func TestAssetsAreVersioned(t *testing.T) {
 
 func TestCharts(t *testing.T) {
 	t.Parallel()
-	h := HBarChart("x", "t", "d", []Bar{{Label: "a", Value: 10}, {Label: "b", Value: 5}, {Label: "c", Value: 0}})
+	h := HBarChart("x", "t", "d", "Name", []Bar{{Label: "a", Value: 10}, {Label: "b", Value: 5}, {Label: "c", Value: 0}})
 	for _, l := range []Layout{h.Wide, h.Narrow} {
 		if r := l.Rects; r[0].W <= r[1].W || r[1].W != r[0].W/2 || r[2].W != 0 {
 			t.Errorf("HBarChart widths (layout %g) = %v, %v, %v; want proportional to 10, 5, 0", l.Width, r[0].W, r[1].W, r[2].W)
@@ -86,7 +86,7 @@ func TestChartTextFits(t *testing.T) {
 	charts := []Chart{
 		VBarChart("d", "t", "d", "Day", "Claims confirmed", days, 7, 14),
 		LineChart("l", "t", "d", "Week starting", "Time to confirm (hours)", weeks, []Series{{Name: "Median", Values: vals}}, ok, 2, 4),
-		HBarChart("h", "t", "d", []Bar{{Label: "A checker with a rather long name", Value: 12}, {Label: "Bo", Value: 1200}}),
+		HBarChart("h", "t", "d", "Name", []Bar{{Label: "A checker with a rather long name", Value: 12}, {Label: "Bo", Value: 1200}}),
 	}
 	for _, c := range charts {
 		for _, l := range []Layout{c.Wide, c.Narrow} {

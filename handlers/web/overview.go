@@ -95,7 +95,7 @@ func (s *Server) webOverview(c *gin.Context) {
 	for _, st := range models.States {
 		stateBars = append(stateBars, web.Bar{Label: web.StateLabel(st), Value: byState[st], Class: "state-" + string(st)})
 	}
-	v.StateChart = web.HBarChart("by-state", "Claims per state", "Number of claims in each workflow state now.", stateBars)
+	v.StateChart = web.HBarChart("by-state", "Claims per state", "Number of claims in each workflow state now.", "State", stateBars)
 	v.VerdictChart = verdictChart(times, weeks, weekLabels)
 	v.StatesChart = statesChart(byState, changes, weeks, weekLabels)
 
@@ -118,7 +118,7 @@ func (s *Server) webOverview(c *gin.Context) {
 	for _, uc := range o.OpenPerChecker {
 		checkerBars = append(checkerBars, web.Bar{Label: uc.Name, Value: uc.N, Class: "state-verifying"})
 	}
-	v.CheckerChart = web.HBarChart("per-checker", "Open claims per checker", "Open claims each checker is assigned to.", checkerBars)
+	v.CheckerChart = web.HBarChart("per-checker", "Open claims per checker", "Open claims each checker is assigned to.", "Checker", checkerBars)
 
 	s.render(c, http.StatusOK, "overview", &page{Title: "Overview", Nav: "overview", Data: v})
 }
