@@ -107,6 +107,11 @@ var access = map[string]string{
 	"PUT /api/v1/claims/:id/follow":                           "viewer",
 	"DELETE /api/v1/claims/:id/follow":                        "viewer",
 	"GET /api/v1/members":                                     "viewer",
+	"GET /api/v1/views":                                       "viewer",
+	"POST /api/v1/views":                                      "viewer",
+	"GET /api/v1/views/:id":                                   "viewer",
+	"PATCH /api/v1/views/:id":                                 "viewer",
+	"DELETE /api/v1/views/:id":                                "viewer",
 	// Probes and public pages.
 	"GET /healthz":          "anyone",
 	"GET /readyz":           "anyone",
@@ -191,6 +196,12 @@ var access = map[string]string{
 	"GET /notifications/settings":                      "viewer",
 	"POST /notifications/settings":                     "viewer",
 	"GET /members":                                     "viewer",
+	"GET /views":                                       "viewer",
+	"POST /views":                                      "viewer",
+	"POST /views/:id":                                  "viewer",
+	"POST /views/:id/delete":                           "viewer",
+	"GET /settings":                                    "viewer",
+	"POST /settings":                                   "viewer",
 }
 
 // rank orders the levels; "credentials" is a sign-in route, open to
@@ -287,7 +298,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	params := map[string]string{
 		":id@claims": fmt.Sprint(claim.ID), ":eid": fmt.Sprint(ev.ID), ":user_id": fmt.Sprint(target.ID),
 		":id@users": fmt.Sprint(target.ID), ":id@webhooks": hookID, ":id@sources": "999999",
-		":id@articles": "999999", ":id@import": "999999", ":event_id": "evt_01ABC", ":slug": "no-such-check",
+		":id@articles": "999999", ":id@views": "999999", ":id@import": "999999", ":event_id": "evt_01ABC", ":slug": "no-such-check",
 		"*path": "app.css", ":cid": "999999", ":id@tokens": "999999",
 	}
 

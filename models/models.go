@@ -11,12 +11,15 @@ import (
 
 // User is a person or machine account on the desk.
 type User struct {
-	ID           int64     `json:"id" gorm:"primaryKey"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	Role         Role      `json:"role"`
-	Active       bool      `json:"active"`
-	Kind         UserKind  `json:"kind"`
+	ID     int64    `json:"id" gorm:"primaryKey"`
+	Email  string   `json:"email"`
+	Name   string   `json:"name"`
+	Role   Role     `json:"role"`
+	Active bool     `json:"active"`
+	Kind   UserKind `json:"kind"`
+	// TimeZone is the IANA zone the dashboard shows this user's times in;
+	// "UTC" unless the user chose another.
+	TimeZone     string    `json:"time_zone"`
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`

@@ -45,10 +45,14 @@ func (q queries) CountUsers(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// CreateUser inserts u; a taken email is a conflict.
+// CreateUser inserts u; a taken email is a conflict. A user without a
+// time zone reads times in UTC.
 func (tx *Tx) CreateUser(ctx context.Context, u *models.User) error {
 	if u.Kind == "" {
 		u.Kind = models.KindPerson
+	}
+	if u.TimeZone == "" {
+		u.TimeZone = "UTC"
 	}
 	err := tx.db.WithContext(ctx).Create(u).Error
 	if isUniqueViolation(err) {

@@ -38,20 +38,85 @@ func (q queries) attachAssignees(ctx context.Context, claims []models.Claim) err
 	return nil
 }
 
-// MyQueue lists the open claims assigned to userID: overdue first, then by
-// priority, then the soonest due, then the oldest.
-func (q queries) MyQueue(ctx context.Context, userID int64, now time.Time) ([]models.Claim, error) {
-	var out []models.Claim
-	err := q.db.WithContext(ctx).Raw(`SELECT `+claimListColumns+` FROM claims
-		JOIN claim_assignments a ON a.claim_id = claims.id AND a.user_id = ?
-		WHERE claims.state NOT IN `+closedStates+`
+// awaitingEditor is true of a claim (in a query over claims) whose verdict
+// is proposed and waits for an editor, unless the user (the first
+// argument) is its reviewer, for whom the review is the work to do.
+const awaitingEditor = `(claims.state IN ('verified', 'disputed') AND NOT EXISTS (
+	SELECT 1 FROM claim_assignments r WHERE r.claim_id = claims.id AND r.user_id = ? AND r.role = 'reviewer'))`
+
+// assignedOpen selects the open claims assigned to the user (the argument)
+// in any role.
+var assignedOpen = `claims.state NOT IN ` + closedStates + ` AND EXISTS (
+	SELECT 1 FROM claim_assignments a WHERE a.claim_id = claims.id AND a.user_id = ?)`
+
+// QueueClaim is a claim of someone's queue, with the half it belongs to.
+type QueueClaim struct {
+	models.Claim
+	// Waiting: its verdict is proposed and waits for an editor; otherwise
+	// the claim is the user's to work on.
+	Waiting bool
+}
+
+// MyQueue lists the open claims assigned to userID, split into what they
+// must act on (todo) and what waits for an editor (waiting): overdue
+// first, then by priority, then the soonest due, then the oldest.
+func (q queries) MyQueue(ctx context.Context, userID int64, now time.Time) (todo, waiting []models.Claim, err error) {
+	var rows []QueueClaim
+	err = q.db.WithContext(ctx).Raw(`SELECT `+claimListColumns+`, `+awaitingEditor+` AS waiting FROM claims
+		WHERE `+assignedOpen+`
 		ORDER BY (claims.due_at IS NOT NULL AND claims.due_at < ?) DESC, claims.priority_rank DESC,
 		         claims.due_at ASC NULLS LAST, claims.created_at, claims.id
-		LIMIT 200`, userID, now).Scan(&out).Error
+		LIMIT 200`, userID, userID, now).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("store: queue of %d: %w", userID, err)
+		return nil, nil, fmt.Errorf("store: queue of %d: %w", userID, err)
 	}
-	return out, q.attachAssignees(ctx, out)
+	todo, waiting = []models.Claim{}, []models.Claim{}
+	for _, r := range rows {
+		if r.Waiting {
+			waiting = append(waiting, r.Claim)
+		} else {
+			todo = append(todo, r.Claim)
+		}
+	}
+	if err := q.attachAssignees(ctx, todo); err != nil {
+		return nil, nil, err
+	}
+	return todo, waiting, q.attachAssignees(ctx, waiting)
+}
+
+// QueueCounts are the numbers the navigation shows beside My queue and
+// Review, each counted up to NavCountCap+1: a badge past that reads "99+".
+type QueueCounts struct {
+	// ToDo and Waiting split the user's open claims as MyQueue does.
+	ToDo, Waiting int64
+	// Review counts the claims waiting for an editor, desk-wide.
+	Review int64
+}
+
+// NavCountCap is the largest count a navigation badge shows exactly.
+const NavCountCap = 99
+
+// QueueCounts counts userID's queue and the review queue in one query
+// whose work is bounded whatever the desk's size: each count walks the
+// user's assignments (claim_assignments_user_idx, one primary-key lookup
+// of the claim each; OFFSET 0 keeps that a nested loop) or the partial
+// review index, and stops at NavCountCap+1.
+func (q queries) QueueCounts(ctx context.Context, userID int64) (QueueCounts, error) {
+	var n QueueCounts
+	mine := `FROM claim_assignments a CROSS JOIN LATERAL (SELECT c.state FROM claims c WHERE c.id = a.claim_id OFFSET 0) c
+		WHERE a.user_id = ? AND c.state NOT IN ` + closedStates
+	err := q.db.WithContext(ctx).Raw(`SELECT
+		(SELECT count(DISTINCT t.claim_id) FROM (SELECT a.claim_id `+mine+`
+			AND (c.state NOT IN ('verified', 'disputed') OR a.role = 'reviewer') LIMIT ?) t) AS to_do,
+		(SELECT count(*) FROM (SELECT 1 `+mine+` AND a.role = 'checker' AND c.state IN ('verified', 'disputed')
+			AND NOT EXISTS (SELECT 1 FROM claim_assignments r WHERE r.claim_id = a.claim_id AND r.user_id = a.user_id AND r.role = 'reviewer')
+			LIMIT ?) w) AS waiting,
+		(SELECT count(*) FROM (SELECT 1 FROM claims WHERE claims.state IN ('verified', 'disputed') LIMIT ?) r) AS review`,
+		userID, NavCountCap+1, userID, NavCountCap+1, NavCountCap+1).Scan(&n).Error
+	if err != nil {
+		return n, fmt.Errorf("store: queue counts of %d: %w", userID, err)
+	}
+	return n, nil
 }
 
 // QueueWaiting counts new claims that nobody has taken yet: what "Take next
@@ -198,7 +263,8 @@ type StateCount struct {
 	N     int64
 }
 
-// DayCount is how many claims something happened to on one UTC day.
+// DayCount is how many claims something happened to on one day (in the
+// zone the caller asked for).
 type DayCount struct {
 	Day time.Time
 	N   int64
@@ -224,17 +290,21 @@ type Overview struct {
 	Overdue         []models.Claim
 }
 
-// Overview gathers the desk's figures. since bounds the per-day series.
-func (q queries) Overview(ctx context.Context, now, since time.Time) (*Overview, error) {
+// Overview gathers the desk's figures. since bounds the per-day series,
+// whose days are those of zone loc.
+func (q queries) Overview(ctx context.Context, now, since time.Time, loc *time.Location) (*Overview, error) {
 	o := &Overview{}
 	db := q.db.WithContext(ctx)
 	if err := db.Raw(`SELECT state, count(*) AS n FROM claims GROUP BY state`).Scan(&o.ByState).Error; err != nil {
 		return nil, fmt.Errorf("store: overview states: %w", err)
 	}
-	err := db.Raw(`SELECT date_trunc('day', at AT TIME ZONE 'UTC') AS day, count(DISTINCT claim_id) AS n
-		FROM claim_history WHERE action = 'confirm' AND at >= ? GROUP BY 1 ORDER BY 1`, since).Scan(&o.ConfirmedPerDay).Error
+	err := db.Raw(`SELECT date_trunc('day', at AT TIME ZONE ?) AS day, count(DISTINCT claim_id) AS n
+		FROM claim_history WHERE action = 'confirm' AND at >= ? GROUP BY 1 ORDER BY 1`, loc.String(), since).Scan(&o.ConfirmedPerDay).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: overview confirmations: %w", err)
+	}
+	for i := range o.ConfirmedPerDay {
+		o.ConfirmedPerDay[i].Day = wallClock(o.ConfirmedPerDay[i].Day, loc)
 	}
 	var median sql.NullFloat64
 	err = db.Raw(`SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM h.at - c.created_at))
@@ -264,4 +334,70 @@ func (q queries) Overview(ctx context.Context, now, since time.Time) (*Overview,
 		return nil, fmt.Errorf("store: overview overdue: %w", err)
 	}
 	return o, q.attachAssignees(ctx, o.Overdue)
+}
+
+// WeekTimes is the time from filing to confirmation of the claims
+// confirmed in one week.
+type WeekTimes struct {
+	// Week is the Monday the week starts on, in the zone asked for.
+	Week time.Time
+	N    int64
+	// Median and P90 are in seconds.
+	Median, P90 float64
+}
+
+// TimeToVerdict gives, for each week since since (in zone loc) that saw a
+// confirmation, the median and 90th percentile of the time from a claim's
+// filing to its confirmation; a claim confirmed twice counts each time.
+// It reads the confirmations through claim_history_confirm_idx.
+func (q queries) TimeToVerdict(ctx context.Context, since time.Time, loc *time.Location) ([]WeekTimes, error) {
+	var out []WeekTimes
+	err := q.db.WithContext(ctx).Raw(`SELECT date_trunc('week', h.at AT TIME ZONE ?) AS week, count(*) AS n,
+			percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM h.at - c.created_at)) AS median,
+			percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM h.at - c.created_at)) AS p90
+		FROM claim_history h JOIN claims c ON c.id = h.claim_id
+		WHERE h.action = 'confirm' AND h.at >= ?
+		GROUP BY 1 ORDER BY 1`, loc.String(), since).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: time to verdict: %w", err)
+	}
+	for i := range out {
+		out[i].Week = wallClock(out[i].Week, loc)
+	}
+	return out, nil
+}
+
+// StateChange is the net change of one state's count in one week.
+type StateChange struct {
+	Week  time.Time
+	State models.State
+	N     int64
+}
+
+// StateChanges sums, per week since since (in zone loc) and state, the
+// claims that entered the state minus those that left it, from the
+// history's state changes (filing enters "new"). Today's counts minus the
+// later weeks' changes give the count at the end of any week.
+func (q queries) StateChanges(ctx context.Context, since time.Time, loc *time.Location) ([]StateChange, error) {
+	var out []StateChange
+	err := q.db.WithContext(ctx).Raw(`SELECT date_trunc('week', d.at AT TIME ZONE ?) AS week, d.state, sum(d.delta) AS n FROM (
+			SELECT at, to_state AS state, 1 AS delta FROM claim_history
+			WHERE to_state IS NOT NULL AND from_state IS DISTINCT FROM to_state AND at >= ?
+			UNION ALL
+			SELECT at, from_state, -1 FROM claim_history
+			WHERE to_state IS NOT NULL AND from_state IS DISTINCT FROM to_state AND from_state IS NOT NULL AND at >= ?
+		) d GROUP BY 1, 2 ORDER BY 1, 2`, loc.String(), since, since).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: state changes: %w", err)
+	}
+	for i := range out {
+		out[i].Week = wallClock(out[i].Week, loc)
+	}
+	return out, nil
+}
+
+// wallClock reads a timestamp without zone (scanned as UTC) as the wall
+// clock of loc.
+func wallClock(t time.Time, loc *time.Location) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -21,15 +22,22 @@ var Funcs = template.FuncMap{
 	"roleLabel":    func(r models.Role) string { return titleCase(string(r)) },
 	"titleCase":    titleCase,
 	"truncate":     truncate,
-	"datetime":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
 	"isoTime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"duePtr": func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.UTC().Format("2 Jan 2006 15:04 UTC")
+	"duration":     HumanDuration,
+	// navCount is the data of the layout's "nav-count" badge: its id, the
+	// number and what the number counts, for screen readers.
+	"navCount": func(id string, n int64, label string) NavCount {
+		return NavCount{ID: id, N: n, Text: CountText(n), Label: label}
 	},
-	"duration": HumanDuration,
+	"countText": CountText,
+	// chartLayout picks one layout of a chart for the "chart-svg" template.
+	"chartLayout": func(c Chart, size string) ChartLayout {
+		l := c.Wide
+		if size == "narrow" {
+			l = c.Narrow
+		}
+		return ChartLayout{Chart: c, Layout: l, Size: size}
+	},
 	"states":   func() []models.State { return models.States },
 	"verdicts": func() []models.Verdict { return models.Verdicts },
 	"stances":  func() []models.Stance { return models.Stances },
@@ -42,19 +50,94 @@ var Funcs = template.FuncMap{
 	"sourceStatusLabel": SourceStatusLabel,
 	"ratingLabel":       RatingLabel,
 	"join":              func(s []string, sep string) string { return strings.Join(s, sep) },
-	// dueInput is a due date as <input type=datetime-local> wants it.
-	"dueInput": func(t *time.Time) string {
+}
+
+func init() {
+	for name, f := range TimeFuncs(time.UTC) {
+		Funcs[name] = f
+	}
+}
+
+// TimeFuncs are the helpers that show a time, all in zone loc: every time a
+// page shows goes through one of them, so a person's time zone setting
+// reaches every page. (isoTime, for <time datetime>, stays UTC.)
+func TimeFuncs(loc *time.Location) template.FuncMap {
+	show := func(t time.Time) string { return FormatTime(t, loc) }
+	ptr := func(t *time.Time) string {
 		if t == nil {
 			return ""
 		}
-		return t.UTC().Format("2006-01-02T15:04")
-	},
-	"timePtr": func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.UTC().Format("2 Jan 2006 15:04 UTC")
-	},
+		return show(*t)
+	}
+	return template.FuncMap{
+		"datetime": show,
+		"duePtr":   ptr,
+		"timePtr":  ptr,
+		// datetimeSeconds is for captures, where the second matters.
+		"datetimeSeconds": func(t time.Time) string { return t.In(loc).Format("2 Jan 2006 15:04:05 MST") },
+		// dueInput is a due date as <input type=datetime-local> wants it,
+		// in loc, which is how the form's answer is read back.
+		"dueInput": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(loc).Format("2006-01-02T15:04")
+		},
+		// zoneName names loc for labels ("Due (Europe/Paris)").
+		"zoneName": loc.String,
+	}
+}
+
+// FormatTime is how the dashboard writes a time: day, month, year, hour
+// and minute in zone loc, with the zone's abbreviation.
+func FormatTime(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2 Jan 2006 15:04 MST")
+}
+
+// zones caches loaded locations: LoadLocation parses the zone file on
+// every call.
+var zones sync.Map
+
+// Zone is the location named name, UTC when the name is empty or unknown
+// (a stored zone is checked when it is set, so that means the zone
+// database changed).
+func Zone(name string) *time.Location {
+	if name == "" || name == "UTC" {
+		return time.UTC
+	}
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(name, loc)
+	return loc
+}
+
+// ChartLayout is one of a chart's layouts with the chart it belongs to.
+type ChartLayout struct {
+	Chart  Chart
+	Layout Layout
+	Size   string
+}
+
+// NavCount is one count beside a navigation link.
+type NavCount struct {
+	ID    string
+	N     int64
+	Text  string
+	Label string
+}
+
+// CountText writes a navigation count, "99+" past the cap the store
+// counts to (store.NavCountCap).
+func CountText(n int64) string {
+	if n > 99 {
+		return "99+"
+	}
+	return fmt.Sprint(n)
 }
 
 // SourceStatusLabel is the badge text of an evidence status.

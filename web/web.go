@@ -17,6 +17,8 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"sync"
+	"time"
 )
 
 //go:embed templates static
@@ -27,23 +29,34 @@ var files embed.FS
 var Pages = []string{
 	"login", "queue", "board", "claim", "claim_new", "review", "users", "overview", "error",
 	"import", "claim_related", "sources", "webhooks", "captures", "list", "bulk",
-	"notifications", "notification_settings", "unsubscribe", "integrations",
+	"notifications", "notification_settings", "unsubscribe", "integrations", "views", "settings",
 }
 
 // Views are the parsed pages.
 type Views struct {
+	// pages are never executed themselves: html/template may clone a
+	// template only before its first execution, and each time zone gets
+	// its own clone whose time helpers show that zone.
 	pages map[string]*template.Template
+	mu    sync.Mutex
+	zoned map[zonedPage]*template.Template
 }
+
+type zonedPage struct{ zone, page string }
+
+// maxZoned bounds the cache of zoned clones; a desk uses a handful of
+// zones, and past this the cache starts over rather than grow.
+const maxZoned = 512
 
 // Load parses every page with the layout and partials.
 func Load() (*Views, error) {
-	v := &Views{pages: map[string]*template.Template{}}
+	v := &Views{pages: map[string]*template.Template{}, zoned: map[zonedPage]*template.Template{}}
 	for _, name := range Pages {
 		file := "templates/pages/" + name + ".html"
 		if _, err := fs.Stat(files, file); err != nil {
 			return nil, fmt.Errorf("web: page %q is missing: %w", name, err)
 		}
-		t, err := template.New(name).Funcs(Funcs).ParseFS(files, "templates/layout.html", "templates/partials.html", file)
+		t, err := template.New(name).Funcs(Funcs).ParseFS(files, "templates/layout.html", "templates/partials.html", "templates/nav.html", "templates/charts.html", file)
 		if err != nil {
 			return nil, fmt.Errorf("web: parse page %q: %w", name, err)
 		}
@@ -56,15 +69,45 @@ func Load() (*Views, error) {
 // "layout"; fragments such as "board-columns" render alone) into a buffer,
 // so a template error never sends half a page.
 func (v *Views) Render(page, tmpl string, data any) ([]byte, error) {
-	t, ok := v.pages[page]
-	if !ok {
-		return nil, fmt.Errorf("web: no page %q", page)
+	return v.RenderIn(time.UTC, page, tmpl, data)
+}
+
+// RenderIn is Render with every time the page shows in zone loc.
+func (v *Views) RenderIn(loc *time.Location, page, tmpl string, data any) ([]byte, error) {
+	t, err := v.page(loc, page)
+	if err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, tmpl, data); err != nil {
 		return nil, fmt.Errorf("web: render %s/%s: %w", page, tmpl, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// page is the clone of a page whose time helpers use loc, made on first
+// use.
+func (v *Views) page(loc *time.Location, page string) (*template.Template, error) {
+	base, ok := v.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("web: no page %q", page)
+	}
+	key := zonedPage{zone: loc.String(), page: page}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if t, ok := v.zoned[key]; ok {
+		return t, nil
+	}
+	t, err := base.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("web: clone page %q: %w", page, err)
+	}
+	t.Funcs(TimeFuncs(loc))
+	if len(v.zoned) >= maxZoned {
+		clear(v.zoned)
+	}
+	v.zoned[key] = t
+	return t, nil
 }
 
 // Static is the static asset tree (htmx, styles, scripts).

@@ -59,6 +59,9 @@ const (
 	// ManageIntegrations creates service accounts and issues and revokes
 	// their integration tokens: admins.
 	ManageIntegrations Capability = "manage_integrations"
+	// ManageViews renames, changes or deletes a view someone else shared
+	// with the desk: admins. Everyone manages their own views.
+	ManageViews Capability = "manage_views"
 )
 
 // relation is what a user below a rule's Bypass role must be to the claim.
@@ -115,12 +118,14 @@ var capabilities = map[Capability]capRule{
 	ManageWebhooks:     {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage webhooks"},
 	ManageSettings:     {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "change the desk's settings"},
 	ManageIntegrations: {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage integrations"},
+	ManageViews:        {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "change views other people shared"},
 }
 
 // Capabilities lists every capability, for documentation and tests.
 func Capabilities() []Capability {
 	return []Capability{EditClaim, Assign, TakeClaim, Unassign, UnassignSelf, AddEvidence, CheckSource,
-		Comment, FileClaims, Import, TakeNext, ViewReview, ManageOutlets, ImportFactChecks, ManageUsers, ManageWebhooks, ManageSettings, ManageIntegrations}
+		Comment, FileClaims, Import, TakeNext, ViewReview, ManageOutlets, ImportFactChecks, ManageUsers, ManageWebhooks, ManageSettings, ManageIntegrations,
+		ManageViews}
 }
 
 // Can says whether actor may use capability cap on claim, or on the desk

@@ -76,6 +76,13 @@ func (s *Server) Routes(r gin.IRouter) {
 	authed.DELETE("/claims/:id/follow", s.unfollow)
 	authed.GET("/members", s.members)
 
+	// Saved views of the board and the claim list (views.go).
+	authed.GET("/views", s.listViews)
+	authed.POST("/views", s.createView)
+	authed.GET("/views/:id", s.getView)
+	authed.PATCH("/views/:id", s.updateView)
+	authed.DELETE("/views/:id", s.deleteView)
+
 	// Webhook endpoints and their delivery log, for admins (webhooks.go).
 	hooks := authed.Group("/webhooks", s.require(workflow.ManageWebhooks))
 	hooks.GET("/event-types", s.webhookEventTypes)

@@ -42,6 +42,9 @@ type boardView struct {
 	Capped                 bool
 	ExportCSV, ExportJSONL string
 	ListURL                string
+	// ViewPage and ViewQuery are what "Save view" saves.
+	ViewPage  models.ViewPage
+	ViewQuery string
 }
 
 // boardFilter reads the filters from the URL, so a filtered view can be
@@ -117,6 +120,7 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 	v.Filters, v.Back = q.Encode(), withQuery("/board", q)
 	v.ExportCSV, v.ExportJSONL = exportLinks(q)
 	v.ListURL = withQuery("/claims", q)
+	v.ViewPage, v.ViewQuery = models.ViewBoard, q.Encode()
 	v.Matching, v.Capped, err = s.store.CountClaims(ctx, store.ListFilter{Assignee: f.Assignee, Verdict: f.Verdict,
 		Priority: f.Priority, Tag: f.Tag, Query: f.Query}, workflow.MaxBulk)
 	if err != nil {
@@ -132,7 +136,9 @@ func (s *Server) webBoard(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "board", &page{Title: "Board", Nav: "board", Data: v})
+	p := &page{Title: "Board", Nav: "board", Data: v}
+	p.flash(c)
+	s.render(c, http.StatusOK, "board", p)
 }
 
 // columnMoreURL loads the cards of state after last, in the board's order

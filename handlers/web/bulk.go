@@ -115,7 +115,7 @@ func bulkRequest(c *gin.Context, ids []int64) (workflow.BulkRequest, error) {
 		if due == "" {
 			r.DueAt = models.Optional[time.Time]{Set: true, Null: true}
 		} else {
-			t, err := time.Parse(dueLayout, due)
+			t, err := time.ParseInLocation(dueLayout, due, zone(c))
 			if err != nil {
 				return r, models.Invalid("the due date is not valid", models.FieldError{Field: "due_at", Message: "use the date picker, or write 2026-12-01T17:00"})
 			}

@@ -52,7 +52,7 @@ func (s *Server) webClaimEdit(c *gin.Context) {
 	case due == "" && cur.DueAt != nil:
 		p.DueAt = models.Optional[time.Time]{Set: true, Null: true}
 	case due != "":
-		t, perr := time.Parse(dueLayout, due)
+		t, perr := time.ParseInLocation(dueLayout, due, zone(c))
 		if perr != nil {
 			s.rerenderClaim(c, id, models.Invalid("the due date is not valid", models.FieldError{Field: "due_at", Message: "use the date picker, or write 2026-12-01T17:00"}))
 			return

@@ -22,8 +22,8 @@ func (s *Server) webClaimNewPage(c *gin.Context) {
 	s.render(c, http.StatusOK, "claim_new", &page{Title: "New claim", Nav: "new"})
 }
 
-// dueLayout is what <input type=datetime-local> sends; the form labels it
-// UTC.
+// dueLayout is what <input type=datetime-local> sends: a wall-clock time
+// in the user's zone, which the form names.
 const dueLayout = "2006-01-02T15:04"
 
 // webClaimCreate creates the claim and opens it.
@@ -35,7 +35,7 @@ func (s *Server) webClaimCreate(c *gin.Context) {
 	in.Tags = splitTags(c.PostForm("tags"))
 	var err error
 	if due := strings.TrimSpace(c.PostForm("due_at")); due != "" {
-		t, perr := time.Parse(dueLayout, due)
+		t, perr := time.ParseInLocation(dueLayout, due, zone(c))
 		if perr != nil {
 			err = models.Invalid("the due date is not valid", models.FieldError{Field: "due_at", Message: "use the date picker, or write 2026-12-01T17:00"})
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/factdesk/factdesk/handlers/respond"
 	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
 )
@@ -74,6 +75,9 @@ type page struct {
 	CSRF string
 	// Unread is the signed-in user's unread notifications, for the badge.
 	Unread int64
+	// Counts and SavedViews fill the navigation (nav.go).
+	Counts     store.QueueCounts
+	SavedViews []navView
 	// Notice is a one-line message above the content; NoticeKind is ok,
 	// warning or error.
 	Notice     string
@@ -113,8 +117,9 @@ func (s *Server) renderTemplate(c *gin.Context, status int, view, tmpl string, d
 		p.User = actor(c)
 		p.CSRF = csrfToken(c)
 		p.Unread = s.unreadCount(c)
+		s.fillNav(c, p)
 	}
-	body, err := s.dash.views.Render(view, tmpl, data)
+	body, err := s.dash.views.RenderIn(zone(c), view, tmpl, data)
 	if err != nil {
 		if view == "error" {
 			// The error page itself failed: fall back to the plain one
@@ -161,6 +166,8 @@ var doneMessages = map[string]string{
 	"edited":       "Claim updated: the history below lists what changed.",
 	"edited-state": "Claim updated. The edit changed what was checked, so the claim went back to verifying.",
 	"followed":     notifyDone["followed"], "unfollowed": notifyDone["unfollowed"],
+	"view-saved": "View saved: it is in the Views menu.", "view-updated": "View updated.", "view-deleted": "View deleted.",
+	"settings-saved": "Settings saved.",
 }
 
 func (p *page) flash(c *gin.Context) {

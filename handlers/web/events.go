@@ -17,6 +17,9 @@ import (
 // forgotten tab holds a connection and lets deploys drain.
 const streamLifetime = 5 * time.Minute
 
+// countsEvery spaces the "counts" events of one stream.
+const countsEvery = time.Second
+
 // webEvents is the server-sent-event stream of claim changes. With
 // ?claim=ID only that claim's changes are sent. Each event is named
 // "change" and carries the claim id, state and version as JSON.
@@ -49,6 +52,7 @@ func (s *Server) webEvents(c *gin.Context) {
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 1000\n: connected\n\n")
 	s.sendBadge(c)
+	s.sendCounts(c)
 	w.Flush()
 
 	ctx := c.Request.Context()
@@ -56,6 +60,9 @@ func (s *Server) webEvents(c *gin.Context) {
 	defer keepalive.Stop()
 	lifetime := time.NewTimer(streamLifetime)
 	defer lifetime.Stop()
+	// The nav's queue counts follow claim changes, at most once per
+	// countsEvery however busy the desk: counting is a query per stream.
+	var countsDue <-chan time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -67,7 +74,14 @@ func (s *Server) webEvents(c *gin.Context) {
 		case <-keepalive.C:
 			fmt.Fprint(w, ": keepalive\n\n")
 			w.Flush()
+		case <-countsDue:
+			countsDue = nil
+			s.sendCounts(c)
+			w.Flush()
 		case e := <-events:
+			if e.UserID == 0 && countsDue == nil {
+				countsDue = time.After(countsEvery)
+			}
 			if e.UserID != 0 || e.ClaimID == 0 {
 				// The person's notifications changed, or the hub
 				// reconnected and anything may have.

@@ -56,6 +56,10 @@ type listView struct {
 	Sorts []listColumn
 	// ExportCSV and ExportJSONL download what the filters match.
 	ExportCSV, ExportJSONL string
+	// ViewPage and ViewQuery are what "Save view" saves: the filters and
+	// the sort.
+	ViewPage  models.ViewPage
+	ViewQuery string
 }
 
 // filterQuery keeps the filter parameters of the request.
@@ -116,7 +120,7 @@ func (s *Server) webList(c *gin.Context) {
 	v := &listView{
 		F: f, AssigneeParam: c.Query("assignee"), Rows: ppl.cards(claims, time.Now().UTC()),
 		Matching: n, Capped: capped, Filters: filters.Encode(), Back: withQuery("/claims", sorted),
-		Bulk: s.bulkFormFor(actor(c), ppl),
+		Bulk: s.bulkFormFor(actor(c), ppl), ViewPage: models.ViewList, ViewQuery: sorted.Encode(),
 	}
 	v.People = v.Bulk.People
 	if err := s.withProposers(ctx, v.Rows, ppl); err != nil {

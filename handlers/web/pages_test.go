@@ -41,7 +41,7 @@ func TestWebQueue(t *testing.T) {
 	if !(iOver >= 0 && iOver < iUrgent && iUrgent < iNormal) {
 		t.Errorf("queue order: overdue at %d, urgent at %d, normal at %d; want overdue, urgent, normal", iOver, iUrgent, iNormal)
 	}
-	webSignIn(t, env, env.User(t, models.RoleViewer)).get("/").status(t, http.StatusOK).lacks(t, "Take next claim").has(t, "Nothing is assigned to you.")
+	webSignIn(t, env, env.User(t, models.RoleViewer)).get("/").status(t, http.StatusOK).lacks(t, "Take next claim").has(t, "Nothing waits for you.")
 }
 
 func TestWebTakeNext(t *testing.T) {
@@ -137,7 +137,7 @@ func TestWebOverview(t *testing.T) {
 	env.App.Engine.CreateClaim(context.Background(), editor.User, workflow.NewClaim{Text: "Overdue one", DueAt: &past})
 
 	p := webSignIn(t, env, env.User(t, models.RoleViewer)).get("/overview").status(t, http.StatusOK)
-	p.has(t, `<svg role="img"`, "Claims per state", "Claims confirmed per day, last 30 days", "Open claims per checker",
+	p.has(t, `role="img"`, "Claims per state", "Claims confirmed per day, last 30 days", "Open claims per checker",
 		"Median time from new to confirmed", "Overdue one", `class="bar state-confirmed"`)
 }
 

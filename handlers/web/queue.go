@@ -5,24 +5,39 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/factdesk/factdesk/workflow"
 )
 
+// queueReviewLimit is how much of the review queue an editor's home shows;
+// /review has the rest.
+const queueReviewLimit = 10
+
 type queueView struct {
-	Cards   []cardView
-	Waiting int64
+	// ToDo are the claims the user must act on; Waiting their proposed
+	// verdicts that wait for an editor.
+	ToDo, Waiting []cardView
+	// Review is the start of the review queue, on an editor's home (the
+	// page's Counts.Review counts all of it).
+	Review   []cardView
+	IsEditor bool
+	// New counts new claims nobody has taken, for "Take next claim".
+	New int64
 }
 
-// webQueue is the home page: the caller's open claims, overdue and most
-// urgent first.
+// webQueue is the home page: what the caller must act on, overdue and most
+// urgent first, then what waits for an editor; an editor also sees the
+// oldest of the review queue.
 func (s *Server) webQueue(c *gin.Context) {
 	ctx := c.Request.Context()
+	u := actor(c)
 	now := time.Now().UTC()
-	claims, err := s.store.MyQueue(ctx, actor(c).ID, now)
+	todo, waiting, err := s.store.MyQueue(ctx, u.ID, now)
 	if err != nil {
 		s.respondError(c, err)
 		return
 	}
-	waiting, err := s.store.QueueWaiting(ctx)
+	waitingNew, err := s.store.QueueWaiting(ctx)
 	if err != nil {
 		s.respondError(c, err)
 		return
@@ -32,7 +47,23 @@ func (s *Server) webQueue(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	p := &page{Title: "My queue", Nav: "queue", Data: queueView{Cards: ppl.cards(claims, now), Waiting: waiting}}
+	v := queueView{ToDo: ppl.cards(todo, now), Waiting: ppl.cards(waiting, now), New: waitingNew,
+		IsEditor: workflow.Can(u, nil, workflow.ViewReview)}
+	if v.IsEditor {
+		review, err := s.store.ReviewQueue(ctx, queueReviewLimit)
+		if err != nil {
+			s.respondError(c, err)
+			return
+		}
+		v.Review = ppl.cards(review, now)
+	}
+	for _, cards := range [][]cardView{v.ToDo, v.Waiting, v.Review} {
+		if err := s.withProposers(ctx, cards, ppl); err != nil {
+			s.respondError(c, err)
+			return
+		}
+	}
+	p := &page{Title: "My queue", Nav: "queue", Data: &v}
 	p.flash(c)
 	s.render(c, http.StatusOK, "queue", p)
 }

@@ -75,6 +75,14 @@ func (s *Server) Routes(r *gin.Engine) {
 	in.POST("/notifications/settings", s.webNotificationSettingsSave)
 	in.GET("/members", s.webMembers)
 
+	// Saved views (views.go) and the person's own settings (settings.go).
+	in.GET("/views", s.webViews)
+	in.POST("/views", s.webViewCreate)
+	in.POST("/views/:id", s.webViewUpdate)
+	in.POST("/views/:id/delete", s.webViewDelete)
+	in.GET("/settings", s.webSettings)
+	in.POST("/settings", s.webSettingsSave)
+
 	// Importing articles and filing their sentences as claims.
 	importer := in.Group("/import", s.webRequire(workflow.Import))
 	importer.GET("", s.webImportPage)

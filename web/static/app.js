@@ -83,9 +83,28 @@
     });
   }
 
+  // Menus (<details data-menu>, the Views menu and Save view) close on a
+  // click elsewhere or Escape, as menus do; without the script they still
+  // open and close from their summary.
+  function menus() {
+    var all = document.querySelectorAll("details[data-menu]");
+    document.addEventListener("click", function (ev) {
+      all.forEach(function (d) { if (d.open && !d.contains(ev.target)) d.open = false; });
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Escape") return;
+      all.forEach(function (d) {
+        if (!d.open) return;
+        d.open = false;
+        d.querySelector("summary").focus();
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-live-events]").forEach(connect);
     document.querySelectorAll("[data-copy]").forEach(copy);
     document.addEventListener("keydown", keys);
+    menus();
   });
 })();

@@ -28,7 +28,24 @@
       window.addEventListener("pagehide", function () { own.close(); });
       streams = [own];
     }
-    streams.forEach(function (s) { s.addEventListener("badge", show); });
+    streams.forEach(function (s) {
+      s.addEventListener("badge", show);
+      s.addEventListener("counts", counts);
+    });
+  }
+
+  // The queue counts beside My queue and Review follow "counts" events
+  // ({"todo": N, "waiting": N, "review": N}) on the same stream.
+  function counts(ev) {
+    var n;
+    try { n = JSON.parse(ev.data); } catch (e) { return; }
+    [["todo", n.todo], ["review", n.review]].forEach(function (c) {
+      var el = document.getElementById("count-" + c[0]);
+      if (!el || typeof c[1] !== "number") return;
+      el.setAttribute("data-count", String(c[1]));
+      el.firstChild.nodeValue = c[1] > 99 ? "99+" : String(c[1]);
+      el.hidden = c[1] === 0;
+    });
   }
 
   // Following an unread notification's link marks it read, in the
