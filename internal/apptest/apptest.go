@@ -75,7 +75,8 @@ func New(t testing.TB, opts ...Option) *Env {
 	if err := setPrePublish(ctx, a, allWarn()); err != nil {
 		t.Fatalf("apptest: pre-publish policy: %v", err)
 	}
-	srv := httptest.NewServer(a.Handler())
+	// Every API exchange is checked against the OpenAPI document (contract.go).
+	srv := httptest.NewServer(validating(t, a.Handler()))
 	runCtx, cancel := context.WithCancel(ctx)
 	if err := a.Start(runCtx); err != nil {
 		t.Fatalf("apptest: start workers: %v", err)
