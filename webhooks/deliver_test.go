@@ -54,7 +54,7 @@ func TestRetriesAfterReceiverWasDown(t *testing.T) {
 	emitComment(t, b, "while the receiver is down")
 	eventually(t, "two refused attempts", func() bool { return len(b.log(t, h, "status=failed")) >= 2 })
 
-	r := &receiver{}
+	r := &receiver{t: t}
 	r.Server = httptest.NewUnstartedServer(http.HandlerFunc(r.serve))
 	r.Listener.Close()
 	if r.Listener, err = net.Listen("tcp", addr); err != nil {

@@ -126,6 +126,7 @@ type delivery struct {
 // answers with respond (200 when nil).
 type receiver struct {
 	*httptest.Server
+	t       *testing.T
 	mu      sync.Mutex
 	got     []delivery
 	respond func(n int, d delivery) (status int, header http.Header)
@@ -133,7 +134,7 @@ type receiver struct {
 
 func newReceiver(t *testing.T, respond func(n int, d delivery) (int, http.Header)) *receiver {
 	t.Helper()
-	r := &receiver{respond: respond}
+	r := &receiver{t: t, respond: respond}
 	r.Server = httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(r.Close)
 	return r
@@ -146,6 +147,13 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		Signature: req.Header.Get("webhook-signature"), Body: body, At: time.Now(),
 	}
 	json.Unmarshal(body, &d.Envelope)
+	// A standard-format delivery is held to the OpenAPI document's
+	// webhooks; chat formats (Slack's {"text": …}, a Teams card) are
+	// messages, not events.
+	var members map[string]json.RawMessage
+	if json.Unmarshal(body, &members) == nil && (members["id"] != nil || members["data"] != nil) {
+		apptest.CheckWebhook(r.t, req.Header, body)
+	}
 	r.mu.Lock()
 	n := len(r.got)
 	r.got = append(r.got, d)
