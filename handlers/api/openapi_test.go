@@ -190,6 +190,7 @@ func TestContractRefusesWhatTheDocumentDoesNot(t *testing.T) {
 		{"undocumented status", "GET", "/api/v1/me", "", 418, appJSON, `{}`, "status"},
 		{"error not problem+json", "GET", "/api/v1/claims/9", "", 404, appJSON, problem, "Content-Type"},
 		{"problem without title", "GET", "/api/v1/claims/9", "", 404, problemJSON, `{"type":"urn:factdesk:problem:not_found","status":404}`, "title"},
+		{"problem with another status", "GET", "/api/v1/claims/9", "", 404, problemJSON, strings.Replace(problem, "404", "409", 1), "says status 409"},
 		{"documented problem", "GET", "/api/v1/claims/9", "", 404, problemJSON, problem, ""},
 		{"undocumented route", "GET", "/api/v1/nowhere", "", 200, appJSON, `{}`, "no such operation"},
 		{"unknown route answered 404", "GET", "/api/v1/nowhere", "", 404, problemJSON, problem, ""},
@@ -215,5 +216,57 @@ func TestContractRefusesWhatTheDocumentDoesNot(t *testing.T) {
 				t.Fatalf("Check = %v, want it to mention %q", err, tc.wantErr)
 			}
 		})
+	}
+}
+
+// /api/docs is a page of the desk's own files only: the HTML, the
+// vendored Swagger UI and its starter, each with its content type, under
+// a policy that allows nothing from elsewhere. (e2e/apidocs_test.go opens
+// it in Chromium.)
+func TestAPIDocsServesItsAssets(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	res := env.Do(t, "GET", "/api/docs", "", nil)
+	if res.Status != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /api/docs = %d %q", res.Status, res.Header.Get("Content-Type"))
+	}
+	csp := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe") || strings.Contains(csp, "http") {
+		t.Errorf("CSP %q allows more than the desk's own files", csp)
+	}
+	srcs := regexp.MustCompile(`(?:src|href)="([^"]+)"`).FindAllStringSubmatch(string(res.Body), -1)
+	types := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+	assets := 0
+	for _, m := range srcs {
+		ref := m[1]
+		if strings.HasPrefix(ref, "http") || strings.HasPrefix(ref, "//") {
+			t.Errorf("the docs page loads %s from elsewhere", ref)
+			continue
+		}
+		if !strings.HasPrefix(ref, "/api/docs/assets/") {
+			continue
+		}
+		assets++
+		got := env.Do(t, "GET", ref, "", nil)
+		want := types[ref[strings.LastIndex(ref, "."):]]
+		if got.Status != 200 || got.Header.Get("Content-Type") != want || len(got.Body) == 0 {
+			t.Errorf("GET %s = %d %q (%d bytes), want 200 %q", ref, got.Status, got.Header.Get("Content-Type"), len(got.Body), want)
+		}
+		if got.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s lacks nosniff", ref)
+		}
+	}
+	if assets != 4 {
+		t.Errorf("the page loads %d assets, want Swagger UI's script and style and their starters (4)", assets)
+	}
+	for _, path := range []string{"/api/docs/assets/LICENSE", "/api/docs/assets/docs.go", "/api/docs/assets/..%2fopenapi.yaml"} {
+		if got := env.Do(t, "GET", path, "", nil); got.Status != 404 {
+			t.Errorf("GET %s = %d, want 404", path, got.Status)
+		}
 	}
 }

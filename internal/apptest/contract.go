@@ -184,6 +184,15 @@ func (c *Contract) Check(req *http.Request, reqBody []byte, status int, header h
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
 		errs = append(errs, fmt.Sprintf("response %d: %v", status, err))
 	}
+	// What a schema cannot say: a problem's status is the response's.
+	if status >= 400 {
+		var p struct {
+			Status int `json:"status"`
+		}
+		if json.Unmarshal(body, &p) == nil && p.Status != status {
+			errs = append(errs, fmt.Sprintf("response %d: the problem says status %d", status, p.Status))
+		}
+	}
 	if len(errs) == 0 {
 		return nil
 	}
