@@ -175,6 +175,9 @@ func TestContractRefusesWhatTheDocumentDoesNot(t *testing.T) {
 	user := `{"id":1,"email":"a@b.test","name":"A","role":"admin","active":true,"created_at":"` + at + `","updated_at":"` + at + `"}`
 	problem := `{"type":"urn:factdesk:problem:not_found","title":"Not Found","status":404,"detail":"no claim 9"}`
 	invalid := `{"type":"urn:factdesk:problem:invalid","title":"Unprocessable Entity","status":422,"errors":[{"field":"text","message":"required"}]}`
+	claim := `{"id":9,"text":"t","claimant":"","source_url":"","state":"new","verdict":null,"summary":"","priority":"normal","due_at":null,` +
+		`"language":"en","tags":[],"version":1,"duplicate_of":null,"article_id":null,"article_start":null,"article_end":null,"assignees":[],` +
+		`"evidence":[],"created_by":1,"created_at":"` + at + `","updated_at":"` + at + `"}`
 	problemJSON := http.Header{"Content-Type": {"application/problem+json"}}
 	appJSON := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
 	for _, tc := range []struct {
@@ -187,6 +190,11 @@ func TestContractRefusesWhatTheDocumentDoesNot(t *testing.T) {
 		{"valid", "GET", "/api/v1/me", "", 200, appJSON, user, ""},
 		{"wrong type in the body", "GET", "/api/v1/me", "", 200, appJSON, strings.Replace(user, `"id":1`, `"id":"1"`, 1), "id"},
 		{"missing required member", "GET", "/api/v1/me", "", 200, appJSON, `{"id":1}`, "email"},
+		{"undocumented member", "GET", "/api/v1/me", "", 200, appJSON, strings.Replace(user, `"id":1`, `"id":1,"colour":"red"`, 1), "colour"},
+		{"valid claim", "GET", "/api/v1/claims/9", "", 200, appJSON, claim, ""},
+		{"undocumented member of a composed answer", "GET", "/api/v1/claims/9", "", 200, appJSON, strings.Replace(claim, `"id":9`, `"id":9,"colour":"red"`, 1), "colour"},
+		{"claim without its evidence", "GET", "/api/v1/claims/9", "", 200, appJSON, strings.Replace(claim, `"evidence":[],`, ``, 1), "evidence"},
+		{"wrong enum", "GET", "/api/v1/claims/9", "", 200, appJSON, strings.Replace(claim, `"state":"new"`, `"state":"draft"`, 1), "state"},
 		{"undocumented status", "GET", "/api/v1/me", "", 418, appJSON, `{}`, "status"},
 		{"error not problem+json", "GET", "/api/v1/claims/9", "", 404, appJSON, problem, "Content-Type"},
 		{"problem without title", "GET", "/api/v1/claims/9", "", 404, problemJSON, `{"type":"urn:factdesk:problem:not_found","status":404}`, "title"},
