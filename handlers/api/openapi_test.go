@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/factdesk/factdesk/handlers/api"
 	"github.com/factdesk/factdesk/internal/apptest"
@@ -277,4 +278,37 @@ func TestAPIDocsServesItsAssets(t *testing.T) {
 			t.Errorf("GET %s = %d, want 404", path, got.Status)
 		}
 	}
+}
+
+// BenchmarkContractCheck is what the validating wrapper adds to one API
+// exchange of a test (a claim answer), against decoding the same body
+// once as the reference.
+func BenchmarkContractCheck(b *testing.B) {
+	c := apptest.OpenAPI(b)
+	const at = "2026-12-01T10:00:00Z"
+	body := []byte(`{"id":9,"text":"Unemployment fell to 3 percent last year","claimant":"the minister","source_url":"","state":"new","verdict":null,` +
+		`"summary":"","priority":"normal","due_at":null,"language":"en","tags":["economy"],"version":1,"duplicate_of":null,"article_id":null,` +
+		`"article_start":null,"article_end":null,"assignees":[],"evidence":[],"created_by":1,"created_at":"` + at + `","updated_at":"` + at + `"}`)
+	header := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	req, _ := http.NewRequest("GET", "http://desk.test/api/v1/claims/9", nil)
+	req.Header.Set("Authorization", "Bearer fixture")
+	// The reference, in the same run: decoding the body once.
+	start := time.Now()
+	const decodes = 2000
+	for range decodes {
+		var v map[string]any
+		if err := json.Unmarshal(body, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ref := time.Since(start) / decodes
+	start = time.Now()
+	for b.Loop() {
+		if err := c.Check(req, nil, 200, header, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+	check := time.Since(start) / time.Duration(b.N)
+	b.ReportMetric(float64(ref.Microseconds()), "reference-decode-µs")
+	b.ReportMetric(float64(check)/float64(ref), "x-reference")
 }
