@@ -171,7 +171,7 @@ func (c *Contract) Check(req *http.Request, reqBody []byte, status int, header h
 	var errs []string
 	if status >= 200 && status < 300 {
 		if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
-			errs = append(errs, "request: "+err.Error())
+			errs = append(errs, "request: "+brief(err))
 		}
 	}
 	out := &openapi3filter.ResponseValidationInput{
@@ -182,7 +182,7 @@ func (c *Contract) Check(req *http.Request, reqBody []byte, status int, header h
 		out.Body = nil
 	}
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
-		errs = append(errs, fmt.Sprintf("response %d: %v", status, err))
+		errs = append(errs, fmt.Sprintf("response %d: %s", status, brief(err)))
 	}
 	// What a schema cannot say: a problem's status is the response's.
 	if status >= 400 {
@@ -221,9 +221,49 @@ func (c *Contract) CheckWebhook(header http.Header, body []byte) error {
 	route := &routers.Route{Spec: c.Doc, Path: env.Type, PathItem: item, Method: http.MethodPost, Operation: item.Post}
 	in := &openapi3filter.RequestValidationInput{Request: req, Route: route, Options: &openapi3filter.Options{MultiError: true}}
 	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
-		return fmt.Errorf("webhook %s breaks the OpenAPI document: %w", env.Type, err)
+		return fmt.Errorf("webhook %s breaks the OpenAPI document: %s", env.Type, brief(err))
 	}
 	return nil
+}
+
+// brief is a validation error without the schemas kin-openapi prints
+// after each reason (whole components, hundreds of lines), without the
+// echoes of unevaluatedProperties, and with at most a few lines of each
+// offending value.
+func brief(err error) string {
+	var out []string
+	skip, echo, kept := false, false, 0
+	for _, line := range strings.Split(err.Error(), "\n") {
+		switch trimmed := strings.TrimSpace(line); {
+		case trimmed == "Schema:":
+			skip = true
+			continue
+		case strings.HasSuffix(trimmed, ": false schema"):
+			// unevaluatedProperties refusing every member once one part
+			// of a composed schema failed: an echo of that failure.
+			skip, echo = true, true
+			continue
+		case trimmed == "Value:":
+			if echo {
+				continue
+			}
+			skip, kept = false, 0
+		case line == "" || strings.HasPrefix(line, "  "):
+			if skip {
+				continue
+			}
+			if kept++; kept > 6 {
+				if kept == 7 {
+					out = append(out, "  …")
+				}
+				continue
+			}
+		default:
+			skip, echo, kept = false, false, 0
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
 
 // CheckWebhook fails t when a delivery does not match the document's
