@@ -238,9 +238,9 @@ func brief(err error) string {
 		case trimmed == "Schema:":
 			skip = true
 			continue
-		case strings.HasSuffix(trimmed, ": false schema"):
+		case strings.HasPrefix(trimmed, "| ") && strings.HasSuffix(trimmed, ": false schema"):
 			// unevaluatedProperties refusing every member once one part
-			// of a composed schema failed: an echo of that failure.
+			// of a composed schema failed: an echo of the first failure.
 			skip, echo = true, true
 			continue
 		case trimmed == "Value:":
