@@ -61,6 +61,7 @@ func TestRetriesAfterReceiverWasDown(t *testing.T) {
 		t.Fatalf("re-listen on %s: %v", addr, err)
 	}
 	r.Start()
+	t.Cleanup(r.checkContract)
 	t.Cleanup(r.Close)
 	eventually(t, "the delivery once the receiver is up", func() bool { return r.count() == 1 })
 	eventually(t, "the success in the log", func() bool { return len(b.log(t, h, "status=succeeded")) == 1 })
