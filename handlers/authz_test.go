@@ -35,6 +35,10 @@ var access = map[string]string{
 	// API: sign-in and the public workflow table.
 	"POST /api/v1/auth/token": "credentials",
 	"GET /api/v1/workflow":    "anyone",
+	// The OpenAPI document and its browsable docs.
+	"GET /api/v1/openapi.json":   "anyone",
+	"GET /api/docs":              "anyone",
+	"GET /api/docs/assets/:file": "anyone",
 	// API: users.
 	"GET /api/v1/me":          "viewer",
 	"GET /api/v1/users":       "viewer",

@@ -54,13 +54,14 @@ func TestRetriesAfterReceiverWasDown(t *testing.T) {
 	emitComment(t, b, "while the receiver is down")
 	eventually(t, "two refused attempts", func() bool { return len(b.log(t, h, "status=failed")) >= 2 })
 
-	r := &receiver{}
+	r := &receiver{t: t}
 	r.Server = httptest.NewUnstartedServer(http.HandlerFunc(r.serve))
 	r.Listener.Close()
 	if r.Listener, err = net.Listen("tcp", addr); err != nil {
 		t.Fatalf("re-listen on %s: %v", addr, err)
 	}
 	r.Start()
+	t.Cleanup(r.checkContract)
 	t.Cleanup(r.Close)
 	eventually(t, "the delivery once the receiver is up", func() bool { return r.count() == 1 })
 	eventually(t, "the success in the log", func() bool { return len(b.log(t, h, "status=succeeded")) == 1 })

@@ -63,9 +63,13 @@ func TestEveryEventType(t *testing.T) {
 	c = must(env.App.Store.Claim(ctx, c.ID))
 	c = must(eng.Apply(ctx, checker.User, c.ID, workflow.Request{Action: models.ActionDispute, Version: c.Version, Verdict: models.VerdictFalse, Summary: "gauges show 4 percent"}))
 	c = must(eng.Apply(ctx, editor.User, c.ID, workflow.Request{Action: models.ActionConfirm, Version: c.Version}))
-	// evidence.changed comes from the source watcher through events.Emit.
+	// evidence.changed comes from a source check, recorded through the
+	// engine, whose hook emits it like any claim event: an entry of the
+	// kind the source watcher writes, after the confirm.
 	err = env.App.Store.WithTx(ctx, func(tx *store.Tx) error {
-		return events.Emit(ctx, tx, events.Event{Type: events.EvidenceChanged, Data: map[string]any{"claim_id": c.ID, "status": "changed"}})
+		entry := &models.HistoryEntry{ClaimID: c.ID, Seq: c.LastSeq + 1, Kind: models.HistoryEvidenceChanged,
+			Details: json.RawMessage(`{"status":"changed"}`), Comment: "source is now changed (was ok)", At: time.Now()}
+		return events.ClaimChanged(ctx, tx, c, entry, nil)
 	})
 	if err != nil {
 		t.Fatal(err)

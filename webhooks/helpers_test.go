@@ -113,6 +113,7 @@ type delivery struct {
 	Timestamp string
 	Signature string
 	Body      []byte
+	Header    http.Header
 	At        time.Time
 	Envelope  struct {
 		ID        string          `json:"id"`
@@ -126,6 +127,7 @@ type delivery struct {
 // answers with respond (200 when nil).
 type receiver struct {
 	*httptest.Server
+	t       *testing.T
 	mu      sync.Mutex
 	got     []delivery
 	respond func(n int, d delivery) (status int, header http.Header)
@@ -133,10 +135,24 @@ type receiver struct {
 
 func newReceiver(t *testing.T, respond func(n int, d delivery) (int, http.Header)) *receiver {
 	t.Helper()
-	r := &receiver{respond: respond}
+	r := &receiver{t: t, respond: respond}
 	r.Server = httptest.NewServer(http.HandlerFunc(r.serve))
+	t.Cleanup(r.checkContract)
 	t.Cleanup(r.Close)
 	return r
+}
+
+// checkContract holds every standard-format delivery the receiver got to
+// the OpenAPI document's webhooks. It runs when the test ends, so the
+// receiver answers as fast as a real one and no retry is provoked; chat
+// formats (Slack's {"text": …}, a Teams card) are messages, not events.
+func (r *receiver) checkContract() {
+	for _, d := range r.deliveries() {
+		var members map[string]json.RawMessage
+		if json.Unmarshal(d.Body, &members) == nil && (members["id"] != nil || members["data"] != nil) {
+			apptest.CheckWebhook(r.t, d.Header, d.Body)
+		}
+	}
 }
 
 func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
@@ -146,6 +162,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		Signature: req.Header.Get("webhook-signature"), Body: body, At: time.Now(),
 	}
 	json.Unmarshal(body, &d.Envelope)
+	d.Header = req.Header.Clone()
 	r.mu.Lock()
 	n := len(r.got)
 	r.got = append(r.got, d)

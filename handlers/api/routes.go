@@ -14,6 +14,10 @@ func (s *Server) Routes(r gin.IRouter) {
 	api := r.Group("/api/v1", s.knownQuery)
 	api.POST("/auth/token", s.createToken)
 	api.GET("/workflow", s.workflowTable)
+	// The contract of this table (openapi.yaml) and its browsable form.
+	api.GET("/openapi.json", s.openAPIDocument)
+	r.GET("/api/docs", s.docsPage)
+	r.GET("/api/docs/assets/:file", s.docsAsset)
 
 	authed := api.Group("", s.requireUser)
 	authed.GET("/me", s.me)

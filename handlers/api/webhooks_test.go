@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -19,7 +20,11 @@ func webhookDesk(t *testing.T) (*apptest.Env, apptest.User, string) {
 		c.Webhooks.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 		c.Webhooks.RetrySchedule = []time.Duration{0}
 	})
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		apptest.CheckWebhook(t, r.Header, body)
+		w.WriteHeader(http.StatusNoContent)
+	}))
 	t.Cleanup(rcv.Close)
 	return env, env.User(t, models.RoleAdmin), rcv.URL
 }
