@@ -151,6 +151,7 @@ var access = map[string]string{
 	"GET /admin/users":                                 "admin",
 	"POST /admin/users":                                "admin",
 	"POST /admin/users/:id":                            "admin",
+	"GET /admin/users/:id/deactivate":                  "admin",
 	"GET /admin/webhooks":                              "admin",
 	"POST /admin/webhooks":                             "admin",
 	"GET /admin/webhooks/:id":                          "admin",

@@ -74,6 +74,11 @@ type NewEndpoint struct {
 	Events      []string `json:"events"`
 	Description string   `json:"description"`
 	Format      Format   `json:"format"`
+	// AllowDuplicate registers the endpoint even when one with the same
+	// URL, event set and format exists. Without it that is refused as a
+	// conflict: an accidental second registration (a resubmitted form, a
+	// retried script) would deliver every event twice.
+	AllowDuplicate bool `json:"allow_duplicate"`
 }
 
 // EndpointPatch is a partial update; absent fields are left alone.
@@ -83,6 +88,11 @@ type EndpointPatch struct {
 	Active      models.Optional[bool]     `json:"active"`
 	Description models.Optional[string]   `json:"description"`
 }
+
+// ErrDuplicate marks Create's refusal of an endpoint that repeats another's
+// URL, events and format (a conflict, errors.Is-able for forms that offer
+// to register it anyway).
+var ErrDuplicate = errors.New("webhooks: duplicate endpoint")
 
 // Create registers an endpoint and returns it with its secret.
 func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint) (*Endpoint, error) {
@@ -112,6 +122,14 @@ func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
 		// The id is the sealing's additional data, so take it first.
 		var err error
+		same, err := tx.LockWebhookURL(ctx, e.URL)
+		if err != nil {
+			return err
+		}
+		if dup := duplicateOf(same, e); dup != nil && !in.AllowDuplicate {
+			return fmt.Errorf("%w: %w", ErrDuplicate, models.Errorf(models.EConflict, "webhook %d already sends these events to %s in this format; "+
+				"change the events or format, or register it again on purpose with allow_duplicate", dup.ID, e.URL))
+		}
 		if e.ID, err = tx.NextWebhookEndpointID(ctx); err != nil {
 			return err
 		}
@@ -125,6 +143,33 @@ func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint
 	}
 	e.Secret = secret
 	return e, nil
+}
+
+// duplicateOf returns the endpoint among same (all at e's URL) that has
+// e's format and exactly e's event set, in any order, or nil.
+func duplicateOf(same []Endpoint, e *Endpoint) *Endpoint {
+	for i := range same {
+		if same[i].Format == e.Format && sameSet(same[i].Events, e.Events) {
+			return &same[i]
+		}
+	}
+	return nil
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	in := map[string]bool{}
+	for _, x := range a {
+		in[x] = true
+	}
+	for _, x := range b {
+		if !in[x] {
+			return false
+		}
+	}
+	return true
 }
 
 // List returns every endpoint, oldest first.

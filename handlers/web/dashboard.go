@@ -149,7 +149,7 @@ var doneMessages = map[string]string{
 	"restore": "Restored to new.", "evidence": "Evidence added.", "comment": "Comment posted.",
 	"assigned": "Assignment saved.", "unassigned": "Assignment removed.", "created": "Claim created.",
 	"taken": "This claim is yours now: it was taken from the queue and started.", "empty": "The queue is empty: nothing new waits for a checker.",
-	"user-created": "User added.", "user-saved": "User updated.",
+	"user-created": "User added.", "user-saved": "User updated.", "user-inactive": "That user is already deactivated.",
 	"checked":        "Source checked: its status below is the result of this check.",
 	"outlet-created": "Outlet added to the source registry.", "outlet-saved": "Outlet updated.", "outlet-deleted": "Outlet deleted.",
 	"webhook-saved": "Webhook updated.", "webhook-deleted": "Webhook deleted.",

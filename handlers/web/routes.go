@@ -93,6 +93,7 @@ func (s *Server) Routes(r *gin.Engine) {
 	users.GET("", s.webUsers)
 	users.POST("", s.webUserCreate)
 	users.POST("/:id", s.webUserUpdate)
+	users.GET("/:id/deactivate", s.webUserDeactivatePage)
 	hooks := in.Group("/admin/webhooks", s.webRequire(workflow.ManageWebhooks))
 	hooks.GET("", s.webWebhooks)
 	hooks.POST("", s.webWebhookCreate)
