@@ -157,6 +157,8 @@ var access = map[string]string{
 	"GET /admin/webhooks/:id":                          "admin",
 	"POST /admin/webhooks/:id":                         "admin",
 	"POST /admin/webhooks/:id/ping":                    "admin",
+	"POST /admin/webhooks/:id/rotate":                  "admin",
+	"POST /admin/webhooks/:id/redeliver":               "admin",
 	"POST /admin/webhooks/:id/delete":                  "admin",
 	"GET /claims":                                      "viewer",
 	"GET /claims/export":                               "viewer",

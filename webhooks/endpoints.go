@@ -109,7 +109,7 @@ func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint
 	e.Events = evs
 	fields = append(fields, bad...)
 	if !validFormat(e.Format) {
-		fields = append(fields, models.FieldError{Field: "format", Message: "must be standard, slack, googlechat or teams"})
+		fields = append(fields, models.FieldError{Field: "format", Message: "The format must be standard, slack, googlechat or teams."})
 	}
 	fields = append(fields, checkDescription(e.Description)...)
 	if len(fields) > 0 {
@@ -328,10 +328,10 @@ func (s *Service) Ping(ctx context.Context, id int64) (string, error) {
 func (s *Service) checkURL(ctx context.Context, raw string) []models.FieldError {
 	field := func(msg string) []models.FieldError { return []models.FieldError{{Field: "url", Message: msg}} }
 	if raw == "" {
-		return field("the endpoint URL is required")
+		return field("Enter the URL the events are sent to.")
 	}
 	if len(raw) > 2048 {
-		return field("URLs are limited to 2048 characters")
+		return field("The URL must be at most 2048 characters long.")
 	}
 	err := s.http.CheckURL(ctx, raw)
 	if err == nil {
@@ -341,20 +341,20 @@ func (s *Service) checkURL(ctx context.Context, raw string) []models.FieldError 
 	var dnsErr *net.DNSError
 	switch {
 	case errors.As(err, &blocked):
-		return field(strings.TrimPrefix(blocked.Error(), "safehttp: ") +
-			"; webhooks may not point at internal addresses unless FACTDESK_WEBHOOK_ALLOW_CIDRS allows the range")
+		return field("The URL points at an internal address (" + strings.TrimPrefix(blocked.Error(), "safehttp: ") +
+			"). Webhooks may not, unless FACTDESK_WEBHOOK_ALLOW_CIDRS allows the range.")
 	case errors.Is(err, safehttp.ErrInvalidURL):
-		return field("must be an absolute http:// or https:// URL with a host")
+		return field("The URL must start with http:// or https:// and name a host, such as https://cms.example.org/hooks.")
 	case errors.As(err, &dnsErr):
-		return field(fmt.Sprintf("the host %s does not resolve (%s)", dnsErr.Name, dnsErr.Err))
+		return field(fmt.Sprintf("The host %s was not found (%s). Check the URL for typos.", dnsErr.Name, dnsErr.Err))
 	}
-	return field("cannot check this URL: " + strings.TrimPrefix(err.Error(), "safehttp: "))
+	return field("This URL cannot be checked: " + strings.TrimPrefix(err.Error(), "safehttp: ") + ".")
 }
 
 // cleanEvents validates a subscription list and removes duplicates.
 func cleanEvents(in []string) (models.StringArray, []models.FieldError) {
 	if len(in) == 0 {
-		return nil, []models.FieldError{{Field: "events", Message: `list the event types to receive, or ["*"] for all`}}
+		return nil, []models.FieldError{{Field: "events", Message: `Choose at least one event to send, or all events ("*").`}}
 	}
 	out := models.StringArray{}
 	seen := map[string]bool{}
@@ -366,7 +366,7 @@ func cleanEvents(in []string) (models.StringArray, []models.FieldError) {
 		}
 		seen[t] = true
 		if t != AllEvents && !events.Type(t).Valid() {
-			bad = append(bad, models.FieldError{Field: "events", Message: fmt.Sprintf("%q is not an event type; see GET /api/v1/webhooks/event-types", t)})
+			bad = append(bad, models.FieldError{Field: "events", Message: fmt.Sprintf("%q is not an event type (GET /api/v1/webhooks/event-types lists them).", t)})
 			continue
 		}
 		out = append(out, t)
@@ -376,7 +376,7 @@ func cleanEvents(in []string) (models.StringArray, []models.FieldError) {
 
 func checkDescription(d string) []models.FieldError {
 	if utf8.RuneCountInString(d) > 500 {
-		return []models.FieldError{{Field: "description", Message: "at most 500 characters"}}
+		return []models.FieldError{{Field: "description", Message: "The description must be at most 500 characters long."}}
 	}
 	return nil
 }

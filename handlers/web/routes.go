@@ -100,6 +100,8 @@ func (s *Server) Routes(r *gin.Engine) {
 	hooks.GET("/:id", s.webWebhookLog)
 	hooks.POST("/:id", s.webWebhookUpdate)
 	hooks.POST("/:id/ping", s.webWebhookPing)
+	hooks.POST("/:id/rotate", s.webWebhookRotate)
+	hooks.POST("/:id/redeliver", s.webWebhookRedeliver)
 	hooks.POST("/:id/delete", s.webWebhookDelete)
 }
 
