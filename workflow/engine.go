@@ -34,7 +34,9 @@ type Hook func(ctx context.Context, tx *store.Tx, ch Change) error
 type Engine struct {
 	store *store.Store
 	hooks []Hook
-	now   func() time.Time
+	// settingsHooks run in every settings change (OnSettingsChange).
+	settingsHooks []SettingsHook
+	now           func() time.Time
 	// extractor finds an article's candidates (see UseActiveModel).
 	extractor extract.Options
 }
