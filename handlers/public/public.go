@@ -31,6 +31,7 @@ func (s *Server) Routes(r gin.IRouter) {
 	g.GET("/factchecks.rss", s.publicRSS)
 	g.GET("/factchecks/:slug", s.publicPage)
 	g.GET("/factchecks/:slug/proof.json", s.pageProof)
+	g.GET(publish.LogoPath, s.logo)
 	// The desk's tamper-evident log (docs/audit.md).
 	g.GET("/.well-known/factdesk/checkpoint", s.checkpoint)
 	g.GET("/.well-known/factdesk/checkpoint-key", s.checkpointKey)

@@ -53,7 +53,7 @@ func New(d Deps, cfg Config, resp *respond.Renderer) (*Server, error) {
 		cfg.SessionTTL = 12 * time.Hour
 	}
 	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log, sources: d.Sources, webhooks: d.Webhooks, resp: resp,
-		exporter: &export.Exporter{Store: d.Store, Site: d.Site},
+		exporter: &export.Exporter{Store: d.Store, Site: d.Site}, site: d.Site,
 		unsubKey: d.UnsubscribeKey, mailEnabled: d.MailEnabled}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -150,6 +150,7 @@ var doneMessages = map[string]string{
 	"assigned": "Assignment saved.", "unassigned": "Assignment removed.", "created": "Claim created.",
 	"taken": "This claim is yours now: it was taken from the queue and started.", "empty": "The queue is empty: nothing new waits for a checker.",
 	"user-created": "User added.", "user-saved": "User updated.", "user-inactive": "That user is already deactivated.",
+	"settings-saved": "Settings saved: the public pages show them now.",
 	"checked":        "Source checked: its status below is the result of this check.",
 	"outlet-created": "Outlet added to the source registry.", "outlet-saved": "Outlet updated.", "outlet-deleted": "Outlet deleted.",
 	"webhook-saved": "Webhook updated.", "webhook-deleted": "Webhook deleted.",
