@@ -1,9 +1,13 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -28,7 +32,8 @@ import (
 // visited by TestEveryPage at desktop and phone width: axe-core must find
 // no serious or critical violation, and at 390 px the document must not be
 // wider than the screen. Adding a page is one line: a name (used for the
-// screenshots), who visits it (signedOut for the public), and its path,
+// screenshots; ending in "-404" or "not-found" expects a 404), who visits
+// it (signedOut for the public), and its path,
 // where {claim}, {confirmed}, {evidence}, {article}, {webhook} and {slug}
 // stand for the seeded desk's ids.
 var everyPage = []pageCase{
@@ -68,6 +73,24 @@ type pageCase struct {
 	path string
 }
 
+// wantStatus is 404 for the pages named as not-found ones, else 200.
+func (pc pageCase) wantStatus() int {
+	if strings.HasSuffix(pc.name, "-404") || strings.HasSuffix(pc.name, "not-found") {
+		return http.StatusNotFound
+	}
+	return http.StatusOK
+}
+
+// status fails unless the page now shown was answered with want (the
+// navigation's own status, as the browser saw it).
+func (p *person) status(path string, want int) {
+	p.t.Helper()
+	got := get(p, "status of "+path, chromedp.Evaluate[int](`performance.getEntriesByType("navigation")[0].responseStatus`))
+	if got != want {
+		p.t.Errorf("%s answered %d, want %d", path, got, want)
+	}
+}
+
 // TestEveryPage visits everyPage on a seeded, branded desk (the demo desk
 // with a webhook and its log, an imported article, an outlet and a logo).
 func TestEveryPage(t *testing.T) {
@@ -90,6 +113,9 @@ func TestEveryPage(t *testing.T) {
 					p.phone()
 				}
 				p.do("visit "+path, chromedp.Navigate(env.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
+				if width == "desktop" {
+					p.status(path, pc.wantStatus())
+				}
 				p.screenshot(pc.name + "-" + width)
 				if width == "phone" {
 					p.fitsScreen(path)
@@ -237,6 +263,23 @@ func pagesDesk(t *testing.T) (*apptest.Env, seededIDs) {
 		at, _, err := a.Webhooks.Attempts(ctx, hook.ID, webhooks.AttemptFilter{Limit: 1})
 		return err == nil && len(at) == 1
 	})
+	// The desk's branding, with a logo, so the public pages show it.
+	logo := image.NewRGBA(image.Rect(0, 0, 96, 32))
+	for x := range 96 {
+		for y := range 32 {
+			logo.Set(x, y, color.RGBA{uint8(40 + x), 160, uint8(90 + y*3), 255})
+		}
+	}
+	var logoPNG bytes.Buffer
+	if err := png.Encode(&logoPNG, logo); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Engine.UpdateBranding(ctx, admin, workflow.BrandingPatch{
+		Name: models.Some("Harbour Fact Desk"), HeaderColor: models.Some("#0b3d2e"), HeaderTextColor: models.Some("#ffffff"),
+		LinkColor: models.Some("#0a5c36"), Logo: logoPNG.Bytes(),
+	}); err != nil {
+		t.Fatal(err)
+	}
 	ids.subst = strings.NewReplacer(
 		"{claim}", fmt.Sprint(claimID), "{confirmed}", fmt.Sprint(confirmedID), "{evidence}", fmt.Sprint(claim.Evidence[0].ID),
 		"{article}", fmt.Sprint(article.ID), "{webhook}", fmt.Sprint(hook.ID), "{slug}", pub.Slug,
