@@ -150,7 +150,7 @@ var doneMessages = map[string]string{
 	"assigned": "Assignment saved.", "unassigned": "Assignment removed.", "created": "Claim created.",
 	"taken": "This claim is yours now: it was taken from the queue and started.", "empty": "The queue is empty: nothing new waits for a checker.",
 	"user-created": "User added.", "user-saved": "User updated.", "user-inactive": "That user is already deactivated.",
-	"settings-saved": "Settings saved: the public pages show them now.",
+	"settings-saved": "Settings saved. Public pages show them from their next load (a browser or proxy may keep its copy for up to 5 minutes).",
 	"checked":        "Source checked: its status below is the result of this check.",
 	"outlet-created": "Outlet added to the source registry.", "outlet-saved": "Outlet updated.", "outlet-deleted": "Outlet deleted.",
 	"webhook-saved": "Webhook updated.", "webhook-deleted": "Webhook deleted.",
