@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -87,6 +88,9 @@ type EndpointPatch struct {
 	Events      models.Optional[[]string] `json:"events"`
 	Active      models.Optional[bool]     `json:"active"`
 	Description models.Optional[string]   `json:"description"`
+	// AllowDuplicate lets a change of URL or events make this endpoint
+	// repeat another's URL, events and format (see NewEndpoint).
+	AllowDuplicate bool `json:"allow_duplicate"`
 }
 
 // ErrDuplicate marks Create's refusal of an endpoint that repeats another's
@@ -227,6 +231,17 @@ func (s *Service) Update(ctx context.Context, id int64, p EndpointPatch) (*Endpo
 		}
 		if p.Description.Set {
 			e.Description = description
+		}
+		if (p.URL.Set || p.Events.Set) && !p.AllowDuplicate {
+			same, err := tx.LockWebhookURL(ctx, e.URL)
+			if err != nil {
+				return err
+			}
+			others := slices.DeleteFunc(same, func(o Endpoint) bool { return o.ID == e.ID })
+			if dup := duplicateOf(others, e); dup != nil {
+				return fmt.Errorf("%w: %w", ErrDuplicate, models.Errorf(models.EConflict, "webhook %d already sends these events to %s in this format; "+
+					"change the events, or make it repeat on purpose with allow_duplicate", dup.ID, e.URL))
+			}
 		}
 		if p.Active.Set && p.Active.Value != e.Active {
 			e.Active = p.Active.Value

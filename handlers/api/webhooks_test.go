@@ -193,3 +193,21 @@ func TestWebhookDuplicate(t *testing.T) {
 		t.Errorf("%d endpoints, want 4", len(items))
 	}
 }
+
+// TestWebhookPatchIntoDuplicate: changing an endpoint's URL or events so
+// it repeats another is refused the same way, unless allow_duplicate.
+func TestWebhookPatchIntoDuplicate(t *testing.T) {
+	t.Parallel()
+	env, admin, url := webhookDesk(t)
+	first := env.Do(t, "POST", "/api/v1/webhooks", admin.Token, map[string]any{"url": url, "events": []string{"claim.confirmed"}})
+	second := env.Do(t, "POST", "/api/v1/webhooks", admin.Token, map[string]any{"url": url, "events": []string{"claim.disputed"}})
+	wantStatus(t, first, http.StatusCreated, "first")
+	wantStatus(t, second, http.StatusCreated, "second")
+	id := itoa(int64(second.JSON(t)["id"].(float64)))
+	wantStatus(t, env.Do(t, "PATCH", "/api/v1/webhooks/"+id, admin.Token, map[string]any{"events": []string{"claim.confirmed"}}),
+		http.StatusConflict, "PATCH into a duplicate")
+	wantStatus(t, env.Do(t, "PATCH", "/api/v1/webhooks/"+id, admin.Token, map[string]any{"description": "still fine"}),
+		http.StatusOK, "PATCH of the description alone")
+	wantStatus(t, env.Do(t, "PATCH", "/api/v1/webhooks/"+id, admin.Token, map[string]any{"events": []string{"claim.confirmed"}, "allow_duplicate": true}),
+		http.StatusOK, "PATCH into a duplicate on purpose")
+}
