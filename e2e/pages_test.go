@@ -120,6 +120,7 @@ func TestEveryPage(t *testing.T) {
 				if width == "phone" {
 					p.fitsScreen(path)
 				}
+				p.hiddenStaysHidden(path)
 				p.accessible(axe, path+" at "+width+" width")
 			}
 		})
@@ -149,6 +150,23 @@ func (p *person) fitsScreen(path string) {
 	}
 	if m.Scroll > m.Width {
 		p.t.Errorf("%s is %d px wide on a %d px screen; sticking out: %s", path, m.Scroll, m.Width, strings.Join(m.Out, ", "))
+	}
+}
+
+// hiddenStaysHidden fails when text meant for screen readers only
+// (.visually-hidden) takes up room on screen.
+func (p *person) hiddenStaysHidden(path string) {
+	p.t.Helper()
+	const js = `JSON.stringify([...document.querySelectorAll('.visually-hidden')].filter(el => {
+		const r = el.getBoundingClientRect();
+		return r.width > 1 || r.height > 1;
+	}).slice(0, 5).map(el => el.textContent.trim()))`
+	var shown []string
+	if err := json.Unmarshal([]byte(get(p, "find visible hidden text", chromedp.Evaluate[string](js))), &shown); err != nil {
+		p.t.Fatalf("hidden text on %s: %v", path, err)
+	}
+	if len(shown) > 0 {
+		p.t.Errorf("%s shows screen-reader-only text: %q", path, shown)
 	}
 }
 
