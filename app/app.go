@@ -211,7 +211,8 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	if publicURL == "" {
 		publicURL = "http://" + cfg.Addr
 	}
-	a.Site = publish.NewSite(st, publish.Config{PublicURL: publicURL, PublisherName: cfg.PublisherName, PublisherURL: cfg.PublisherURL})
+	a.Site = publish.NewSite(st, publish.Config{PublicURL: publicURL, PublisherName: cfg.PublisherName, PublisherURL: cfg.PublisherURL,
+		Captures: a.Sources})
 	a.Engine.OnChange(a.Site.Hook)
 	cfg.Webhooks.DashboardURL = cmp.Or(cfg.Webhooks.DashboardURL, publicURL)
 	// Webhooks: every claim change emits its events, with their delivery

@@ -36,6 +36,12 @@ const (
 	ClaimDisputed Type = "claim.disputed"
 	// ClaimEvidenceAdded: a source was attached to a claim.
 	ClaimEvidenceAdded Type = "claim.evidence_added"
+	// ClaimEvidenceEdited: an evidence item's stance, excerpt, note, title
+	// or internal flag was corrected; details hold the old and new values.
+	ClaimEvidenceEdited Type = "claim.evidence_edited"
+	// ClaimEvidenceRetracted: an evidence item was withdrawn with a reason
+	// (the event's comment); it stays on record.
+	ClaimEvidenceRetracted Type = "claim.evidence_retracted"
 	// ClaimCommentAdded: a desk-internal comment was posted.
 	ClaimCommentAdded Type = "claim.comment_added"
 	// EvidenceChanged: a watched source changed or disappeared.
@@ -49,7 +55,8 @@ const (
 // Types lists every event type, in the order the documentation shows them.
 var Types = []Type{
 	ClaimCreated, ClaimUpdated, ClaimAssigned, ClaimUnassigned, ClaimTransitioned, ClaimConfirmed,
-	ClaimDisputed, ClaimEvidenceAdded, ClaimCommentAdded, EvidenceChanged, WebhookPing, WebhookDisabled,
+	ClaimDisputed, ClaimEvidenceAdded, ClaimEvidenceEdited, ClaimEvidenceRetracted, ClaimCommentAdded, EvidenceChanged,
+	WebhookPing, WebhookDisabled,
 }
 
 // Valid reports whether t is a known type.
@@ -150,7 +157,8 @@ type ClaimData struct {
 	Comment   string          `json:"comment"`
 	Verdict   models.Verdict  `json:"verdict,omitempty"`
 	Details   json.RawMessage `json:"details,omitempty"`
-	// Evidence is set on claim.evidence_added.
+	// Evidence is the item after the change, on claim.evidence_added,
+	// claim.evidence_edited and claim.evidence_retracted.
 	Evidence *models.Evidence `json:"evidence,omitempty"`
 }
 
@@ -182,6 +190,10 @@ func typesFor(e *models.HistoryEntry) []Type {
 		return []Type{ClaimTransitioned}
 	case models.HistoryEvidenceAdded:
 		return []Type{ClaimEvidenceAdded}
+	case models.HistoryEvidenceEdited:
+		return []Type{ClaimEvidenceEdited}
+	case models.HistoryEvidenceRetracted:
+		return []Type{ClaimEvidenceRetracted}
 	case models.HistoryCommentAdded:
 		return []Type{ClaimCommentAdded}
 	case models.HistoryEvidenceChanged:

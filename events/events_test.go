@@ -51,6 +51,8 @@ func TestTypesFor(t *testing.T) {
 		{models.HistoryEvidenceAdded, "", []Type{ClaimEvidenceAdded}},
 		{models.HistoryCommentAdded, "", []Type{ClaimCommentAdded}},
 		{models.HistoryEvidenceChanged, "", []Type{EvidenceChanged}},
+		{models.HistoryEvidenceEdited, "", []Type{ClaimEvidenceEdited}},
+		{models.HistoryEvidenceRetracted, "", []Type{ClaimEvidenceRetracted}},
 		{"something_new", "", nil},
 	}
 	for _, c := range cases {
@@ -62,6 +64,12 @@ func TestTypesFor(t *testing.T) {
 	for _, typ := range Types {
 		if !typ.Valid() {
 			t.Errorf("%s is listed but not valid", typ)
+		}
+	}
+	// Every kind of history entry reaches subscribers.
+	for _, kind := range models.HistoryKinds {
+		if len(typesFor(&models.HistoryEntry{Kind: kind})) == 0 {
+			t.Errorf("history kind %s emits no event", kind)
 		}
 	}
 	if Type("claim.deleted").Valid() {

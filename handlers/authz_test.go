@@ -121,6 +121,11 @@ var access = map[string]string{
 	"POST /notifications/unsubscribe":          "credentials",
 	"GET /metrics":                             "anyone",
 	"GET /favicon.ico":                         "anyone",
+
+	// The desk's archived copies of published sources.
+	"GET /factchecks/:slug/sources/:eid":                    "anyone",
+	"GET /factchecks/:slug/sources/:eid/captures/:cid/warc": "anyone",
+
 	// Dashboard.
 	"POST /logout":                                     "viewer",
 	"GET /":                                            "viewer",

@@ -265,3 +265,10 @@ const (
 	// reason; it stays on record.
 	HistoryEvidenceRetracted HistoryKind = "evidence_retracted"
 )
+
+// HistoryKinds lists every history kind; each one emits a webhook event
+// (a test in events keeps it so).
+var HistoryKinds = []HistoryKind{
+	HistoryCreated, HistoryUpdated, HistoryAssigned, HistoryUnassigned, HistoryTransitioned, HistoryEvidenceAdded,
+	HistoryCommentAdded, HistoryEvidenceChanged, HistoryEvidenceEdited, HistoryEvidenceRetracted,
+}

@@ -20,6 +20,9 @@ type ClaimReview struct {
 	Author        Organization `json:"author"`
 	ReviewRating  Rating       `json:"reviewRating"`
 	ItemReviewed  Claim        `json:"itemReviewed"`
+	// Citation lists the public sources, each with the desk's archived
+	// copy (schema.org archivedAt) when the desk captured the page.
+	Citation []CreativeWork `json:"citation,omitempty"`
 }
 
 // Organization is the publisher of the fact check.
@@ -54,10 +57,13 @@ type Person struct {
 	Name string `json:"name"`
 }
 
-// CreativeWork is a place the claim appeared.
+// CreativeWork is a place the claim appeared, or a source the review
+// cites (with its name and archived copy).
 type CreativeWork struct {
-	Type string `json:"@type"`
-	URL  string `json:"url"`
+	Type       string `json:"@type"`
+	URL        string `json:"url"`
+	Name       string `json:"name,omitempty"`
+	ArchivedAt string `json:"archivedAt,omitempty"`
 }
 
 // Scale of reviewRating: 1 is false, 5 is true, as Google's documentation

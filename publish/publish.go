@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/factdesk/factdesk/audit"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/store"
@@ -36,6 +37,9 @@ type Config struct {
 	PublicURL     string
 	PublisherName string
 	PublisherURL  string
+	// Captures reads the desk's captures of the public sources for their
+	// archived copies (sources.Service); nil shows no archived copies.
+	Captures CaptureReader
 }
 
 // Site builds the public pages and feeds.
@@ -191,11 +195,20 @@ type Page struct {
 // and where, never the desk's check status, its internal notes or who added
 // it.
 type PublicSource struct {
-	URL    string
-	Title  string
-	Outlet string
-	Stance models.Stance
-	Note   string
+	// EvidenceID numbers the source in the archived copy's address.
+	EvidenceID int64
+	URL        string
+	Title      string
+	Outlet     string
+	Stance     models.Stance
+	Note       string
+	// Excerpt is the passage the desk quotes from the source.
+	Excerpt string
+	// ArchiveURL is the page of the desk's archived copy (site-relative),
+	// and ArchivedAt the newest capture's time; empty when the desk has
+	// not captured the page.
+	ArchiveURL string
+	ArchivedAt time.Time
 }
 
 // LogEntry is one line of a check's public change log.
@@ -230,6 +243,10 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 	}
 	page := &Page{Publication: *p, URL: s.PageURL(p), VerdictLabel: p.Verdict.Label(), Retracted: retracted,
 		UnderReview: !retracted && c.State != models.StateConfirmed}
+	captured, err := s.store.CapturedEvidence(ctx, claimID)
+	if err != nil {
+		return nil, err
+	}
 	outlets := map[int64]string{}
 	for _, e := range c.Evidence {
 		// Evidence added while the claim is under review is not part of
@@ -238,7 +255,10 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 		if e.CreatedAt.After(p.PublishedAt) || e.Retracted() {
 			continue
 		}
-		ps := PublicSource{URL: e.URL, Title: e.Title, Stance: e.Stance}
+		ps := PublicSource{EvidenceID: e.ID, URL: e.URL, Title: e.Title, Stance: e.Stance, Excerpt: e.Excerpt}
+		if at, ok := captured[e.ID]; ok && s.cfg.Captures != nil {
+			ps.ArchiveURL, ps.ArchivedAt = ArchivePath(p.Slug, e.ID), at
+		}
 		if ps.Title == "" {
 			ps.Title = e.PageTitle
 		}
@@ -279,39 +299,39 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 	}
 	if !retracted {
 		cr := BuildClaimReview(p, page.URL, s.publisher(page.Brand))
+		for _, src := range page.Sources {
+			cw := CreativeWork{Type: "CreativeWork", URL: src.URL, Name: src.Title}
+			if src.ArchiveURL != "" {
+				cw.ArchivedAt = s.cfg.PublicURL + src.ArchiveURL
+			}
+			cr.Citation = append(cr.Citation, cw)
+		}
 		page.ClaimReview = &cr
 	}
 	return page, nil
 }
 
-// changeLog turns the public part of a claim's history into sentences: each
-// confirmation (first publication, verdict changes, re-confirmations), each
-// reopening and each retraction, with its date.
+// changeLog words a claim's public change log, audit.ChangeLog: the same
+// list of entries the page's proof covers, so what the page says and what
+// the proof proves cannot drift apart.
 func changeLog(hs []models.HistoryEntry) []LogEntry {
-	var out []LogEntry
-	var last models.Verdict
-	published := false
-	for _, h := range hs {
-		switch h.Action {
-		case models.ActionConfirm:
-			switch {
-			case !published:
-				out = append(out, LogEntry{At: h.At, Text: "Published with the verdict " + h.Verdict.Label() + "."})
-			case h.Verdict != last:
-				out = append(out, LogEntry{At: h.At, Text: "Verdict changed from " + last.Label() + " to " + h.Verdict.Label() + "."})
-			default:
-				out = append(out, LogEntry{At: h.At, Text: "Reviewed and confirmed again as " + h.Verdict.Label() + "."})
-			}
-			published, last = true, h.Verdict
-		case models.ActionReopen:
-			if published {
-				out = append(out, LogEntry{At: h.At, Text: "Reopened for review.", Reason: h.Comment})
-			}
-		case models.ActionReject:
-			if published {
-				out = append(out, LogEntry{At: h.At, Text: "Retracted.", Reason: h.Comment})
-			}
+	changes := audit.ChangeLog(hs)
+	out := make([]LogEntry, 0, len(changes))
+	for _, c := range changes {
+		e := LogEntry{At: c.At, Reason: c.Reason}
+		switch c.Kind {
+		case audit.ChangePublished:
+			e.Text = "Published with the verdict " + c.Verdict.Label() + "."
+		case audit.ChangeVerdictChanged:
+			e.Text = "Verdict changed from " + c.PreviousVerdict.Label() + " to " + c.Verdict.Label() + "."
+		case audit.ChangeCorrected:
+			e.Text = "Reviewed and confirmed again as " + c.Verdict.Label() + "."
+		case audit.ChangeReopened:
+			e.Text = "Reopened for review."
+		case audit.ChangeRetracted:
+			e.Text = "Retracted."
 		}
+		out = append(out, e)
 	}
 	return out
 }

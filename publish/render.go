@@ -19,6 +19,7 @@ var (
 	css       = mustRead("templates/style.css")
 	pageView  = mustParse("templates/page.html")
 	listView  = mustParse("templates/list.html")
+	srcView   = mustParse("templates/source.html")
 	errorView = mustParse("templates/error.html")
 	publicCSP = "default-src 'none'; style-src " + styleHashSrc(css) + "; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
@@ -41,6 +42,9 @@ func mustParse(view string) *template.Template {
 	t := template.New("layout").Funcs(template.FuncMap{
 		"date": func(t any) string { return humanDate(timeOf(t)) },
 		"iso":  func(t any) string { return timeOf(t).UTC().Format(time.RFC3339) },
+		// stamp is a capture's or a timestamp's time, to the second.
+		"stamp": func(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04:05 UTC") },
+		"warc":  WARCPath,
 	})
 	return template.Must(t.ParseFS(templateFS, "templates/layout.html", view))
 }
@@ -70,6 +74,12 @@ type pageData struct {
 	JSONLD    template.JS
 	Items     []Listed
 	Error     *ErrorPage
+	Archive   *archiveData
+}
+
+type archiveData struct {
+	*Archive
+	Canonical string
 }
 
 func (s *Site) data(b Brand) pageData {
@@ -91,6 +101,15 @@ func (s *Site) RenderPage(p *Page) ([]byte, error) {
 		data.JSONLD = template.JS(ld)
 	}
 	return render(pageView, data)
+}
+
+// RenderArchive renders the archived copy of a source, with the Brand of
+// the page it is cited on.
+func (s *Site) RenderArchive(a *Archive) ([]byte, error) {
+	canonical := s.cfg.PublicURL + ArchivePath(a.Page.Slug, a.Source.EvidenceID)
+	data := s.data(a.Page.Brand)
+	data.Page, data.Archive = a.Page, &archiveData{Archive: a, Canonical: canonical}
+	return render(srcView, data)
 }
 
 // RenderList renders the list of published checks.

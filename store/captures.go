@@ -220,3 +220,23 @@ func (q queries) LatestAnchoredCapture(ctx context.Context, evidenceID int64) (*
 	}
 	return &out[0], nil
 }
+
+// CapturedEvidence maps each evidence item of a claim that has at least
+// one capture to the time of its newest; the public page links those
+// items to their archived copy.
+func (q queries) CapturedEvidence(ctx context.Context, claimID int64) (map[int64]time.Time, error) {
+	var rows []struct {
+		EvidenceID int64
+		Newest     time.Time
+	}
+	err := q.db.WithContext(ctx).Raw(`SELECT evidence_id, max(fetched_at) AS newest FROM captures
+		WHERE evidence_id IN (SELECT id FROM evidence WHERE claim_id = ?) GROUP BY evidence_id`, claimID).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: captured evidence of claim %d: %w", claimID, err)
+	}
+	out := make(map[int64]time.Time, len(rows))
+	for _, r := range rows {
+		out[r.EvidenceID] = r.Newest
+	}
+	return out, nil
+}

@@ -43,7 +43,18 @@ func TestEveryEventType(t *testing.T) {
 	c = must(eng.Unassign(ctx, editor.User, c.ID, editor2.ID))
 	c = must(eng.UpdateClaim(ctx, checker.User, c.ID, workflow.ClaimPatch{Version: c.Version, Claimant: models.Some("a ministry")}))
 	c = must(eng.Apply(ctx, checker.User, c.ID, workflow.Request{Action: models.ActionStart, Version: c.Version}))
-	if _, err := eng.AddEvidence(ctx, checker.User, c.ID, workflow.NewEvidence{URL: "https://example.org/gauge", Stance: models.StanceRefutes}); err != nil {
+	gauge, err := eng.AddEvidence(ctx, checker.User, c.ID, workflow.NewEvidence{URL: "https://example.org/gauge", Stance: models.StanceRefutes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := eng.UpdateEvidence(ctx, checker.User, c.ID, gauge.ID, workflow.EvidencePatch{Version: gauge.Version, Title: models.Some("River gauge readings")}); err != nil {
+		t.Fatal(err)
+	}
+	blog, err := eng.AddEvidence(ctx, checker.User, c.ID, workflow.NewEvidence{URL: "https://blog.example/river", Stance: models.StanceSupports})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := eng.RetractEvidence(ctx, checker.User, c.ID, blog.ID, blog.Version, "a blog, not a measurement"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := eng.AddComment(ctx, checker.User, c.ID, "the gauge data says otherwise"); err != nil {
@@ -53,7 +64,7 @@ func TestEveryEventType(t *testing.T) {
 	c = must(eng.Apply(ctx, checker.User, c.ID, workflow.Request{Action: models.ActionDispute, Version: c.Version, Verdict: models.VerdictFalse, Summary: "gauges show 4 percent"}))
 	c = must(eng.Apply(ctx, editor.User, c.ID, workflow.Request{Action: models.ActionConfirm, Version: c.Version}))
 	// evidence.changed comes from the source watcher through events.Emit.
-	err := env.App.Store.WithTx(ctx, func(tx *store.Tx) error {
+	err = env.App.Store.WithTx(ctx, func(tx *store.Tx) error {
 		return events.Emit(ctx, tx, events.Event{Type: events.EvidenceChanged, Data: map[string]any{"claim_id": c.ID, "status": "changed"}})
 	})
 	if err != nil {
@@ -68,7 +79,8 @@ func TestEveryEventType(t *testing.T) {
 
 	want := map[string]int{
 		"claim.created": 1, "claim.assigned": 2, "claim.unassigned": 1, "claim.updated": 1,
-		"claim.transitioned": 3, "claim.evidence_added": 1, "claim.comment_added": 1,
+		"claim.transitioned": 3, "claim.evidence_added": 2, "claim.comment_added": 1,
+		"claim.evidence_edited": 1, "claim.evidence_retracted": 1,
 		"claim.disputed": 1, "claim.confirmed": 1, "evidence.changed": 1, "webhook.ping": 1, "webhook.disabled": 1,
 	}
 	total := 0
@@ -153,5 +165,91 @@ func TestEveryEventType(t *testing.T) {
 	}
 	if n := gone.count(); n != 1 {
 		t.Errorf("the 410 endpoint got %d deliveries, want its ping only", n)
+	}
+}
+
+// TestEvidenceCorrectionEvents: correcting and withdrawing evidence reach a
+// real receiver as claim.evidence_edited and claim.evidence_retracted, with
+// the item after the change, the old and new values, the reason, and, when
+// the correction sent a proposed verdict back to research, the states and
+// what was cleared.
+func TestEvidenceCorrectionEvents(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rec := newReceiver(t, nil)
+	h := b.createHook(t, rec.URL, "claim.evidence_edited", "claim.evidence_retracted")
+	ctx := context.Background()
+	env, eng := b.env, b.env.App.Engine
+	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
+	c := env.ClaimIn(t, models.StateVerified, checker, editor, "The ferry carried a million passengers.")
+	full, err := env.App.Store.ClaimWithEvidence(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := full.Evidence[0]
+	edited, _, err := eng.UpdateEvidence(ctx, checker.User, c.ID, ev.ID, workflow.EvidencePatch{Version: ev.Version,
+		Stance: models.Some(models.StanceRefutes), Note: models.Some("the count was tickets, not people")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := eng.RetractEvidence(ctx, checker.User, c.ID, ev.ID, edited.Version, "the operator withdrew the figure"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "both events at the receiver", func() bool { return rec.count() >= 2 })
+
+	type data struct {
+		Claim struct {
+			State string `json:"state"`
+		} `json:"claim"`
+		Seq       int                    `json:"seq"`
+		Actor     *struct{ Name string } `json:"actor"`
+		FromState string                 `json:"from_state"`
+		ToState   string                 `json:"to_state"`
+		Comment   string                 `json:"comment"`
+		Details   struct {
+			EvidenceID int64          `json:"evidence_id"`
+			URL        string         `json:"url"`
+			Changed    map[string]any `json:"changed"`
+			Previous   map[string]any `json:"previous"`
+			Reopened   map[string]any `json:"reopened"`
+		} `json:"details"`
+		Evidence *struct {
+			ID          int64   `json:"id"`
+			Stance      string  `json:"stance"`
+			RetractedAt *string `json:"retracted_at"`
+		} `json:"evidence"`
+	}
+	got := map[string]data{}
+	for _, d := range rec.deliveries() {
+		mustVerify(t, d, h.Secret)
+		var x data
+		if err := json.Unmarshal(d.Envelope.Data, &x); err != nil {
+			t.Fatalf("%s data: %v", d.Envelope.Type, err)
+		}
+		got[d.Envelope.Type] = x
+	}
+	e, ok := got["claim.evidence_edited"]
+	switch {
+	case !ok:
+		t.Fatal("no claim.evidence_edited delivered")
+	case e.Evidence == nil || e.Evidence.ID != ev.ID || e.Evidence.Stance != "refutes" || e.Details.EvidenceID != ev.ID:
+		t.Errorf("claim.evidence_edited evidence = %+v, details %+v; want the corrected item", e.Evidence, e.Details)
+	case e.Details.Changed["stance"] != "refutes" || e.Details.Previous["stance"] != "supports" ||
+		e.Details.Changed["note"] != "the count was tickets, not people":
+		t.Errorf("claim.evidence_edited changed %v previous %v", e.Details.Changed, e.Details.Previous)
+	case e.FromState != "verified" || e.ToState != "verifying" || e.Claim.State != "verifying" || e.Details.Reopened["verdict"] != "true":
+		t.Errorf("claim.evidence_edited states %s → %s (claim %s), reopened %v; want verified → verifying with the cleared verdict",
+			e.FromState, e.ToState, e.Claim.State, e.Details.Reopened)
+	case e.Actor == nil || e.Actor.Name != checker.Name:
+		t.Errorf("claim.evidence_edited actor = %+v", e.Actor)
+	}
+	r, ok := got["claim.evidence_retracted"]
+	switch {
+	case !ok:
+		t.Fatal("no claim.evidence_retracted delivered")
+	case r.Comment != "the operator withdrew the figure" || r.Evidence == nil || r.Evidence.RetractedAt == nil || r.Details.URL != ev.URL:
+		t.Errorf("claim.evidence_retracted = %+v, evidence %+v; want the reason and the retracted item", r, r.Evidence)
+	case r.Seq != e.Seq+1 || r.FromState != "" || r.ToState != "":
+		t.Errorf("claim.evidence_retracted seq %d (edit %d), states %q → %q; want the next seq and no state change", r.Seq, e.Seq, r.FromState, r.ToState)
 	}
 }

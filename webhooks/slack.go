@@ -170,6 +170,10 @@ func verb(t events.Type, action string) string {
 		return "disputed"
 	case events.ClaimEvidenceAdded:
 		return "added evidence to"
+	case events.ClaimEvidenceEdited:
+		return "corrected evidence on"
+	case events.ClaimEvidenceRetracted:
+		return "retracted evidence on"
 	case events.ClaimCommentAdded:
 		return "commented on"
 	case events.EvidenceChanged:

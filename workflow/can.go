@@ -99,7 +99,7 @@ var capabilities = map[Capability]capRule{
 	TakeClaim:        {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: noCheckerYet, Open: true, What: "assign claims", Why: "the claim already has a checker; ask an editor to reassign it"},
 	Unassign:         {Min: models.RoleEditor, Bypass: models.RoleEditor, What: "unassign someone else", Why: "only an editor may unassign someone else"},
 	UnassignSelf:     {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: assigned, What: "change assignments", Why: "you are not assigned to this claim"},
-	AddEvidence:      {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: assignedChecker, Open: true, Closed: "reopen it before changing its evidence", What: "add evidence", Why: "only the assigned checker or an editor may add evidence"},
+	AddEvidence:      {Min: models.RoleChecker, Bypass: models.RoleEditor, Relation: assignedChecker, Open: true, Closed: "reopen it (restore it, if rejected) before changing its evidence", What: "add evidence", Why: "only the assigned checker or an editor may add evidence"},
 	CheckSource:      {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "check sources"},
 	Comment:          {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "comment"},
 	FileClaims:       {Min: models.RoleChecker, Bypass: models.RoleChecker, What: "create claims"},

@@ -13,9 +13,9 @@ const (
 	WhoCheckerOrEditor Who = "an assigned checker, or an editor"
 	// WhoEditor: any editor.
 	WhoEditor Who = "an editor"
-	// WhoOtherEditor: an editor who did not perform the transition being
-	// approved (four eyes).
-	WhoOtherEditor Who = "an editor other than the one who proposed the verdict"
+	// WhoOtherEditor: an editor who did not propose the verdict being
+	// approved and changed nothing it rests on since (four eyes).
+	WhoOtherEditor Who = "an editor who neither proposed the verdict nor changed the claim or its evidence since"
 )
 
 // Transition is one row of the workflow table.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,26 +13,15 @@ import (
 	"github.com/factdesk/factdesk/sources"
 )
 
-// MaxShownTextBytes caps the readable text the snapshot viewer puts in a
-// page: the quote and what surrounds it, not a whole book. The text itself
-// is kept and searched in full.
-const MaxShownTextBytes = 256 << 10
-
 type capturesView struct {
 	Claim    *models.Claim
 	Evidence *models.Evidence
 	Captures []sources.CaptureView
 	// Selected is the capture whose text is shown.
 	Selected *sources.CaptureView
-	// Before, Quote and After are the shown text split around the
-	// highlighted passage (Quote empty: nothing to highlight). CutBefore and
-	// CutAfter count the bytes of text left out either side.
-	Before, Quote, After string
-	CutBefore, CutAfter  int
-	// QuoteMoved says the highlight is where the quote's place is now
-	// (the page changed), not the exact quote.
-	QuoteMoved bool
-	Reanchor   *anchor.Result
+	// Highlighted is the selected capture's text cut around the quote.
+	sources.Highlighted
+	Reanchor *anchor.Result
 }
 
 // webCaptures is the snapshot viewer: an evidence item's captures (time,
@@ -77,45 +65,10 @@ func (s *Server) webCaptures(c *gin.Context) {
 		}
 		v.Selected = &ct.Capture
 		v.Reanchor = ct.Capture.Reanchor
-		v.split(ct.Text, ct.Capture)
+		v.Highlighted = sources.Highlight(ct.Text, ct.Capture)
 	}
 	p := &page{Title: "Captures of evidence #" + strconv.FormatInt(evidenceID, 10), Nav: "board", Data: v}
 	s.render(c, http.StatusOK, "captures", p)
-}
-
-// split cuts text into what comes before, at and after the highlighted
-// passage, keeping at most MaxShownTextBytes around it.
-func (v *capturesView) split(text string, c sources.CaptureView) {
-	a := c.Anchor
-	if a == nil && c.Reanchor != nil && c.Reanchor.Status != anchor.Missing {
-		a, v.QuoteMoved = &c.Reanchor.Anchor, true
-	}
-	start, end := 0, 0
-	if a != nil {
-		var err error
-		if start, end, err = a.ByteRange(text); err != nil {
-			start, end, a = 0, 0, nil
-		}
-	}
-	from, to := 0, len(text)
-	if len(text) > MaxShownTextBytes {
-		from = max(0, (start+end)/2-MaxShownTextBytes/2)
-		to = min(len(text), from+MaxShownTextBytes)
-		from = max(0, to-MaxShownTextBytes)
-		for from > 0 && !utf8.RuneStart(text[from]) {
-			from++
-		}
-		for to < len(text) && !utf8.RuneStart(text[to]) {
-			to--
-		}
-		start, end = max(start, from), min(end, to)
-	}
-	v.CutBefore, v.CutAfter = from, len(text)-to
-	if a == nil || start >= end {
-		v.Before = text[from:to]
-		return
-	}
-	v.Before, v.Quote, v.After = text[from:start], text[start:end], text[end:to]
 }
 
 // webCaptureWARC downloads one capture's records. The WARC type and the

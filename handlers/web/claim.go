@@ -42,6 +42,54 @@ type timelineItem struct {
 	Actor   string
 	Text    string
 	Comment string
+	// Changes are an edit's fields with their old and new values.
+	Changes []fieldChange
+}
+
+// fieldChange is one field an edit changed, its values as text.
+type fieldChange struct {
+	Field, Old, New string
+}
+
+// fieldChanges reads an edit's "changed" and "previous" details into
+// sorted old → new pairs.
+func fieldChanges(changed, previous map[string]json.RawMessage) []fieldChange {
+	out := make([]fieldChange, 0, len(changed))
+	for k, v := range changed {
+		out = append(out, fieldChange{Field: strings.ReplaceAll(strings.ReplaceAll(k, "_at", " date"), "_", " "),
+			Old: valueText(previous[k]), New: valueText(v)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+// valueText shows one JSON value of a history entry to a person: text as
+// it is, lists comma-separated, nothing as "(none)".
+func valueText(raw json.RawMessage) string {
+	var v any
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil || v == nil {
+		return "(none)"
+	}
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return "(none)"
+		}
+		if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
+			return t.UTC().Format("2 Jan 2006 15:04 UTC")
+		}
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = fmt.Sprint(e)
+		}
+		if len(parts) == 0 {
+			return "(none)"
+		}
+		return strings.Join(parts, ", ")
+	}
+	return fmt.Sprint(v)
 }
 
 // claimView is everything the claim page shows.
@@ -206,8 +254,10 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 		Stance string `json:"stance"`
 		URL    string `json:"url"`
 		Via    string `json:"via"`
-		// Changed holds the fields an edit set, by name.
-		Changed map[string]json.RawMessage `json:"changed"`
+		// Changed and Previous hold the fields an edit set, by name,
+		// with their new and old values.
+		Changed  map[string]json.RawMessage `json:"changed"`
+		Previous map[string]json.RawMessage `json:"previous"`
 	}
 	if len(h.Details) > 0 {
 		json.Unmarshal(h.Details, &d)
@@ -224,6 +274,7 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 			}
 			sort.Strings(names)
 			it.Text = "edited the claim: " + strings.Join(names, ", ") + "."
+			it.Changes = fieldChanges(d.Changed, d.Previous)
 		}
 		if h.ToState != "" {
 			it.Text = strings.TrimSuffix(it.Text, ".") + "; that changed what was judged, so the proposed verdict was withdrawn: back to " + web.StateLabel(h.ToState) + "."
@@ -234,6 +285,7 @@ func describe(h models.HistoryEntry, ppl people) timelineItem {
 			it.Text += "; the proposed verdict was withdrawn for a fresh verify"
 		}
 		it.Text += "."
+		it.Changes = fieldChanges(d.Changed, d.Previous)
 	case models.HistoryEvidenceRetracted:
 		it.Text = "retracted evidence: " + d.URL
 		if h.ToState != "" {
