@@ -34,8 +34,9 @@ import (
 // wider than the screen. Adding a page is one line: a name (used for the
 // screenshots; ending in "-404" or "not-found" expects a 404), who visits
 // it (signedOut for the public), and its path,
-// where {claim}, {confirmed}, {evidence}, {article}, {webhook} and {slug}
-// stand for the seeded desk's ids.
+// where {claim}, {confirmed}, {evidence}, {article}, {webhook}, {slug},
+// {checker}, {archived} and {archived-source} stand for the seeded desk's
+// ids and slugs.
 var everyPage = []pageCase{
 	{"queue", models.RoleChecker, "/"},
 	{"board", models.RoleViewer, "/board"},
@@ -62,6 +63,7 @@ var everyPage = []pageCase{
 	{"public-index", signedOut, "/factchecks"},
 	{"public-factcheck", signedOut, "/factchecks/{slug}"},
 	{"public-404", signedOut, "/factchecks/no-such-check"},
+	{"public-archived-copy", signedOut, "/factchecks/{archived}/sources/{archived-source}"},
 }
 
 // signedOut visits a page without signing in.
@@ -209,7 +211,7 @@ func (s seededIDs) expand(path string) string { return s.subst.Replace(path) }
 // the source registry, a notification and the desk's branding.
 func pagesDesk(t *testing.T) (*apptest.Env, seededIDs) {
 	t.Helper()
-	env := apptest.New(t, func(c *app.Config) {
+	env := apptest.SourceDesk(t, func(c *app.Config) {
 		c.Webhooks.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	})
 	ctx := context.Background()
@@ -281,6 +283,28 @@ func pagesDesk(t *testing.T) (*apptest.Env, seededIDs) {
 		at, _, err := a.Webhooks.Attempts(ctx, hook.ID, webhooks.AttemptFilter{Limit: 1})
 		return err == nil && len(at) == 1
 	})
+	// A check published with a source the desk captured, for the public
+	// archived copy.
+	site := apptest.NewSourcePage(t, apptest.SourceArticle("Ferry report", "Ferry crossings rose by a third in 2025, the port said."))
+	ferry := env.ClaimIn(t, models.StateVerifying, ids.users[models.RoleChecker], ids.users[models.RoleEditor], "Ferry crossings rose by a third in 2025.")
+	ev, err := a.Engine.AddEvidence(ctx, checker, ferry.ID, workflow.NewEvidence{URL: site.URL() + "/ferries", Stance: models.StanceSupports, Excerpt: "rose by a third"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, env, ferry.ID, ev.ID, "verified")
+	cur, _ := a.Store.Claim(ctx, ferry.ID)
+	if _, err := a.Engine.Apply(ctx, checker, ferry.ID, workflow.Request{Action: models.ActionVerify, Version: cur.Version, Verdict: models.VerdictTrue, Summary: "The port's report says so."}); err != nil {
+		t.Fatal(err)
+	}
+	cur, _ = a.Store.Claim(ctx, ferry.ID)
+	if _, err := a.Engine.Apply(ctx, ids.users[models.RoleEditor].User, ferry.ID, workflow.Request{Action: models.ActionConfirm, Version: cur.Version}); err != nil {
+		t.Fatal(err)
+	}
+	ferryPub, err := a.Store.Publication(ctx, ferry.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	// The desk's branding, with a logo, so the public pages show it.
 	logo := image.NewRGBA(image.Rect(0, 0, 96, 32))
 	for x := range 96 {
@@ -301,7 +325,7 @@ func pagesDesk(t *testing.T) (*apptest.Env, seededIDs) {
 	ids.subst = strings.NewReplacer(
 		"{claim}", fmt.Sprint(claimID), "{confirmed}", fmt.Sprint(confirmedID), "{evidence}", fmt.Sprint(claim.Evidence[0].ID),
 		"{article}", fmt.Sprint(article.ID), "{webhook}", fmt.Sprint(hook.ID), "{slug}", pub.Slug,
-		"{checker}", fmt.Sprint(checker.ID),
+		"{checker}", fmt.Sprint(checker.ID), "{archived-source}", fmt.Sprint(ev.ID), "{archived}", ferryPub.Slug,
 	)
 	return env, ids
 }
