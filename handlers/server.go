@@ -7,6 +7,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -95,6 +96,12 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	cors := &corsPolicy{origins: d.CORSOrigins}
 	r.Use(withRequestID, accessLog(log), observe(d.Metrics), noteRecovery(resp), recoverPanics(resp), securityHeaders, cors.middleware, refuseBadText(resp))
 	r.NoRoute(func(c *gin.Context) {
+		// Under the public pages a reader gets the public 404 page, in
+		// the desk's branding, not the dashboard's.
+		if strings.HasPrefix(c.Request.URL.Path, "/factchecks/") {
+			pub.NotFound(c)
+			return
+		}
 		resp.Error(c, models.Errorf(models.ENotFound, "there is nothing at %s", c.Request.URL.Path))
 	})
 	r.NoMethod(methodNotAllowed(resp, cors))

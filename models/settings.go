@@ -15,6 +15,22 @@ type DeskSettings struct {
 	// checks not listed take their default (workflow.DefaultPolicy).
 	PrePublish json.RawMessage `json:"prepublish" gorm:"column:prepublish;type:jsonb"`
 	UpdatedAt  time.Time       `json:"updated_at"`
+
+	// BrandName names the desk on public pages; empty means the
+	// configured publisher name.
+	BrandName      string `json:"brand_name" gorm:"column:brand_name"`
+	BrandColor     string `json:"header_color" gorm:"column:brand_color"`
+	BrandTextColor string `json:"header_text_color" gorm:"column:brand_text_color"`
+	LinkColor      string `json:"link_color" gorm:"column:link_color"`
+	// LogoType and LogoSHA256 describe the uploaded logo (empty: none);
+	// its bytes are in desk_logo.
+	LogoType   string `json:"-" gorm:"column:logo_type"`
+	LogoSHA256 string `json:"-" gorm:"column:logo_sha256"`
+}
+
+// Colors returns the brand colours.
+func (s *DeskSettings) Colors() BrandColors {
+	return BrandColors{Header: s.BrandColor, HeaderText: s.BrandTextColor, Link: s.LinkColor}
 }
 
 // TableName keeps the table name explicit rather than inflected.

@@ -62,9 +62,19 @@ func NewSite(st *store.Store, cfg Config) *Site {
 	return &Site{store: st, cfg: cfg, now: func() time.Time { return time.Now().UTC() }}
 }
 
-// Publisher is the organization named as author of every ClaimReview.
+// Publisher is the organization named as author of every ClaimReview,
+// under the configured publisher name.
 func (s *Site) Publisher() Organization {
 	return Organization{Type: "Organization", Name: s.cfg.PublisherName, URL: s.cfg.PublisherURL}
+}
+
+// publisher is the organization under the desk's brand name.
+func (s *Site) publisher(b Brand) Organization {
+	o := s.Publisher()
+	if b.Name != "" {
+		o.Name = b.Name
+	}
+	return o
 }
 
 // PageURL is the absolute URL of a publication's page.
@@ -177,6 +187,8 @@ type Page struct {
 	CheckedBy, ConfirmedBy string
 	// ClaimReview is nil on a retracted page: the rating is withdrawn.
 	ClaimReview *ClaimReview
+	// Brand is the desk's branding the page is rendered with.
+	Brand Brand
 }
 
 // PublicSource is an evidence item as a reader sees it: what the source is
@@ -275,11 +287,18 @@ func (s *Site) Load(ctx context.Context, claimID int64) (*Page, error) {
 		return nil, err
 	}
 	page.Log = changeLog(history)
-	if err := s.bylines(ctx, page, claimID, history); err != nil {
+	settings, err := s.store.DeskSettings(ctx)
+	if err != nil {
 		return nil, err
 	}
+	page.Brand = s.brandFrom(settings)
+	if settings.Bylines {
+		if err := s.bylines(ctx, page, claimID, history); err != nil {
+			return nil, err
+		}
+	}
 	if !retracted {
-		cr := BuildClaimReview(p, page.URL, s.Publisher())
+		cr := BuildClaimReview(p, page.URL, s.publisher(page.Brand))
 		for _, src := range page.Sources {
 			cw := CreativeWork{Type: "CreativeWork", URL: src.URL, Name: src.Title}
 			if src.ArchiveURL != "" {
@@ -318,12 +337,8 @@ func changeLog(hs []models.HistoryEntry) []LogEntry {
 }
 
 // bylines names the checker who proposed the published verdict and the
-// editor who confirmed it, when the desk opts in.
+// editor who confirmed it (when the desk opts in).
 func (s *Site) bylines(ctx context.Context, page *Page, claimID int64, public []models.HistoryEntry) error {
-	settings, err := s.store.DeskSettings(ctx)
-	if err != nil || !settings.Bylines {
-		return err
-	}
 	var confirmer *int64
 	for _, h := range public {
 		if h.Action == models.ActionConfirm {

@@ -2,9 +2,7 @@ package publish
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -22,13 +20,14 @@ var (
 	pageView  = mustParse("templates/page.html")
 	listView  = mustParse("templates/list.html")
 	srcView   = mustParse("templates/source.html")
-	styleHash = sha256.Sum256([]byte(css))
-	publicCSP = "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(styleHash[:]) + "'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	errorView = mustParse("templates/error.html")
+	publicCSP = "default-src 'none'; style-src " + styleHashSrc(css) + "; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
-// CSP is the Content-Security-Policy of public pages. Nothing runs: there
-// is no script-src (the JSON-LD block is data, which CSP does not govern),
-// and the one inline style is allowed by its hash.
+// CSP is the Content-Security-Policy of public responses that are not
+// rendered pages (feeds, proofs). Nothing runs: there is no script-src
+// (the JSON-LD block is data, which CSP does not govern). A rendered page
+// carries its Brand's CSP, which also allows the colours' style element.
 func CSP() string { return publicCSP }
 
 func mustRead(name string) string {
@@ -68,10 +67,13 @@ func humanDate(t time.Time) string { return t.UTC().Format("2 January 2006") }
 
 type pageData struct {
 	Publisher Organization
+	Brand     Brand
 	CSS       template.CSS
+	BrandCSS  template.CSS
 	Page      *Page
 	JSONLD    template.JS
 	Items     []Listed
+	Error     *ErrorPage
 	Archive   *archiveData
 }
 
@@ -80,10 +82,15 @@ type archiveData struct {
 	Canonical string
 }
 
-// RenderPage renders a fact check's page into a buffer, so a template
-// error never sends half a page.
+func (s *Site) data(b Brand) pageData {
+	return pageData{Publisher: s.publisher(b), Brand: b, CSS: template.CSS(css), BrandCSS: b.styleCSS()}
+}
+
+// RenderPage renders a fact check's page, with the Brand Load gave it,
+// into a buffer, so a template error never sends half a page.
 func (s *Site) RenderPage(p *Page) ([]byte, error) {
-	data := pageData{Publisher: s.Publisher(), CSS: template.CSS(css), Page: p}
+	data := s.data(p.Brand)
+	data.Page = p
 	if p.ClaimReview != nil {
 		ld, err := MarshalScriptSafe(p.ClaimReview)
 		if err != nil {
@@ -96,16 +103,35 @@ func (s *Site) RenderPage(p *Page) ([]byte, error) {
 	return render(pageView, data)
 }
 
-// RenderArchive renders the archived copy of a source.
+// RenderArchive renders the archived copy of a source, with the Brand of
+// the page it is cited on.
 func (s *Site) RenderArchive(a *Archive) ([]byte, error) {
 	canonical := s.cfg.PublicURL + ArchivePath(a.Page.Slug, a.Source.EvidenceID)
-	return render(srcView, pageData{Publisher: s.Publisher(), CSS: template.CSS(css), Page: a.Page,
-		Archive: &archiveData{Archive: a, Canonical: canonical}})
+	data := s.data(a.Page.Brand)
+	data.Page, data.Archive = a.Page, &archiveData{Archive: a, Canonical: canonical}
+	return render(srcView, data)
 }
 
 // RenderList renders the list of published checks.
-func (s *Site) RenderList(items []Listed) ([]byte, error) {
-	return render(listView, pageData{Publisher: s.Publisher(), CSS: template.CSS(css), Items: items})
+func (s *Site) RenderList(b Brand, items []Listed) ([]byte, error) {
+	data := s.data(b)
+	data.Items = items
+	return render(listView, data)
+}
+
+// ErrorPage is what a public error page says.
+type ErrorPage struct {
+	Status          int
+	Heading, Detail string
+	RequestID       string
+}
+
+// RenderError renders a public error page (a missing fact check, a
+// failure) in the desk's branding.
+func (s *Site) RenderError(b Brand, e ErrorPage) ([]byte, error) {
+	data := s.data(b)
+	data.Error = &e
+	return render(errorView, data)
 }
 
 func render(t *template.Template, data pageData) ([]byte, error) {

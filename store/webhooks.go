@@ -26,6 +26,21 @@ func (tx *Tx) CreateWebhookEndpoint(ctx context.Context, e *models.WebhookEndpoi
 	return nil
 }
 
+// LockWebhookURL returns the endpoints registered at url, after taking a
+// transaction-scoped advisory lock on that URL: two registrations of one
+// URL at once run one after the other, so the second sees the first.
+func (tx *Tx) LockWebhookURL(ctx context.Context, url string) ([]models.WebhookEndpoint, error) {
+	db := tx.db.WithContext(ctx)
+	if err := db.Exec(`SELECT pg_advisory_xact_lock(hashtextextended('factdesk webhook url ' || ?, 0))`, url).Error; err != nil {
+		return nil, fmt.Errorf("store: lock endpoint url: %w", err)
+	}
+	out := []models.WebhookEndpoint{}
+	if err := db.Where("url = ?", url).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: endpoints at url: %w", err)
+	}
+	return out, nil
+}
+
 // WebhookEndpoints lists every endpoint, oldest first.
 func (q queries) WebhookEndpoints(ctx context.Context) ([]models.WebhookEndpoint, error) {
 	out := []models.WebhookEndpoint{}

@@ -6,10 +6,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/sources"
+	"github.com/factdesk/factdesk/webhooks"
 )
 
 // Funcs are the helpers templates may call. They only format; the
@@ -21,6 +23,8 @@ var Funcs = template.FuncMap{
 	"verdictLabel": func(v models.Verdict) string { return v.Label() },
 	"roleLabel":    func(r models.Role) string { return titleCase(string(r)) },
 	"titleCase":    titleCase,
+	"fieldMessage": FieldMessage,
+	"formatLabel":  webhooks.FormatLabel,
 	"truncate":     truncate,
 	"isoTime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"duration":     HumanDuration,
@@ -157,6 +161,27 @@ func ActionLabel(a models.Action) string {
 		return "Send back"
 	}
 	return titleCase(string(a))
+}
+
+// fieldNames are the words for the API field names forms share.
+var fieldNames = map[string]string{
+	"url": "URL", "due_at": "Due date", "user_id": "Person", "source_url": "Source URL", "events": "Events",
+	"logo": "Logo", "duplicate_of": "Duplicate of",
+}
+
+// FieldMessage writes one field error for people. A message that is a
+// sentence of its own (it starts with a capital) is shown as it is;
+// otherwise the field's name, in words, leads it ("Due date: must be in
+// the future"), never the API's field name.
+func FieldMessage(f models.FieldError) string {
+	if r, _ := utf8.DecodeRuneInString(f.Message); unicode.IsUpper(r) || f.Field == "" {
+		return f.Message
+	}
+	name, ok := fieldNames[f.Field]
+	if !ok {
+		name = titleCase(strings.ReplaceAll(f.Field, ".", " "))
+	}
+	return name + ": " + f.Message
 }
 
 // StateLabel is the column and badge name of a state.

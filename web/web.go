@@ -29,7 +29,8 @@ var files embed.FS
 var Pages = []string{
 	"login", "queue", "board", "claim", "claim_new", "review", "users", "overview", "error",
 	"import", "claim_related", "sources", "webhooks", "captures", "list", "bulk",
-	"notifications", "notification_settings", "unsubscribe", "integrations", "views", "settings",
+	"notifications", "notification_settings", "unsubscribe", "integrations", "views", "profile",
+	"user_deactivate", "settings",
 }
 
 // Views are the parsed pages.

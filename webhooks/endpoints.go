@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -74,6 +75,11 @@ type NewEndpoint struct {
 	Events      []string `json:"events"`
 	Description string   `json:"description"`
 	Format      Format   `json:"format"`
+	// AllowDuplicate registers the endpoint even when one with the same
+	// URL, event set and format exists. Without it that is refused as a
+	// conflict: an accidental second registration (a resubmitted form, a
+	// retried script) would deliver every event twice.
+	AllowDuplicate bool `json:"allow_duplicate"`
 }
 
 // EndpointPatch is a partial update; absent fields are left alone.
@@ -82,7 +88,15 @@ type EndpointPatch struct {
 	Events      models.Optional[[]string] `json:"events"`
 	Active      models.Optional[bool]     `json:"active"`
 	Description models.Optional[string]   `json:"description"`
+	// AllowDuplicate lets a change of URL or events make this endpoint
+	// repeat another's URL, events and format (see NewEndpoint).
+	AllowDuplicate bool `json:"allow_duplicate"`
 }
+
+// ErrDuplicate marks Create's refusal of an endpoint that repeats another's
+// URL, events and format (a conflict, errors.Is-able for forms that offer
+// to register it anyway).
+var ErrDuplicate = errors.New("webhooks: duplicate endpoint")
 
 // Create registers an endpoint and returns it with its secret.
 func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint) (*Endpoint, error) {
@@ -99,7 +113,7 @@ func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint
 	e.Events = evs
 	fields = append(fields, bad...)
 	if !validFormat(e.Format) {
-		fields = append(fields, models.FieldError{Field: "format", Message: "must be standard, slack, googlechat or teams"})
+		fields = append(fields, models.FieldError{Field: "format", Message: "The format must be standard, slack, googlechat or teams."})
 	}
 	fields = append(fields, checkDescription(e.Description)...)
 	if len(fields) > 0 {
@@ -112,6 +126,14 @@ func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint
 	err := s.store.WithTx(ctx, func(tx *store.Tx) error {
 		// The id is the sealing's additional data, so take it first.
 		var err error
+		same, err := tx.LockWebhookURL(ctx, e.URL)
+		if err != nil {
+			return err
+		}
+		if dup := duplicateOf(same, e); dup != nil && !in.AllowDuplicate {
+			return fmt.Errorf("%w: %w", ErrDuplicate, models.Errorf(models.EConflict, "webhook %d already sends these events to %s in this format; "+
+				"change the events or format, or register it again on purpose with allow_duplicate", dup.ID, e.URL))
+		}
 		if e.ID, err = tx.NextWebhookEndpointID(ctx); err != nil {
 			return err
 		}
@@ -125,6 +147,33 @@ func (s *Service) Create(ctx context.Context, actor *models.User, in NewEndpoint
 	}
 	e.Secret = secret
 	return e, nil
+}
+
+// duplicateOf returns the endpoint among same (all at e's URL) that has
+// e's format and exactly e's event set, in any order, or nil.
+func duplicateOf(same []Endpoint, e *Endpoint) *Endpoint {
+	for i := range same {
+		if same[i].Format == e.Format && sameSet(same[i].Events, e.Events) {
+			return &same[i]
+		}
+	}
+	return nil
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	in := map[string]bool{}
+	for _, x := range a {
+		in[x] = true
+	}
+	for _, x := range b {
+		if !in[x] {
+			return false
+		}
+	}
+	return true
 }
 
 // List returns every endpoint, oldest first.
@@ -182,6 +231,17 @@ func (s *Service) Update(ctx context.Context, id int64, p EndpointPatch) (*Endpo
 		}
 		if p.Description.Set {
 			e.Description = description
+		}
+		if (p.URL.Set || p.Events.Set) && !p.AllowDuplicate {
+			same, err := tx.LockWebhookURL(ctx, e.URL)
+			if err != nil {
+				return err
+			}
+			others := slices.DeleteFunc(same, func(o Endpoint) bool { return o.ID == e.ID })
+			if dup := duplicateOf(others, e); dup != nil {
+				return fmt.Errorf("%w: %w", ErrDuplicate, models.Errorf(models.EConflict, "webhook %d already sends these events to %s in this format; "+
+					"change the events, or make it repeat on purpose with allow_duplicate", dup.ID, e.URL))
+			}
 		}
 		if p.Active.Set && p.Active.Value != e.Active {
 			e.Active = p.Active.Value
@@ -283,10 +343,10 @@ func (s *Service) Ping(ctx context.Context, id int64) (string, error) {
 func (s *Service) checkURL(ctx context.Context, raw string) []models.FieldError {
 	field := func(msg string) []models.FieldError { return []models.FieldError{{Field: "url", Message: msg}} }
 	if raw == "" {
-		return field("the endpoint URL is required")
+		return field("Enter the URL the events are sent to.")
 	}
 	if len(raw) > 2048 {
-		return field("URLs are limited to 2048 characters")
+		return field("The URL must be at most 2048 characters long.")
 	}
 	err := s.http.CheckURL(ctx, raw)
 	if err == nil {
@@ -296,20 +356,20 @@ func (s *Service) checkURL(ctx context.Context, raw string) []models.FieldError 
 	var dnsErr *net.DNSError
 	switch {
 	case errors.As(err, &blocked):
-		return field(strings.TrimPrefix(blocked.Error(), "safehttp: ") +
-			"; webhooks may not point at internal addresses unless FACTDESK_WEBHOOK_ALLOW_CIDRS allows the range")
+		return field("The URL points at an internal address (" + strings.TrimPrefix(blocked.Error(), "safehttp: ") +
+			"). Webhooks may not, unless FACTDESK_WEBHOOK_ALLOW_CIDRS allows the range.")
 	case errors.Is(err, safehttp.ErrInvalidURL):
-		return field("must be an absolute http:// or https:// URL with a host")
+		return field("The URL must start with http:// or https:// and name a host, such as https://cms.example.org/hooks.")
 	case errors.As(err, &dnsErr):
-		return field(fmt.Sprintf("the host %s does not resolve (%s)", dnsErr.Name, dnsErr.Err))
+		return field(fmt.Sprintf("The host %s was not found (%s). Check the URL for typos.", dnsErr.Name, dnsErr.Err))
 	}
-	return field("cannot check this URL: " + strings.TrimPrefix(err.Error(), "safehttp: "))
+	return field("This URL cannot be checked: " + strings.TrimPrefix(err.Error(), "safehttp: ") + ".")
 }
 
 // cleanEvents validates a subscription list and removes duplicates.
 func cleanEvents(in []string) (models.StringArray, []models.FieldError) {
 	if len(in) == 0 {
-		return nil, []models.FieldError{{Field: "events", Message: `list the event types to receive, or ["*"] for all`}}
+		return nil, []models.FieldError{{Field: "events", Message: `Choose at least one event to send, or all events ("*").`}}
 	}
 	out := models.StringArray{}
 	seen := map[string]bool{}
@@ -321,7 +381,7 @@ func cleanEvents(in []string) (models.StringArray, []models.FieldError) {
 		}
 		seen[t] = true
 		if t != AllEvents && !events.Type(t).Valid() {
-			bad = append(bad, models.FieldError{Field: "events", Message: fmt.Sprintf("%q is not an event type; see GET /api/v1/webhooks/event-types", t)})
+			bad = append(bad, models.FieldError{Field: "events", Message: fmt.Sprintf("%q is not an event type (GET /api/v1/webhooks/event-types lists them).", t)})
 			continue
 		}
 		out = append(out, t)
@@ -331,7 +391,7 @@ func cleanEvents(in []string) (models.StringArray, []models.FieldError) {
 
 func checkDescription(d string) []models.FieldError {
 	if utf8.RuneCountInString(d) > 500 {
-		return []models.FieldError{{Field: "description", Message: "at most 500 characters"}}
+		return []models.FieldError{{Field: "description", Message: "The description must be at most 500 characters long."}}
 	}
 	return nil
 }

@@ -56,19 +56,31 @@ func newSealer(key []byte) (*sealer, error) {
 }
 
 func (s *sealer) seal(endpointID int64, secret string) []byte {
+	return s.sealAAD(aad(endpointID), secret)
+}
+
+func (s *sealer) sealAAD(ad []byte, secret string) []byte {
 	nonce := make([]byte, s.aead.NonceSize(), s.aead.NonceSize()+len(secret)+s.aead.Overhead())
 	rand.Read(nonce)
-	return s.aead.Seal(nonce, nonce, []byte(secret), aad(endpointID))
+	return s.aead.Seal(nonce, nonce, []byte(secret), ad)
 }
 
 func (s *sealer) open(endpointID int64, sealed []byte) (string, error) {
+	plain, err := s.openAAD(aad(endpointID), sealed)
+	if err != nil {
+		return "", fmt.Errorf("webhooks: cannot decrypt the secret of endpoint %d; was FACTDESK_SECRET_KEY changed since it was stored? %w", endpointID, err)
+	}
+	return plain, nil
+}
+
+func (s *sealer) openAAD(ad, sealed []byte) (string, error) {
 	n := s.aead.NonceSize()
 	if len(sealed) < n {
 		return "", errors.New("webhooks: sealed secret is truncated")
 	}
-	plain, err := s.aead.Open(nil, sealed[:n], sealed[n:], aad(endpointID))
+	plain, err := s.aead.Open(nil, sealed[:n], sealed[n:], ad)
 	if err != nil {
-		return "", fmt.Errorf("webhooks: cannot decrypt the secret of endpoint %d; was FACTDESK_SECRET_KEY changed since it was stored? %w", endpointID, err)
+		return "", err
 	}
 	return string(plain), nil
 }

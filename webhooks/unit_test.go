@@ -128,3 +128,40 @@ func TestSecretKeyAndSealing(t *testing.T) {
 		t.Errorf("open with another key = %v, want an error naming FACTDESK_SECRET_KEY", err)
 	}
 }
+
+func TestRevealToken(t *testing.T) {
+	t.Parallel()
+	seal, _ := newSealer(make([]byte, 32))
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	s := &Service{sealer: seal, now: func() time.Time { return now }}
+	secret := NewSecret()
+	token := s.RevealToken(7, secret)
+	if strings.Contains(token, strings.TrimPrefix(secret, "whsec_")) {
+		t.Fatal("the reveal token carries the secret in the clear")
+	}
+	if got, ok := s.OpenReveal(7, token); !ok || got != secret {
+		t.Fatalf("OpenReveal(7) = %q, %v", got, ok)
+	}
+	if _, ok := s.OpenReveal(8, token); ok {
+		t.Error("endpoint 7's token opened for endpoint 8")
+	}
+	if _, ok := seal.openAAD(aad(7), mustDecode(t, token)); ok == nil {
+		t.Error("a reveal token opens as a stored secret")
+	}
+	if _, ok := s.OpenReveal(7, token[:len(token)-2]+"AA"); ok {
+		t.Error("a tampered token opened")
+	}
+	now = now.Add(RevealTTL)
+	if _, ok := s.OpenReveal(7, token); ok {
+		t.Error("an expired token opened")
+	}
+}
+
+func mustDecode(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -36,7 +36,9 @@ type Engine struct {
 	hooks []Hook
 	// seen are the OnSeen hooks.
 	seen []SeenHook
-	now  func() time.Time
+	// settingsHooks run in every settings change (OnSettingsChange).
+	settingsHooks []SettingsHook
+	now           func() time.Time
 	// extractor finds an article's candidates (see UseActiveModel).
 	extractor extract.Options
 }

@@ -302,7 +302,7 @@ func (e *Engine) UpdateSettings(ctx context.Context, actor *models.User, p Setti
 			return err
 		}
 		out = &DeskSettings{Bylines: s.Bylines, PrePublish: policy}
-		return nil
+		return e.runSettingsHooks(ctx, tx, s)
 	})
 	if err != nil {
 		return nil, err

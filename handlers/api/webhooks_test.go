@@ -153,3 +153,66 @@ func TestWebhookDeliveryLogPages(t *testing.T) {
 		t.Fatalf("paged through %d distinct events, want 5", len(seen))
 	}
 }
+
+// TestWebhookDuplicate: the same URL with the same events (in any order)
+// and format is refused as a conflict, also when both arrive at once; a
+// different event set or format is another subscription, and
+// allow_duplicate registers a second one on purpose.
+func TestWebhookDuplicate(t *testing.T) {
+	t.Parallel()
+	env, admin, url := webhookDesk(t)
+	body := map[string]any{"url": url, "events": []string{"claim.confirmed", "claim.disputed"}}
+	// Three at once, as a form resubmitted in a hurry: one wins.
+	statuses := make(chan int, 3)
+	for range 3 {
+		go func() { statuses <- env.Do(t, "POST", "/api/v1/webhooks", admin.Token, body).Status }()
+	}
+	created := 0
+	for range 3 {
+		switch s := <-statuses; s {
+		case http.StatusCreated:
+			created++
+		case http.StatusConflict:
+		default:
+			t.Errorf("concurrent create answered %d", s)
+		}
+	}
+	if created != 1 {
+		t.Fatalf("%d of three identical concurrent registrations were created, want 1", created)
+	}
+	again := env.Do(t, "POST", "/api/v1/webhooks", admin.Token, map[string]any{"url": url, "events": []string{"claim.disputed", "claim.confirmed"}})
+	wantStatus(t, again, http.StatusConflict, "the same endpoint again")
+	if ct := again.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Errorf("conflict Content-Type = %q", ct)
+	}
+	if p := again.JSON(t); p["type"] != "urn:factdesk:problem:conflict" || !strings.Contains(p["detail"].(string), "allow_duplicate") {
+		t.Errorf("conflict = %v", p)
+	}
+	wantStatus(t, env.Do(t, "POST", "/api/v1/webhooks", admin.Token, map[string]any{"url": url, "events": []string{"claim.confirmed"}}),
+		http.StatusCreated, "the same URL with other events")
+	wantStatus(t, env.Do(t, "POST", "/api/v1/webhooks", admin.Token, map[string]any{"url": url, "events": []string{"claim.confirmed", "claim.disputed"}, "format": "slack"}),
+		http.StatusCreated, "the same URL and events in another format")
+	wantStatus(t, env.Do(t, "POST", "/api/v1/webhooks", admin.Token, map[string]any{"url": url, "events": []string{"claim.confirmed", "claim.disputed"}, "allow_duplicate": true}),
+		http.StatusCreated, "a duplicate on purpose")
+	if items := env.Do(t, "GET", "/api/v1/webhooks", admin.Token, nil).JSON(t)["items"].([]any); len(items) != 4 {
+		t.Errorf("%d endpoints, want 4", len(items))
+	}
+}
+
+// TestWebhookPatchIntoDuplicate: changing an endpoint's URL or events so
+// it repeats another is refused the same way, unless allow_duplicate.
+func TestWebhookPatchIntoDuplicate(t *testing.T) {
+	t.Parallel()
+	env, admin, url := webhookDesk(t)
+	first := env.Do(t, "POST", "/api/v1/webhooks", admin.Token, map[string]any{"url": url, "events": []string{"claim.confirmed"}})
+	second := env.Do(t, "POST", "/api/v1/webhooks", admin.Token, map[string]any{"url": url, "events": []string{"claim.disputed"}})
+	wantStatus(t, first, http.StatusCreated, "first")
+	wantStatus(t, second, http.StatusCreated, "second")
+	id := itoa(int64(second.JSON(t)["id"].(float64)))
+	wantStatus(t, env.Do(t, "PATCH", "/api/v1/webhooks/"+id, admin.Token, map[string]any{"events": []string{"claim.confirmed"}}),
+		http.StatusConflict, "PATCH into a duplicate")
+	wantStatus(t, env.Do(t, "PATCH", "/api/v1/webhooks/"+id, admin.Token, map[string]any{"description": "still fine"}),
+		http.StatusOK, "PATCH of the description alone")
+	wantStatus(t, env.Do(t, "PATCH", "/api/v1/webhooks/"+id, admin.Token, map[string]any{"events": []string{"claim.confirmed"}, "allow_duplicate": true}),
+		http.StatusOK, "PATCH into a duplicate on purpose")
+}

@@ -46,6 +46,7 @@ func (s *Server) publicArchive(c *gin.Context) {
 		s.publicError(c, err)
 		return
 	}
+	c.Header("Content-Security-Policy", a.Page.Brand.CSP())
 	c.Data(http.StatusOK, "text/html; charset=utf-8", body)
 }
 

@@ -2,6 +2,7 @@ package public
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -52,6 +53,7 @@ func (s *Server) publicPage(c *gin.Context) {
 		s.publicError(c, err)
 		return
 	}
+	c.Header("Content-Security-Policy", page.Brand.CSP())
 	c.Data(http.StatusOK, "text/html; charset=utf-8", body)
 }
 
@@ -61,11 +63,17 @@ func (s *Server) publicList(c *gin.Context) {
 		s.publicError(c, err)
 		return
 	}
-	body, err := s.site.RenderList(items)
+	brand, err := s.site.Brand(c.Request.Context())
 	if err != nil {
 		s.publicError(c, err)
 		return
 	}
+	body, err := s.site.RenderList(brand, items)
+	if err != nil {
+		s.publicError(c, err)
+		return
+	}
+	c.Header("Content-Security-Policy", brand.CSP())
 	c.Data(http.StatusOK, "text/html; charset=utf-8", body)
 }
 
@@ -97,15 +105,69 @@ func (s *Server) publicRSS(c *gin.Context) {
 	c.Data(http.StatusOK, "application/rss+xml; charset=utf-8", body)
 }
 
-// publicError ends a public request. The page is the plain one, not the
-// dashboard's, so nothing of the desk shows to the public; errors without
-// a domain code are logged in full by the renderer as everywhere else.
+// publicError ends a public request with a page in the desk's branding,
+// not the dashboard's, so nothing of the desk shows to the public; the
+// status stays the error's (a missing check answers 404). If the branding
+// cannot be loaded either (the database is down), the plain page is sent.
+// Errors without a domain code are logged in full by the renderer as
+// everywhere else.
 func (s *Server) publicError(c *gin.Context, err error) {
 	p := s.resp.Problem(c, err)
 	c.Header("Cache-Control", "no-store")
-	respond.Plain(c, p)
+	brand, berr := s.site.Brand(c.Request.Context())
+	if berr != nil {
+		respond.Plain(c, p)
+		return
+	}
+	e := publish.ErrorPage{Status: p.Status, Heading: http.StatusText(p.Status), Detail: p.Detail, RequestID: p.RequestID}
+	if p.Status == http.StatusNotFound {
+		e.Heading = "No fact check here"
+		e.Detail = "There is no published fact check at this address. It may have been mistyped, or the link may be older than the check's current address."
+	}
+	body, rerr := s.site.RenderError(brand, e)
+	if rerr != nil {
+		respond.Plain(c, p)
+		return
+	}
+	c.Header("Content-Security-Policy", brand.CSP())
+	c.Data(p.Status, "text/html; charset=utf-8", body)
+	c.Abort()
+}
+
+// NotFound answers a public path that matches no route (such as
+// /factchecks/a/b) with the public 404 page.
+func (s *Server) NotFound(c *gin.Context) {
+	publicHeaders(c)
+	s.publicNotFound(c)
 }
 
 func (s *Server) publicNotFound(c *gin.Context) {
 	s.publicError(c, models.Errorf(models.ENotFound, "there is no published fact check at %s", c.Request.URL.Path))
+}
+
+// logo serves the desk's uploaded logo. Its bytes were checked to be a PNG,
+// JPEG or GIF when uploaded and are served with that type, nosniff and a
+// policy that runs nothing; with the hash from the page's link it may be
+// cached for good, since a new logo gets a new link.
+func (s *Server) logo(c *gin.Context) {
+	l, err := s.site.Logo(c.Request.Context())
+	if err != nil {
+		s.publicError(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Disposition", "inline")
+	if v := c.Query("v"); v != "" && strings.HasPrefix(l.SHA256, v) {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "public, max-age=300")
+	}
+	h.Set("ETag", `"`+l.SHA256+`"`)
+	if match := c.GetHeader("If-None-Match"); match == `"`+l.SHA256+`"` {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(http.StatusOK, l.ContentType, l.Data)
 }

@@ -31,6 +31,7 @@ func (s *Server) Routes(r gin.IRouter) {
 	g.GET("/factchecks.rss", s.publicRSS)
 	g.GET("/factchecks/:slug", s.publicPage)
 	g.GET("/factchecks/:slug/proof.json", s.pageProof)
+	g.GET(publish.LogoPath, s.logo)
 	// The desk's archived copy of a published source (docs/sources-and-publishing.md).
 	g.GET("/factchecks/:slug/sources/:eid", s.publicArchive)
 	g.GET("/factchecks/:slug/sources/:eid/captures/:cid/warc", s.publicArchiveWARC)

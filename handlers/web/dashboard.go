@@ -54,7 +54,7 @@ func New(d Deps, cfg Config, resp *respond.Renderer) (*Server, error) {
 		cfg.SessionTTL = 12 * time.Hour
 	}
 	s := &Server{store: d.Store, engine: d.Engine, auth: d.Auth, log: d.Log, sources: d.Sources, webhooks: d.Webhooks, resp: resp,
-		exporter: &export.Exporter{Store: d.Store, Site: d.Site},
+		exporter: &export.Exporter{Store: d.Store, Site: d.Site}, site: d.Site,
 		unsubKey: d.UnsubscribeKey, mailEnabled: d.MailEnabled}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -154,7 +154,8 @@ var doneMessages = map[string]string{
 	"restore": "Restored to new.", "evidence": "Evidence added.", "comment": "Comment posted.",
 	"assigned": "Assignment saved.", "unassigned": "Assignment removed.", "created": "Claim created.",
 	"taken": "This claim is yours now: it was taken from the queue and started.", "empty": "The queue is empty: nothing new waits for a checker.",
-	"user-created": "User added.", "user-saved": "User updated.",
+	"user-created": "User added.", "user-saved": "User updated.", "user-inactive": "That user is already deactivated.",
+	"settings-saved": "Settings saved. Public pages show them from their next load (a browser or proxy may keep its copy for up to 5 minutes).",
 	"checked":        "Source checked: its status below is the result of this check.",
 	"outlet-created": "Outlet added to the source registry.", "outlet-saved": "Outlet updated.", "outlet-deleted": "Outlet deleted.",
 	"webhook-saved": "Webhook updated.", "webhook-deleted": "Webhook deleted.",
@@ -163,11 +164,12 @@ var doneMessages = map[string]string{
 	"webhook-pinged":  "Ping queued: it appears in the delivery log below once sent.",
 	"reimported":      "This article was imported before, so nothing was stored twice: sentences already filed link to their claims.",
 	"evidence-saved":  "Evidence corrected.", "evidence-retracted": "Evidence retracted: it stays on record but no longer counts.",
-	"edited":       "Claim updated: the history below lists what changed.",
-	"edited-state": "Claim updated. The edit changed what was checked, so the claim went back to verifying.",
-	"followed":     notifyDone["followed"], "unfollowed": notifyDone["unfollowed"],
+	"webhook-redelivered": "Delivery queued again: the new attempt appears in the log below once sent.",
+	"edited":              "Claim updated: the history below lists what changed.",
+	"edited-state":        "Claim updated. The edit changed what was checked, so the claim went back to verifying.",
+	"followed":            notifyDone["followed"], "unfollowed": notifyDone["unfollowed"],
 	"view-saved": "View saved: it is in the Views menu.", "view-updated": "View updated.", "view-deleted": "View deleted.",
-	"settings-saved": "Settings saved.",
+	"profile-saved": "Your settings are saved.",
 }
 
 func (p *page) flash(c *gin.Context) {

@@ -173,7 +173,7 @@ func TestWebDeactivationEndsSessions(t *testing.T) {
 	victim.get("/").status(t, http.StatusOK)
 
 	adm := webSignIn(t, env, admin)
-	adm.submit("/admin/users/"+itoa(checker.ID), url.Values{"active": {"false"}}).status(t, http.StatusSeeOther)
+	adm.submit("/admin/users/"+itoa(checker.ID), url.Values{"active": {"false"}, "confirm": {"yes"}}).status(t, http.StatusSeeOther)
 
 	victim.get("/").status(t, http.StatusSeeOther)
 	var n int64

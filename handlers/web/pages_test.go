@@ -147,7 +147,25 @@ func TestWebUsersAdmin(t *testing.T) {
 	admin := env.User(t, models.RoleAdmin)
 	checker := env.User(t, models.RoleChecker)
 	b := webSignIn(t, env, admin)
-	b.get("/admin/users").status(t, http.StatusOK).has(t, checker.Email, `<label for="nu-email">Email</label>`, "Deactivate "+checker.Name, `<label for="role-`+itoa(checker.ID)+`"`)
+	b.get("/admin/users").status(t, http.StatusOK).has(t, checker.Email, `<label for="nu-email">Email</label>`, `Deactivate<span class="visually-hidden"> `+checker.Name, `<label for="role-`+itoa(checker.ID)+`"`)
+
+	// Deactivation asks first, on a page of its own: a post without the
+	// confirmation is sent there and changes nothing.
+	deact := "/admin/users/" + itoa(checker.ID) + "/deactivate"
+	res := b.submit("/admin/users/"+itoa(checker.ID), url.Values{"active": {"false"}}).status(t, http.StatusSeeOther)
+	if res.Location != deact {
+		t.Fatalf("unconfirmed deactivation went to %q, want %s", res.Location, deact)
+	}
+	if u, _ := env.App.Store.User(context.Background(), checker.ID); !u.Active {
+		t.Fatal("a deactivation without confirmation deactivated the user")
+	}
+	b.get(deact).status(t, http.StatusOK).has(t, "Deactivate "+checker.Name+"?", `name="confirm" value="yes"`, `href="/admin/users">Cancel`)
+	b.submit("/admin/users/"+itoa(checker.ID), url.Values{"active": {"false"}, "confirm": {"yes"}}).status(t, http.StatusSeeOther)
+	if u, _ := env.App.Store.User(context.Background(), checker.ID); u.Active {
+		t.Fatal("the confirmed deactivation left the user active")
+	}
+	b.get(deact).status(t, http.StatusSeeOther)
+	b.submit("/admin/users/"+itoa(checker.ID), url.Values{"active": {"true"}}).status(t, http.StatusSeeOther)
 
 	b.submit("/admin/users", url.Values{"email": {"not-an-email"}, "name": {"X"}, "role": {"checker"}, "password": {"long-enough-pw"}}).
 		status(t, http.StatusUnprocessableEntity).has(t, "must be an email address", `value="X"`)

@@ -75,13 +75,13 @@ func (s *Server) Routes(r *gin.Engine) {
 	in.POST("/notifications/settings", s.webNotificationSettingsSave)
 	in.GET("/members", s.webMembers)
 
-	// Saved views (views.go) and the person's own settings (settings.go).
+	// Saved views (views.go) and the person's own settings (profile.go).
 	in.GET("/views", s.webViews)
 	in.POST("/views", s.webViewCreate)
 	in.POST("/views/:id", s.webViewUpdate)
 	in.POST("/views/:id/delete", s.webViewDelete)
-	in.GET("/settings", s.webSettings)
-	in.POST("/settings", s.webSettingsSave)
+	in.GET("/settings", s.webProfile)
+	in.POST("/settings", s.webProfileSave)
 
 	// Importing articles and filing their sentences as claims.
 	importer := in.Group("/import", s.webRequire(workflow.Import))
@@ -101,12 +101,18 @@ func (s *Server) Routes(r *gin.Engine) {
 	users.GET("", s.webUsers)
 	users.POST("", s.webUserCreate)
 	users.POST("/:id", s.webUserUpdate)
+	users.GET("/:id/deactivate", s.webUserDeactivatePage)
+	settings := in.Group("/admin/settings", s.webRequire(workflow.ManageSettings))
+	settings.GET("", s.webSettings)
+	settings.POST("", s.webSettingsSave)
 	hooks := in.Group("/admin/webhooks", s.webRequire(workflow.ManageWebhooks))
 	hooks.GET("", s.webWebhooks)
 	hooks.POST("", s.webWebhookCreate)
 	hooks.GET("/:id", s.webWebhookLog)
 	hooks.POST("/:id", s.webWebhookUpdate)
 	hooks.POST("/:id/ping", s.webWebhookPing)
+	hooks.POST("/:id/rotate", s.webWebhookRotate)
+	hooks.POST("/:id/redeliver", s.webWebhookRedeliver)
 	hooks.POST("/:id/delete", s.webWebhookDelete)
 	// Service accounts and their integration tokens (integrations.go).
 	integrations := in.Group("/admin/integrations", s.webRequire(workflow.ManageIntegrations))

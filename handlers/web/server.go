@@ -30,6 +30,8 @@ type Server struct {
 	resp     *respond.Renderer
 	dash     *dashboard
 	exporter *export.Exporter
+	// site gives the public pages' branding to the settings page.
+	site *publish.Site
 	// unsubKey and mailEnabled serve the notification pages.
 	unsubKey    []byte
 	mailEnabled bool

@@ -143,6 +143,12 @@ func (s *Server) webCSRF(c *gin.Context) {
 		s.respondError(c, models.Errorf(models.EForbidden, "this form was sent from another site, so it was refused; open factdesk directly and try again"))
 		return
 	}
+	if c.Request.ContentLength > param.MaxBodyBytes {
+		// Said before the body is read: past the limit the token could not
+		// be read either, and "the form has expired" would mislead.
+		s.respondError(c, models.Errorf(models.ETooLarge, "this form is larger than %d MB, so it was not sent; choose a smaller file", param.MaxBodyBytes>>20))
+		return
+	}
 	sent := c.GetHeader(csrfHeader)
 	if sent == "" {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, param.MaxBodyBytes)

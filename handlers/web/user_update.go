@@ -1,6 +1,9 @@
 package web
 
 import (
+	"net/http"
+	"strconv"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/auth"
@@ -10,7 +13,8 @@ import (
 
 // webUserUpdate changes a user's role or deactivates or reactivates them
 // (admins). Deactivation revokes their tokens and deletes their sessions in
-// the same transaction.
+// the same transaction. It happens only from the confirmation page
+// (confirm=yes); a deactivation posted without it is sent there instead.
 func (s *Server) webUserUpdate(c *gin.Context) {
 	id, err := param.ID(c, "id")
 	if err != nil {
@@ -25,6 +29,10 @@ func (s *Server) webUserUpdate(c *gin.Context) {
 	case "true":
 		patch.Active = models.Some(true)
 	case "false":
+		if c.PostForm("confirm") != "yes" {
+			redirect(c, "/admin/users/"+strconv.FormatInt(id, 10)+"/deactivate")
+			return
+		}
 		patch.Active = models.Some(false)
 	case "":
 	default:
@@ -40,4 +48,24 @@ func (s *Server) webUserUpdate(c *gin.Context) {
 		return
 	}
 	redirect(c, "/admin/users?done=user-saved")
+}
+
+// webUserDeactivatePage asks an admin to confirm a deactivation: a page of
+// its own, so the question is asked without JavaScript too.
+func (s *Server) webUserDeactivatePage(c *gin.Context) {
+	id, err := param.ID(c, "id")
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	u, err := s.store.User(c.Request.Context(), id)
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	if !u.Active {
+		redirect(c, "/admin/users?done=user-inactive")
+		return
+	}
+	s.render(c, http.StatusOK, "user_deactivate", &page{Title: "Deactivate " + u.Name, Nav: "users", Data: u})
 }

@@ -143,7 +143,7 @@ func TestWebTimeZone(t *testing.T) {
 		b.submit("/settings", url.Values{"time_zone": {bad}}).status(t, http.StatusUnprocessableEntity)
 	}
 	b.submit("/settings", url.Values{"time_zone": {"Asia/Tokyo"}}).status(t, http.StatusSeeOther)
-	b.get("/settings?done=settings-saved").has(t, "Settings saved", `list="time-zones" value="Asia/Tokyo"`, " JST</time>")
+	b.get("/settings?done=profile-saved").has(t, "Your settings are saved", `list="time-zones" value="Asia/Tokyo"`, " JST</time>")
 	// Every page shows the zone: the due date, the history, the list.
 	b.get("/claims/"+itoa(c.ID)).has(t, "16 Jan 2030 08:30 JST").lacks(t, "23:30 UTC")
 	b.get("/claims/new").has(t, "Due (Asia/Tokyo)")

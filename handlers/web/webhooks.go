@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -28,6 +29,36 @@ type webhooksView struct {
 	Attempts []webhooks.Attempt
 	// Checked keeps the event boxes of a failed create form ticked.
 	Checked map[string]bool
+	// Duplicate is set when the form was refused as a repeat of an
+	// existing endpoint: the form then offers to add it anyway.
+	Duplicate bool
+}
+
+// revealCookie carries a just-made signing secret, sealed by the webhooks
+// service, across the redirect after a create or rotate form to the one
+// page that shows it; that page clears it, so a reload shows it no more.
+const revealCookie = "factdesk_webhook_secret"
+
+func webhookPath(id int64) string { return "/admin/webhooks/" + strconv.FormatInt(id, 10) }
+
+// setReveal stores e's new secret for its page; the cookie is scoped to
+// that page, unreadable by scripts, and expires with the token.
+func (s *Server) setReveal(c *gin.Context, e *webhooks.Endpoint) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: revealCookie, Value: s.webhooks.RevealToken(e.ID, e.Secret), Path: webhookPath(e.ID),
+		MaxAge: int(webhooks.RevealTTL.Seconds()), HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// takeReveal returns the secret waiting for endpoint id's page, if any,
+// and clears it.
+func (s *Server) takeReveal(c *gin.Context, id int64) (string, bool) {
+	token, err := c.Cookie(revealCookie)
+	if err != nil {
+		return "", false
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: revealCookie, Path: webhookPath(id), MaxAge: -1, HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteStrictMode})
+	return s.webhooks.OpenReveal(id, token)
 }
 
 // webWebhooks lists the webhook endpoints (admins).
@@ -57,7 +88,20 @@ func (s *Server) webWebhookLog(c *gin.Context) {
 	}
 	p := &page{Title: "Webhook deliveries", Nav: "webhooks"}
 	p.flash(c)
-	s.renderWebhooks(c, http.StatusOK, p, &webhooksView{Log: e, Attempts: attempts})
+	v := &webhooksView{Log: e, Attempts: attempts}
+	done := c.Query("done")
+	if secret, ok := s.takeReveal(c, id); ok {
+		shown := *e
+		shown.Secret = secret
+		v.Created = &shown
+		p.Notice, p.NoticeKind = "Webhook added. Copy its signing secret now: it is shown only this once.", "ok"
+		if done == "webhook-rotated" {
+			p.Notice = "New signing secret made. Copy it now: it is shown only this once. The old secret keeps signing for 24 hours."
+		}
+	} else if done == "webhook-created" || done == "webhook-rotated" {
+		p.Notice, p.NoticeKind = "The signing secret was shown once and is hidden now. If it was not copied, rotate it to make a new one.", "warning"
+	}
+	s.renderWebhooks(c, http.StatusOK, p, v)
 }
 
 func (s *Server) renderWebhooks(c *gin.Context, status int, p *page, v *webhooksView) {
@@ -68,7 +112,7 @@ func (s *Server) renderWebhooks(c *gin.Context, status int, p *page, v *webhooks
 	}
 	v.Endpoints = items
 	v.EventTypes = events.Types
-	v.Formats = []webhooks.Format{webhooks.FormatStandard, webhooks.FormatSlack}
+	v.Formats = webhooks.Formats
 	v.AllEvents = webhooks.AllEvents
 	p.Data = v
 	s.render(c, status, "webhooks", p)
@@ -83,30 +127,65 @@ func (s *Server) webhookFormError(c *gin.Context, err error) {
 	}
 	p := &page{Title: "Webhooks", Nav: "webhooks", Form: c.Request.PostForm}
 	status := s.withProblem(c, p, err)
-	v := &webhooksView{Checked: map[string]bool{}}
+	v := &webhooksView{Checked: map[string]bool{}, Duplicate: errors.Is(err, webhooks.ErrDuplicate)}
 	for _, e := range c.PostFormArray("events") {
 		v.Checked[e] = true
+	}
+	if v.Duplicate {
+		p.Notice = "An endpoint already sends these events to this URL in this format, so every event would arrive twice. " +
+			"Choose other events or another format, or tick “Add it anyway” to register a second one on purpose."
 	}
 	s.renderWebhooks(c, status, p, v)
 }
 
-// webWebhookCreate registers an endpoint (admins). Unlike the other forms
-// it answers with the page itself rather than a redirect: the signing
-// secret is shown this once and is never stored where a redirect could
-// fetch it again.
+// webWebhookCreate registers an endpoint (admins) and redirects to its page
+// (post/redirect/get: a reload there creates nothing), where the signing
+// secret is shown once.
 func (s *Server) webWebhookCreate(c *gin.Context) {
 	in := webhooks.NewEndpoint{
 		URL: c.PostForm("url"), Events: c.PostFormArray("events"),
 		Description: c.PostForm("description"), Format: webhooks.Format(c.PostForm("format")),
+		AllowDuplicate: c.PostForm("allow_duplicate") == "true",
 	}
 	e, err := s.webhooks.Create(c.Request.Context(), actor(c), in)
 	if err != nil {
 		s.webhookFormError(c, err)
 		return
 	}
-	p := &page{Title: "Webhooks", Nav: "webhooks", NoticeKind: "ok",
-		Notice: "Webhook added. Copy its signing secret now: it is shown only this once."}
-	s.renderWebhooks(c, http.StatusCreated, p, &webhooksView{Created: e})
+	s.setReveal(c, e)
+	redirect(c, webhookPath(e.ID)+"?done=webhook-created")
+}
+
+// webWebhookRotate replaces an endpoint's signing secret (admins) and shows
+// the new one once on the endpoint's page.
+func (s *Server) webWebhookRotate(c *gin.Context) {
+	id, err := param.ID(c, "id")
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	e, err := s.webhooks.RotateSecret(c.Request.Context(), id)
+	if err != nil {
+		s.webhookFormError(c, err)
+		return
+	}
+	s.setReveal(c, e)
+	redirect(c, webhookPath(id)+"?done=webhook-rotated")
+}
+
+// webWebhookRedeliver sends one event from the delivery log again
+// (admins), with the same webhook-id, and shows the log.
+func (s *Server) webWebhookRedeliver(c *gin.Context) {
+	id, err := param.ID(c, "id")
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	if _, err := s.webhooks.Redeliver(c.Request.Context(), id, c.PostForm("event_id")); err != nil {
+		s.webhookFormError(c, err)
+		return
+	}
+	redirect(c, webhookPath(id)+"?done=webhook-redelivered")
 }
 
 // webWebhookUpdate enables or disables an endpoint (admins).
@@ -159,5 +238,5 @@ func (s *Server) webWebhookPing(c *gin.Context) {
 		s.webhookFormError(c, err)
 		return
 	}
-	redirect(c, "/admin/webhooks/"+strconv.FormatInt(id, 10)+"?done=webhook-pinged")
+	redirect(c, webhookPath(id)+"?done=webhook-pinged")
 }

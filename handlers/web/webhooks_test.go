@@ -36,9 +36,19 @@ func TestWebWebhooks(t *testing.T) {
 	bad := b.submit("/admin/webhooks", url.Values{"url": {""}, "events": {"claim.confirmed"}, "format": {"standard"}})
 	bad.status(t, http.StatusUnprocessableEntity).has(t, `value="claim.confirmed" checked`).lacks(t, "whsec_")
 
-	created := b.submit("/admin/webhooks", url.Values{
+	// Creating redirects (post/redirect/get) to the endpoint's page, which
+	// shows the secret once; reloading it shows neither the secret nor a
+	// second endpoint.
+	form := url.Values{
 		"url": {rcv}, "events": {"claim.confirmed", "claim.disputed"}, "description": {`<img src=x onerror=alert(1)> CMS`}, "format": {"standard"},
-	}).status(t, http.StatusCreated)
+	}
+	res := b.submit("/admin/webhooks", form).status(t, http.StatusSeeOther)
+	m := regexp.MustCompile(`^/admin/webhooks/(\d+)\?done=webhook-created$`).FindStringSubmatch(res.Location)
+	if m == nil {
+		t.Fatalf("create redirected to %q, want the endpoint's page", res.Location)
+	}
+	base := "/admin/webhooks/" + m[1]
+	created := b.get(res.Location).status(t, http.StatusOK)
 	created.has(t, "shown only this once", "Signing secret for", "&lt;img src=x onerror=alert(1)&gt; CMS", "claim.confirmed, claim.disputed").
 		lacks(t, "<img src=x")
 	if cc := created.Header.Get("Cache-Control"); cc != "no-store" {
@@ -48,18 +58,35 @@ func TestWebWebhooks(t *testing.T) {
 	if secret == "" || strings.Count(created.Body, secret) != 1 {
 		t.Fatalf("secret %q shown %d times on the creation page", secret, strings.Count(created.Body, secret))
 	}
+	b.get(res.Location).status(t, http.StatusOK).has(t, "shown once and is hidden now").lacks(t, secret, "whsec_")
 	list := b.get("/admin/webhooks").status(t, http.StatusOK)
 	list.lacks(t, secret, "whsec_", "Signing secret for")
-	m := regexp.MustCompile(`data-webhook-id="(\d+)"`).FindStringSubmatch(list.Body)
-	if m == nil {
-		t.Fatalf("no endpoint listed:\n%s", list.Body)
+	if n := strings.Count(list.Body, "data-webhook-id="); n != 1 {
+		t.Fatalf("%d endpoints listed after one create and two reloads", n)
 	}
-	base := "/admin/webhooks/" + m[1]
-	list.has(t, `href="`+base+`"`, `action="`+base+`/ping"`, `action="`+base+`/delete"`, "badge active")
+	list.has(t, `href="`+base+`"`, `action="`+base+`/ping"`, `action="`+base+`/rotate"`, `action="`+base+`/delete"`, "badge active")
 	b.get(base).lacks(t, secret)
 
+	// The same URL, events and format again is refused in words, and the
+	// form offers to add it anyway.
+	dup := b.submit("/admin/webhooks", url.Values{"url": {rcv}, "events": {"claim.disputed", "claim.confirmed"}, "format": {"standard"}})
+	dup.status(t, http.StatusConflict).has(t, "every event would arrive twice", `name="allow_duplicate"`).lacks(t, "whsec_")
+	b.submit("/admin/webhooks", url.Values{"url": {rcv}, "events": {"claim.disputed", "claim.confirmed"}, "format": {"standard"}, "allow_duplicate": {"true"}}).
+		status(t, http.StatusSeeOther)
+	// Bad input reads as sentences, not API field names.
+	b.submit("/admin/webhooks", url.Values{"url": {"ftp://example.org/x"}, "format": {"standard"}}).status(t, http.StatusUnprocessableEntity).
+		has(t, "The URL must start with http:// or https://", "Choose at least one event to send").lacks(t, "<strong>Url:</strong>", "Events:")
+
+	// Rotating shows the new secret once on the endpoint's page.
+	res = b.submit(base+"/rotate", nil).status(t, http.StatusSeeOther)
+	rotated := b.get(res.Location).status(t, http.StatusOK).has(t, "New signing secret made")
+	if s2 := webSecret.FindString(rotated.Body); s2 == "" || s2 == secret {
+		t.Fatalf("rotation showed %q, want a new secret", s2)
+	}
+	b.get(res.Location).lacks(t, "whsec_")
+
 	// A ping goes through the queue and shows in the delivery log.
-	res := b.submit(base+"/ping", nil).status(t, http.StatusSeeOther)
+	res = b.submit(base+"/ping", nil).status(t, http.StatusSeeOther)
 	if res.Location != base+"?done=webhook-pinged" {
 		t.Fatalf("ping went to %q", res.Location)
 	}
@@ -67,7 +94,19 @@ func TestWebWebhooks(t *testing.T) {
 		p := b.get(base)
 		return strings.Contains(p.Body, "webhook.ping") && strings.Contains(p.Body, "Succeeded")
 	})
-	b.get(base).has(t, "Recent deliveries to", "<td>204</td>", "Succeeded")
+	logPage := b.get(base).has(t, "Recent deliveries to", ">204</td>", "Succeeded", `action="`+base+`/redeliver"`)
+	// Redeliver sends the same event again, as a manual attempt.
+	evID := regexp.MustCompile(`name="event_id" value="([^"]+)"`).FindStringSubmatch(logPage.Body)
+	if evID == nil {
+		t.Fatal("no Redeliver button in the log")
+	}
+	res = b.submit(base+"/redeliver", url.Values{"event_id": {evID[1]}}).status(t, http.StatusSeeOther)
+	if res.Location != base+"?done=webhook-redelivered" {
+		t.Fatalf("redeliver went to %q", res.Location)
+	}
+	apptest.Eventually(t, 15*time.Second, "the redelivery in the log", func() bool {
+		return strings.Count(b.get(base).Body, `name="event_id" value="`+evID[1]+`"`) == 2
+	})
 
 	// Disable, ping refused with the reason, enable again.
 	res = b.submit(base, url.Values{"active": {"false"}}).status(t, http.StatusSeeOther)
@@ -78,7 +117,7 @@ func TestWebWebhooks(t *testing.T) {
 	b.get("/admin/webhooks").has(t, "badge active", `action="`+base+`/ping"`)
 
 	res = b.submit(base+"/delete", nil).status(t, http.StatusSeeOther)
-	b.get(res.Location).has(t, "Webhook deleted", "No webhook endpoint yet")
+	b.get(res.Location).has(t, "Webhook deleted").lacks(t, `data-webhook-id="`+m[1]+`"`)
 	b.get(base).status(t, http.StatusNotFound)
 	b.submit(base+"/delete", nil).status(t, http.StatusNotFound)
 }

@@ -76,14 +76,14 @@
     area.insertAdjacentElement("afterend", list);
     area.setAttribute("aria-autocomplete", "list");
     area.setAttribute("aria-controls", list.id);
-    area.setAttribute("aria-expanded", "false");
+    // No aria-expanded: a textarea cannot be a combobox, and ARIA allows
+    // that state on neither it nor its implicit textbox role.
     var items = [], active = -1, query = null, seq = 0;
 
     function close() {
       list.hidden = true;
       list.textContent = "";
       items = []; active = -1; query = null;
-      area.setAttribute("aria-expanded", "false");
       area.removeAttribute("aria-activedescendant");
     }
     // The "@partial" just before the caret, if the caret is in one.
@@ -128,7 +128,6 @@
       });
       if (items.length === 0) return close();
       list.hidden = false;
-      area.setAttribute("aria-expanded", "true");
       highlight(0);
     }
     function lookup() {
