@@ -14,15 +14,16 @@ import (
 const feedSize = 50
 
 // publicHeaders go on every public page and feed: a strict CSP (nothing
-// runs, the one inline style is allowed by hash) and a short shared cache,
-// since these pages are read by many and change rarely.
-func publicHeaders(c *gin.Context) {
+// runs, the one inline style is allowed by hash) and a short shared cache
+// (CacheConfig.CacheControl), since these pages are read by many and
+// change rarely.
+func (s *Server) publicHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Content-Security-Policy", publish.CSP())
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("Cache-Control", s.cache.CacheControl())
 	c.Next()
 }
 
