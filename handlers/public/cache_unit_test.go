@@ -60,4 +60,3 @@ func TestCacheDropsResponsesRenderedAcrossAFlush(t *testing.T) {
 		t.Errorf("a response rendered across a flush was kept (%d bytes)", size)
 	}
 }
-
