@@ -136,7 +136,7 @@ func BenchmarkCommitToReceiver(b *testing.B) {
 	})
 	b.StopTimer()
 	fetched := jobsFetchedAt(b, env.DBURL)
-	var lat, toFetch, toReceiver []time.Duration
+	var lat, toFetch, toSend, toReceiver []time.Duration
 	mu.Lock()
 	for k, at := range committed {
 		got, ok := received[k]
@@ -145,8 +145,9 @@ func BenchmarkCommitToReceiver(b *testing.B) {
 		}
 		lat = append(lat, got.Sub(at))
 		if f, ok := fetched[k]; ok {
-			toFetch = append(toFetch, f.Sub(at))
-			toReceiver = append(toReceiver, got.Sub(f))
+			toFetch = append(toFetch, f[0].Sub(at))
+			toSend = append(toSend, f[1].Sub(f[0]))
+			toReceiver = append(toReceiver, got.Sub(f[1]))
 		}
 	}
 	mu.Unlock()
@@ -160,8 +161,8 @@ func BenchmarkCommitToReceiver(b *testing.B) {
 		q := func(p float64) time.Duration { return ds[int(float64(len(ds)-1)*p)].Round(10 * time.Microsecond) }
 		return fmt.Sprintf("%s p50 %s p99 %s max %s", name, q(0.5), q(0.99), ds[len(ds)-1].Round(10*time.Microsecond))
 	}
-	b.Logf("stages: %s | %s | %s | %s", stage("generator late", lateness), stage("Apply", applying),
-		stage("commit→fetched", toFetch), stage("fetched→receiver", toReceiver))
+	b.Logf("stages: %s | %s | %s | %s | %s", stage("generator late", lateness), stage("Apply", applying),
+		stage("commit→fetched", toFetch), stage("fetched→POST begun", toSend), stage("POST→receiver", toReceiver))
 	ss := env.App.Store.SQL().Stats()
 	js := env.App.Jobs.Pool().Stat()
 	b.Logf("pool waits: store %d waits, %s in all (max %d open) | jobs %d of %d acquires waited, %s acquiring in all (max %d)",
@@ -176,11 +177,13 @@ func BenchmarkCommitToReceiver(b *testing.B) {
 }
 
 // jobsFetchedAt reads when River fetched each transition's delivery job
-// (attempted_at of its first run, set by the fetch), by claim and seq.
+// (attempted_at of its first run, set by the fetch) and when the worker,
+// having loaded the delivery, began the POST (the attempt's started_at),
+// by claim and seq.
 func jobsFetchedAt(b *testing.B, dbURL string) map[struct {
 	claim int64
 	seq   int
-}]time.Time {
+}][2]time.Time {
 	b.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dbURL)
@@ -188,8 +191,9 @@ func jobsFetchedAt(b *testing.B, dbURL string) map[struct {
 		b.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, `SELECT e.claim_id, e.seq, j.attempted_at FROM river_job j
+	rows, err := conn.Query(ctx, `SELECT e.claim_id, e.seq, j.attempted_at, a.started_at FROM river_job j
 		JOIN webhook_deliveries d ON d.id = (j.args->>'delivery_id')::bigint JOIN events e ON e.id = d.event_id
+		JOIN webhook_attempts a ON a.delivery_id = d.id AND a.attempt = 1
 		WHERE j.kind = 'webhook_delivery' AND j.attempted_at IS NOT NULL AND j.attempt = 1`)
 	if err != nil {
 		b.Fatal(err)
@@ -197,14 +201,14 @@ func jobsFetchedAt(b *testing.B, dbURL string) map[struct {
 	out := map[struct {
 		claim int64
 		seq   int
-	}]time.Time{}
+	}][2]time.Time{}
 	for rows.Next() {
 		var k struct {
 			claim int64
 			seq   int
 		}
-		var at time.Time
-		if err := rows.Scan(&k.claim, &k.seq, &at); err != nil {
+		var at [2]time.Time
+		if err := rows.Scan(&k.claim, &k.seq, &at[0], &at[1]); err != nil {
 			b.Fatal(err)
 		}
 		out[k] = at
