@@ -58,6 +58,10 @@ type Cache struct {
 	mu      sync.RWMutex
 	entries map[string]*entry
 	size    int64
+	// filling has a channel per key being rendered for the cache, closed
+	// when it is done: requests for the key meanwhile wait for it instead
+	// of rendering it too (a viral page after a flush renders once).
+	filling map[string]chan struct{}
 	// gen counts flushes: a response rendered before a flush is not
 	// stored after it.
 	gen atomic.Uint64
@@ -97,7 +101,7 @@ func NewCache(cfg CacheConfig) *Cache {
 	if cfg.CacheControl == "" {
 		cfg.CacheControl = DefaultCacheControl
 	}
-	c := &Cache{cfg: cfg, maxEntry: cfg.MaxBytes / 16, now: time.Now, entries: map[string]*entry{}}
+	c := &Cache{cfg: cfg, maxEntry: cfg.MaxBytes / 16, now: time.Now, entries: map[string]*entry{}, filling: map[string]chan struct{}{}}
 	return c
 }
 
@@ -151,7 +155,11 @@ func (c *Cache) Serve(next http.Handler) http.Handler {
 			return
 		}
 		start := c.now()
-		e := c.lookup(cacheKey(r), start)
+		key := cacheKey(r)
+		e := c.lookup(key, start)
+		if e == nil && c.wait(r, key) {
+			e = c.lookup(key, c.now())
+		}
 		if e == nil {
 			next.ServeHTTP(w, r)
 			return
@@ -162,6 +170,41 @@ func (c *Cache) Serve(next http.Handler) http.Handler {
 			c.Observe(e.route, r.Method, status, c.now().Sub(start))
 		}
 	})
+}
+
+// wait waits for the rendering of key in flight, if any, and reports
+// whether there was one. A request whose client goes away stops waiting.
+func (c *Cache) wait(r *http.Request, key string) bool {
+	c.mu.RLock()
+	ch := c.filling[key]
+	c.mu.RUnlock()
+	if ch == nil {
+		return false
+	}
+	select {
+	case <-ch:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// beginFill marks key as being rendered for the cache, unless it already
+// is; the returned function ends that.
+func (c *Cache) beginFill(key string) func() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.filling[key] != nil {
+		return func() {}
+	}
+	ch := make(chan struct{})
+	c.filling[key] = ch
+	return func() {
+		c.mu.Lock()
+		delete(c.filling, key)
+		c.mu.Unlock()
+		close(ch)
+	}
 }
 
 // write sends e, or 304 when the request's validators match it.
@@ -225,6 +268,9 @@ func (c *Cache) Fill(ctx *gin.Context) {
 		ctx.Next()
 		return
 	}
+	if anonymous(r) && c.cfg.MaxBytes >= 0 {
+		defer c.beginFill(cacheKey(r))()
+	}
 	gen := c.gen.Load()
 	c.misses.Add(1)
 	rec := &recorder{ResponseWriter: ctx.Writer}
@@ -264,7 +310,7 @@ func (c *Cache) entryOf(ctx *gin.Context, body []byte) *entry {
 
 // storable: an anonymous request, a public response that sets no cookie.
 func (c *Cache) storable(r *http.Request, h http.Header) bool {
-	if c.cfg.MaxBytes < 0 || r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" {
+	if c.cfg.MaxBytes < 0 || !anonymous(r) {
 		return false
 	}
 	if h.Get("Set-Cookie") != "" || h.Get("Vary") != "" {
@@ -272,6 +318,11 @@ func (c *Cache) storable(r *http.Request, h http.Header) bool {
 	}
 	cc := h.Get("Cache-Control")
 	return strings.Contains(cc, "public") && !strings.Contains(cc, "no-store") && !strings.Contains(cc, "private")
+}
+
+// anonymous: the request carries no credentials of any kind.
+func anonymous(r *http.Request) bool {
+	return r.Header.Get("Authorization") == "" && r.Header.Get("Cookie") == ""
 }
 
 // store keeps e unless a flush happened since its rendering began (gen),
