@@ -27,12 +27,12 @@ const publicConns = 32
 
 // BenchmarkPublicPages serves a published fact check's page and the JSON
 // Feed from factdesk and, as the reference, the same bytes as files from
-// nginx on another loopback port, each for a few seconds with 32
+// nginx on another loopback port, in alternating one-second rounds with 32
 // keep-alive connections, and reports requests per second and the ratio.
 // The load comes from wrk when it is installed (apt-get install wrk), or
 // else from a small Go generator in this process; FACTDESK_BENCH_LOADGEN=go
-// forces the latter. FACTDESK_BENCH_SECONDS sets the seconds per target
-// (5). It skips without nginx (apt-get install nginx).
+// forces the latter. FACTDESK_BENCH_SECONDS sets the rounds, and so the
+// seconds per server and target (5). It skips without nginx (apt-get install nginx).
 //
 //	go test -run '^$' -bench PublicPages -benchtime 1x ./bench
 func BenchmarkPublicPages(b *testing.B) {
@@ -88,21 +88,27 @@ func BenchmarkPublicPages(b *testing.B) {
 	}
 	b.ResetTimer()
 	for _, tg := range targets {
-		var rates [2]float64
-		for i, base := range []string{env.URL, nginxURL} {
-			var n int64
-			var err error
-			d := time.Duration(seconds) * time.Second
-			if gen == "wrk" {
-				n, err = runWrk(wrk, base+tg.path, d)
-			} else {
-				n, err = loadGo(base, tg.path, len(bodies[tg.path]), d)
+		// Alternating one-second rounds, so both servers see the same
+		// background load on a shared machine.
+		var counts [2]int64
+		bases := [2]string{env.URL, nginxURL}
+		for round := range seconds {
+			for k := range 2 {
+				i := (round + k) % 2
+				var n int64
+				var err error
+				if gen == "wrk" {
+					n, err = runWrk(wrk, bases[i]+tg.path, time.Second)
+				} else {
+					n, err = loadGo(bases[i], tg.path, len(bodies[tg.path]), time.Second)
+				}
+				if err != nil {
+					b.Fatalf("%s %s: %v", bases[i], tg.path, err)
+				}
+				counts[i] += n
 			}
-			if err != nil {
-				b.Fatalf("%s %s: %v", base, tg.path, err)
-			}
-			rates[i] = float64(n) / d.Seconds()
 		}
+		rates := [2]float64{float64(counts[0]) / float64(seconds), float64(counts[1]) / float64(seconds)}
 		ratio := rates[0] / rates[1]
 		fmt.Printf("%s %s (%d bytes), %d connections, %s: factdesk %.0f req/s | nginx, same bytes: %.0f req/s | ratio %.2f\n",
 			tg.name, tg.path, len(bodies[tg.path]), publicConns, gen, rates[0], rates[1], ratio)
