@@ -35,7 +35,8 @@ const PublicChannel = "factdesk_public"
 
 // PublicChanged tells every process, once the transaction commits, that the
 // public pages may have changed. The writes of public data here call it
-// themselves (publications, retractions, desk settings, checkpoints); call
+// themselves (publications, retractions, desk settings, checkpoints,
+// outlets, people's names); call
 // it from any other transaction that changes what a public page shows, such
 // as the desk's public branding. PostgreSQL folds repeated calls within one
 // transaction into one notification.

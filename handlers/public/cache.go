@@ -24,7 +24,7 @@ type CacheConfig struct {
 	// (FACTDESK_PUBLIC_CACHE_TTL, DefaultCacheTTL when zero). Entries are
 	// dropped at once when a change is announced (store.PublicChannel);
 	// the TTL only bounds how stale a page can be if an announcement is
-	// lost, or for changes nobody announces (an outlet's new name).
+	// lost.
 	TTL time.Duration
 	// CacheControl is sent with every public page and feed
 	// (FACTDESK_PUBLIC_CACHE_CONTROL, DefaultCacheControl when empty), so
