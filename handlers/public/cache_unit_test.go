@@ -52,8 +52,7 @@ func TestCacheStaysWithinItsSize(t *testing.T) {
 // may show what the flush announced was gone.
 func TestCacheDropsResponsesRenderedAcrossAFlush(t *testing.T) {
 	t.Parallel()
-	var c *Cache
-	c = NewCache(CacheConfig{})
+	c := NewCache(CacheConfig{})
 	h := cacheRouter(c, 10, func() { c.Flush() })
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/p/a", nil))
