@@ -42,9 +42,9 @@ const (
 // Cache keeps the bytes of public responses and serves them again, with a
 // strong ETag (a hash of the bytes) and Last-Modified, answering
 // conditional requests with 304. Only 200 responses to anonymous GETs
-// (no Authorization, no Cookie) that say Cache-Control: public and set no
-// cookie are kept, so nothing private can be stored; what is stored is
-// served to anyone.
+// (no Authorization, no Cookie) without a query string that say
+// Cache-Control: public and set no cookie are kept, so nothing private can
+// be stored; what is stored is served to anyone.
 //
 // Entries are filled by Fill, a middleware on the public route group, so a
 // route is cached by being in that table; Serve answers hits in front of
@@ -268,7 +268,7 @@ func (c *Cache) Fill(ctx *gin.Context) {
 		ctx.Next()
 		return
 	}
-	if anonymous(r) && c.cfg.MaxBytes >= 0 {
+	if anonymous(r) && c.cfg.MaxBytes >= 0 && r.URL.RawQuery == "" {
 		defer c.beginFill(cacheKey(r))()
 	}
 	gen := c.gen.Load()
@@ -308,9 +308,11 @@ func (c *Cache) entryOf(ctx *gin.Context, body []byte) *entry {
 	return e
 }
 
-// storable: an anonymous request, a public response that sets no cookie.
+// storable: an anonymous request without a query string (so random
+// queries cannot push the pages people read out of the cache), a public
+// response that sets no cookie.
 func (c *Cache) storable(r *http.Request, h http.Header) bool {
-	if c.cfg.MaxBytes < 0 || !anonymous(r) {
+	if c.cfg.MaxBytes < 0 || !anonymous(r) || r.URL.RawQuery != "" {
 		return false
 	}
 	if h.Get("Set-Cookie") != "" || h.Get("Vary") != "" {

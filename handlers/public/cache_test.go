@@ -128,7 +128,7 @@ func TestPublicCacheKeepsOnlyAnonymousPublicResponses(t *testing.T) {
 			t.Fatalf("GET with %v = %d, ETag %q", h, res.StatusCode, res.Header.Get("ETag"))
 		}
 	}
-	for _, path := range []string{"/factchecks/999999-nothing-here", slugPath + "-wrong", "/api/v1/claims/" + itoa(c.ID), "/login", "/"} {
+	for _, path := range []string{"/factchecks/999999-nothing-here", slugPath + "-wrong", slugPath + "?utm=x", "/api/v1/claims/" + itoa(c.ID), "/login", "/"} {
 		get(t, "GET", env.URL+path, nil)
 		get(t, "GET", env.URL+path, map[string]string{"Authorization": "Bearer " + checker.Token})
 	}
