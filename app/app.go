@@ -22,6 +22,7 @@ import (
 	"github.com/factdesk/factdesk/auth"
 	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/handlers"
+	"github.com/factdesk/factdesk/handlers/public"
 	"github.com/factdesk/factdesk/jobs"
 	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/metrics"
@@ -77,6 +78,9 @@ type Config struct {
 	// Webhooks configures event delivery (webhooks/), including the key
 	// that encrypts endpoint secrets (FACTDESK_SECRET_KEY).
 	Webhooks webhooks.Config
+	// PublicCache tunes the in-memory cache of public pages and feeds
+	// (handlers/public): its size, the fallback TTL, Cache-Control.
+	PublicCache public.CacheConfig
 	// Operations (ops.go): metrics, CORS and retention.
 	Ops OpsConfig
 	// Audit says where the checkpoint signing key lives (outside the
@@ -101,6 +105,9 @@ type App struct {
 	Site    *publish.Site
 	Live    *live.Hub
 	Log     *slog.Logger
+	// PublicCache serves public pages and feeds from memory; every
+	// process empties it on store.PublicChannel.
+	PublicCache *public.Cache
 	// Webhooks manages endpoints and delivers events to them.
 	Webhooks *webhooks.Service
 	// Jobs is the process's one River client, working every queue.
@@ -251,6 +258,14 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a.Live = live.NewHub(cfg.DatabaseURL, log)
 	a.Engine.OnChange(live.Notify)
 	a.Engine.OnSeen(live.Seen)
+	// Public pages are served from memory; whatever changes them
+	// announces it on store.PublicChannel in its transaction, and every
+	// process's cache empties on hearing it (or on the listener's
+	// reconnection, when announcements may have been missed).
+	a.PublicCache = public.NewCache(cfg.PublicCache)
+	a.PublicCache.Observe = a.Metrics.ObserveHTTP
+	a.Live.ListenFunc(store.PublicChannel, func(string) { a.PublicCache.Flush() })
+	st.OnPublicChange(a.PublicCache.Flush)
 	a.OnStart(a.Live.Start, a.Live.Stop)
 	// Notifications: written by their hook in the change's transaction,
 	// mailed by the notify queue, announced to the badge over the hub.
@@ -262,12 +277,12 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	})
 	gin.SetMode(gin.ReleaseMode)
 	if a.router, err = handlers.NewRouter(handlers.Deps{Store: st, Engine: a.Engine, Auth: a.Auth, Log: log, Sources: a.Sources,
-		Site: a.Site, Audit: a.Audit, Webhooks: a.Webhooks, Hub: a.Live, TrustForwardedProto: cfg.TrustForwardedProto,
+		Site: a.Site, Audit: a.Audit, Webhooks: a.Webhooks, Hub: a.Live, PublicCache: a.PublicCache, TrustForwardedProto: cfg.TrustForwardedProto,
 		Jobs: a.Jobs, Metrics: a.Metrics, MetricsToken: a.mainMetricsToken(), CORSOrigins: cfg.Ops.CORSOrigins,
 		UnsubscribeKey: a.UnsubscribeKey, MailEnabled: a.Notify != nil}); err != nil {
 		return nil, fmt.Errorf("cannot load the dashboard: %w", err)
 	}
-	a.handler = handlers.AnswerHead(a.router)
+	a.handler = a.PublicCache.Serve(handlers.AnswerHead(a.router))
 	return a, nil
 }
 

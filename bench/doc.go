@@ -5,5 +5,7 @@
 //
 // BenchmarkClaimWrites drives PATCH and transitions over HTTP with 32
 // concurrent clients, then the same SQL writes straight through pgx with
-// 32 connections, and reports both and their ratio.
+// 32 connections, and reports both and their ratio. BenchmarkPublicPages
+// does the same for a public page and the JSON Feed against nginx serving
+// the same bytes as files.
 package bench

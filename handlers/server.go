@@ -41,6 +41,9 @@ type Deps struct {
 	Audit *audit.Service
 	// Webhooks serves the webhook endpoints API and pages.
 	Webhooks *webhooks.Service
+	// PublicCache keeps the public pages' rendered responses; serve the
+	// router behind PublicCache.Serve for hits to skip the middleware.
+	PublicCache *public.Cache
 	// Hub feeds the dashboard's live updates.
 	Hub *live.Hub
 	// TrustForwardedProto treats X-Forwarded-Proto: https as TLS (session
@@ -81,6 +84,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	apiSrv := api.New(api.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources,
 		Site: d.Site, Webhooks: d.Webhooks, TrustProxy: d.TrustForwardedProto}, resp)
 	pub := public.New(d.Site, d.Audit, resp)
+	if d.PublicCache != nil {
+		pub.UseCache(d.PublicCache)
+	}
 	dash, err := web.New(web.Deps{Store: d.Store, Engine: d.Engine, Auth: d.Auth, Log: log, Sources: d.Sources, Webhooks: d.Webhooks, Site: d.Site,
 		UnsubscribeKey: d.UnsubscribeKey, MailEnabled: d.MailEnabled},
 		web.Config{Hub: d.Hub, TrustForwardedProto: d.TrustForwardedProto, SessionTTL: d.SessionTTL}, resp)

@@ -58,6 +58,8 @@ type Hub struct {
 	log *slog.Logger
 	// userChannels are listened to beside Channel (ListenUsers).
 	userChannels []string
+	// funcs are called with the payloads of their channels (ListenFunc).
+	funcs map[string]func(payload string)
 
 	mu   sync.Mutex
 	subs map[chan Event]struct{}
@@ -156,7 +158,11 @@ func (h *Hub) connect(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("live: connect: %w", err)
 	}
-	for _, ch := range append([]string{Channel}, h.userChannels...) {
+	channels := append([]string{Channel}, h.userChannels...)
+	for ch := range h.funcs {
+		channels = append(channels, ch)
+	}
+	for _, ch := range channels {
 		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
 			conn.Close(context.Background())
 			return nil, fmt.Errorf("live: listen %s: %w", ch, err)
@@ -186,6 +192,9 @@ func (h *Hub) run(ctx context.Context, conn *pgx.Conn) {
 			}
 			backoff = 100 * time.Millisecond
 			h.publish(Event{}) // whatever happened while away: refresh
+			for _, fn := range h.funcs {
+				fn("")
+			}
 		}
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
@@ -195,6 +204,10 @@ func (h *Hub) run(ctx context.Context, conn *pgx.Conn) {
 				return
 			}
 			h.log.Warn("live: listener lost its connection", "error", err)
+			continue
+		}
+		if fn, ok := h.funcs[n.Channel]; ok {
+			fn(n.Payload)
 			continue
 		}
 		if n.Channel != Channel {

@@ -18,3 +18,15 @@ func (h *Hub) publishUser(channel, payload string) {
 	}
 	h.publish(Event{UserID: id})
 }
+
+// ListenFunc has the hub also listen on channel and call fn with each of
+// its payloads, on the listener's goroutine (so fn must be quick). After
+// the listener reconnects fn is called with "", since notifications sent
+// while it was away are lost: treat "" as "anything may have changed".
+// Call it before Start.
+func (h *Hub) ListenFunc(channel string, fn func(payload string)) {
+	if h.funcs == nil {
+		h.funcs = map[string]func(string){}
+	}
+	h.funcs[channel] = fn
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -406,5 +407,51 @@ func TestListAndFollow(t *testing.T) {
 	}
 	if err := notify.SetFollowing(ctx, d.st, d.dan, c.ID, true, time.Now()); !models.IsCode(err, models.EForbidden) {
 		t.Errorf("a deactivated user following = %v, want forbidden", err)
+	}
+}
+
+// TestCoalescingUnderConcurrency: changes committing at once must not
+// multiply the notifications they merge into. Each change used to lock
+// every open notification of the burst, so the changes beside it found
+// all of them locked and each inserted one more; every later change then
+// read and locked them all, and a busy desk's writes slowed down as the
+// burst grew. Now a change takes the newest open one it can lock, so
+// there are never more than there are changes in flight.
+func TestCoalescingUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	d, _ := setup(t)
+	const workers, each = 4, 15
+	claims := make([]*models.Claim, workers*each)
+	for i := range claims {
+		claims[i] = d.claim(t, d.ana, "Concurrent claim "+itoa(int64(i)))
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				d.assign(t, d.ed, claims[w*each+i], d.kim)
+			}
+		}()
+	}
+	wg.Wait()
+	var open []models.Notification
+	seen := map[int64]int{}
+	for _, n := range d.inbox(t, d.kim) {
+		if n.Kind == models.NotifyAssigned {
+			open = append(open, n)
+			for _, id := range n.ClaimIDs() {
+				seen[id]++
+			}
+		}
+	}
+	if len(open) > workers {
+		t.Errorf("%d concurrent writers left %d assignment notifications, want at most %d", workers, len(open), workers)
+	}
+	for _, c := range claims {
+		if seen[c.ID] != 1 {
+			t.Errorf("claim %d is in %d notifications, want 1", c.ID, seen[c.ID])
+		}
 	}
 }

@@ -84,8 +84,21 @@ func (s *Site) PageURL(p *Publication) string { return s.cfg.PublicURL + "/factc
 // public exactly when the confirmation commits. A claim that was published
 // before gets a correction saying what changed and why.
 func (s *Site) Hook(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
-	if ch.Entry == nil || ch.Entry.Kind != models.HistoryTransitioned {
+	if ch.Entry == nil {
 		return nil
+	}
+	switch ch.Entry.Kind {
+	case models.HistoryEvidenceEdited, models.HistoryEvidenceRetracted, models.HistoryEvidenceChanged:
+		// A published page lists its sources.
+		return publicChangedIfPublished(ctx, tx, ch.Claim.ID)
+	case models.HistoryTransitioned:
+	default:
+		return nil
+	}
+	if ch.Entry.Action == models.ActionReopen {
+		// Only a confirmed, so published, claim can be reopened: its page
+		// now says it is under review.
+		return tx.PublicChanged(ctx)
 	}
 	if ch.Entry.Action == models.ActionReject {
 		// A published check the desk rejects is retracted, not removed:
@@ -121,6 +134,20 @@ func (s *Site) Hook(ctx context.Context, tx *store.Tx, ch workflow.Change) error
 	// retraction stays in its change log.
 	p.RetractedAt, p.RetractionReason = nil, ""
 	return tx.SavePublication(ctx, p)
+}
+
+// publicChangedIfPublished announces a change to a claim's sources when
+// the claim has a public page (store.Tx.PublicChanged).
+func publicChangedIfPublished(ctx context.Context, tx *store.Tx, claimID int64) error {
+	_, err := tx.Publication(ctx, claimID)
+	switch {
+	case err == nil:
+		return tx.PublicChanged(ctx)
+	case models.IsCode(err, models.ENotFound):
+		return nil
+	default:
+		return err
+	}
 }
 
 // Slug is the public path segment of a claim: its id, then up to about 60

@@ -311,7 +311,8 @@ func (tx *Tx) AddCheckpoint(ctx context.Context, c *Checkpoint) error {
 	if err := tx.db.WithContext(ctx).Create(c).Error; err != nil {
 		return fmt.Errorf("store: add checkpoint: %w", err)
 	}
-	return nil
+	// Every public page names the newest checkpoint.
+	return tx.PublicChanged(ctx)
 }
 
 // ClaimLog returns a claim's sealed entries below log size, in order.

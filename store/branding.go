@@ -20,7 +20,8 @@ func (tx *Tx) SaveBranding(ctx context.Context, s *models.DeskSettings) error {
 	if err != nil {
 		return fmt.Errorf("store: save branding: %w", err)
 	}
-	return nil
+	// Every public page carries the branding: their cached copies go.
+	return tx.PublicChanged(ctx)
 }
 
 // LockDeskSettings loads the desk's settings and locks the row until the

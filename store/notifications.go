@@ -130,19 +130,28 @@ func (tx *Tx) InsertNotifications(ctx context.Context, ns []*models.Notification
 }
 
 // CoalesceTargets finds, and locks, the notifications new ones of kinds to
-// recipients by actorID may merge into: unread, not yet emailed, created at
-// or after since; newest first, so the caller takes the first per
-// recipient and kind. Rows a mail job is sending right now are skipped, so
-// the caller inserts a new one instead of waiting.
+// recipients by actorID may merge into: for each recipient and kind, the
+// newest that is unread, not yet emailed and created at or after since.
+// Rows locked by another transaction (a change committing beside this one,
+// or a mail job sending it) are passed over for the next newest, so the
+// caller inserts a new one only when every open one is taken: at most one
+// row per recipient and kind is read and locked, and a burst keeps no more
+// open notifications than it has changes in flight.
 func (tx *Tx) CoalesceTargets(ctx context.Context, recipients []int64, kinds []models.NotificationKind, actorID *int64, since time.Time) ([]models.Notification, error) {
 	var ns []models.Notification
 	if len(recipients) == 0 || len(kinds) == 0 {
 		return ns, nil
 	}
-	err := tx.db.WithContext(ctx).Raw(`SELECT * FROM notifications
-		WHERE recipient_id IN ? AND kind IN ? AND actor_id IS NOT DISTINCT FROM ? AND read_at IS NULL
-		  AND email = 'pending' AND created_at >= ? AND dedupe_key IS NULL
-		ORDER BY id DESC FOR UPDATE SKIP LOCKED`, recipients, kinds, actorID, since).Scan(&ns).Error
+	names := make(models.StringArray, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
+	err := tx.db.WithContext(ctx).Raw(`SELECT n.* FROM unnest(?::bigint[]) AS r(id) CROSS JOIN unnest(?::text[]) AS k(kind)
+		CROSS JOIN LATERAL (SELECT * FROM notifications
+			WHERE recipient_id = r.id AND kind = k.kind AND actor_id IS NOT DISTINCT FROM ? AND read_at IS NULL
+			  AND email = 'pending' AND created_at >= ? AND dedupe_key IS NULL
+			ORDER BY id DESC LIMIT 1 FOR UPDATE SKIP LOCKED) AS n`,
+		models.Int64Array(recipients), names, actorID, since).Scan(&ns).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: coalesce notifications: %w", err)
 	}

@@ -52,7 +52,8 @@ func (tx *Tx) UpdateOutlet(ctx context.Context, o *models.Outlet) error {
 	if err != nil {
 		return outletWriteError(err, o.Domain)
 	}
-	return nil
+	// Public pages name their sources' outlets.
+	return tx.PublicChanged(ctx)
 }
 
 // DeleteOutlet removes a registry entry.
@@ -60,7 +61,7 @@ func (tx *Tx) DeleteOutlet(ctx context.Context, id int64) error {
 	if err := tx.db.WithContext(ctx).Delete(&models.Outlet{}, id).Error; err != nil {
 		return fmt.Errorf("store: delete outlet %d: %w", id, err)
 	}
-	return nil
+	return tx.PublicChanged(ctx)
 }
 
 // rateSQL sets each selected evidence row's outlet and rating from the most

@@ -25,7 +25,27 @@ func (tx *Tx) SavePublication(ctx context.Context, p *models.Publication) error 
 	if err := tx.db.WithContext(ctx).Save(p).Error; err != nil {
 		return fmt.Errorf("store: save publication of %d: %w", p.ClaimID, err)
 	}
-	return nil
+	return tx.PublicChanged(ctx)
+}
+
+// PublicChannel is the notification channel that says what the public
+// pages show may have changed: every process empties its cache of rendered
+// public pages when it hears it (handlers/public). The payload is empty.
+const PublicChannel = "factdesk_public"
+
+// PublicChanged tells every process, once the transaction commits, that the
+// public pages may have changed. The writes of public data here call it
+// themselves (publications, retractions, desk settings, checkpoints,
+// outlets, people's names); call
+// it from any other transaction that changes what a public page shows, such
+// as the desk's public branding. PostgreSQL folds repeated calls within one
+// transaction into one notification.
+func (tx *Tx) PublicChanged(ctx context.Context) error {
+	if tx.publicChanged {
+		return nil
+	}
+	tx.publicChanged = true
+	return tx.Notify(ctx, PublicChannel, "")
 }
 
 // Corrections lists a claim's corrections, oldest first.

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -31,12 +32,17 @@ import (
 type Store struct {
 	queries
 	sqlDB *sql.DB
+	// onPublic runs after the commit of a transaction that called
+	// Tx.PublicChanged (OnPublicChange).
+	onPublic atomic.Pointer[func()]
 }
 
 // Tx is one open transaction. Everything done through it commits or rolls
 // back together.
 type Tx struct {
 	queries
+	// publicChanged: the transaction called PublicChanged.
+	publicChanged bool
 }
 
 type queries struct {
@@ -196,10 +202,24 @@ func (s *Store) Ping(ctx context.Context) error { return unavailable(s.sqlDB.Pin
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 	// Beginning and committing bypass GORM's callbacks, so an outage
 	// there is mapped here.
-	return unavailable(s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Tx{queries: queries{db: gtx}})
+	var tx *Tx
+	err := unavailable(s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+		tx = &Tx{queries: queries{db: gtx}}
+		return fn(tx)
 	}))
+	if err == nil && tx != nil && tx.publicChanged {
+		if f := s.onPublic.Load(); f != nil {
+			(*f)()
+		}
+	}
+	return err
 }
+
+// OnPublicChange has fn run in this process right after the commit of
+// every transaction that called Tx.PublicChanged, before WithTx returns,
+// so that whoever made a change reads its effect at once; other processes
+// hear of it through store.PublicChannel.
+func (s *Store) OnPublicChange(fn func()) { s.onPublic.Store(&fn) }
 
 // SQLTx is the database/sql transaction under tx, for code that inserts in
 // the same transaction without GORM (the job queue).

@@ -26,7 +26,8 @@ func (tx *Tx) SaveDeskSettings(ctx context.Context, s *models.DeskSettings) erro
 	if err != nil {
 		return fmt.Errorf("store: save desk settings: %w", err)
 	}
-	return nil
+	// Bylines show on public pages.
+	return tx.PublicChanged(ctx)
 }
 
 // LockClaimEvidence locks one evidence item of a claim; an item of another
@@ -107,7 +108,10 @@ func (tx *Tx) RetractPublication(ctx context.Context, claimID int64, at time.Tim
 	if res.Error != nil {
 		return false, fmt.Errorf("store: retract publication of %d: %w", claimID, res.Error)
 	}
-	return res.RowsAffected > 0, nil
+	if res.RowsAffected == 0 {
+		return false, nil
+	}
+	return true, tx.PublicChanged(ctx)
 }
 
 // PublicLog lists the entries of a claim's history a reader may see: its

@@ -82,7 +82,8 @@ func (tx *Tx) SaveUser(ctx context.Context, u *models.User) error {
 	if err != nil {
 		return fmt.Errorf("store: save user %d: %w", u.ID, err)
 	}
-	return nil
+	// A byline on a public page may name them.
+	return tx.PublicChanged(ctx)
 }
 
 // CountActiveAdmins counts admins who can still sign in.

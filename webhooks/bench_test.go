@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/factdesk/factdesk/app"
 	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/internal/apptest"
@@ -86,6 +88,11 @@ func BenchmarkCommitToReceiver(b *testing.B) {
 	committed := make(map[key]time.Time, total)
 	var cmu sync.Mutex
 	var failed atomic.Int64
+	// Where the time goes, per transition: how late the generator started
+	// it against its slot, how long Apply took (lock, rules, hooks,
+	// commit), and for its delivery job the wait from commit to River's
+	// fetch (attempted_at) and from there to the receiver.
+	var lateness, applying []time.Duration
 	b.ResetTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -97,11 +104,13 @@ func BenchmarkCommitToReceiver(b *testing.B) {
 			defer wg.Done()
 			for j := range perClaim {
 				// Global slot j*claims+i: one transition every 5ms overall.
-				time.Sleep(time.Until(start.Add(time.Duration(j*claims+i) * interval)))
+				slot := start.Add(time.Duration(j*claims+i) * interval)
+				time.Sleep(time.Until(slot))
 				r := workflow.Request{Action: models.ActionReject, Comment: "not check-worthy", Version: c.Version}
 				if j%2 == 1 {
 					r = workflow.Request{Action: models.ActionRestore, Version: c.Version}
 				}
+				began := time.Now()
 				next, err := env.App.Engine.Apply(ctx, editor.User, c.ID, r)
 				done := time.Now()
 				if err != nil {
@@ -112,6 +121,8 @@ func BenchmarkCommitToReceiver(b *testing.B) {
 				c = next
 				cmu.Lock()
 				committed[key{c.ID, c.LastSeq}] = done
+				lateness = append(lateness, began.Sub(slot))
+				applying = append(applying, done.Sub(began))
 				cmu.Unlock()
 			}
 		}()
@@ -124,22 +135,88 @@ func BenchmarkCommitToReceiver(b *testing.B) {
 		return len(received) >= total
 	})
 	b.StopTimer()
-	var lat []time.Duration
+	fetched := jobsFetchedAt(b, env.DBURL)
+	var lat, toFetch, toSend, toReceiver []time.Duration
 	mu.Lock()
 	for k, at := range committed {
-		if got, ok := received[k]; ok {
-			lat = append(lat, got.Sub(at))
+		got, ok := received[k]
+		if !ok {
+			continue
+		}
+		lat = append(lat, got.Sub(at))
+		if f, ok := fetched[k]; ok {
+			toFetch = append(toFetch, f[0].Sub(at))
+			toSend = append(toSend, f[1].Sub(f[0]))
+			toReceiver = append(toReceiver, got.Sub(f[1]))
 		}
 	}
 	mu.Unlock()
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[int(float64(len(lat)-1)*p)] }
+	stage := func(name string, ds []time.Duration) string {
+		if len(ds) == 0 {
+			return name + " -"
+		}
+		slices.Sort(ds)
+		q := func(p float64) time.Duration { return ds[int(float64(len(ds)-1)*p)].Round(10 * time.Microsecond) }
+		return fmt.Sprintf("%s p50 %s p99 %s max %s", name, q(0.5), q(0.99), ds[len(ds)-1].Round(10*time.Microsecond))
+	}
+	b.Logf("stages: %s | %s | %s | %s | %s", stage("generator late", lateness), stage("Apply", applying),
+		stage("commit→fetched", toFetch), stage("fetched→POST begun", toSend), stage("POST→receiver", toReceiver))
+	ss := env.App.Store.SQL().Stats()
+	js := env.App.Jobs.Pool().Stat()
+	b.Logf("pool waits: store %d waits, %s in all (max %d open) | jobs %d of %d acquires waited, %s acquiring in all (max %d)",
+		ss.WaitCount, ss.WaitDuration.Round(time.Millisecond), ss.MaxOpenConnections,
+		js.EmptyAcquireCount(), js.AcquireCount(), js.AcquireDuration().Round(time.Millisecond), js.MaxConns())
 	b.ReportMetric(float64(pct(0.50).Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(pct(0.99).Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
 	b.ReportMetric(float64(total)/sent.Seconds(), "commits/s")
 	b.Logf("%d transitions in %s (%.0f/s); commit→receiver p50 %s p90 %s p99 %s max %s",
 		len(lat), sent.Round(time.Millisecond), float64(total)/sent.Seconds(), pct(0.5), pct(0.9), pct(0.99), lat[len(lat)-1])
+}
+
+// jobsFetchedAt reads when River fetched each transition's delivery job
+// (attempted_at of its first run, set by the fetch) and when the worker,
+// having loaded the delivery, began the POST (the attempt's started_at),
+// by claim and seq.
+func jobsFetchedAt(b *testing.B, dbURL string) map[struct {
+	claim int64
+	seq   int
+}][2]time.Time {
+	b.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT e.claim_id, e.seq, j.attempted_at, a.started_at FROM river_job j
+		JOIN webhook_deliveries d ON d.id = (j.args->>'delivery_id')::bigint JOIN events e ON e.id = d.event_id
+		JOIN webhook_attempts a ON a.delivery_id = d.id AND a.attempt = 1
+		WHERE j.kind = 'webhook_delivery' AND j.attempted_at IS NOT NULL AND j.attempt = 1`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := map[struct {
+		claim int64
+		seq   int
+	}][2]time.Time{}
+	for rows.Next() {
+		var k struct {
+			claim int64
+			seq   int
+		}
+		var at [2]time.Time
+		if err := rows.Scan(&k.claim, &k.seq, &at[0], &at[1]); err != nil {
+			b.Fatal(err)
+		}
+		out[k] = at
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return out
 }
 
 // BenchmarkDeliveryThroughput queues a backlog of events while no worker

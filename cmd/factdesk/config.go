@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"github.com/factdesk/factdesk/app"
+	"github.com/factdesk/factdesk/handlers/public"
 	"net"
 	"net/url"
 	"os"
@@ -83,7 +84,35 @@ func loadSourcesConfig(c *app.Config) error {
 	}
 	c.PublisherName = os.Getenv("FACTDESK_PUBLISHER_NAME")
 	c.PublisherURL = os.Getenv("FACTDESK_PUBLISHER_URL")
+	if err := loadPublicCacheConfig(c); err != nil {
+		return err
+	}
 	return loadCaptureConfig(c, os.Getenv)
+}
+
+// loadPublicCacheConfig reads the settings of the public pages' cache
+// (docs/operations.md).
+func loadPublicCacheConfig(c *app.Config) error {
+	p := &c.PublicCache
+	p.CacheControl = strings.TrimSpace(os.Getenv("FACTDESK_PUBLIC_CACHE_CONTROL"))
+	if strings.ContainsAny(p.CacheControl, "\r\n") {
+		return fmt.Errorf("FACTDESK_PUBLIC_CACHE_CONTROL must be one line, such as %q", public.DefaultCacheControl)
+	}
+	var err error
+	if p.TTL, err = envDuration("FACTDESK_PUBLIC_CACHE_TTL", public.DefaultCacheTTL, time.Second, 24*time.Hour); err != nil {
+		return err
+	}
+	if raw := os.Getenv("FACTDESK_PUBLIC_CACHE_MB"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 0 || n > 65536 {
+			return fmt.Errorf("FACTDESK_PUBLIC_CACHE_MB=%q must be a whole number of MiB from 0 (off) to 65536", raw)
+		}
+		p.MaxBytes = int64(n) << 20
+		if n == 0 {
+			p.MaxBytes = -1
+		}
+	}
+	return nil
 }
 
 // loadWebhooksConfig reads the settings of webhook delivery.

@@ -15,15 +15,16 @@ import (
 const feedSize = 50
 
 // publicHeaders go on every public page and feed: a strict CSP (nothing
-// runs, the one inline style is allowed by hash) and a short shared cache,
-// since these pages are read by many and change rarely.
-func publicHeaders(c *gin.Context) {
+// runs, the one inline style is allowed by hash) and a short shared cache
+// (CacheConfig.CacheControl), since these pages are read by many and
+// change rarely.
+func (s *Server) publicHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Content-Security-Policy", publish.CSP())
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("Cache-Control", s.cache.CacheControl())
 	c.Next()
 }
 
@@ -137,7 +138,7 @@ func (s *Server) publicError(c *gin.Context, err error) {
 // NotFound answers a public path that matches no route (such as
 // /factchecks/a/b) with the public 404 page.
 func (s *Server) NotFound(c *gin.Context) {
-	publicHeaders(c)
+	s.publicHeaders(c)
 	s.publicNotFound(c)
 }
 

@@ -13,13 +13,13 @@ import (
 	"github.com/factdesk/factdesk/models"
 )
 
-func pubEnv(t *testing.T) *apptest.Env {
+func pubEnv(t *testing.T, opts ...apptest.Option) *apptest.Env {
 	t.Helper()
-	return apptest.SourceDesk(t, func(c *app.Config) {
+	return apptest.SourceDesk(t, append([]apptest.Option{func(c *app.Config) {
 		c.PublicURL = "https://checks.example.org"
 		c.PublisherName = "Example Desk"
 		c.PublisherURL = "https://example.org"
-	})
+	}}, opts...)...)
 }
 
 var ldScript = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
