@@ -151,6 +151,9 @@ func loadVClaims(tb testing.TB) (*store.Store, map[int64]string, int) {
 	if _, err := db.ExecContext(ctx, `VACUUM ANALYZE claims`); err != nil {
 		tb.Fatal(err)
 	}
+	if err := st.RefreshLexemeStats(ctx); err != nil {
+		tb.Fatal(err)
+	}
 	return st, vclaimOf, len(vclaims)
 }
 
@@ -217,8 +220,9 @@ func BenchmarkRetrievalTrain(b *testing.B) {
 					gold[c.ID] = true
 				}
 			}
-			qs = append(qs, query{cands, gold, q[1]})
-			fs := match.RankFeatures(q[1], cands)
+			clean := match.CleanQuery(q[1])
+			qs = append(qs, query{cands, gold, clean})
+			fs := match.RankFeatures(clean, cands)
 			for i, g := range cands {
 				if !gold[g.ID] {
 					continue
