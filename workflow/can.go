@@ -56,6 +56,9 @@ const (
 	// ManageSettings changes the desk's settings (bylines, the
 	// pre-publish policy): admins.
 	ManageSettings Capability = "manage_settings"
+	// ManageModels compares the check-worthiness models trained on the
+	// desk's decisions and switches one on: admins.
+	ManageModels Capability = "manage_models"
 )
 
 // relation is what a user below a rule's Bypass role must be to the claim.
@@ -111,12 +114,13 @@ var capabilities = map[Capability]capRule{
 	ManageUsers:      {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage users"},
 	ManageWebhooks:   {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage webhooks"},
 	ManageSettings:   {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "change the desk's settings"},
+	ManageModels:     {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "switch check-worthiness models"},
 }
 
 // Capabilities lists every capability, for documentation and tests.
 func Capabilities() []Capability {
 	return []Capability{EditClaim, Assign, TakeClaim, Unassign, UnassignSelf, AddEvidence, CheckSource,
-		Comment, FileClaims, Import, TakeNext, ViewReview, ManageOutlets, ImportFactChecks, ManageUsers, ManageWebhooks, ManageSettings}
+		Comment, FileClaims, Import, TakeNext, ViewReview, ManageOutlets, ImportFactChecks, ManageUsers, ManageWebhooks, ManageSettings, ManageModels}
 }
 
 // Can says whether actor may use capability cap on claim, or on the desk

@@ -84,7 +84,11 @@ func (e *Engine) importArticle(ctx context.Context, actor *models.User, in NewAr
 	if err != nil {
 		return nil, nil, err
 	}
-	cands := e.extractor.Candidates(a.Text)
+	m, err := e.activeModel(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	cands := m.opts.Candidates(a.Text)
 	raw, err := json.Marshal(cands)
 	if err != nil {
 		return nil, nil, fmt.Errorf("workflow: encode candidates: %w", err)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/factdesk/factdesk/extract/train"
 )
@@ -14,9 +15,10 @@ import (
 const modelUsage = `usage:
   factdesk model eval  [--data DIR] [--fixtures DIR]             ClaimBuster dev F1 and CLEF-2019 MAP, with baselines
   factdesk model train [--data DIR] [--fixtures DIR] --out FILE  train the check-worthiness model and write it
+  factdesk model train --desk [--corpora] [--hold-out 0.2]       train on the checkers' filed/left candidates; store it inactive
   factdesk model decisions [--days N] [--model FILE]             P/R of a model on the checkers' filed/left candidates
   factdesk model register --version V FILE                        store a trained model, inactive, with its P/R on the desk
-  factdesk model activate VERSION | versions                      switch a stored model on (next start) | list them
+  factdesk model activate VERSION|shipped | versions              switch a stored model on | list them
 
 --data defaults to $FACTDESK_DATA_DIR, else the nearest shared/data above the working directory.
 --fixtures defaults to extract/testdata/articles when run from the repository.`
@@ -26,6 +28,9 @@ const modelUsage = `usage:
 func modelCmd(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "decisions" {
 		return decisionsCmd(ctx, args[1:], os.Stdout)
+	}
+	if len(args) > 0 && args[0] == "train" && slices.ContainsFunc(args[1:], func(a string) bool { return a == "--desk" || a == "-desk" }) {
+		return deskTrainCmd(ctx, args[1:], os.Stdout)
 	}
 	if len(args) > 0 && (args[0] == "register" || args[0] == "activate" || args[0] == "versions") {
 		return modelVersionsCmd(ctx, args[0], args[1:], os.Stdout)
