@@ -151,6 +151,8 @@ var access = map[string]string{
 	"GET /admin/users":                                 "admin",
 	"POST /admin/users":                                "admin",
 	"POST /admin/users/:id":                            "admin",
+	"GET /admin/models":                                "admin",
+	"POST /admin/models/activate":                      "admin",
 	"GET /admin/webhooks":                              "admin",
 	"POST /admin/webhooks":                             "admin",
 	"GET /admin/webhooks/:id":                          "admin",

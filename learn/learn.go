@@ -79,8 +79,11 @@ type Result struct {
 // Agreement is workflow.Agreement.
 type Agreement = workflow.Agreement
 
+// MinLearn is the fewest decisions a model learns from.
+const MinLearn = 10
+
 // ErrTooFew says the desk has not decided enough to learn from.
-var ErrTooFew = fmt.Errorf("learn: too few decisions to learn from: at least one filed and one left candidate must come before the held-out ones")
+var ErrTooFew = fmt.Errorf("learn: too few decisions to learn from: at least %d, filed and left, must come before the held-out ones", MinLearn)
 
 // TrainDesk trains a check-worthiness model on all of the desk's decisions
 // but the newest HoldOut share (plus the public corpora when opts.Data is
@@ -106,7 +109,7 @@ func TrainDesk(ctx context.Context, st *store.Store, e *workflow.Engine, opts Op
 			filed++
 		}
 	}
-	if filed == 0 || filed == len(learnFrom) || len(held) == 0 {
+	if len(learnFrom) < MinLearn || filed == 0 || filed == len(learnFrom) || len(held) == 0 {
 		return nil, ErrTooFew
 	}
 	var base train.Data
@@ -128,7 +131,7 @@ func TrainDesk(ctx context.Context, st *store.Store, e *workflow.Engine, opts Op
 	res := &Result{Version: opts.Version, Learned: len(learnFrom), HeldOut: len(held), ActiveVersion: activeVersion,
 		Model: workflow.Measure(extract.Options{Model: m}, heldDs), Current: workflow.Measure(activeOpts, heldDs)}
 	if res.Version == "" {
-		res.Version = "desk-" + time.Now().UTC().Format("20060102-150405")
+		res.Version = "desk-" + time.Now().UTC().Format("20060102-150405.000")
 	}
 	if activeVersion == "" {
 		activeVersion = "the shipped model"

@@ -27,7 +27,7 @@ var files embed.FS
 var Pages = []string{
 	"login", "queue", "board", "claim", "claim_new", "review", "users", "overview", "error",
 	"import", "claim_related", "sources", "webhooks", "captures", "list", "bulk",
-	"notifications", "notification_settings", "unsubscribe",
+	"notifications", "notification_settings", "unsubscribe", "models",
 }
 
 // Views are the parsed pages.

@@ -93,6 +93,10 @@ func (s *Server) Routes(r *gin.Engine) {
 	users.GET("", s.webUsers)
 	users.POST("", s.webUserCreate)
 	users.POST("/:id", s.webUserUpdate)
+	// Check-worthiness models trained on the desk's decisions (models.go).
+	mods := in.Group("/admin/models", s.webRequire(workflow.ManageModels))
+	mods.GET("", s.webModels)
+	mods.POST("/activate", s.webModelActivate)
 	hooks := in.Group("/admin/webhooks", s.webRequire(workflow.ManageWebhooks))
 	hooks.GET("", s.webWebhooks)
 	hooks.POST("", s.webWebhookCreate)
