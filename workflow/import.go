@@ -28,6 +28,9 @@ type ArticleView struct {
 	Filed []FiledSentence `json:"filed"`
 	// Existing is set on an import that found the article already there.
 	Existing bool `json:"existing"`
+	// PriorChecks are earlier checks of the candidates (see
+	// Engine.PriorChecks), filled in by WithPriorChecks.
+	PriorChecks []PriorCheck `json:"prior_checks"`
 }
 
 // FiledSentence is a candidate sentence that is already a claim.

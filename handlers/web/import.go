@@ -35,6 +35,8 @@ type importCandidate struct {
 	Checked bool
 	// ClaimID is the claim already made from this sentence, if any.
 	ClaimID int64
+	// Prior is an earlier check of the sentence's claim, if one was found.
+	Prior *workflow.PriorCheck
 }
 
 type importView struct {
@@ -130,6 +132,16 @@ func (s *Server) importView(ctx context.Context, id int64) (*importView, error) 
 	}
 	if pos < len(text) {
 		v.Segments = append(v.Segments, importSegment{Lines: strings.Split(text[pos:], "\n"), Candidate: -1})
+	}
+	if err := s.engine.WithPriorChecks(ctx, av); err != nil {
+		s.log.ErrorContext(ctx, "prior checks of an article", "article_id", id, "error", err)
+	}
+	prior := map[int]*workflow.PriorCheck{}
+	for i := range av.PriorChecks {
+		prior[av.PriorChecks[i].Candidate] = &av.PriorChecks[i]
+	}
+	for i := range v.Candidates {
+		v.Candidates[i].Prior = prior[v.Candidates[i].Index]
 	}
 	return v, nil
 }

@@ -47,3 +47,21 @@ func TestWebModels(t *testing.T) {
 	c.get("/admin/models").status(t, http.StatusForbidden)
 	c.submit("/admin/models/activate", url.Values{"version": {""}}).status(t, http.StatusForbidden)
 }
+
+// Each candidate of /import/{id} says when the desk already has its claim.
+func TestWebImportPriorCheck(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	ctx := context.Background()
+	checker := env.User(t, models.RoleChecker)
+	c, err := env.App.Engine.CreateClaim(ctx, checker.User, workflow.NewClaim{Text: "Unemployment fell to 3.5 percent in March."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := env.App.Engine.ImportArticle(ctx, checker.User, workflow.NewArticle{Text: "Unemployment fell to 3.5 percent in March, the statistics office said. Thanks for reading."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	webSignIn(t, env, checker).get("/import/"+itoa(v.ID)).status(t, http.StatusOK).
+		has(t, `<p class="small prior-check is-duplicate">`, `<a href="/claims/`+itoa(c.ID)+`">Already filed here as claim #`+itoa(c.ID)+` (new)</a>`, "same claim:")
+}
