@@ -202,7 +202,8 @@ func (e *Engine) FileCandidates(ctx context.Context, actor *models.User, id int6
 			ins = append(ins, NewClaim{
 				// The sentence may span the article's line breaks; the
 				// claim reads as one line, and the offsets keep the place.
-				Text: strings.Join(strings.Fields(cand.Text), " "), Claimant: cand.Claimant, SourceURL: a.URL,
+				// The claim's language is the sentence's, when told.
+				Text: strings.Join(strings.Fields(cand.Text), " "), Claimant: cand.Claimant, SourceURL: a.URL, Language: cand.Language,
 				ArticleID: &articleID, ArticleStart: &start, ArticleEnd: &end,
 			})
 		}
