@@ -165,4 +165,3 @@ func (o Options) Score(sentence string) float64 {
 	f, _, words := cueFeatures(sentence, sc.toks, a)
 	return math.Round(o.value(&sc, f, words, a)*1000) / 1000
 }
-

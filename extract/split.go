@@ -326,8 +326,8 @@ func stopAt(text string, i int) int {
 		'؟', '۔', // Arabic question mark (Arabic, Persian, Urdu); Urdu full stop
 		'։',      // Armenian full stop
 		'።', '፧', // Ethiopic full stop and question mark
-		'။',      // Myanmar section mark
-		'჻':      // Georgian paragraph separator
+		'။', // Myanmar section mark
+		'჻': // Georgian paragraph separator
 		return n
 	case '。', '！', '？', '｡': // ideographic full stop, full-width ! and ?, half-width stop
 		return -n
