@@ -193,16 +193,21 @@ func (q queries) similarCandidates(ctx context.Context, text, author string, bef
 	// (or rankedRows claims) generate no candidates, though they still
 	// score, and the rarest rankedTerms are ORed, so the index hands few
 	// rows to the scoring however big the table is. A lexeme not counted
-	// yet is taken as held by one claim.
+	// yet (a new word, or a desk whose first count has not run) takes its
+	// share from ANALYZE's most common elements when listed there, so a
+	// common word never reads a long posting list, else one claim.
 	ranked := `(WITH tot AS (
 			   SELECT greatest(coalesce((SELECT docs FROM claim_lexeme_totals), 0),
 			                   (SELECT reltuples FROM pg_class WHERE oid = 'claims'::regclass)::bigint, 1) AS n,
 			          coalesce((SELECT nullif(avg_len, 0) FROM claim_lexeme_totals), CAST(@avgLen AS float8)) AS avgdl),
-			 qw AS (
-			   SELECT q.lex, coalesce(s.ndoc, 1) AS df,
-			          ln(1 + (tot.n - coalesce(s.ndoc, 1) + 0.5) / (coalesce(s.ndoc, 1) + 0.5)) AS idf
+			 qd AS (
+			   SELECT q.lex, coalesce(s.ndoc, (m.f * tot.n)::bigint, 1) AS df
 			   FROM tot, unnest(tsvector_to_array(to_tsvector('english', @rq))) AS q(lex)
-			   LEFT JOIN claim_lexemes s ON s.lexeme = q.lex),
+			   LEFT JOIN claim_lexemes s ON s.lexeme = q.lex
+			   LEFT JOIN (SELECT u.e, u.f FROM pg_stats ps,
+			              unnest(ps.most_common_elems::text::text[], ps.most_common_elem_freqs) AS u(e, f)
+			              WHERE ps.schemaname = current_schema() AND ps.tablename = 'claims' AND ps.attname = 'search') m ON m.e = q.lex),
+			 qw AS (SELECT qd.lex, qd.df, ln(1 + (tot.n - qd.df + 0.5) / (qd.df + 0.5)) AS idf FROM qd, tot),
 			 gen AS (
 			   SELECT qw.lex FROM qw, tot WHERE qw.df <= least(CAST(@commonAt AS float8) * tot.n, CAST(@rankedRows AS float8))
 			   ORDER BY qw.df, qw.lex LIMIT @rankedTerms),
