@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/factdesk/factdesk/extract"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/sources"
 )
@@ -20,6 +21,7 @@ var Funcs = template.FuncMap{
 	"verdictLabel": func(v models.Verdict) string { return v.Label() },
 	"roleLabel":    func(r models.Role) string { return titleCase(string(r)) },
 	"titleCase":    titleCase,
+	"languageName": extract.LanguageName,
 	"truncate":     truncate,
 	"datetime":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
 	"isoTime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },

@@ -63,5 +63,5 @@ func TestWebImportPriorCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	webSignIn(t, env, checker).get("/import/"+itoa(v.ID)).status(t, http.StatusOK).
-		has(t, `<p class="small prior-check is-duplicate">`, `<a href="/claims/`+itoa(c.ID)+`">Already filed here as claim #`+itoa(c.ID)+` (new)</a>`, "same claim:")
+		has(t, `<p class="small prior-check is-duplicate">`, `<a href="/claims/`+itoa(c.ID)+`">Already filed here as claim #`+itoa(c.ID)+` (new)</a>`, "Same claim:")
 }
