@@ -141,7 +141,11 @@ func modelVersionsCmd(ctx context.Context, verb string, args []string, stdout io
 		if err := st.WithTx(ctx, func(tx *store.Tx) error { return tx.ActivateModelVersion(ctx, v, nil) }); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "model %s is active; every server uses it from its next import\n", args[0])
+		name := "model " + v
+		if v == "" {
+			name = "the shipped model"
+		}
+		fmt.Fprintf(stdout, "%s is active; every server uses it from its next import\n", name)
 		return nil
 	case "versions":
 		st, err := openStore(ctx, cfg, true)
