@@ -24,6 +24,7 @@ import (
 	"github.com/factdesk/factdesk/handlers"
 	"github.com/factdesk/factdesk/handlers/public"
 	"github.com/factdesk/factdesk/jobs"
+	"github.com/factdesk/factdesk/learn"
 	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/metrics"
 	"github.com/factdesk/factdesk/migrations"
@@ -88,6 +89,9 @@ type Config struct {
 	Audit audit.Config
 	// Notify configures notifications and their email (app/notify.go).
 	Notify NotifyConfig
+	// Learn sets the retraining of the check-worthiness model on the
+	// desk's decisions and the recount of claim lexemes (learn/).
+	Learn learn.Config
 	// Jobs tunes the job client (jobs/) that works the webhooks and
 	// sources queues. New fills in DatabaseURL and Log; MaxConns defaults
 	// to DBMaxConns.

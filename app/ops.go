@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/factdesk/factdesk/learn"
 	"net"
 	"net/http"
 	"time"
@@ -39,6 +40,9 @@ func (a *App) wireOps() error {
 	a.Metrics.WatchPgxPool("jobs", a.Jobs.Pool)
 	a.Metrics.WatchJobs(a.Store.JobCounts, jobCountsTTL)
 	if err := a.registerRetention(); err != nil {
+		return err
+	}
+	if err := learn.New(a.Store, a.Engine, a.Config.Learn, a.Log).Register(a.Jobs); err != nil {
 		return err
 	}
 	if addr := a.Config.Ops.MetricsAddr; addr != "" {

@@ -1,21 +1,19 @@
 package bench
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
 	"fmt"
-	"github.com/factdesk/factdesk/match"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
-	"time"
+
+	"github.com/factdesk/factdesk/match"
 
 	"github.com/factdesk/factdesk/extract/train"
 	"github.com/factdesk/factdesk/internal/pgtest"
+	"github.com/factdesk/factdesk/learn"
 	"github.com/factdesk/factdesk/store"
 )
 
@@ -30,157 +28,72 @@ import (
 //	go test -run '^$' -bench RetrievalCLEF2020 -benchtime 1x ./bench
 func BenchmarkRetrievalCLEF2020(b *testing.B) {
 	ctx := context.Background()
-	st, vclaimOf, nv := loadVClaims(b)
-	queries, qrels := loadQueries(b, "dev")
-
-	var backend int
-	if err := st.SQL().QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&backend); err != nil {
-		b.Fatal(err)
-	}
-	var sumAP float64
-	var dbCPU, goCPU time.Duration
-	var lat []time.Duration
-	found, offered := 0, 0
+	st, vc := loadVClaims(b)
+	var r *learn.RetrievalReport
 	for b.Loop() {
-		sumAP, found, offered, lat = 0, 0, 0, lat[:0]
-		for _, q := range queries {
-			db0, go0 := processCPU(backend), selfCPU()
-			t0 := time.Now()
-			got, err := st.SimilarClaims(ctx, q[1], store.SimilarOptions{Limit: 5})
-			lat = append(lat, time.Since(t0))
-			dbCPU += processCPU(backend) - db0
-			goCPU += selfCPU() - go0
-			if err != nil {
-				b.Fatal(err)
-			}
-			rel := qrels[q[0]]
-			hits, ap := 0, 0.0
-			for i, g := range got {
-				if rel[vclaimOf[g.Claim.ID]] {
-					hits++
-					ap += float64(hits) / float64(i+1)
-				}
-			}
-			if hits > 0 {
-				found++
-			}
-			cands, err := st.SimilarCandidates(ctx, q[1])
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, c := range cands {
-				id, _ := strconv.ParseInt(c.ID, 10, 64)
-				if rel[vclaimOf[id]] {
-					offered++
-					break
-				}
-			}
-			if len(rel) > 0 {
-				sumAP += ap / float64(min(len(rel), 5))
-			}
+		var err error
+		if r, err = learn.EvalRetrieval(ctx, st, vc, dataDir(b), "dev"); err != nil {
+			b.Fatal(err)
 		}
 	}
-	mapAt5 := sumAP / float64(len(queries))
-	b.ReportMetric(mapAt5, "MAP@5")
-	b.ReportMetric(float64(percentile(lat, 50).Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(percentile(lat, 95).Microseconds())/1000, "p95-ms")
-	dbPer, goPer := ms(dbCPU)/float64(len(lat)), ms(goCPU)/float64(len(lat))
-	b.ReportMetric(dbPer, "db_cpu_ms/lookup")
-	b.ReportMetric(goPer, "go_cpu_ms/lookup")
-	fmt.Printf("CPU per lookup: %.2f ms in PostgreSQL + %.2f ms here; load average %s\n", dbPer, goPer, loadAverage())
-	fmt.Printf("CLEF-2020 task 2 dev: %d tweets over %d verified claims: MAP@5 %.4f, a gold claim in the top 5 for %d, among the candidates for %d; lookup p50 %s p95 %s\n",
-		len(queries), nv, mapAt5, found, offered, percentile(lat, 50).Round(10*time.Microsecond), percentile(lat, 95).Round(10*time.Microsecond))
+	b.ReportMetric(r.MAP5, "MAP@5")
+	b.ReportMetric(ms(r.P50), "p50-ms")
+	b.ReportMetric(ms(r.P95), "p95-ms")
+	b.ReportMetric(ms(r.DBCPU), "db_cpu_ms/lookup")
+	b.ReportMetric(ms(r.GoCPU), "go_cpu_ms/lookup")
+	r.Write(os.Stdout)
 }
 
-// retrievalDir is the claim-retrieval corpus folder.
-func retrievalDir(tb testing.TB) string {
+func dataDir(tb testing.TB) string {
 	dir, err := train.DataDir("")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return filepath.Join(dir, "claim-retrieval")
+	return dir
 }
+
+// retrievalDir is the claim-retrieval corpus folder.
+func retrievalDir(tb testing.TB) string { return filepath.Join(dataDir(tb), "claim-retrieval") }
 
 // loadQueries reads a split's tweets and their gold claims.
 func loadQueries(tb testing.TB, split string) ([][]string, map[string]map[string]bool) {
 	cr := retrievalDir(tb)
-	queries := readTSV(tb, filepath.Join(cr, "clef2020_t2_"+split+"_queries.tsv.gz"))
+	var queries [][]string
 	qrels := map[string]map[string]bool{}
-	for _, r := range readTSV(tb, filepath.Join(cr, "clef2020_t2_"+split+"_qrels.tsv")) {
-		if qrels[r[0]] == nil {
-			qrels[r[0]] = map[string]bool{}
-		}
-		qrels[r[0]][r[1]] = true
+	err := train.ReadTSV(filepath.Join(cr, "clef2020_t2_"+split+"_queries.tsv.gz"), func(m map[string]string) error {
+		queries = append(queries, []string{m["id"], m["text"]})
+		return nil
+	})
+	if err == nil {
+		err = train.ReadTSV(filepath.Join(cr, "clef2020_t2_"+split+"_qrels.tsv"), func(m map[string]string) error {
+			if qrels[m["query"]] == nil {
+				qrels[m["query"]] = map[string]bool{}
+			}
+			qrels[m["query"]][m["vclaim"]] = true
+			return nil
+		})
+	}
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return queries, qrels
 }
 
-// loadVClaims fills a fresh database with the verified claims as confirmed
-// claims and returns the store, each claim's vclaim id, and their number.
-func loadVClaims(tb testing.TB) (*store.Store, map[int64]string, int) {
+// loadVClaims fills a fresh database with the verified claims (see
+// learn.LoadVerifiedClaims), on one connection so that the server
+// process's CPU time can be read.
+func loadVClaims(tb testing.TB) (*store.Store, *learn.VerifiedClaims) {
 	ctx := context.Background()
-	vclaims := readTSV(tb, filepath.Join(retrievalDir(tb), "clef2020_t2_vclaims.tsv.gz"))
 	st, err := store.Open(ctx, pgtest.URL(tb), store.Options{MaxConns: 1})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	db := st.SQL()
-	if _, err := db.ExecContext(ctx, `INSERT INTO users (email, name, role) VALUES ('bench@factdesk.test', 'Bench', 'checker')`); err != nil {
-		tb.Fatal(err)
-	}
-	ids, texts := make([]string, len(vclaims)), make([]string, len(vclaims))
-	for i, v := range vclaims {
-		ids[i], texts[i] = v[0], v[1]
-	}
-	rows, err := db.QueryContext(ctx, `INSERT INTO claims (text, state, created_by)
-		SELECT t, 'confirmed', (SELECT id FROM users LIMIT 1) FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n
-		RETURNING id`, texts)
+	vc, err := learn.LoadVerifiedClaims(ctx, st, dataDir(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	vclaimOf := map[int64]string{}
-	for i := 0; rows.Next(); i++ {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			tb.Fatal(err)
-		}
-		vclaimOf[id] = ids[i]
-	}
-	rows.Close()
-	if _, err := db.ExecContext(ctx, `VACUUM ANALYZE claims`); err != nil {
-		tb.Fatal(err)
-	}
-	return st, vclaimOf, len(vclaims)
-}
-
-// readTSV reads a tab-separated file, gzipped or not, without its header.
-func readTSV(tb testing.TB, path string) [][]string {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sc = bufio.NewScanner(zr)
-	}
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	var out [][]string
-	for first := true; sc.Scan(); first = false {
-		if !first {
-			out = append(out, strings.Split(sc.Text(), "\t"))
-		}
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return out
+	return st, vc
 }
 
 // BenchmarkRetrievalTrain fits match.RankWeights: for every CLEF-2020 task
@@ -194,7 +107,8 @@ func readTSV(tb testing.TB, path string) [][]string {
 //	go test -run '^$' -bench RetrievalTrain -benchtime 1x ./bench
 func BenchmarkRetrievalTrain(b *testing.B) {
 	ctx := context.Background()
-	st, vclaimOf, _ := loadVClaims(b)
+	st, vc := loadVClaims(b)
+	vclaimOf := vc.Of
 	queries, qrels := loadQueries(b, "train")
 	type query struct {
 		cands []match.Candidate
@@ -217,8 +131,9 @@ func BenchmarkRetrievalTrain(b *testing.B) {
 					gold[c.ID] = true
 				}
 			}
-			qs = append(qs, query{cands, gold, q[1]})
-			fs := match.RankFeatures(q[1], cands)
+			clean := match.CleanQuery(q[1])
+			qs = append(qs, query{cands, gold, clean})
+			fs := match.RankFeatures(clean, cands)
 			for i, g := range cands {
 				if !gold[g.ID] {
 					continue

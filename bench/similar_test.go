@@ -9,10 +9,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/internal/cputime"
 	"github.com/factdesk/factdesk/internal/pgtest"
 	"github.com/factdesk/factdesk/match"
 	"github.com/factdesk/factdesk/store"
@@ -67,6 +67,11 @@ func BenchmarkSimilarLookup(b *testing.B) {
 	}
 	if have < similarClaims {
 		if err := fillClaims(ctx, st.SQL(), similarClaims-have); err != nil {
+			b.Fatal(err)
+		}
+		// The desk's learn job counts the lexemes hourly; count them
+		// once here, as it would have after the fill.
+		if err := st.RefreshLexemeStats(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -368,38 +373,7 @@ func fillClaims(ctx context.Context, db *sql.DB, n int) error {
 	return exec(`VACUUM ANALYZE claims`)
 }
 
-// processCPU is the user plus system CPU time of process pid so far, from
-// /proc/pid/stat; zero where /proc is missing.
-func processCPU(pid int) time.Duration {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// The command name (field 2) may hold spaces; count from the ")".
-	fields := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+1:]))
-	if len(fields) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	const ticksPerSecond = 100 // USER_HZ on Linux
-	return time.Duration(utime+stime) * time.Second / ticksPerSecond
-}
-
-// selfCPU is this process's CPU time so far.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// loadAverage is the one-minute load average, to read the wall times by.
-func loadAverage() string {
-	raw, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	return strings.Fields(string(raw))[0]
-}
+// processCPU, selfCPU and loadAverage: see internal/cputime.
+func processCPU(pid int) time.Duration { return cputime.Process(pid) }
+func selfCPU() time.Duration           { return cputime.Self() }
+func loadAverage() string              { return cputime.LoadAverage() }

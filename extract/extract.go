@@ -11,8 +11,6 @@ package extract
 
 import (
 	"math"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Type is the kind of claim a sentence makes. A sentence that shows several
@@ -63,6 +61,9 @@ type Candidate struct {
 	Claimant string `json:"claimant"`
 	// Cues are human-readable reasons for the score, for the reviewer.
 	Cues []string `json:"cues"`
+	// Language is the sentence's language as Language guesses it (BCP
+	// 47, "" when it cannot tell). Only ModelLanguage is scored.
+	Language string `json:"language"`
 }
 
 // Options tunes Candidates. The zero value uses DefaultThreshold and keeps
@@ -120,12 +121,13 @@ func (o Options) Candidates(text string) []Candidate {
 			}
 		}
 		value := 0.0
-		if latinScript(sent) {
+		lang := Language(sent)
+		if lang == "" || lang == ModelLanguage {
 			value = math.Round(o.value(&sc, f, words, claimants[i])*1000) / 1000
 		} else {
 			// The model and the cues know English only; a score here
 			// would be invented, so the sentence is left for a person.
-			cues = append(cues, "not scored: no model for this language")
+			cues = append(cues, "not scored: no check-worthiness model for "+LanguageName(lang)+" ("+lang+")")
 		}
 		c := Candidate{
 			Text:        sent,
@@ -133,6 +135,7 @@ func (o Options) Candidates(text string) []Candidate {
 			End:         s.end,
 			Score:       value,
 			Checkworthy: value > threshold,
+			Language:    lang,
 			Type:        f.typ(),
 			Claimant:    claimant,
 			Cues:        cues,
@@ -166,30 +169,4 @@ func (o Options) Score(sentence string) float64 {
 	a := attribute(sentence, []span{{0, len(sentence)}})[0]
 	f, _, words := cueFeatures(sentence, sc.toks, a)
 	return math.Round(o.value(&sc, f, words, a)*1000) / 1000
-}
-
-// latinScript reports whether most of the sentence's letters are Latin, the
-// script the model was trained on. Sentences in other scripts (Devanagari,
-// Arabic, Cyrillic…) are not scored.
-func latinScript(s string) bool {
-	latin, other := 0, 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
-				latin++
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		switch {
-		case unicode.Is(unicode.Latin, r):
-			latin++
-		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
-			other++
-		}
-	}
-	return latin >= other
 }

@@ -120,6 +120,21 @@ func TestSplit(t *testing.T) {
 			want: []string{"सरकार ने बजट पेश किया।", "महंगाई 5% बढ़ी॥", "यह सच है?"},
 		},
 		{
+			name: "Chinese and Japanese stops, no space after them",
+			in:   "政府公布了预算。通货膨胀上升了5%！这是真的吗？「物価は上がった。」と大臣は言った。",
+			want: []string{"政府公布了预算。", "通货膨胀上升了5%！", "这是真的吗？", "「物価は上がった。」と大臣は言った。"},
+		},
+		{
+			name: "Arabic question mark and Urdu full stop",
+			in:   "هل ارتفعت الأسعار؟ قالت الوزارة إنها ارتفعت. حکومت نے بجٹ پیش کیا۔ مہنگائی بڑھ گئی۔",
+			want: []string{"هل ارتفعت الأسعار؟", "قالت الوزارة إنها ارتفعت.", "حکومت نے بجٹ پیش کیا۔", "مہنگائی بڑھ گئی۔"},
+		},
+		{
+			name: "Armenian and Ethiopic full stops",
+			in:   "Կառավարությունը ներկայացրեց բյուջեն։ Գները բարձրացան։ መንግስት በጀቱን አቀረበ። ዋጋ ጨመረ።",
+			want: []string{"Կառավարությունը ներկայացրեց բյուջեն։", "Գները բարձրացան։", "መንግስት በጀቱን አቀረበ።", "ዋጋ ጨመረ።"},
+		},
+		{
 			name: "ellipsis and exclamation",
 			in:   "Wait... The vote failed! Nobody expected it.",
 			want: []string{"Wait...", "The vote failed!", "Nobody expected it."},
@@ -333,7 +348,7 @@ func TestJSONFields(t *testing.T) {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	want := []string{"checkworthy", "claimant", "cues", "end", "score", "start", "text", "type"}
+	want := []string{"checkworthy", "claimant", "cues", "end", "language", "score", "start", "text", "type"}
 	if !reflect.DeepEqual(sorted(keys), want) {
 		t.Errorf("JSON keys = %q, want %q", sorted(keys), want)
 	}

@@ -1,5 +1,7 @@
 package extract
 
+import "unicode/utf8"
+
 // fragment reports whether a span the splitter cut is page furniture rather
 // than a sentence, so it is not offered as a candidate at all: nobody files
 // "×" (a close button copied with the story), "Photo: Reuters", a lone
@@ -100,7 +102,12 @@ func endsSentence(s string) bool {
 	case c == '.' || c == '!' || c == '?':
 		return true
 	}
-	return hasPrefixAt(s, max(i-len("…"), 0), "…") || isDandaAt(s, max(i-len("।"), 0))
+	if hasPrefixAt(s, max(i-len("…"), 0), "…") {
+		return true
+	}
+	// A stop of another script (the danda, the ideographic full stop, …).
+	_, n := utf8.DecodeLastRuneInString(s[:i])
+	return stopAt(s, i-n) != 0
 }
 
 // auxiliaries are the verb forms every short statement leans on.

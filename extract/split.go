@@ -65,7 +65,7 @@ func split(text string) []span {
 			}
 			start = i
 		}
-		if c != '.' && c != '!' && c != '?' && !hasPrefixAt(text, i, "…") && !isDandaAt(text, i) {
+		if c != '.' && c != '!' && c != '?' && !hasPrefixAt(text, i, "…") && (c < utf8.RuneSelf || stopAt(text, i) == 0) {
 			i++
 			continue
 		}
@@ -87,6 +87,7 @@ func split(text string) []span {
 func boundaryAt(text string, i int) (end, next int, ok bool) {
 	j := i
 	dots := 0
+	spaceless := false // a CJK stop: no space follows it
 	for j < len(text) {
 		switch {
 		case text[j] == '.':
@@ -97,15 +98,20 @@ func boundaryAt(text string, i int) (end, next int, ok bool) {
 		case hasPrefixAt(text, j, "…"):
 			dots += 3
 			j += len("…")
-		case isDandaAt(text, j):
-			// Devanagari full stop (।) and double danda (॥): they end a
+		case text[j] >= utf8.RuneSelf && stopAt(text, j) != 0:
+			// Another script's full stop or question mark: it ends a
 			// sentence as a question mark does.
-			j += len("।")
+			n := stopAt(text, j)
+			if n < 0 {
+				n, spaceless = -n, true
+			}
+			j += n
 		default:
 			goto closers
 		}
 	}
 closers:
+	stopEnd := j
 	for j < len(text) {
 		if n := closerLen(text, j); n > 0 {
 			j += n
@@ -115,8 +121,11 @@ closers:
 	}
 	end = j
 	if j < len(text) && !isSpaceByte(text[j]) {
-		// "3.5", "U.S.", "example.com": no whitespace, no boundary.
-		return end, end, false
+		// "3.5", "U.S.", "example.com": no whitespace, no boundary. Chinese
+		// and Japanese put none after a sentence either, but a stop inside
+		// a closing quote mark runs on into its reporting clause
+		// (「…。」と大臣は言った。).
+		return end, end, spaceless && j == stopEnd
 	}
 	k := j
 	for k < len(text) && isSpaceByte(text[k]) && text[k] != '\n' {
@@ -250,7 +259,7 @@ func closerLen(text string, i int) int {
 	case '"', '\'', ')', ']':
 		return 1
 	}
-	for _, q := range [...]string{"”", "’", "»"} {
+	for _, q := range [...]string{"”", "’", "»", "」", "』", "）"} {
 		if hasPrefixAt(text, i, q) {
 			return len(q)
 		}
@@ -305,10 +314,25 @@ func trimRight(text string, start, end int) int {
 	return end
 }
 
-// isDandaAt reports whether a danda (U+0964) or double danda (U+0965)
-// starts at i; both encode as E0 A5 A4/A5.
-func isDandaAt(text string, i int) bool {
-	return i+2 < len(text) && text[i] == 0xe0 && text[i+1] == 0xa5 && (text[i+2] == 0xa4 || text[i+2] == 0xa5)
+// stopAt returns the length in bytes of a sentence-ending mark of a
+// script other than Latin starting at i, negated for the marks of scripts
+// written without a space after a sentence (CJK), or 0. Thai and Lao end
+// sentences with a space alone, which the splitter cannot tell from a
+// word break; they stay one span per line.
+func stopAt(text string, i int) int {
+	r, n := utf8.DecodeRuneInString(text[i:])
+	switch r {
+	case '।', '॥', // Devanagari danda and double danda (Hindi, Marathi, Nepali, Sanskrit); Bengali uses them too
+		'؟', '۔', // Arabic question mark (Arabic, Persian, Urdu); Urdu full stop
+		'։',      // Armenian full stop
+		'።', '፧', // Ethiopic full stop and question mark
+		'။', // Myanmar section mark
+		'჻': // Georgian paragraph separator
+		return n
+	case '。', '！', '？', '｡': // ideographic full stop, full-width ! and ?, half-width stop
+		return -n
+	}
+	return 0
 }
 
 func isSpaceByte(c byte) bool {

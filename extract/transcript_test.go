@@ -64,16 +64,25 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
-func TestOtherScriptsAreNotScored(t *testing.T) {
+// Language is told per sentence: in a mixed text only the English
+// sentences are scored, and the others say why they are not.
+func TestOtherLanguagesAreNotScored(t *testing.T) {
 	t.Parallel()
-	cs := Candidates("सरकार ने बजट में 5% की कटौती की। Imports rose 12% last year, the ministry said.")
-	if len(cs) != 2 {
-		t.Fatalf("Candidates = %q, want two sentences", texts(cs))
+	cs := Candidates("सरकार ने बजट में 5% की कटौती की। Imports rose 12% last year, the ministry said. " +
+		"El gobierno dijo que las exportaciones subieron un 12% en 2023. 政府说出口增长了12%。")
+	if len(cs) != 4 {
+		t.Fatalf("Candidates = %q, want four sentences", texts(cs))
 	}
-	if cs[0].Score != 0 || cs[0].Checkworthy || !contains(cs[0].Cues, "not scored: no model for this language") {
-		t.Errorf("Hindi sentence: score %.3f checkworthy %v cues %q, want 0, false and the not-scored cue", cs[0].Score, cs[0].Checkworthy, cs[0].Cues)
+	for _, c := range []struct {
+		i          int
+		lang, name string
+	}{{0, "hi", "Hindi"}, {2, "es", "Spanish"}, {3, "zh", "Chinese"}} {
+		got := cs[c.i]
+		if got.Language != c.lang || got.Score != 0 || got.Checkworthy || !contains(got.Cues, "not scored: no check-worthiness model for "+c.name+" ("+c.lang+")") {
+			t.Errorf("sentence %d: language %q score %.3f checkworthy %v cues %q, want %s, 0, false and the not-scored cue", c.i, got.Language, got.Score, got.Checkworthy, got.Cues, c.lang)
+		}
 	}
-	if !cs[1].Checkworthy {
-		t.Errorf("English sentence after it: score %.3f, want check-worthy", cs[1].Score)
+	if cs[1].Language != "en" || !cs[1].Checkworthy {
+		t.Errorf("English sentence: language %q score %.3f, want en and check-worthy", cs[1].Language, cs[1].Score)
 	}
 }

@@ -177,6 +177,8 @@ var access = map[string]string{
 	"GET /admin/users/:id/deactivate":                  "admin",
 	"GET /admin/settings":                              "admin",
 	"POST /admin/settings":                             "admin",
+	"GET /admin/models":                                "admin",
+	"POST /admin/models/activate":                      "admin",
 	"GET /admin/webhooks":                              "admin",
 	"POST /admin/webhooks":                             "admin",
 	"GET /admin/webhooks/:id":                          "admin",

@@ -17,6 +17,24 @@ var (
 
 var trailerName = regexp.MustCompile(`[—–-]+\s*([^—–\n(]{1,80}?)\s*\(@\w{1,30}\)\s*[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$`)
 
+// TweetContext returns what a copied tweet says about its subject outside
+// its text: the poster's name from the trailer and the words of the
+// @handles it mentions ("@IvankaTrump" → "Ivanka Trump"). CleanQuery drops
+// both, so the comparison of claims never reads them; the ranked search
+// does, since a handle often names whom the claim is about.
+func TweetContext(text string) string {
+	var words []string
+	if a := TweetAuthor(text); a != "" {
+		words = append(words, a)
+	}
+	body := tweetTrailer.ReplaceAllString(text, "")
+	for _, m := range handle.FindAllString(body, -1) {
+		h := strings.TrimLeft(m[strings.IndexByte(m, '@')+1:], "@")
+		words = append(words, splitHashtag("#"+strings.ReplaceAll(h, "_", " ")))
+	}
+	return strings.Join(words, " ")
+}
+
 // TweetAuthor returns the name in a copied tweet's "— Name (@handle) Date"
 // trailer, or "". Who posted a tweet often names what it is about, so the
 // ranked search reads it, though the comparison of claims does not.

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/factdesk/factdesk/extract"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/webhooks"
@@ -25,6 +26,7 @@ var Funcs = template.FuncMap{
 	"titleCase":    titleCase,
 	"fieldMessage": FieldMessage,
 	"formatLabel":  webhooks.FormatLabel,
+	"languageName": extract.LanguageName,
 	"truncate":     truncate,
 	"isoTime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"duration":     HumanDuration,

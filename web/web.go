@@ -30,7 +30,7 @@ var Pages = []string{
 	"login", "queue", "board", "claim", "claim_new", "review", "users", "overview", "error",
 	"import", "claim_related", "sources", "webhooks", "captures", "list", "bulk",
 	"notifications", "notification_settings", "unsubscribe", "integrations", "views", "profile",
-	"user_deactivate", "settings",
+	"user_deactivate", "settings", "models",
 }
 
 // Views are the parsed pages.

@@ -62,6 +62,9 @@ const (
 	// ManageViews renames, changes or deletes a view someone else shared
 	// with the desk: admins. Everyone manages their own views.
 	ManageViews Capability = "manage_views"
+	// ManageModels compares the check-worthiness models trained on the
+	// desk's decisions and switches one on: admins.
+	ManageModels Capability = "manage_models"
 )
 
 // relation is what a user below a rule's Bypass role must be to the claim.
@@ -119,13 +122,14 @@ var capabilities = map[Capability]capRule{
 	ManageSettings:     {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "change the desk's settings"},
 	ManageIntegrations: {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "manage integrations"},
 	ManageViews:        {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "change views other people shared"},
+	ManageModels:       {Min: models.RoleAdmin, Bypass: models.RoleAdmin, What: "switch check-worthiness models"},
 }
 
 // Capabilities lists every capability, for documentation and tests.
 func Capabilities() []Capability {
 	return []Capability{EditClaim, Assign, TakeClaim, Unassign, UnassignSelf, AddEvidence, CheckSource,
 		Comment, FileClaims, Import, TakeNext, ViewReview, ManageOutlets, ImportFactChecks, ManageUsers, ManageWebhooks, ManageSettings, ManageIntegrations,
-		ManageViews}
+		ManageViews, ManageModels}
 }
 
 // Can says whether actor may use capability cap on claim, or on the desk

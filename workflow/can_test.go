@@ -55,7 +55,7 @@ func expectCan(cap Capability, role models.Role, active bool, state models.State
 		return checkerUp
 	case ViewReview, ManageOutlets, ImportFactChecks:
 		return editorUp
-	case ManageUsers, ManageWebhooks, ManageSettings, ManageIntegrations, ManageViews:
+	case ManageUsers, ManageWebhooks, ManageSettings, ManageIntegrations, ManageViews, ManageModels:
 		return role == models.RoleAdmin
 	}
 	panic("expectCan: no expectation for " + string(cap))

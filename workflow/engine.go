@@ -7,10 +7,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
-	"github.com/factdesk/factdesk/extract"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/store"
 )
@@ -39,8 +39,8 @@ type Engine struct {
 	// settingsHooks run in every settings change (OnSettingsChange).
 	settingsHooks []SettingsHook
 	now           func() time.Time
-	// extractor finds an article's candidates (see UseActiveModel).
-	extractor extract.Options
+	// model finds an article's candidates (see activeModel).
+	model atomic.Pointer[loadedModel]
 }
 
 // NewEngine returns an engine writing through s.

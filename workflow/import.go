@@ -30,6 +30,9 @@ type ArticleView struct {
 	Filed []FiledSentence `json:"filed"`
 	// Existing is set on an import that found the article already there.
 	Existing bool `json:"existing"`
+	// PriorChecks are earlier checks of the candidates (see
+	// Engine.PriorChecks), filled in by WithPriorChecks.
+	PriorChecks []PriorCheck `json:"prior_checks"`
 }
 
 // FiledSentence is a candidate sentence that is already a claim.
@@ -86,7 +89,11 @@ func (e *Engine) importArticle(ctx context.Context, actor *models.User, in NewAr
 	if err != nil {
 		return nil, nil, err
 	}
-	cands := e.extractor.Candidates(a.Text)
+	m, err := e.activeModel(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	cands := m.opts.Candidates(a.Text)
 	raw, err := json.Marshal(cands)
 	if err != nil {
 		return nil, nil, fmt.Errorf("workflow: encode candidates: %w", err)
@@ -287,7 +294,8 @@ func fileCandidate(a *models.Article, cand extract.Candidate, ch CandidateChoice
 		}
 	}
 	return NewClaim{
-		Text: text, Claimant: claimant, SourceURL: a.URL, Tags: ch.Tags, Priority: ch.Priority,
+		// The claim's language is the sentence's, when told.
+		Text: text, Claimant: claimant, SourceURL: a.URL, Language: cand.Language, Tags: ch.Tags, Priority: ch.Priority,
 		ArticleID: &articleID, ArticleStart: &start, ArticleEnd: &end,
 		SentenceStart: &sentStart, SentenceEnd: &sentEnd,
 	}, edit

@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/factdesk/factdesk/extract"
+	"github.com/factdesk/factdesk/extract/train"
+	"github.com/factdesk/factdesk/learn"
 	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/workflow"
 )
 
 const decisionsUsage = "usage: factdesk model decisions [--days N] [--model FILE]"
@@ -57,49 +60,17 @@ func decisionsCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// agreement counts a flag against the checkers' decisions.
-type agreement struct{ tp, fp, fn, tn int }
-
-func (a *agreement) add(flagged, filed bool) {
-	switch {
-	case flagged && filed:
-		a.tp++
-	case flagged:
-		a.fp++
-	case filed:
-		a.fn++
-	default:
-		a.tn++
-	}
-}
-
-func (a agreement) String() string {
-	p, r := ratio(a.tp, a.tp+a.fp), ratio(a.tp, a.tp+a.fn)
-	f := 0.0
-	if p+r > 0 {
-		f = 2 * p * r / (p + r)
-	}
-	return fmt.Sprintf("P=%.3f R=%.3f F1=%.3f (flagged and filed %d, flagged and left %d, filed but not flagged %d)", p, r, f, a.tp, a.fp, a.fn)
-}
-
-func ratio(n, d int) float64 {
-	if d == 0 {
-		return 0
-	}
-	return float64(n) / float64(d)
-}
-
 func writeDecisionReport(w io.Writer, ds []store.CandidateDecision, days int, name string, o extract.Options) {
 	filed, articles := 0, map[int64]bool{}
-	var atImport, now agreement
+	var atImport workflow.Agreement
 	for _, d := range ds {
 		articles[d.ArticleID] = true
 		if d.Filed {
 			filed++
 		}
-		atImport.add(d.Checkworthy, d.Filed)
-		now.add(o.Score(d.Sentence) > extract.DefaultThreshold, d.Filed)
+		atImport.Add(d.Checkworthy, d.Filed)
 	}
+	now := workflow.Measure(o, ds)
 	fmt.Fprintf(w, "decisions of the last %d days: %d candidates of %d articles, %d filed, %d left\n", days, len(ds), len(articles), filed, len(ds)-filed)
 	if len(ds) == 0 {
 		return
@@ -108,11 +79,11 @@ func writeDecisionReport(w io.Writer, ds []store.CandidateDecision, days int, na
 	fmt.Fprintf(w, "%s: %s\n", name, now)
 }
 
-const versionsUsage = "usage: factdesk model register --version V FILE | activate VERSION | versions"
+const versionsUsage = "usage: factdesk model register --version V FILE | activate VERSION|shipped | versions"
 
 // modelVersionsCmd stores a trained model as an inactive version together
 // with its P/R on the desk's recent decisions, switches a version on, or
-// lists them. A switch takes effect when the server next starts.
+// lists them. Servers notice a switch at their next import.
 func modelVersionsCmd(ctx context.Context, verb string, args []string, stdout io.Writer) error {
 	cfg, err := loadConfig()
 	if err != nil {
@@ -145,13 +116,16 @@ func modelVersionsCmd(ctx context.Context, verb string, args []string, stdout io
 		}
 		var rep strings.Builder
 		writeDecisionReport(&rep, ds, 90, *version, extract.Options{Model: m})
-		if err := st.WithTx(ctx, func(tx *store.Tx) error { return tx.SaveModelVersion(ctx, *version, raw, rep.String()) }); err != nil {
+		if err := st.WithTx(ctx, func(tx *store.Tx) error {
+			return tx.SaveModelVersion(ctx, store.NewModelVersion{Version: *version, Model: raw, Report: rep.String()})
+		}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "stored model %s (inactive)\n%s", *version, rep.String())
 		fmt.Fprintf(stdout, "switch it on with: factdesk model activate %s\n", *version)
 		return nil
 	case "activate":
+		// "shipped" goes back to the model in the binary.
 		if len(args) != 1 {
 			return fmt.Errorf("%s", versionsUsage)
 		}
@@ -160,10 +134,18 @@ func modelVersionsCmd(ctx context.Context, verb string, args []string, stdout io
 			return err
 		}
 		defer st.Close()
-		if err := st.WithTx(ctx, func(tx *store.Tx) error { return tx.ActivateModelVersion(ctx, args[0]) }); err != nil {
+		v := args[0]
+		if v == "shipped" {
+			v = ""
+		}
+		if err := st.WithTx(ctx, func(tx *store.Tx) error { return tx.ActivateModelVersion(ctx, v, nil) }); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "model %s is active; servers load it when they next start\n", args[0])
+		name := "model " + v
+		if v == "" {
+			name = "the shipped model"
+		}
+		fmt.Fprintf(stdout, "%s is active; every server uses it from its next import\n", name)
 		return nil
 	case "versions":
 		st, err := openStore(ctx, cfg, true)
@@ -171,7 +153,7 @@ func modelVersionsCmd(ctx context.Context, verb string, args []string, stdout io
 			return err
 		}
 		defer st.Close()
-		vs, err := st.ModelVersions(ctx)
+		vs, err := st.ModelVersions(ctx, 0)
 		if err != nil {
 			return err
 		}
@@ -188,4 +170,46 @@ func modelVersionsCmd(ctx context.Context, verb string, args []string, stdout io
 		return nil
 	}
 	return fmt.Errorf("%s", versionsUsage)
+}
+
+const deskTrainUsage = "usage: factdesk model train --desk [--corpora] [--data DIR] [--hold-out 0.2] [--version V]"
+
+// deskTrainCmd trains a model on the desk's candidate decisions (and the
+// public corpora with --corpora), measures it and the active model on the
+// newest decisions it did not learn from, and stores it inactive.
+func deskTrainCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("model train --desk", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Bool("desk", true, "train on the desk's decisions")
+	corpora := fs.Bool("corpora", false, "learn from the public corpora too")
+	data := fs.String("data", "", "folder holding checkworthiness/ (with --corpora)")
+	var opts learn.Options
+	fs.Float64Var(&opts.HoldOut, "hold-out", learn.DefaultHoldOut, "share of the newest decisions measured on, not learned from")
+	fs.StringVar(&opts.Version, "version", "", "name of the stored model (default desk-<UTC time>)")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || opts.HoldOut <= 0 || opts.HoldOut >= 1 {
+		return fmt.Errorf("%s", deskTrainUsage)
+	}
+	if *corpora {
+		dir, err := train.DataDir(*data)
+		if err != nil {
+			return err
+		}
+		opts.Data = dir
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := learn.TrainDesk(ctx, st, workflow.NewEngine(st), opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "stored model %s (inactive)\n%s", res.Version, res.Report)
+	fmt.Fprintf(stdout, "compare and switch it on at /admin/models, or: factdesk model activate %s\n", res.Version)
+	return nil
 }

@@ -34,3 +34,13 @@ func TestDecisionReport(t *testing.T) {
 		t.Errorf("empty report = %q", got)
 	}
 }
+
+func TestDeskTrainUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--desk", "--hold-out", "1.5"}, {"--desk", "extra"}, {"--desk", "--nope"}} {
+		var b strings.Builder
+		if err := deskTrainCmd(t.Context(), args, &b); err == nil || !strings.Contains(err.Error(), deskTrainUsage) {
+			t.Errorf("model train %q = %v, want the usage", args, err)
+		}
+	}
+}

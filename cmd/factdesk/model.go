@@ -5,18 +5,30 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
+	"github.com/factdesk/factdesk/extract"
 	"github.com/factdesk/factdesk/extract/train"
+	"github.com/factdesk/factdesk/internal/cputime"
+	"github.com/factdesk/factdesk/learn"
+	"github.com/factdesk/factdesk/migrations"
+	"github.com/factdesk/factdesk/store"
 )
 
 const modelUsage = `usage:
-  factdesk model eval  [--data DIR] [--fixtures DIR]             ClaimBuster dev F1 and CLEF-2019 MAP, with baselines
+  factdesk model eval  [--data DIR] [--fixtures DIR] [--retrieval]  ClaimBuster dev F1 and CLEF-2019 MAP, with baselines;
+                                                                 extraction speed; --retrieval: CLEF-2020 task 2 dev MAP@5
+                                                                 through the similar-claim SQL, in $FACTDESK_EVAL_DATABASE_URL
+                                                                 (default: DATABASE_URL's database + "_eval", created and kept)
   factdesk model train [--data DIR] [--fixtures DIR] --out FILE  train the check-worthiness model and write it
+  factdesk model train --desk [--corpora] [--hold-out 0.2]       train on the checkers' filed/left candidates; store it inactive
   factdesk model decisions [--days N] [--model FILE]             P/R of a model on the checkers' filed/left candidates
   factdesk model register --version V FILE                        store a trained model, inactive, with its P/R on the desk
-  factdesk model activate VERSION | versions                      switch a stored model on (next start) | list them
+  factdesk model activate VERSION|shipped | versions              switch a stored model on | list them
 
 --data defaults to $FACTDESK_DATA_DIR, else the nearest shared/data above the working directory.
 --fixtures defaults to extract/testdata/articles when run from the repository.`
@@ -26,6 +38,9 @@ const modelUsage = `usage:
 func modelCmd(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "decisions" {
 		return decisionsCmd(ctx, args[1:], os.Stdout)
+	}
+	if len(args) > 0 && args[0] == "train" && slices.ContainsFunc(args[1:], func(a string) bool { return a == "--desk" || a == "-desk" }) {
+		return deskTrainCmd(ctx, args[1:], os.Stdout)
 	}
 	if len(args) > 0 && (args[0] == "register" || args[0] == "activate" || args[0] == "versions") {
 		return modelVersionsCmd(ctx, args[0], args[1:], os.Stdout)
@@ -43,6 +58,7 @@ func runModel(args []string, stdout, stderr io.Writer) error {
 	fixtures := fs.String("fixtures", "", "labelled articles to train on as well")
 	out := fs.String("out", "", "model file to write (train)")
 	quiet := fs.Bool("quiet", false, "no progress lines")
+	retrieval := fs.Bool("retrieval", false, "also measure claim retrieval through the real SQL (eval; needs PostgreSQL)")
 	t := train.NewTrainer()
 	fs.IntVar(&t.Params.Epochs, "epochs", t.Params.Epochs, "passes over the data")
 	fs.Float64Var(&t.Params.Rate, "rate", t.Params.Rate, "AdaGrad learning rate")
@@ -87,6 +103,10 @@ func runModel(args []string, stdout, stderr io.Writer) error {
 	}
 	report.WriteReport(stdout)
 	if args[0] == "eval" {
+		writeExtractionSpeed(stdout, d)
+		if *retrieval {
+			return evalRetrieval(context.Background(), stdout, dir)
+		}
 		return nil
 	}
 	m, err := t.Build(d, report)
@@ -101,5 +121,81 @@ func runModel(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("model train: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d bytes, threshold %.4f)\n", *out, len(b)+1, m.Info.Threshold)
+	return nil
+}
+
+// writeExtractionSpeed times extract.Candidates over the CLEF-2019
+// transcripts, one paragraph per speaker turn, in CPU time of this process,
+// which a busy machine does not inflate.
+func writeExtractionSpeed(w io.Writer, d train.Data) {
+	var b strings.Builder
+	prev := ""
+	for _, e := range d.CLEF {
+		if e.Doc != prev {
+			b.WriteString("\n\n")
+			prev = e.Doc
+		}
+		b.WriteString(e.Text)
+		b.WriteByte(' ')
+	}
+	text := b.String()
+	c0 := cputime.Self()
+	n := 0
+	for i := 0; i < 3; i++ {
+		n += len(extract.Candidates(text))
+	}
+	cpu := cputime.Self() - c0
+	if cpu <= 0 {
+		return
+	}
+	mb := float64(3*len(text)) / (1 << 20)
+	fmt.Fprintf(w, "Extraction: %.1f MB/s of process CPU time (target >= 2), %d sentences of %.1f MB of transcripts\n", mb/cpu.Seconds(), n/3, mb/3)
+}
+
+// evalRetrieval loads the verified claims into the evaluation database
+// (once) and runs the dev tweets through the similar-claim lookup.
+func evalRetrieval(ctx context.Context, w io.Writer, dataDir string) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	dsn := os.Getenv("FACTDESK_EVAL_DATABASE_URL")
+	if dsn == "" {
+		u, err := url.Parse(cfg.DatabaseURL)
+		if err != nil {
+			return fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		u.Path += "_eval"
+		dsn = u.String()
+	}
+	if _, err := store.EnsureDatabase(ctx, dsn); err != nil {
+		return err
+	}
+	mig, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		return err
+	}
+	_, err = migrations.Up(ctx, mig.SQL())
+	mig.Close()
+	if err != nil {
+		return err
+	}
+	// One connection: its server process's CPU time is what a lookup costs
+	// in PostgreSQL.
+	st, err := store.Open(ctx, dsn, store.Options{MaxConns: 1})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	vc, err := learn.LoadVerifiedClaims(ctx, st, dataDir)
+	if err != nil {
+		return err
+	}
+	r, err := learn.EvalRetrieval(ctx, st, vc, dataDir, "dev")
+	if err != nil {
+		return err
+	}
+	r.Write(w)
+	fmt.Fprintf(w, "  (database %s kept for the next run)\n", store.Redact(dsn))
 	return nil
 }

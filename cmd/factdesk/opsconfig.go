@@ -5,9 +5,12 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/factdesk/factdesk/app"
+	"github.com/factdesk/factdesk/learn"
 	"github.com/factdesk/factdesk/retention"
 )
 
@@ -47,6 +50,34 @@ func loadOpsConfig(c *app.Config) error {
 	}
 	if r.Attempts, err = retention.ParseAge(os.Getenv("FACTDESK_RETENTION_ATTEMPTS")); err != nil {
 		return fmt.Errorf("FACTDESK_RETENTION_ATTEMPTS: %w", err)
+	}
+	return loadLearnConfig(c)
+}
+
+// loadLearnConfig reads how the desk retrains its check-worthiness model
+// and recounts claim lexemes; "0" turns either off.
+func loadLearnConfig(c *app.Config) error {
+	l := &c.Learn
+	var err error
+	if os.Getenv("FACTDESK_RETRAIN_EVERY") != "0" {
+		if l.RetrainEvery, err = envDuration("FACTDESK_RETRAIN_EVERY", 24*time.Hour, time.Minute, 90*24*time.Hour); err != nil {
+			return err
+		}
+	}
+	l.MinNewDecisions = learn.DefaultMinNewDecisions
+	if raw := os.Getenv("FACTDESK_RETRAIN_MIN_DECISIONS"); raw != "" {
+		if l.MinNewDecisions, err = strconv.Atoi(raw); err != nil || l.MinNewDecisions < 1 {
+			return fmt.Errorf("FACTDESK_RETRAIN_MIN_DECISIONS=%q must be a whole number of at least 1, such as 200", raw)
+		}
+	}
+	// The periodic retraining learns from the public corpora too when
+	// their folder is set (the same FACTDESK_DATA_DIR as factdesk model).
+	l.Train.Data = os.Getenv("FACTDESK_DATA_DIR")
+	l.LexemesEvery = -1
+	if os.Getenv("FACTDESK_LEXEMES_EVERY") != "0" {
+		if l.LexemesEvery, err = envDuration("FACTDESK_LEXEMES_EVERY", learn.DefaultLexemesEvery, time.Minute, 7*24*time.Hour); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -57,6 +57,10 @@ func DataDir(dir string) (string, error) {
 	}
 }
 
+// ReadTSV calls row for every line of a (possibly gzipped) TSV file of the
+// shared corpora after its header, with the header's column names as keys.
+func ReadTSV(path string, row func(map[string]string) error) error { return readTSV(path, row) }
+
 // readTSV calls row for every line of a (possibly gzipped) TSV file after
 // its header, with the header's column names as keys.
 func readTSV(path string, row func(map[string]string) error) error {

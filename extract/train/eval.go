@@ -80,6 +80,9 @@ func (t *Trainer) fitModel(train []Example) (*extract.Model, error) {
 	xs := make([]vector, 0, len(train))
 	for _, e := range train {
 		x := vector{label: e.Label, weight: 1}
+		if e.Corpus == "desk" {
+			x.weight = t.Params.DeskWeight
+		}
 		if e.Corpus == "clef2019" {
 			x.weight = t.Params.CLEFWeight
 			if !e.Label {

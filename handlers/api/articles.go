@@ -37,6 +37,9 @@ func (s *Server) createArticle(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
+	if err := s.engine.WithPriorChecks(c.Request.Context(), v); err != nil {
+		s.log.ErrorContext(c.Request.Context(), "prior checks of an imported article", "article_id", v.ID, "error", err)
+	}
 	c.Header("Location", "/api/v1/articles/"+strconv.FormatInt(v.ID, 10))
 	status := http.StatusCreated
 	if v.Existing {
@@ -44,7 +47,7 @@ func (s *Server) createArticle(c *gin.Context) {
 		// sentences are claims already.
 		status = http.StatusOK
 	}
-	c.JSON(status, gin.H{"id": v.ID, "candidates": v.Candidates, "existing": v.Existing, "filed": v.Filed})
+	c.JSON(status, gin.H{"id": v.ID, "candidates": v.Candidates, "existing": v.Existing, "filed": v.Filed, "prior_checks": v.PriorChecks})
 }
 
 func (s *Server) getArticle(c *gin.Context) {
@@ -60,6 +63,9 @@ func (s *Server) getArticle(c *gin.Context) {
 	}
 	for i := range v.Claims {
 		normalize(&v.Claims[i])
+	}
+	if err := s.engine.WithPriorChecks(c.Request.Context(), v); err != nil {
+		s.log.ErrorContext(c.Request.Context(), "prior checks of an article", "article_id", v.ID, "error", err)
 	}
 	c.JSON(http.StatusOK, v)
 }

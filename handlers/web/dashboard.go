@@ -170,6 +170,7 @@ var doneMessages = map[string]string{
 	"followed":            notifyDone["followed"], "unfollowed": notifyDone["unfollowed"],
 	"view-saved": "View saved: it is in the Views menu.", "view-updated": "View updated.", "view-deleted": "View deleted.",
 	"profile-saved": "Your settings are saved.",
+	"model-activated": "Model switched on: the next import everywhere uses it.",
 }
 
 func (p *page) flash(c *gin.Context) {

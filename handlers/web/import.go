@@ -36,6 +36,8 @@ type importCandidate struct {
 	Checked bool
 	// ClaimID is the claim already made from this sentence, if any.
 	ClaimID int64
+	// Prior is an earlier check of the sentence's claim, if one was found.
+	Prior *workflow.PriorCheck
 	// Edit holds the values of the row's edit fields: the candidate's own
 	// on a fresh page, what the user sent when the form comes back.
 	Edit candidateEdit
@@ -163,6 +165,16 @@ func (s *Server) importView(ctx context.Context, id int64, form url.Values) (*im
 	}
 	if pos < len(text) {
 		v.Segments = append(v.Segments, importSegment{Lines: strings.Split(text[pos:], "\n"), Candidate: -1})
+	}
+	if err := s.engine.WithPriorChecks(ctx, av); err != nil {
+		s.log.ErrorContext(ctx, "prior checks of an article", "article_id", id, "error", err)
+	}
+	prior := map[int]*workflow.PriorCheck{}
+	for i := range av.PriorChecks {
+		prior[av.PriorChecks[i].Candidate] = &av.PriorChecks[i]
+	}
+	for i := range v.Candidates {
+		v.Candidates[i].Prior = prior[v.Candidates[i].Index]
 	}
 	return v, nil
 }

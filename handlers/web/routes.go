@@ -105,6 +105,10 @@ func (s *Server) Routes(r *gin.Engine) {
 	settings := in.Group("/admin/settings", s.webRequire(workflow.ManageSettings))
 	settings.GET("", s.webSettings)
 	settings.POST("", s.webSettingsSave)
+	// Check-worthiness models trained on the desk's decisions (models.go).
+	mods := in.Group("/admin/models", s.webRequire(workflow.ManageModels))
+	mods.GET("", s.webModels)
+	mods.POST("/activate", s.webModelActivate)
 	hooks := in.Group("/admin/webhooks", s.webRequire(workflow.ManageWebhooks))
 	hooks.GET("", s.webWebhooks)
 	hooks.POST("", s.webWebhookCreate)

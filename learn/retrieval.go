@@ -1,0 +1,175 @@
+package learn
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/factdesk/factdesk/extract/train"
+	"github.com/factdesk/factdesk/internal/cputime"
+	"github.com/factdesk/factdesk/match"
+	"github.com/factdesk/factdesk/store"
+)
+
+// VerifiedClaims is the CLEF-2020 task 2 collection loaded as claims: the
+// vclaim id of each claim.
+type VerifiedClaims struct {
+	Of    map[int64]string
+	Count int
+}
+
+// LoadVerifiedClaims fills st, an empty desk database, with the 10,375
+// verified claims of ../shared/data/claim-retrieval as confirmed claims,
+// then analyses the table and counts its lexemes as the learn job would.
+// A database that already holds exactly those claims is reused.
+func LoadVerifiedClaims(ctx context.Context, st *store.Store, dataDir string) (*VerifiedClaims, error) {
+	var ids, texts []string
+	err := train.ReadTSV(filepath.Join(dataDir, "claim-retrieval", "clef2020_t2_vclaims.tsv.gz"), func(m map[string]string) error {
+		ids, texts = append(ids, m["id"]), append(texts, m["vclaim"])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	db := st.SQL()
+	var have int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM claims`).Scan(&have); err != nil {
+		return nil, err
+	}
+	if have != 0 && have != len(texts) {
+		return nil, fmt.Errorf("learn: the evaluation database holds %d claims; give it an empty or its own database", have)
+	}
+	if have == 0 {
+		if _, err := db.ExecContext(ctx, `INSERT INTO users (email, name, role) VALUES ('eval@factdesk.test', 'Evaluation', 'checker') ON CONFLICT DO NOTHING`); err != nil {
+			return nil, err
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO claims (text, state, created_by)
+			SELECT t, 'confirmed', (SELECT id FROM users WHERE email = 'eval@factdesk.test') FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n`, texts); err != nil {
+			return nil, err
+		}
+		if _, err := db.ExecContext(ctx, `VACUUM ANALYZE claims`); err != nil {
+			return nil, err
+		}
+		if err := st.RefreshLexemeStats(ctx); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := db.QueryContext(ctx, `SELECT id FROM claims ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	vc := &VerifiedClaims{Of: map[int64]string{}, Count: len(texts)}
+	for i := 0; rows.Next(); i++ {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		vc.Of[id] = ids[i]
+	}
+	return vc, rows.Err()
+}
+
+// RetrievalReport is MAP@5 of one split's tweets through
+// store.SimilarClaims, the path behind POST /api/v1/claims/similar, and
+// what a lookup costs.
+type RetrievalReport struct {
+	Split         string
+	Queries       int
+	MAP5          float64
+	Top5, Offered int // tweets with a gold claim in the top 5, among the candidates
+	DBCPU, GoCPU  time.Duration
+	P50, P95      time.Duration
+	Claims        int
+	LoadAverage   string
+}
+
+// EvalRetrieval runs every tweet of split ("train" or "dev") through
+// st.SimilarClaims. st must use one connection, whose server process's CPU
+// time is read from /proc.
+func EvalRetrieval(ctx context.Context, st *store.Store, vc *VerifiedClaims, dataDir, split string) (*RetrievalReport, error) {
+	dir := filepath.Join(dataDir, "claim-retrieval")
+	var queries [][2]string
+	if err := train.ReadTSV(filepath.Join(dir, "clef2020_t2_"+split+"_queries.tsv.gz"), func(m map[string]string) error {
+		queries = append(queries, [2]string{m["id"], m["text"]})
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	qrels := map[string]map[string]bool{}
+	if err := train.ReadTSV(filepath.Join(dir, "clef2020_t2_"+split+"_qrels.tsv"), func(m map[string]string) error {
+		if qrels[m["query"]] == nil {
+			qrels[m["query"]] = map[string]bool{}
+		}
+		qrels[m["query"]][m["vclaim"]] = true
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	var backend int
+	if err := st.SQL().QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+		return nil, err
+	}
+	r := &RetrievalReport{Split: split, Queries: len(queries), Claims: vc.Count}
+	var lat []time.Duration
+	sum := 0.0
+	for _, q := range queries {
+		db0, go0 := cputime.Process(backend), cputime.Self()
+		t0 := time.Now()
+		got, err := st.SimilarClaims(ctx, q[1], store.SimilarOptions{Limit: 5})
+		lat = append(lat, time.Since(t0))
+		r.DBCPU += cputime.Process(backend) - db0
+		r.GoCPU += cputime.Self() - go0
+		if err != nil {
+			return nil, err
+		}
+		rel := qrels[q[0]]
+		hits, ap := 0, 0.0
+		for i, g := range got {
+			if rel[vc.Of[g.Claim.ID]] {
+				hits++
+				ap += float64(hits) / float64(i+1)
+			}
+		}
+		if hits > 0 {
+			r.Top5++
+		}
+		if len(rel) > 0 {
+			sum += ap / float64(min(len(rel), 5))
+		}
+		cands, err := st.SimilarCandidates(ctx, q[1])
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(cands, func(c match.Candidate) bool {
+			id, _ := strconv.ParseInt(c.ID, 10, 64)
+			return rel[vc.Of[id]]
+		}) {
+			r.Offered++
+		}
+	}
+	r.MAP5 = sum / float64(max(len(queries), 1))
+	n := time.Duration(max(len(lat), 1))
+	r.DBCPU, r.GoCPU = r.DBCPU/n, r.GoCPU/n
+	slices.SortFunc(lat, cmp.Compare)
+	if len(lat) > 0 {
+		r.P50, r.P95 = lat[len(lat)*50/100], lat[min(len(lat)-1, len(lat)*95/100)]
+	}
+	r.LoadAverage = cputime.LoadAverage()
+	return r, nil
+}
+
+// Write prints the report as factdesk model eval shows it.
+func (r *RetrievalReport) Write(w io.Writer) {
+	fmt.Fprintf(w, "Retrieval, CLEF-2020 task 2 %s tweets over the %d verified claims through store.SimilarClaims:\n", r.Split, r.Claims)
+	fmt.Fprintf(w, "  MAP@5 %.4f; a gold claim in the top 5 for %d of %d, among the candidates for %d\n", r.MAP5, r.Top5, r.Queries, r.Offered)
+	fmt.Fprintf(w, "  per lookup: %.2f ms PostgreSQL CPU + %.2f ms Go CPU; wall p50 %s p95 %s (load average %s)\n",
+		ms(r.DBCPU), ms(r.GoCPU), r.P50.Round(10*time.Microsecond), r.P95.Round(10*time.Microsecond), r.LoadAverage)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
