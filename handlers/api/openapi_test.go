@@ -173,11 +173,11 @@ func TestContractRefusesWhatTheDocumentDoesNot(t *testing.T) {
 	t.Parallel()
 	c := apptest.OpenAPI(t)
 	const at = "2026-12-01T10:00:00Z"
-	user := `{"id":1,"email":"a@b.test","name":"A","role":"admin","active":true,"created_at":"` + at + `","updated_at":"` + at + `"}`
+	user := `{"id":1,"email":"a@b.test","name":"A","role":"admin","active":true,"kind":"person","time_zone":"UTC","created_at":"` + at + `","updated_at":"` + at + `"}`
 	problem := `{"type":"urn:factdesk:problem:not_found","title":"Not Found","status":404,"detail":"no claim 9"}`
 	invalid := `{"type":"urn:factdesk:problem:invalid","title":"Unprocessable Entity","status":422,"errors":[{"field":"text","message":"required"}]}`
 	claim := `{"id":9,"text":"t","claimant":"","source_url":"","state":"new","verdict":null,"summary":"","priority":"normal","due_at":null,` +
-		`"language":"en","tags":[],"version":1,"duplicate_of":null,"article_id":null,"article_start":null,"article_end":null,"assignees":[],` +
+		`"language":"en","tags":[],"version":1,"duplicate_of":null,"article_id":null,"article_start":null,"article_end":null,"article_sentence_start":null,"article_sentence_end":null,"assignees":[],` +
 		`"evidence":[],"created_by":1,"created_at":"` + at + `","updated_at":"` + at + `"}`
 	problemJSON := http.Header{"Content-Type": {"application/problem+json"}}
 	appJSON := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
@@ -288,7 +288,7 @@ func BenchmarkContractCheck(b *testing.B) {
 	const at = "2026-12-01T10:00:00Z"
 	body := []byte(`{"id":9,"text":"Unemployment fell to 3 percent last year","claimant":"the minister","source_url":"","state":"new","verdict":null,` +
 		`"summary":"","priority":"normal","due_at":null,"language":"en","tags":["economy"],"version":1,"duplicate_of":null,"article_id":null,` +
-		`"article_start":null,"article_end":null,"assignees":[],"evidence":[],"created_by":1,"created_at":"` + at + `","updated_at":"` + at + `"}`)
+		`"article_start":null,"article_end":null,"article_sentence_start":null,"article_sentence_end":null,"assignees":[],"evidence":[],"created_by":1,"created_at":"` + at + `","updated_at":"` + at + `"}`)
 	header := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
 	req, _ := http.NewRequest("GET", "http://desk.test/api/v1/claims/9", nil)
 	req.Header.Set("Authorization", "Bearer fixture")
