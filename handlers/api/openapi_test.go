@@ -89,6 +89,45 @@ func TestOpenAPICoversTheRouteTable(t *testing.T) {
 	}
 }
 
+// TestOpenAPIScopesEqualTheScopeTable: each operation's security names the
+// scope scopes.go gives its route, so an integrator reads from the
+// document what a token needs. No security member is any token, an empty
+// one no token, the role person a person's token only.
+func TestOpenAPIScopesEqualTheScopeTable(t *testing.T) {
+	t.Parallel()
+	c := apptest.OpenAPI(t)
+	scopes := map[string]bool{}
+	for _, sc := range models.Scopes {
+		scopes[string(sc)] = true
+	}
+	for path, item := range c.Doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			documented := "(any token)"
+			switch {
+			case op.Security == nil:
+			case len(*op.Security) == 0:
+				documented = "(public)"
+			case len(*op.Security) == 1 && len((*op.Security)[0]["bearerAuth"]) == 1:
+				documented = (*op.Security)[0]["bearerAuth"][0]
+				if documented == "person" {
+					documented = "(person)"
+				} else if !scopes[documented] {
+					t.Errorf("%s %s: %q is not a scope", method, path, documented)
+				}
+			default:
+				t.Errorf("%s %s: security %v is not one bearerAuth scope", method, path, *op.Security)
+				continue
+			}
+			route := method + " " + apptest.APIPrefix + braced.ReplaceAllString(path, ":$1")
+			if want, ok := api.RouteScope(route); ok && string(want) != documented {
+				t.Errorf("%s: the document gives the scope %s, scopes.go %s", route, documented, want)
+			}
+		}
+	}
+}
+
+var braced = regexp.MustCompile(`\{([A-Za-z_]+)\}`)
+
 // Every event type an endpoint can subscribe to is described under the
 // document's webhooks, and nothing else is.
 func TestOpenAPIDescribesEveryWebhookEvent(t *testing.T) {
