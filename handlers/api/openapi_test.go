@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -10,9 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/handlers/api"
 	"github.com/factdesk/factdesk/internal/apptest"
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/workflow"
 )
 
 var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
@@ -124,6 +127,60 @@ func TestOpenAPIScopesEqualTheScopeTable(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestOpenAPIEnumsEqualTheModels: the document's enums list exactly the
+// values the desk's own lists hold, so a new role, state, scope or kind
+// cannot go undocumented (or a documented one refused).
+func TestOpenAPIEnumsEqualTheModels(t *testing.T) {
+	t.Parallel()
+	c := apptest.OpenAPI(t)
+	schemas := c.Doc.Components.Schemas
+	for name, want := range map[string][]string{
+		"Role":              values(models.Roles),
+		"State":             values(models.States),
+		"Verdict":           values(models.Verdicts),
+		"Stance":            values(models.Stances),
+		"Priority":          values(models.Priorities),
+		"AssignmentRole":    values(models.AssignmentRoles),
+		"NotificationKind":  values(models.NotificationKinds),
+		"Delivery":          values(models.Deliveries),
+		"OutletRating":      values(models.OutletRatings),
+		"Scope":             values(models.Scopes),
+		"ViewPage":          values(models.ViewPages),
+		"UserKind":          values([]models.UserKind{models.KindPerson, models.KindService}),
+		"BulkAction":        values(workflow.BulkActions),
+		"EventType":         values(events.Types),
+		"HistoryEntry.kind": values(models.HistoryKinds),
+	} {
+		schema, member, _ := strings.Cut(name, ".")
+		ref := schemas[schema]
+		if ref == nil {
+			t.Errorf("no schema %s", schema)
+			continue
+		}
+		s := ref.Value
+		if member != "" {
+			s = s.Properties[member].Value
+		}
+		var got []string
+		for _, v := range s.Enum {
+			got = append(got, fmt.Sprint(v))
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the document lists %v, the desk %v", name, got, want)
+		}
+	}
+}
+
+func values[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
 }
 
 var braced = regexp.MustCompile(`\{([A-Za-z_]+)\}`)
