@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -10,9 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/factdesk/factdesk/events"
 	"github.com/factdesk/factdesk/handlers/api"
 	"github.com/factdesk/factdesk/internal/apptest"
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/workflow"
 )
 
 var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
@@ -88,6 +91,99 @@ func TestOpenAPICoversTheRouteTable(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIScopesEqualTheScopeTable: each operation's security names the
+// scope scopes.go gives its route, so an integrator reads from the
+// document what a token needs. No security member is any token, an empty
+// one no token, the role person a person's token only.
+func TestOpenAPIScopesEqualTheScopeTable(t *testing.T) {
+	t.Parallel()
+	c := apptest.OpenAPI(t)
+	scopes := map[string]bool{}
+	for _, sc := range models.Scopes {
+		scopes[string(sc)] = true
+	}
+	for path, item := range c.Doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			documented := "(any token)"
+			switch {
+			case op.Security == nil:
+			case len(*op.Security) == 0:
+				documented = "(public)"
+			case len(*op.Security) == 1 && len((*op.Security)[0]["bearerAuth"]) == 1:
+				documented = (*op.Security)[0]["bearerAuth"][0]
+				if documented == "person" {
+					documented = "(person)"
+				} else if !scopes[documented] {
+					t.Errorf("%s %s: %q is not a scope", method, path, documented)
+				}
+			default:
+				t.Errorf("%s %s: security %v is not one bearerAuth scope", method, path, *op.Security)
+				continue
+			}
+			route := method + " " + apptest.APIPrefix + braced.ReplaceAllString(path, ":$1")
+			if want, ok := api.RouteScope(route); ok && string(want) != documented {
+				t.Errorf("%s: the document gives the scope %s, scopes.go %s", route, documented, want)
+			}
+		}
+	}
+}
+
+// TestOpenAPIEnumsEqualTheModels: the document's enums list exactly the
+// values the desk's own lists hold, so a new role, state, scope or kind
+// cannot go undocumented (or a documented one refused).
+func TestOpenAPIEnumsEqualTheModels(t *testing.T) {
+	t.Parallel()
+	c := apptest.OpenAPI(t)
+	schemas := c.Doc.Components.Schemas
+	for name, want := range map[string][]string{
+		"Role":              values(models.Roles),
+		"State":             values(models.States),
+		"Verdict":           values(models.Verdicts),
+		"Stance":            values(models.Stances),
+		"Priority":          values(models.Priorities),
+		"AssignmentRole":    values(models.AssignmentRoles),
+		"NotificationKind":  values(models.NotificationKinds),
+		"Delivery":          values(models.Deliveries),
+		"OutletRating":      values(models.OutletRatings),
+		"Scope":             values(models.Scopes),
+		"ViewPage":          values(models.ViewPages),
+		"UserKind":          values([]models.UserKind{models.KindPerson, models.KindService}),
+		"BulkAction":        values(workflow.BulkActions),
+		"EventType":         values(events.Types),
+		"HistoryEntry.kind": values(models.HistoryKinds),
+	} {
+		schema, member, _ := strings.Cut(name, ".")
+		ref := schemas[schema]
+		if ref == nil {
+			t.Errorf("no schema %s", schema)
+			continue
+		}
+		s := ref.Value
+		if member != "" {
+			s = s.Properties[member].Value
+		}
+		var got []string
+		for _, v := range s.Enum {
+			got = append(got, fmt.Sprint(v))
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the document lists %v, the desk %v", name, got, want)
+		}
+	}
+}
+
+func values[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
+}
+
+var braced = regexp.MustCompile(`\{([A-Za-z_]+)\}`)
 
 // Every event type an endpoint can subscribe to is described under the
 // document's webhooks, and nothing else is.
@@ -173,11 +269,11 @@ func TestContractRefusesWhatTheDocumentDoesNot(t *testing.T) {
 	t.Parallel()
 	c := apptest.OpenAPI(t)
 	const at = "2026-12-01T10:00:00Z"
-	user := `{"id":1,"email":"a@b.test","name":"A","role":"admin","active":true,"created_at":"` + at + `","updated_at":"` + at + `"}`
+	user := `{"id":1,"email":"a@b.test","name":"A","role":"admin","active":true,"kind":"person","time_zone":"UTC","created_at":"` + at + `","updated_at":"` + at + `"}`
 	problem := `{"type":"urn:factdesk:problem:not_found","title":"Not Found","status":404,"detail":"no claim 9"}`
 	invalid := `{"type":"urn:factdesk:problem:invalid","title":"Unprocessable Entity","status":422,"errors":[{"field":"text","message":"required"}]}`
 	claim := `{"id":9,"text":"t","claimant":"","source_url":"","state":"new","verdict":null,"summary":"","priority":"normal","due_at":null,` +
-		`"language":"en","tags":[],"version":1,"duplicate_of":null,"article_id":null,"article_start":null,"article_end":null,"assignees":[],` +
+		`"language":"en","tags":[],"version":1,"duplicate_of":null,"article_id":null,"article_start":null,"article_end":null,"article_sentence_start":null,"article_sentence_end":null,"assignees":[],` +
 		`"evidence":[],"created_by":1,"created_at":"` + at + `","updated_at":"` + at + `"}`
 	problemJSON := http.Header{"Content-Type": {"application/problem+json"}}
 	appJSON := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
@@ -288,7 +384,7 @@ func BenchmarkContractCheck(b *testing.B) {
 	const at = "2026-12-01T10:00:00Z"
 	body := []byte(`{"id":9,"text":"Unemployment fell to 3 percent last year","claimant":"the minister","source_url":"","state":"new","verdict":null,` +
 		`"summary":"","priority":"normal","due_at":null,"language":"en","tags":["economy"],"version":1,"duplicate_of":null,"article_id":null,` +
-		`"article_start":null,"article_end":null,"assignees":[],"evidence":[],"created_by":1,"created_at":"` + at + `","updated_at":"` + at + `"}`)
+		`"article_start":null,"article_end":null,"article_sentence_start":null,"article_sentence_end":null,"assignees":[],"evidence":[],"created_by":1,"created_at":"` + at + `","updated_at":"` + at + `"}`)
 	header := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
 	req, _ := http.NewRequest("GET", "http://desk.test/api/v1/claims/9", nil)
 	req.Header.Set("Authorization", "Bearer fixture")

@@ -13,7 +13,8 @@ const (
 	// scopeAnyToken routes take any valid token, whatever its scopes.
 	scopeAnyToken models.Scope = "(any token)"
 	// scopePerson routes take only a person's sign-in token: no
-	// integration token, whatever its scopes, manages integrations.
+	// integration token, whatever its scopes, manages integrations or
+	// keeps saved views (a person's filters of the dashboard).
 	scopePerson models.Scope = "(person)"
 )
 
@@ -24,9 +25,12 @@ const (
 // TestEveryRouteDeclaresScope fails when a route is missing here, and a
 // route missing at run time is refused with a 500 rather than let through.
 var routeScopes = map[string]models.Scope{
-	"POST /api/v1/auth/token": scopePublic,
-	"GET /api/v1/workflow":    scopePublic,
-	"GET /api/v1/me":          scopeAnyToken,
+	"POST /api/v1/auth/token":    scopePublic,
+	"GET /api/v1/workflow":       scopePublic,
+	"GET /api/v1/openapi.json":   scopePublic,
+	"GET /api/docs":              scopePublic,
+	"GET /api/docs/assets/:file": scopePublic,
+	"GET /api/v1/me":             scopeAnyToken,
 
 	"GET /api/v1/users":       models.ScopeUsersRead,
 	"GET /api/v1/users/:id":   models.ScopeUsersRead,
@@ -98,6 +102,13 @@ var routeScopes = map[string]models.Scope{
 	"POST /api/v1/webhooks/:id/deliveries/:event_id/redeliver": models.ScopeWebhooksAdmin,
 	"POST /api/v1/webhooks/:id/recover":                        models.ScopeWebhooksAdmin,
 
+	// Saved views are a person's filters of the board and the list.
+	"GET /api/v1/views":        scopePerson,
+	"POST /api/v1/views":       scopePerson,
+	"GET /api/v1/views/:id":    scopePerson,
+	"PATCH /api/v1/views/:id":  scopePerson,
+	"DELETE /api/v1/views/:id": scopePerson,
+
 	"GET /api/v1/tokens":             scopePerson,
 	"GET /api/v1/tokens/scopes":      scopePerson,
 	"POST /api/v1/tokens":            scopePerson,
@@ -123,7 +134,7 @@ func allowScope(c *gin.Context, t *models.APIToken) error {
 	case sc == scopePublic || sc == scopeAnyToken || !t.Integration():
 		return nil
 	case sc == scopePerson:
-		return models.Errorf(models.EForbidden, "integration tokens may not call %s: sign in as an admin", route)
+		return models.Errorf(models.EForbidden, "integration tokens may not call %s: it takes a person's sign-in token", route)
 	case !t.HasScope(sc):
 		return models.Errorf(models.EForbidden, "this token lacks the scope %s, which %s needs", sc, route)
 	}
