@@ -34,7 +34,7 @@ func deskWithDecisions(t *testing.T, n int) (*store.Store, *workflow.Engine) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.FileCandidates(ctx, u, v.ID, []int{0}); err != nil {
+		if _, err := e.FileCandidates(ctx, u, v.ID, workflow.Choose(0)); err != nil {
 			t.Fatal(err)
 		}
 	}

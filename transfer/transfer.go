@@ -33,6 +33,7 @@ type kind struct {
 // claims, is set once every claim is in.
 var kinds = []kind{
 	{Type: "user", Table: "users"},
+	{Type: "saved_view", Table: "saved_views"},
 	{Type: "outlet", Table: "outlets"},
 	{Type: "article", Table: "articles"},
 	{Type: "claim", Table: "claims"},
@@ -52,28 +53,32 @@ var kinds = []kind{
 	{Type: "candidate_decision", Table: "candidate_decisions"},
 	{Type: "factcheck", Table: "factcheck_archive"},
 	{Type: "model_version", Table: "model_versions"},
+	{Type: "model_activation", Table: "model_activations"},
 	{Type: "webhook", Table: "webhook_endpoints", Omit: []string{"secret_sealed", "old_secret_sealed", "old_secret_expires_at"}},
 	{Type: "settings", Table: "desk_settings", Single: true},
+	{Type: "logo", Table: "desk_logo"},
 	{Type: "checkpoint", Table: "audit_checkpoints"},
 	{Type: "log_head", Table: "audit_head", Single: true},
 }
 
 // NotCarried are the tables an archive leaves out, and why.
 var NotCarried = map[string]string{
-	"api_tokens":         "credentials: issue new tokens on the new desk",
-	"api_token_rates":    "rate-limit counts of the current minute",
-	"web_sessions":       "sign-ins: people sign in again",
-	"login_attempts":     "sign-in limits of the old desk",
-	"events":             "the outbound event log of the old desk's webhooks",
-	"webhook_deliveries": "the old desk's delivery log",
-	"webhook_attempts":   "the old desk's delivery log",
-	"webhook_keys":       "the key that seals webhook secrets stays with its desk",
-	"goose_db_version":   "the new desk's migrations write it",
-	"river_job":          "the old desk's job queue",
-	"river_leader":       "the old desk's job queue",
-	"river_migration":    "the new desk's migrations write it",
-	"river_notification": "the old desk's job queue",
-	"river_queue":        "the old desk's job queue",
+	"api_tokens":          "credentials: issue new tokens on the new desk",
+	"api_token_rates":     "rate-limit counts of the current minute",
+	"web_sessions":        "sign-ins: people sign in again",
+	"login_attempts":      "sign-in limits of the old desk",
+	"events":              "the outbound event log of the old desk's webhooks",
+	"webhook_deliveries":  "the old desk's delivery log",
+	"webhook_attempts":    "the old desk's delivery log",
+	"webhook_keys":        "the key that seals webhook secrets stays with its desk",
+	"goose_db_version":    "the new desk's migrations write it",
+	"river_job":           "the old desk's job queue",
+	"river_leader":        "the old desk's job queue",
+	"river_migration":     "the new desk's migrations write it",
+	"river_notification":  "the old desk's job queue",
+	"river_queue":         "the old desk's job queue",
+	"claim_lexemes":       "word counts for the similar-claim search, recounted by the learn_lexemes job",
+	"claim_lexeme_totals": "word counts for the similar-claim search, recounted by the learn_lexemes job",
 }
 
 // Tables lists the tables an archive carries, in archive order.

@@ -120,7 +120,7 @@ func buildMoveDesk(t *testing.T) *moveDesk {
 	}
 	// A stored model version (inactive: the shipped model keeps scoring).
 	err := env.App.Store.WithTx(context.Background(), func(tx *store.Tx) error {
-		return tx.SaveModelVersion(context.Background(), "test-1", []byte(`{"weights":[0.25,-1.5e-7],"bias":3}`), "P=0.5 R=0.5")
+		return tx.SaveModelVersion(context.Background(), store.NewModelVersion{Version: "test-1", Model: []byte(`{"weights":[0.25,-1.5e-7],"bias":3}`), Report: "P=0.5 R=0.5"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -375,7 +375,7 @@ func serveDesk(t *testing.T, cfg app.Config) *apptest.Env {
 
 func modelVersions(t *testing.T, env *apptest.Env) []store.ModelVersion {
 	t.Helper()
-	vs, err := env.App.Store.ModelVersions(context.Background())
+	vs, err := env.App.Store.ModelVersions(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

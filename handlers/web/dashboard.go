@@ -169,7 +169,7 @@ var doneMessages = map[string]string{
 	"edited-state":        "Claim updated. The edit changed what was checked, so the claim went back to verifying.",
 	"followed":            notifyDone["followed"], "unfollowed": notifyDone["unfollowed"],
 	"view-saved": "View saved: it is in the Views menu.", "view-updated": "View updated.", "view-deleted": "View deleted.",
-	"profile-saved": "Your settings are saved.",
+	"profile-saved":   "Your settings are saved.",
 	"model-activated": "Model switched on: the next import everywhere uses it.",
 }
 
