@@ -36,43 +36,15 @@ func LoadVerifiedClaims(ctx context.Context, st *store.Store, dataDir string) (*
 	if err != nil {
 		return nil, err
 	}
-	db := st.SQL()
-	var have int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM claims`).Scan(&have); err != nil {
-		return nil, err
-	}
-	if have != 0 && have != len(texts) {
-		return nil, fmt.Errorf("learn: the evaluation database holds %d claims; give it an empty or its own database", have)
-	}
-	if have == 0 {
-		if _, err := db.ExecContext(ctx, `INSERT INTO users (email, name, role) VALUES ('eval@factdesk.test', 'Evaluation', 'checker') ON CONFLICT DO NOTHING`); err != nil {
-			return nil, err
-		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO claims (text, state, created_by)
-			SELECT t, 'confirmed', (SELECT id FROM users WHERE email = 'eval@factdesk.test') FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n`, texts); err != nil {
-			return nil, err
-		}
-		if _, err := db.ExecContext(ctx, `VACUUM ANALYZE claims`); err != nil {
-			return nil, err
-		}
-		if err := st.RefreshLexemeStats(ctx); err != nil {
-			return nil, err
-		}
-	}
-	rows, err := db.QueryContext(ctx, `SELECT id FROM claims ORDER BY id`)
+	claimIDs, err := st.LoadEvaluationClaims(ctx, texts)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	vc := &VerifiedClaims{Of: map[int64]string{}, Count: len(texts)}
-	for i := 0; rows.Next(); i++ {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
+	for i, id := range claimIDs {
 		vc.Of[id] = ids[i]
 	}
-	return vc, rows.Err()
+	return vc, nil
 }
 
 // RetrievalReport is MAP@5 of one split's tweets through
@@ -111,8 +83,8 @@ func EvalRetrieval(ctx context.Context, st *store.Store, vc *VerifiedClaims, dat
 	}); err != nil {
 		return nil, err
 	}
-	var backend int
-	if err := st.SQL().QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+	backend, err := st.BackendPID(ctx)
+	if err != nil {
 		return nil, err
 	}
 	r := &RetrievalReport{Split: split, Queries: len(queries), Claims: vc.Count}
