@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/factdesk/factdesk/audit"
 	"github.com/factdesk/factdesk/auth"
@@ -46,6 +47,9 @@ type Config struct {
 	// and the job client's); zero keeps their defaults. Tests run many desks
 	// at once against one server and keep it small.
 	DBMaxConns int
+	// DBTracer, when set, sees every statement of the store's pool (not
+	// the job queue's); the write benchmark counts statements with it.
+	DBTracer pgx.QueryTracer
 	// TrustForwardedProto believes X-Forwarded-Proto and X-Forwarded-For
 	// from a reverse proxy: dashboard cookies become Secure behind TLS
 	// termination and sign-in limits count the real client address.
@@ -135,7 +139,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, Log: log})
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, Log: log, Tracer: cfg.DBTracer})
 	if err != nil {
 		return nil, err
 	}

@@ -18,8 +18,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -52,18 +53,20 @@ type Options struct {
 	// SlowQuery is the duration above which a query is logged as slow
 	// (zero: DefaultSlowQuery).
 	SlowQuery time.Duration
+	// Tracer, when set, sees every statement the store's connections
+	// send (benchmarks count statements per request with it).
+	Tracer pgx.QueryTracer
 }
 
 // Open connects to dsn and checks that the server answers. Connection errors
 // come back as EUnavailable with a message that says what to fix.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	if _, err := pgconn.ParseConfig(dsn); err != nil {
+	connConfig, err := pgx.ParseConfig(dsn)
+	if err != nil {
 		return nil, models.Errorf(models.EInvalid, "DATABASE_URL is not a valid PostgreSQL URL: %v", err)
 	}
-	sqlDB, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("store: open: %w", err)
-	}
+	connConfig.Tracer = opts.Tracer
+	sqlDB := stdlib.OpenDB(*connConfig)
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = 20
 	}
