@@ -227,7 +227,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 		return nil, fmt.Errorf("cannot set up webhooks: %w", err)
 	}
 	a.Engine.OnChange(func(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
-		return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence)
+		return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence, ch.Actor)
 	})
 	if err := a.wireOps(); err != nil {
 		return nil, err

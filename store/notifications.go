@@ -152,12 +152,10 @@ func (tx *Tx) CoalesceTargets(ctx context.Context, recipients []int64, kinds []m
 // NotifyEach queues one Postgres notification on channel per payload, in
 // one statement; they are delivered when the transaction commits.
 func (tx *Tx) NotifyEach(ctx context.Context, channel string, payloads []string) error {
-	if len(payloads) == 0 {
-		return nil
-	}
-	err := tx.db.WithContext(ctx).Exec(`SELECT pg_notify(?, p) FROM unnest(?::text[]) AS p`, channel, models.StringArray(payloads)).Error
-	if err != nil {
-		return fmt.Errorf("store: notify %s: %w", channel, err)
+	for _, p := range payloads {
+		if err := tx.Notify(ctx, channel, p); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -38,6 +38,34 @@ type Store struct {
 // back together.
 type Tx struct {
 	queries
+	// heads holds, per claim locked in this transaction, the seq and hash
+	// of its newest history entry, so the next entry's hash chains onto
+	// it without reading it back.
+	heads map[int64]historyHead
+	// notices are the pg_notify calls queued by Notify, sent in one
+	// statement just before commit.
+	notices []notice
+}
+
+type historyHead struct {
+	seq  int
+	hash []byte
+}
+
+type notice struct{ channel, payload string }
+
+// rememberHead records claimID's newest entry as seen under its row lock.
+func (tx *Tx) rememberHead(claimID int64, seq int, hash []byte) {
+	if tx.heads == nil {
+		tx.heads = map[int64]historyHead{}
+	}
+	tx.heads[claimID] = historyHead{seq: seq, hash: hash}
+}
+
+// conn is the transaction's connection for statements sent without GORM
+// (the claim write path, where GORM's reflection was half the CPU).
+func (tx *Tx) conn(ctx context.Context) gorm.ConnPool {
+	return tx.db.WithContext(ctx).Statement.ConnPool
 }
 
 type queries struct {
@@ -200,7 +228,11 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 	// Beginning and committing bypass GORM's callbacks, so an outage
 	// there is mapped here.
 	return unavailable(s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Tx{queries: queries{db: gtx}})
+		tx := &Tx{queries: queries{db: gtx}}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.sendNotices(ctx)
 	}))
 }
 

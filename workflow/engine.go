@@ -20,6 +20,10 @@ import (
 type Change struct {
 	Claim *models.Claim
 	Entry *models.HistoryEntry
+	// Actor is the user who made the change, when the engine has them at
+	// hand (nil for a source check's alert): hooks use it rather than
+	// loading Entry.ActorID again.
+	Actor *models.User
 	// Evidence or Comment is set for the entries that add one.
 	Evidence *models.Evidence
 	Comment  *models.Comment
@@ -180,7 +184,7 @@ func (e *Engine) insertClaims(ctx context.Context, tx *store.Tx, actor *models.U
 			return err
 		}
 		c.Assignees = []models.Assignment{}
-		if err := e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}}); err != nil {
+		if err := e.record(ctx, tx, Change{Actor: actor, Claim: c, Entry: &models.HistoryEntry{Kind: models.HistoryCreated, ActorID: &actor.ID, ToState: models.StateNew}}); err != nil {
 			return err
 		}
 	}
@@ -297,7 +301,7 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 			}
 		}
 		entry.Details = mustJSON(details)
-		return e.save(ctx, tx, Change{Claim: c, Entry: entry})
+		return e.save(ctx, tx, Change{Actor: actor, Claim: c, Entry: entry})
 	})
 	if err != nil {
 		return nil, err
