@@ -50,6 +50,10 @@ type Config struct {
 	// DBTracer, when set, sees every statement of the store's pool (not
 	// the job queue's); the write benchmark counts statements with it.
 	DBTracer pgx.QueryTracer
+	// TokenCacheTTL is how long an API token's user is trusted without
+	// asking the database (zero: auth.DefaultTokenCacheTTL, negative: no
+	// cache); changes reach every process sooner through LISTEN/NOTIFY.
+	TokenCacheTTL time.Duration
 	// TrustForwardedProto believes X-Forwarded-Proto and X-Forwarded-For
 	// from a reverse proxy: dashboard cookies become Secure behind TLS
 	// termination and sign-in limits count the real client address.
@@ -180,6 +184,9 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 		log.Info("check-worthiness model", "version", v)
 	}
 	a.Auth = auth.NewService(st)
+	if cfg.TokenCacheTTL != 0 {
+		a.Auth.CacheTokens(max(cfg.TokenCacheTTL, 0))
+	}
 	// One job client works every queue; the packages below register their
 	// workers and periodic jobs on it, and it starts after all of them.
 	jcfg := cfg.Jobs
@@ -254,6 +261,9 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	// (or changing their password) ends their dashboard sessions.
 	a.Live = live.NewHub(cfg.DatabaseURL, log)
 	a.Engine.OnChange(live.Notify)
+	// API tokens are cached for a second; a change to a user or their
+	// tokens, in any process, empties this process's entries for them.
+	a.Live.OnNotify(auth.TokensChannel, a.Auth.TokensChanged)
 	a.OnStart(a.Live.Start, a.Live.Stop)
 	// Notifications: written by their hook in the change's transaction,
 	// mailed by the notify queue, announced to the badge over the hub.

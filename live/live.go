@@ -51,6 +51,8 @@ type Hub struct {
 	log *slog.Logger
 	// userChannels are listened to beside Channel (ListenUsers).
 	userChannels []string
+	// handlers are called with the payloads of their channels (OnNotify).
+	handlers map[string]func(string)
 
 	mu   sync.Mutex
 	subs map[chan Event]struct{}
@@ -149,7 +151,11 @@ func (h *Hub) connect(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("live: connect: %w", err)
 	}
-	for _, ch := range append([]string{Channel}, h.userChannels...) {
+	channels := append([]string{Channel}, h.userChannels...)
+	for ch := range h.handlers {
+		channels = append(channels, ch)
+	}
+	for _, ch := range channels {
 		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{ch}.Sanitize()); err != nil {
 			conn.Close(context.Background())
 			return nil, fmt.Errorf("live: listen %s: %w", ch, err)
@@ -179,6 +185,9 @@ func (h *Hub) run(ctx context.Context, conn *pgx.Conn) {
 			}
 			backoff = 100 * time.Millisecond
 			h.publish(Event{}) // whatever happened while away: refresh
+			for _, fn := range h.handlers {
+				fn("")
+			}
 		}
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
@@ -188,6 +197,10 @@ func (h *Hub) run(ctx context.Context, conn *pgx.Conn) {
 				return
 			}
 			h.log.Warn("live: listener lost its connection", "error", err)
+			continue
+		}
+		if fn, ok := h.handlers[n.Channel]; ok {
+			fn(n.Payload)
 			continue
 		}
 		if n.Channel != Channel {

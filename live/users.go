@@ -18,3 +18,14 @@ func (h *Hub) publishUser(channel, payload string) {
 	}
 	h.publish(Event{UserID: id})
 }
+
+// OnNotify has the hub also listen on channel and call fn with each
+// payload, on the hub's goroutine (fn must be quick). After the listener
+// reconnects, when notifications may have been missed, fn is called with
+// "". Call it before Start.
+func (h *Hub) OnNotify(channel string, fn func(payload string)) {
+	if h.handlers == nil {
+		h.handlers = map[string]func(string){}
+	}
+	h.handlers[channel] = fn
+}
