@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/factdesk/factdesk/models"
 )
 
 // EventRow is an outbound event as stored: its envelope, ready to send.
@@ -55,31 +53,10 @@ func (tx *Tx) InsertEventFanOut(ctx context.Context, ev *EventRow, onlyEndpoint 
 	return deliveries, nil
 }
 
-// Notify queues a Postgres notification on channel; it is delivered to
-// listeners only when the transaction commits.
-//
-// The notifications of a transaction are queued and sent together in one
-// statement just before it commits, which listeners cannot tell apart
-// from sending each at once: Postgres delivers none before the commit.
+// Notify queues a Postgres notification on channel, sent to listeners
+// only once the transaction has committed (notices.go), never when it
+// rolls back.
 func (tx *Tx) Notify(ctx context.Context, channel, payload string) error {
 	tx.notices = append(tx.notices, notice{channel, payload})
-	return nil
-}
-
-// sendNotices sends the queued notifications, in the order queued.
-func (tx *Tx) sendNotices(ctx context.Context) error {
-	if len(tx.notices) == 0 {
-		return nil
-	}
-	channels := make(models.StringArray, len(tx.notices))
-	payloads := make(models.StringArray, len(tx.notices))
-	for i, n := range tx.notices {
-		channels[i], payloads[i] = n.channel, n.payload
-	}
-	tx.notices = nil
-	_, err := tx.conn(ctx).ExecContext(ctx, `SELECT pg_notify(c, p) FROM unnest($1::text[], $2::text[]) AS n(c, p)`, channels, payloads)
-	if err != nil {
-		return fmt.Errorf("store: notify: %w", err)
-	}
 	return nil
 }

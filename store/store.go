@@ -32,6 +32,9 @@ import (
 type Store struct {
 	queries
 	sqlDB *sql.DB
+	// announce sends the notifications of committed transactions
+	// (notices.go).
+	announce *announcer
 }
 
 // Tx is one open transaction. Everything done through it commits or rolls
@@ -42,8 +45,8 @@ type Tx struct {
 	// of its newest history entry, so the next entry's hash chains onto
 	// it without reading it back.
 	heads map[int64]historyHead
-	// notices are the pg_notify calls queued by Notify, sent in one
-	// statement just before commit.
+	// notices are the notifications queued by Notify, sent once the
+	// transaction committed (notices.go).
 	notices []notice
 }
 
@@ -129,7 +132,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: gorm callbacks: %w", err)
 	}
-	return &Store{queries: queries{db: gdb}, sqlDB: sqlDB}, nil
+	return &Store{queries: queries{db: gdb}, sqlDB: sqlDB, announce: newAnnouncer(sqlDB, opts.Log)}, nil
 }
 
 // EnsureDatabase creates the database named in dsn when it does not exist,
@@ -217,7 +220,10 @@ func rootCause(err error) string {
 func (s *Store) SQL() *sql.DB { return s.sqlDB }
 
 // Close releases the pool.
-func (s *Store) Close() error { return s.sqlDB.Close() }
+func (s *Store) Close() error {
+	s.announce.close()
+	return s.sqlDB.Close()
+}
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error { return unavailable(s.sqlDB.PingContext(ctx)) }
@@ -227,13 +233,19 @@ func (s *Store) Ping(ctx context.Context) error { return unavailable(s.sqlDB.Pin
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 	// Beginning and committing bypass GORM's callbacks, so an outage
 	// there is mapped here.
-	return unavailable(s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+	var notices []notice
+	err := unavailable(s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
 		tx := &Tx{queries: queries{db: gtx}}
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return tx.sendNotices(ctx)
+		notices = tx.notices
+		return nil
 	}))
+	if err == nil && len(notices) > 0 {
+		s.announce.send(notices)
+	}
+	return err
 }
 
 // SQLTx is the database/sql transaction under tx, for code that inserts in
