@@ -57,6 +57,26 @@ func (q queries) ClaimWithEvidence(ctx context.Context, id int64) (*models.Claim
 	return &c, nil
 }
 
+// ClaimEvidenceList lists every evidence item of a claim, retracted ones
+// included, in order: one statement, and a second only when the list is
+// empty, to tell a claim without evidence from no claim (not found).
+func (q queries) ClaimEvidenceList(ctx context.Context, claimID int64) ([]models.Evidence, error) {
+	out := []models.Evidence{}
+	if err := q.db.WithContext(ctx).Where("claim_id = ?", claimID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: evidence of %d: %w", claimID, err)
+	}
+	if len(out) == 0 {
+		var n int64
+		if err := q.db.WithContext(ctx).Model(&models.Claim{}).Where("id = ?", claimID).Count(&n).Error; err != nil {
+			return nil, fmt.Errorf("store: claim %d: %w", claimID, err)
+		}
+		if n == 0 {
+			return nil, models.Errorf(models.ENotFound, "claim %v not found", claimID)
+		}
+	}
+	return out, nil
+}
+
 func orderAssignees(db *gorm.DB) *gorm.DB { return db.Order("created_at, user_id") }
 
 // Claims lists claims newest first, one page at a time. The cursor is opaque
