@@ -273,7 +273,7 @@ func (tx *Tx) LockClaimFacts(ctx context.Context, id int64) (*models.Claim, Rule
 }
 
 // lockClaimSQL locks a claim and reads, in the same round trip, its
-// assignees, the seq and hash of its newest history entry (the link the
+// assignees, its followers (for the notification hook), the seq and hash of its newest history entry (the link the
 // next entry's hash chains onto) and, when $2, the rule facts.
 const lockClaimSQL = `
 	SELECT c.id, c.text, c.claimant, c.source_url, c.state, coalesce(c.verdict, ''), c.summary, c.priority,
@@ -282,6 +282,7 @@ const lockClaimSQL = `
 	       (SELECT coalesce(json_agg(json_build_object('user_id', a.user_id, 'role', a.role,
 	                 'assigned_by', a.assigned_by, 'assigned_at', a.created_at) ORDER BY a.created_at, a.user_id), '[]')
 	          FROM claim_assignments a WHERE a.claim_id = c.id),
+	       (SELECT coalesce(array_agg(w.user_id ORDER BY w.user_id), '{}') FROM claim_follows w WHERE w.claim_id = c.id),
 	       h.seq, h.hash,
 	       f.supports, f.refutes, f.context, f.proposer
 	FROM claims c
@@ -301,6 +302,7 @@ func (tx *Tx) lockClaim(ctx context.Context, id int64, withFacts bool) (*models.
 	var c models.Claim
 	var facts RuleFactsRow
 	var assignees []byte
+	var followers models.Int64Array
 	var headSeq *int
 	var headHash []byte
 	var supports, refutes, contextN *int
@@ -308,7 +310,7 @@ func (tx *Tx) lockClaim(ctx context.Context, id int64, withFacts bool) (*models.
 		&c.ID, &c.Text, &c.Claimant, &c.SourceURL, &c.State, &c.Verdict, &c.Summary, &c.Priority,
 		&c.PriorityRank, &c.DueAt, &c.Language, &c.Tags, &c.Version, &c.DuplicateOf, &c.ArticleID,
 		&c.ArticleStart, &c.ArticleEnd, &c.LastSeq, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt,
-		&assignees, &headSeq, &headHash, &supports, &refutes, &contextN, &facts.Proposer)
+		&assignees, &followers, &headSeq, &headHash, &supports, &refutes, &contextN, &facts.Proposer)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, facts, models.Errorf(models.ENotFound, "claim %v not found", id)
 	}
@@ -328,6 +330,10 @@ func (tx *Tx) lockClaim(ctx context.Context, id int64, withFacts bool) (*models.
 	if headSeq != nil {
 		tx.rememberHead(id, *headSeq, headHash)
 	}
+	if tx.followers == nil {
+		tx.followers = map[int64][]int64{}
+	}
+	tx.followers[id] = followers
 	if withFacts {
 		facts.Evidence = map[models.Stance]int{}
 		for stance, n := range map[models.Stance]*int{models.StanceSupports: supports, models.StanceRefutes: refutes, models.StanceContext: contextN} {

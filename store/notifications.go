@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -15,6 +16,7 @@ func (tx *Tx) Follow(ctx context.Context, claimID int64, at time.Time, userIDs .
 	if len(userIDs) == 0 {
 		return nil
 	}
+	delete(tx.followers, claimID)
 	err := tx.db.WithContext(ctx).Exec(`INSERT INTO claim_follows (claim_id, user_id, created_at)
 		SELECT ?, u, ? FROM unnest(?::bigint[]) AS u ON CONFLICT DO NOTHING`, claimID, at, models.Int64Array(userIDs)).Error
 	if err != nil {
@@ -25,10 +27,20 @@ func (tx *Tx) Follow(ctx context.Context, claimID int64, at time.Time, userIDs .
 
 // Unfollow stops userID following the claim; not following is a no-op.
 func (tx *Tx) Unfollow(ctx context.Context, claimID, userID int64) error {
+	delete(tx.followers, claimID)
 	if err := tx.db.WithContext(ctx).Exec(`DELETE FROM claim_follows WHERE claim_id = ? AND user_id = ?`, claimID, userID).Error; err != nil {
 		return fmt.Errorf("store: unfollow claim %d: %w", claimID, err)
 	}
 	return nil
+}
+
+// Followers lists the users following a claim. Inside a transaction that
+// locked the claim, the list read with the lock is used.
+func (tx *Tx) Followers(ctx context.Context, claimID int64) ([]int64, error) {
+	if ids, ok := tx.followers[claimID]; ok {
+		return slices.Clone(ids), nil
+	}
+	return tx.queries.Followers(ctx, claimID)
 }
 
 // Followers lists the users following a claim.

@@ -45,6 +45,9 @@ type Tx struct {
 	// of its newest history entry, so the next entry's hash chains onto
 	// it without reading it back.
 	heads map[int64]historyHead
+	// followers holds the followers of each claim locked in this
+	// transaction, read with the lock; Follow and Unfollow drop the entry.
+	followers map[int64][]int64
 	// notices are the notifications queued by Notify, sent once the
 	// transaction committed (notices.go).
 	notices []notice
