@@ -10,7 +10,7 @@ import (
 
 // TokensChannel is the Postgres notification channel on which a change to
 // a user or to one of their API tokens is announced (the payload is the
-// user's id), by triggers on users and api_tokens (migration 0041), so
+// user's id), by triggers on users and api_tokens (migration 0040), so
 // every process drops what it cached about that user's tokens.
 const TokensChannel = "factdesk_auth"
 
