@@ -257,7 +257,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a.Engine.OnChange(audit.PublicationHook(audit.InsertTx))
 	a.OnStart(a.Jobs.Start, a.Jobs.Stop)
 	// The dashboard: one LISTEN connection per process feeds live updates,
-	// notified from inside every change's transaction; deactivating a user
+	// notified once every change's transaction committed; deactivating a user
 	// (or changing their password) ends their dashboard sessions.
 	a.Live = live.NewHub(cfg.DatabaseURL, log)
 	a.Engine.OnChange(live.Notify)
