@@ -30,6 +30,8 @@ Usage:
                                           (FACTDESK_NEW_SECRET_KEY, or a fresh one)
   factdesk archive import [--format json|csv] FILE|-
                                           import other outlets' fact-checks (ClaimReview, claims:search, CSV)
+  factdesk claims import --as EMAIL [--batch N] FILE|-
+                                          file claims in bulk from JSON Lines (no similar lookup per claim)
 
 Configuration (environment; the README lists every variable):
   DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
@@ -58,6 +60,7 @@ var commands = map[string]command{
 	"model":    modelCmd,
 	"secret":   secret,
 	"archive":  archiveCmd,
+	"claims":   claimsCmd,
 }
 
 func main() {
