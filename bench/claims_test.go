@@ -225,18 +225,23 @@ func rawWrite(ctx context.Context, pool *pgxpool.Pool, claimID, actorID int64, o
 // runClients runs n operations spread over the clients and returns every
 // operation's latency and the wall time.
 func runClients(n int, op func(worker, op int) error) ([]time.Duration, time.Duration) {
+	return runClientsN(clients, n, op)
+}
+
+// runClientsN is runClients with workers clients.
+func runClientsN(workers, n int, op func(worker, op int) error) ([]time.Duration, time.Duration) {
 	lat := make([]time.Duration, n)
 	var wg sync.WaitGroup
 	var once sync.Once
 	var firstErr error
 	start := time.Now()
-	for w := range clients {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < n; i += clients {
+			for i := w; i < n; i += workers {
 				t0 := time.Now()
-				if err := op(w, i/clients); err != nil {
+				if err := op(w, i/workers); err != nil {
 					once.Do(func() { firstErr = err })
 					return
 				}
