@@ -402,11 +402,6 @@ func (tx *Tx) CreateClaim(ctx context.Context, c *models.Claim) error {
 	return nil
 }
 
-// claimColumns are the columns a claim change writes. Listing them makes
-// GORM write zero values (an empty summary, a cleared verdict) too.
-var claimColumns = []string{"text", "claimant", "source_url", "state", "verdict", "summary", "priority",
-	"priority_rank", "due_at", "language", "tags", "version", "duplicate_of", "last_seq", "updated_at"}
-
 // SaveClaim writes c's fields, bumping its version, together with e, the
 // history entry that records the change, in one statement: the UPDATE of
 // the claim and the INSERT of its numbered entry. The claim must be locked
