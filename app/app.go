@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/factdesk/factdesk/audit"
 	"github.com/factdesk/factdesk/auth"
@@ -48,6 +49,13 @@ type Config struct {
 	// and the job client's); zero keeps their defaults. Tests run many desks
 	// at once against one server and keep it small.
 	DBMaxConns int
+	// DBTracer, when set, sees every statement of the store's pool (not
+	// the job queue's); the write benchmark counts statements with it.
+	DBTracer pgx.QueryTracer
+	// TokenCacheTTL is how long an API token's user is trusted without
+	// asking the database (zero: auth.DefaultTokenCacheTTL, negative: no
+	// cache); changes reach every process sooner through LISTEN/NOTIFY.
+	TokenCacheTTL time.Duration
 	// TrustForwardedProto believes X-Forwarded-Proto and X-Forwarded-For
 	// from a reverse proxy: dashboard cookies become Secure behind TLS
 	// termination and sign-in limits count the real client address.
@@ -146,7 +154,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, Log: log})
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, Log: log, Tracer: cfg.DBTracer})
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +195,9 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 		log.Info("check-worthiness model", "version", v)
 	}
 	a.Auth = auth.NewService(st)
+	if cfg.TokenCacheTTL != 0 {
+		a.Auth.CacheTokens(max(cfg.TokenCacheTTL, 0))
+	}
 	// One job client works every queue; the packages below register their
 	// workers and periodic jobs on it, and it starts after all of them.
 	jcfg := cfg.Jobs
@@ -234,7 +245,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 		return nil, fmt.Errorf("cannot set up webhooks: %w", err)
 	}
 	a.Engine.OnChange(func(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
-		return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence)
+		return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence, ch.Actor)
 	})
 	if err := a.wireOps(); err != nil {
 		return nil, err
@@ -257,7 +268,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a.Engine.OnChange(audit.PublicationHook(audit.InsertTx))
 	a.OnStart(a.Jobs.Start, a.Jobs.Stop)
 	// The dashboard: one LISTEN connection per process feeds live updates,
-	// notified from inside every change's transaction; deactivating a user
+	// notified once every change's transaction committed; deactivating a user
 	// (or changing their password) ends their dashboard sessions.
 	a.Live = live.NewHub(cfg.DatabaseURL, log)
 	a.Engine.OnChange(live.Notify)
@@ -270,6 +281,9 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	a.PublicCache.Observe = a.Metrics.ObserveHTTP
 	a.Live.ListenFunc(store.PublicChannel, func(string) { a.PublicCache.Flush() })
 	st.OnPublicChange(a.PublicCache.Flush)
+	// API tokens are cached for a second; a change to a user or their
+	// tokens, in any process, empties this process's entries for them.
+	a.Live.ListenFunc(auth.TokensChannel, a.Auth.TokensChanged)
 	a.OnStart(a.Live.Start, a.Live.Stop)
 	// Notifications: written by their hook in the change's transaction,
 	// mailed by the notify queue, announced to the badge over the hub.

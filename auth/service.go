@@ -31,6 +31,8 @@ type Service struct {
 	// OnDeactivate runs in the transaction that deactivates a user, after
 	// their API tokens are revoked; the dashboard revokes sessions here.
 	OnDeactivate []func(ctx context.Context, tx *store.Tx, userID int64) error
+	// tokens remembers recently seen API tokens (tokencache.go).
+	tokens *tokenCache
 }
 
 // NewService returns a Service over s.
@@ -40,6 +42,7 @@ func NewService(s *store.Store) *Service {
 		limiter: limiter{store: s},
 		now:     func() time.Time { return time.Now().UTC() },
 		verify:  CheckPassword,
+		tokens:  &tokenCache{ttl: DefaultTokenCacheTTL},
 	}
 }
 
@@ -227,6 +230,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor *models.User, id int64, 
 	if err != nil {
 		return nil, err
 	}
+	// Other processes hear of it through TokensChannel; this one need not
+	// wait for its own notification.
+	s.tokens.forget(u.ID)
 	return u, nil
 }
 

@@ -207,6 +207,9 @@ func (s *Service) RevokeIntegrationToken(ctx context.Context, actor *models.User
 	if err != nil {
 		return nil, err
 	}
+	// Other processes hear of it through TokensChannel; this one refuses
+	// the token from its next request.
+	s.tokens.forget(out.UserID)
 	return s.view(out), nil
 }
 
@@ -324,13 +327,17 @@ func (s *Service) Authenticate(ctx context.Context, token, clientIP string) (*mo
 	if !strings.HasPrefix(token, tokenPrefix) {
 		return nil, nil, models.Errorf(models.EUnauthorized, "the token is not valid")
 	}
-	now := s.now()
-	u, t, err := s.store.TokenAuth(ctx, HashToken(token), now)
-	if models.IsCode(err, models.ENotFound) {
-		return nil, nil, models.Errorf(models.EUnauthorized, "the token is not valid, expired or revoked")
-	}
-	if err != nil {
-		return nil, nil, err
+	hash, now := HashToken(token), s.now()
+	u, t, cached := s.tokens.get(hash, now)
+	if !cached {
+		var err error
+		u, t, err = s.store.TokenAuth(ctx, hash, now)
+		if models.IsCode(err, models.ENotFound) {
+			return nil, nil, models.Errorf(models.EUnauthorized, "the token is not valid, expired or revoked")
+		}
+		if err != nil {
+			return nil, nil, err
+		}
 	}
 	if t.RateLimit != nil {
 		n, left, err := s.store.CountTokenRequest(ctx, t.ID)
@@ -345,6 +352,8 @@ func (s *Service) Authenticate(ctx context.Context, token, clientIP string) (*mo
 		if err := s.store.TouchToken(ctx, t.ID, now, clientIP); err != nil {
 			return nil, nil, err
 		}
+		t.LastUsedAt = &now
 	}
+	s.tokens.put(hash, u, t, now)
 	return u, t, nil
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/factdesk/factdesk/app"
@@ -31,7 +32,8 @@ const clients = 32
 // edit, so every request is a real, successful write (lock, version check,
 // rules, update, history, events) and clients never conflict.
 func BenchmarkClaimWrites(b *testing.B) {
-	env := apptest.New(b, func(c *app.Config) { c.DBMaxConns = 2 * clients })
+	apiStmts := &statementCounter{}
+	env := apptest.New(b, func(c *app.Config) { c.DBMaxConns = 2 * clients; c.DBTracer = apiStmts })
 	checker := env.User(b, models.RoleChecker)
 	editor := env.User(b, models.RoleEditor)
 	claims := make([]*models.Claim, clients)
@@ -43,6 +45,7 @@ func BenchmarkClaimWrites(b *testing.B) {
 	}
 	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
 
+	apiStmts.reset()
 	b.ResetTimer()
 	apiLat, apiElapsed := runClients(b.N, func(worker, op int) error {
 		c := claims[worker]
@@ -76,10 +79,17 @@ func BenchmarkClaimWrites(b *testing.B) {
 		return nil
 	})
 	b.StopTimer()
+	apiPerOp := apiStmts.perOp(b.N)
 
 	// The same writes without the API: lock, update, history insert, in one
 	// transaction per operation, through pgx with 32 connections.
-	pool, err := pgxpool.New(context.Background(), env.DBURL+poolSizeParam(env.DBURL))
+	sqlStmts := &statementCounter{}
+	poolConfig, err := pgxpool.ParseConfig(env.DBURL + poolSizeParam(env.DBURL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	poolConfig.ConnConfig.Tracer = sqlStmts
+	pool, err := pgxpool.NewWithConfig(context.Background(), poolConfig)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -97,8 +107,88 @@ func BenchmarkClaimWrites(b *testing.B) {
 	b.ReportMetric(ms(percentile(sqlLat, 99)), "sql_p99_ms")
 	b.ReportMetric(apiRate/sqlRate, "api/sql")
 	b.ReportMetric(peakRSSMB(), "peak_rss_MB")
-	b.Logf("ops=%d  API %.0f ops/s p50 %.2f ms p99 %.2f ms | raw SQL %.0f ops/s p99 %.2f ms | API/SQL %.2f | peak RSS %.0f MB (server and load generator in one process)",
+	b.ReportMetric(apiPerOp, "api_stmts/op")
+	b.Logf("ops=%d  API %.0f ops/s p50 %.2f ms p99 %.2f ms | raw SQL %.0f ops/s p99 %.2f ms | API/SQL %.2f (target ≥ 0.6) | peak RSS %.0f MB (server and load generator in one process; target ≤ 80)",
 		b.N, apiRate, ms(percentile(apiLat, 50)), ms(percentile(apiLat, 99)), sqlRate, ms(percentile(sqlLat, 99)), apiRate/sqlRate, peakRSSMB())
+	b.Logf("statements per write, BEGIN and COMMIT included: API %.2f %s | raw SQL %.2f %s",
+		apiPerOp, apiStmts.breakdown(b.N), sqlStmts.perOp(b.N), sqlStmts.breakdown(b.N))
+	if os.Getenv("FACTDESK_BENCH_STATEMENTS") != "" && b.N > 1 {
+		// Printed, not logged: the benchmark log keeps only ten lines.
+		fmt.Printf("API statements per write, most frequent first:%s\n", apiStmts.top(b.N, 40))
+	}
+}
+
+// statementCounter is a pgx tracer counting the statements sent, by their
+// first word, so the benchmark can say how many statements a write costs.
+type statementCounter struct {
+	mu     sync.Mutex
+	counts map[string]int
+	texts  map[string]int
+}
+
+func (s *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	word, _, _ := strings.Cut(strings.TrimSpace(data.SQL), " ")
+	word = strings.ToUpper(strings.TrimRight(word, ";("))
+	s.mu.Lock()
+	if s.counts == nil {
+		s.counts, s.texts = map[string]int{}, map[string]int{}
+	}
+	s.counts[word]++
+	text := strings.Join(strings.Fields(data.SQL), " ")
+	s.texts[text[:min(len(text), 110)]]++
+	s.mu.Unlock()
+	return ctx
+}
+
+func (s *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (s *statementCounter) reset() {
+	s.mu.Lock()
+	s.counts, s.texts = nil, nil
+	s.mu.Unlock()
+}
+
+// top lists the most frequent statements (their first 110 characters)
+// with their count per operation.
+func (s *statementCounter) top(n, k int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	texts := make([]string, 0, len(s.texts))
+	for t := range s.texts {
+		texts = append(texts, t)
+	}
+	slices.SortFunc(texts, func(a, b string) int { return s.texts[b] - s.texts[a] })
+	var out strings.Builder
+	for _, t := range texts[:min(k, len(texts))] {
+		fmt.Fprintf(&out, "\n  %5.2f  %s", float64(s.texts[t])/float64(n), t)
+	}
+	return out.String()
+}
+
+func (s *statementCounter) perOp(n int) float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	total := 0
+	for _, c := range s.counts {
+		total += c
+	}
+	return float64(total) / float64(n)
+}
+
+// breakdown lists the statements per operation by first word.
+func (s *statementCounter) breakdown(n int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	words := make([]string, 0, len(s.counts))
+	for w := range s.counts {
+		words = append(words, w)
+	}
+	slices.Sort(words)
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = fmt.Sprintf("%s %.2f", w, float64(s.counts[w])/float64(n))
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 func poolSizeParam(url string) string {
@@ -135,18 +225,23 @@ func rawWrite(ctx context.Context, pool *pgxpool.Pool, claimID, actorID int64, o
 // runClients runs n operations spread over the clients and returns every
 // operation's latency and the wall time.
 func runClients(n int, op func(worker, op int) error) ([]time.Duration, time.Duration) {
+	return runClientsN(clients, n, op)
+}
+
+// runClientsN is runClients with workers clients.
+func runClientsN(workers, n int, op func(worker, op int) error) ([]time.Duration, time.Duration) {
 	lat := make([]time.Duration, n)
 	var wg sync.WaitGroup
 	var once sync.Once
 	var firstErr error
 	start := time.Now()
-	for w := range clients {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < n; i += clients {
+			for i := w; i < n; i += workers {
 				t0 := time.Now()
-				if err := op(w, i/clients); err != nil {
+				if err := op(w, i/workers); err != nil {
 					once.Do(func() { firstErr = err })
 					return
 				}

@@ -72,7 +72,7 @@ func BenchmarkNotifyFanOut(b *testing.B) {
 	}
 	baseHooks := func(e *workflow.Engine) {
 		e.OnChange(func(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
-			return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence)
+			return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence, ch.Actor)
 		})
 		e.OnChange(live.Notify)
 	}

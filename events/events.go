@@ -126,13 +126,10 @@ func Emit(ctx context.Context, tx *store.Tx, ev Event) error {
 		return fmt.Errorf("events: marshal %s envelope: %w", ev.Type, err)
 	}
 	row := &store.EventRow{ID: ev.ID, Type: string(ev.Type), ClaimID: ev.ClaimID, Seq: ev.Seq, Payload: string(body), At: ev.At}
-	if err := tx.InsertEvent(ctx, row); err != nil {
-		return err
-	}
 	// Disabled endpoints get no delivery row: while an endpoint is off,
 	// nothing is queued for it, and POST .../recover later finds the
 	// events it missed in the events table.
-	deliveries, err := tx.FanOutEvent(ctx, row, ev.OnlyEndpoint)
+	deliveries, err := tx.InsertEventFanOut(ctx, row, ev.OnlyEndpoint)
 	if err != nil {
 		return err
 	}
@@ -207,7 +204,8 @@ func typesFor(e *models.HistoryEntry) []Type {
 // so it runs in the transaction of every claim change, after the entry has
 // its seq. A transition to confirmed or disputed emits two events with the
 // same seq: claim.transitioned and the shorthand type.
-func ClaimChanged(ctx context.Context, tx *store.Tx, claim *models.Claim, entry *models.HistoryEntry, evidence *models.Evidence) error {
+// actor, when not nil, is the user of entry.ActorID, already loaded.
+func ClaimChanged(ctx context.Context, tx *store.Tx, claim *models.Claim, entry *models.HistoryEntry, evidence *models.Evidence, actor *models.User) error {
 	types := typesFor(entry)
 	if len(types) == 0 {
 		return nil
@@ -226,9 +224,12 @@ func ClaimChanged(ctx context.Context, tx *store.Tx, claim *models.Claim, entry 
 		Verdict: entry.Verdict, Details: entry.Details, Evidence: evidence,
 	}
 	if entry.ActorID != nil {
-		u, err := tx.User(ctx, *entry.ActorID)
-		if err != nil {
-			return err
+		u := actor
+		if u == nil || u.ID != *entry.ActorID {
+			var err error
+			if u, err = tx.User(ctx, *entry.ActorID); err != nil {
+				return err
+			}
 		}
 		data.Actor = &Actor{ID: u.ID, Name: u.Name}
 	}

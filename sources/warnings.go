@@ -21,11 +21,11 @@ type Warning struct {
 
 // Warnings lists the warnings for a claim's current evidence.
 func (s *Service) Warnings(ctx context.Context, claimID int64) ([]Warning, error) {
-	c, err := s.store.ClaimWithEvidence(ctx, claimID)
+	evidence, err := s.store.ClaimEvidenceList(ctx, claimID)
 	if err != nil {
 		return nil, err
 	}
-	return Warn(c.Evidence), nil
+	return Warn(evidence), nil
 }
 
 // Warn checks evidence against the desk's sourcing rules:

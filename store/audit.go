@@ -43,10 +43,16 @@ func (tx *Tx) hashEntry(ctx context.Context, e *models.HistoryEntry) error {
 		Seq  *int
 		Hash []byte
 	}
-	err := tx.db.WithContext(ctx).Raw(`SELECT seq, hash FROM claim_history WHERE claim_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1`,
-		e.ClaimID, e.Seq).Scan(&prev).Error
-	if err != nil {
-		return fmt.Errorf("store: previous entry of claim %d: %w", e.ClaimID, err)
+	// The lock (or this transaction's last entry) usually saw the previous
+	// entry already; its hash is fixed while the row lock is held.
+	if head, ok := tx.heads[e.ClaimID]; ok && head.seq == e.Seq-1 {
+		prev.Seq, prev.Hash = &head.seq, head.hash
+	} else {
+		err := tx.db.WithContext(ctx).Raw(`SELECT seq, hash FROM claim_history WHERE claim_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1`,
+			e.ClaimID, e.Seq).Scan(&prev).Error
+		if err != nil {
+			return fmt.Errorf("store: previous entry of claim %d: %w", e.ClaimID, err)
+		}
 	}
 	var prevHash *chain.Hash
 	if prev.Seq != nil {

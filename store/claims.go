@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -52,6 +55,26 @@ func (q queries) ClaimWithEvidence(ctx context.Context, id int64) (*models.Claim
 		c.Evidence = []models.Evidence{}
 	}
 	return &c, nil
+}
+
+// ClaimEvidenceList lists every evidence item of a claim, retracted ones
+// included, in order: one statement, and a second only when the list is
+// empty, to tell a claim without evidence from no claim (not found).
+func (q queries) ClaimEvidenceList(ctx context.Context, claimID int64) ([]models.Evidence, error) {
+	out := []models.Evidence{}
+	if err := q.db.WithContext(ctx).Where("claim_id = ?", claimID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: evidence of %d: %w", claimID, err)
+	}
+	if len(out) == 0 {
+		var n int64
+		if err := q.db.WithContext(ctx).Model(&models.Claim{}).Where("id = ?", claimID).Count(&n).Error; err != nil {
+			return nil, fmt.Errorf("store: claim %d: %w", claimID, err)
+		}
+		if n == 0 {
+			return nil, models.Errorf(models.ENotFound, "claim %v not found", claimID)
+		}
+	}
+	return out, nil
 }
 
 func orderAssignees(db *gorm.DB) *gorm.DB { return db.Order("created_at, user_id") }
@@ -232,15 +255,94 @@ func (q queries) RuleFacts(ctx context.Context, claimID int64) (map[models.Stanc
 // until the transaction ends. Every change to a claim takes this lock first,
 // which serialises writers and the numbering of history entries.
 func (tx *Tx) LockClaim(ctx context.Context, id int64) (*models.Claim, error) {
+	c, _, err := tx.lockClaim(ctx, id, false)
+	return c, err
+}
+
+// RuleFactsRow is what the workflow rules read about a claim besides the
+// claim itself (see RuleFacts).
+type RuleFactsRow struct {
+	Evidence map[models.Stance]int
+	Proposer *int64
+}
+
+// LockClaimFacts is LockClaim that also loads the claim's rule facts
+// (RuleFacts) in the same statement, under the lock.
+func (tx *Tx) LockClaimFacts(ctx context.Context, id int64) (*models.Claim, RuleFactsRow, error) {
+	return tx.lockClaim(ctx, id, true)
+}
+
+// lockClaimSQL locks a claim and reads, in the same round trip, its
+// assignees, its followers (for the notification hook), the seq and hash of its newest history entry (the link the
+// next entry's hash chains onto) and, when $2, the rule facts.
+const lockClaimSQL = `
+	SELECT c.id, c.text, c.claimant, c.source_url, c.state, coalesce(c.verdict, ''), c.summary, c.priority,
+	       c.priority_rank, c.due_at, c.language, c.tags, c.version, c.duplicate_of, c.article_id,
+	       c.article_start, c.article_end, c.last_seq, c.created_by, c.created_at, c.updated_at,
+	       (SELECT coalesce(json_agg(json_build_object('user_id', a.user_id, 'role', a.role,
+	                 'assigned_by', a.assigned_by, 'assigned_at', a.created_at) ORDER BY a.created_at, a.user_id), '[]')
+	          FROM claim_assignments a WHERE a.claim_id = c.id),
+	       (SELECT coalesce(array_agg(w.user_id ORDER BY w.user_id), '{}') FROM claim_follows w WHERE w.claim_id = c.id),
+	       h.seq, h.hash,
+	       f.supports, f.refutes, f.context, f.proposer
+	FROM claims c
+	LEFT JOIN LATERAL (SELECT seq, hash FROM claim_history WHERE claim_id = c.id ORDER BY seq DESC LIMIT 1) h ON true
+	LEFT JOIN LATERAL (
+		SELECT count(*) FILTER (WHERE e.stance = 'supports') AS supports,
+		       count(*) FILTER (WHERE e.stance = 'refutes') AS refutes,
+		       count(*) FILTER (WHERE e.stance = 'context') AS context,
+		       (SELECT CASE WHEN t.action IN ('verify', 'dispute') THEN t.actor_id END
+		          FROM claim_history t WHERE t.claim_id = c.id AND t.kind = 'transitioned'
+		         ORDER BY t.seq DESC LIMIT 1) AS proposer
+		FROM evidence e WHERE e.claim_id = c.id AND e.retracted_at IS NULL) f ON $2
+	WHERE c.id = $1
+	FOR UPDATE OF c`
+
+func (tx *Tx) lockClaim(ctx context.Context, id int64, withFacts bool) (*models.Claim, RuleFactsRow, error) {
 	var c models.Claim
-	err := tx.db.WithContext(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).First(&c, id).Error
+	var facts RuleFactsRow
+	var assignees []byte
+	var followers models.Int64Array
+	var headSeq *int
+	var headHash []byte
+	var supports, refutes, contextN *int
+	err := tx.conn(ctx).QueryRowContext(ctx, lockClaimSQL, id, withFacts).Scan(
+		&c.ID, &c.Text, &c.Claimant, &c.SourceURL, &c.State, &c.Verdict, &c.Summary, &c.Priority,
+		&c.PriorityRank, &c.DueAt, &c.Language, &c.Tags, &c.Version, &c.DuplicateOf, &c.ArticleID,
+		&c.ArticleStart, &c.ArticleEnd, &c.LastSeq, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt,
+		&assignees, &followers, &headSeq, &headHash, &supports, &refutes, &contextN, &facts.Proposer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, facts, models.Errorf(models.ENotFound, "claim %v not found", id)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("store: lock claim %d: %w", id, notFound(err, "claim", id))
+		return nil, facts, fmt.Errorf("store: lock claim %d: %w", id, err)
 	}
-	if err := tx.db.WithContext(ctx).Scopes(orderAssignees).Where("claim_id = ?", id).Find(&c.Assignees).Error; err != nil {
-		return nil, fmt.Errorf("store: assignees of %d: %w", id, err)
+	if err := json.Unmarshal(assignees, &c.Assignees); err != nil {
+		return nil, facts, fmt.Errorf("store: assignees of %d: %w", id, err)
 	}
-	return &c, nil
+	for i := range c.Assignees {
+		c.Assignees[i].ClaimID = id
+		c.Assignees[i].CreatedAt = c.Assignees[i].CreatedAt.Local()
+	}
+	if c.Tags == nil {
+		c.Tags = models.Tags{}
+	}
+	if headSeq != nil {
+		tx.rememberHead(id, *headSeq, headHash)
+	}
+	if tx.followers == nil {
+		tx.followers = map[int64][]int64{}
+	}
+	tx.followers[id] = followers
+	if withFacts {
+		facts.Evidence = map[models.Stance]int{}
+		for stance, n := range map[models.Stance]*int{models.StanceSupports: supports, models.StanceRefutes: refutes, models.StanceContext: contextN} {
+			if n != nil && *n > 0 {
+				facts.Evidence[stance] = *n
+			}
+		}
+	}
+	return &c, facts, nil
 }
 
 // NextInQueue locks the most urgent, then oldest, new claim without a
@@ -304,16 +406,10 @@ func (tx *Tx) CreateClaim(ctx context.Context, c *models.Claim) error {
 	return nil
 }
 
-// claimColumns are the columns a claim change writes. Listing them makes
-// GORM write zero values (an empty summary, a cleared verdict) too.
-var claimColumns = []string{"text", "claimant", "source_url", "state", "verdict", "summary", "priority",
-	"priority_rank", "due_at", "language", "tags", "version", "duplicate_of", "last_seq", "updated_at"}
-
 // SaveClaim writes c's fields, bumping its version, together with e, the
-// history entry that records the change. Numbering e in the same UPDATE
-// keeps a change to one write of the claim row: every update of that row
-// recomputes its search columns and touches its indexes. The claim must be
-// locked by this transaction.
+// history entry that records the change, in one statement: the UPDATE of
+// the claim and the INSERT of its numbered entry. The claim must be locked
+// by this transaction.
 func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, e *models.HistoryEntry) error {
 	c.Version++
 	c.UpdatedAt = e.At
@@ -321,19 +417,41 @@ func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, e *models.HistoryE
 	if c.Tags == nil {
 		c.Tags = models.Tags{}
 	}
-	c.LastSeq++
-	e.ClaimID, e.Seq = c.ID, c.LastSeq
-	err := tx.db.WithContext(ctx).Model(c).Omit(clause.Associations).Select(claimColumns).Updates(c).Error
-	if err != nil {
-		return fmt.Errorf("store: save claim %d: %w", c.ID, err)
-	}
+	e.ClaimID, e.Seq = c.ID, c.LastSeq+1
 	if err := tx.hashEntry(ctx, e); err != nil {
 		return err
 	}
-	if err := tx.db.WithContext(ctx).Create(e).Error; err != nil {
-		return fmt.Errorf("store: append history of %d: %w", c.ID, err)
+	c.UpdatedAt = e.At // as stored: hashEntry truncates e.At
+	err := tx.conn(ctx).QueryRowContext(ctx, `WITH saved AS (
+			UPDATE claims SET text = $2, claimant = $3, source_url = $4, state = $5, verdict = $6, summary = $7,
+			       priority = $8, priority_rank = $9, due_at = $10, language = $11, tags = $12, version = $13,
+			       duplicate_of = $14, last_seq = $15, updated_at = $16
+			WHERE id = $1 RETURNING id
+		)
+		INSERT INTO claim_history (claim_id, seq, kind, action, from_state, to_state, actor_id, comment, verdict, details, at, hash, log_index)
+		SELECT saved.id, $15, $17, $18, $19, $20, $21, $22, $23, $24, $16, $25, NULL FROM saved
+		RETURNING id`,
+		c.ID, c.Text, c.Claimant, c.SourceURL, c.State, c.Verdict, c.Summary,
+		c.Priority, c.PriorityRank, c.DueAt, c.Language, c.Tags, c.Version,
+		c.DuplicateOf, e.Seq, e.At,
+		e.Kind, e.Action, e.FromState, e.ToState, e.ActorID, e.Comment, e.Verdict, jsonbArg(e.Details), e.Hash).Scan(&e.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: save claim %d: the claim row is gone", c.ID)
 	}
+	if err != nil {
+		return fmt.Errorf("store: save claim %d: %w", c.ID, err)
+	}
+	c.LastSeq = e.Seq
+	tx.rememberHead(c.ID, e.Seq, e.Hash)
 	return nil
+}
+
+// jsonbArg passes a JSON document, NULL when empty, as a jsonb parameter.
+func jsonbArg(raw json.RawMessage) any {
+	if len(raw) == 0 {
+		return nil
+	}
+	return string(raw)
 }
 
 // AppendHistory numbers e as the claim's next entry and inserts it. The
@@ -360,6 +478,7 @@ func (tx *Tx) AppendHistory(ctx context.Context, c *models.Claim, e *models.Hist
 		return fmt.Errorf("store: append history of %d: the claim row is gone", c.ID)
 	}
 	c.LastSeq = e.Seq
+	tx.rememberHead(c.ID, e.Seq, e.Hash)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -15,6 +16,7 @@ func (tx *Tx) Follow(ctx context.Context, claimID int64, at time.Time, userIDs .
 	if len(userIDs) == 0 {
 		return nil
 	}
+	delete(tx.followers, claimID)
 	err := tx.db.WithContext(ctx).Exec(`INSERT INTO claim_follows (claim_id, user_id, created_at)
 		SELECT ?, u, ? FROM unnest(?::bigint[]) AS u ON CONFLICT DO NOTHING`, claimID, at, models.Int64Array(userIDs)).Error
 	if err != nil {
@@ -25,10 +27,20 @@ func (tx *Tx) Follow(ctx context.Context, claimID int64, at time.Time, userIDs .
 
 // Unfollow stops userID following the claim; not following is a no-op.
 func (tx *Tx) Unfollow(ctx context.Context, claimID, userID int64) error {
+	delete(tx.followers, claimID)
 	if err := tx.db.WithContext(ctx).Exec(`DELETE FROM claim_follows WHERE claim_id = ? AND user_id = ?`, claimID, userID).Error; err != nil {
 		return fmt.Errorf("store: unfollow claim %d: %w", claimID, err)
 	}
 	return nil
+}
+
+// Followers lists the users following a claim. Inside a transaction that
+// locked the claim, the list read with the lock is used.
+func (tx *Tx) Followers(ctx context.Context, claimID int64) ([]int64, error) {
+	if ids, ok := tx.followers[claimID]; ok {
+		return slices.Clone(ids), nil
+	}
+	return tx.queries.Followers(ctx, claimID)
 }
 
 // Followers lists the users following a claim.
@@ -161,12 +173,10 @@ func (tx *Tx) CoalesceTargets(ctx context.Context, recipients []int64, kinds []m
 // NotifyEach queues one Postgres notification on channel per payload, in
 // one statement; they are delivered when the transaction commits.
 func (tx *Tx) NotifyEach(ctx context.Context, channel string, payloads []string) error {
-	if len(payloads) == 0 {
-		return nil
-	}
-	err := tx.db.WithContext(ctx).Exec(`SELECT pg_notify(?, p) FROM unnest(?::text[]) AS p`, channel, models.StringArray(payloads)).Error
-	if err != nil {
-		return fmt.Errorf("store: notify %s: %w", channel, err)
+	for _, p := range payloads {
+		if err := tx.Notify(ctx, channel, p); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -19,8 +19,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -35,6 +36,9 @@ type Store struct {
 	// onPublic runs after the commit of a transaction that called
 	// Tx.PublicChanged (OnPublicChange).
 	onPublic atomic.Pointer[func()]
+	// announce sends the notifications of committed transactions
+	// (notices.go).
+	announce *announcer
 }
 
 // Tx is one open transaction. Everything done through it commits or rolls
@@ -43,6 +47,37 @@ type Tx struct {
 	queries
 	// publicChanged: the transaction called PublicChanged.
 	publicChanged bool
+	// heads holds, per claim locked in this transaction, the seq and hash
+	// of its newest history entry, so the next entry's hash chains onto
+	// it without reading it back.
+	heads map[int64]historyHead
+	// followers holds the followers of each claim locked in this
+	// transaction, read with the lock; Follow and Unfollow drop the entry.
+	followers map[int64][]int64
+	// notices are the notifications queued by Notify, sent once the
+	// transaction committed (notices.go).
+	notices []notice
+}
+
+type historyHead struct {
+	seq  int
+	hash []byte
+}
+
+type notice struct{ channel, payload string }
+
+// rememberHead records claimID's newest entry as seen under its row lock.
+func (tx *Tx) rememberHead(claimID int64, seq int, hash []byte) {
+	if tx.heads == nil {
+		tx.heads = map[int64]historyHead{}
+	}
+	tx.heads[claimID] = historyHead{seq: seq, hash: hash}
+}
+
+// conn is the transaction's connection for statements sent without GORM
+// (the claim write path, where GORM's reflection was half the CPU).
+func (tx *Tx) conn(ctx context.Context) gorm.ConnPool {
+	return tx.db.WithContext(ctx).Statement.ConnPool
 }
 
 type queries struct {
@@ -58,18 +93,20 @@ type Options struct {
 	// SlowQuery is the duration above which a query is logged as slow
 	// (zero: DefaultSlowQuery).
 	SlowQuery time.Duration
+	// Tracer, when set, sees every statement the store's connections
+	// send (benchmarks count statements per request with it).
+	Tracer pgx.QueryTracer
 }
 
 // Open connects to dsn and checks that the server answers. Connection errors
 // come back as EUnavailable with a message that says what to fix.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	if _, err := pgconn.ParseConfig(dsn); err != nil {
+	connConfig, err := pgx.ParseConfig(dsn)
+	if err != nil {
 		return nil, models.Errorf(models.EInvalid, "DATABASE_URL is not a valid PostgreSQL URL: %v", err)
 	}
-	sqlDB, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("store: open: %w", err)
-	}
+	connConfig.Tracer = opts.Tracer
+	sqlDB := stdlib.OpenDB(*connConfig)
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = 20
 	}
@@ -104,7 +141,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: gorm callbacks: %w", err)
 	}
-	return &Store{queries: queries{db: gdb}, sqlDB: sqlDB}, nil
+	return &Store{queries: queries{db: gdb}, sqlDB: sqlDB, announce: newAnnouncer(sqlDB, opts.Log)}, nil
 }
 
 // EnsureDatabase creates the database named in dsn when it does not exist,
@@ -192,7 +229,10 @@ func rootCause(err error) string {
 func (s *Store) SQL() *sql.DB { return s.sqlDB }
 
 // Close releases the pool.
-func (s *Store) Close() error { return s.sqlDB.Close() }
+func (s *Store) Close() error {
+	s.announce.close()
+	return s.sqlDB.Close()
+}
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error { return unavailable(s.sqlDB.PingContext(ctx)) }
@@ -207,7 +247,13 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 		tx = &Tx{queries: queries{db: gtx}}
 		return fn(tx)
 	}))
-	if err == nil && tx != nil && tx.publicChanged {
+	if err != nil || tx == nil {
+		return err
+	}
+	if len(tx.notices) > 0 {
+		s.announce.send(tx.notices)
+	}
+	if tx.publicChanged {
 		if f := s.onPublic.Load(); f != nil {
 			(*f)()
 		}

@@ -19,6 +19,7 @@ type tokenRow struct {
 	TokenScopes    models.StringArray `gorm:"type:text[]"`
 	TokenRateLimit *int
 	TokenLastUsed  *time.Time
+	TokenExpires   time.Time
 }
 
 // TokenAuth finds the active user holding a live token, with the token:
@@ -29,7 +30,7 @@ func (q queries) TokenAuth(ctx context.Context, hash []byte, now time.Time) (*mo
 	var row tokenRow
 	err := q.db.WithContext(ctx).Raw(`
 		SELECT u.*, t.id AS token_id, t.scopes AS token_scopes, t.rate_limit AS token_rate_limit,
-		       t.last_used_at AS token_last_used
+		       t.last_used_at AS token_last_used, t.expires_at AS token_expires
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND u.active`, hash, now).
 		Scan(&row).Error
@@ -40,7 +41,7 @@ func (q queries) TokenAuth(ctx context.Context, hash []byte, now time.Time) (*mo
 		return nil, nil, notFound(err, "token", "")
 	}
 	u := row.User
-	return &u, &models.APIToken{ID: row.TokenID, UserID: u.ID, Scopes: row.TokenScopes, RateLimit: row.TokenRateLimit, LastUsedAt: row.TokenLastUsed}, nil
+	return &u, &models.APIToken{ID: row.TokenID, UserID: u.ID, Scopes: row.TokenScopes, RateLimit: row.TokenRateLimit, LastUsedAt: row.TokenLastUsed, ExpiresAt: row.TokenExpires}, nil
 }
 
 // TouchToken records a use of token id at now from ip, unless another

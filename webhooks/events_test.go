@@ -69,7 +69,7 @@ func TestEveryEventType(t *testing.T) {
 	err = env.App.Store.WithTx(ctx, func(tx *store.Tx) error {
 		entry := &models.HistoryEntry{ClaimID: c.ID, Seq: c.LastSeq + 1, Kind: models.HistoryEvidenceChanged,
 			Details: json.RawMessage(`{"status":"changed"}`), Comment: "source is now changed (was ok)", At: time.Now()}
-		return events.ClaimChanged(ctx, tx, c, entry, nil)
+		return events.ClaimChanged(ctx, tx, c, entry, nil, nil)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -30,10 +30,12 @@ func (e *Engine) Apply(ctx context.Context, actor *models.User, claimID int64, r
 	var c *models.Claim
 	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if c, err = tx.LockClaim(ctx, claimID); err != nil {
+		var rf store.RuleFactsRow
+		// The lock statement reads the rule facts too: one round trip.
+		if c, rf, err = tx.LockClaimFacts(ctx, claimID); err != nil {
 			return err
 		}
-		f, err := e.facts(ctx, tx, c, r)
+		f, err := e.facts(ctx, tx, c, rf, r)
 		if err != nil {
 			return err
 		}
@@ -66,7 +68,7 @@ func (e *Engine) Apply(ctx context.Context, actor *models.User, claimID int64, r
 		// Every transition entry carries the verdict standing after it; a
 		// reopen therefore records the verdict being corrected.
 		entry.Verdict = c.Verdict
-		return e.save(ctx, tx, Change{Claim: c, Entry: entry})
+		return e.save(ctx, tx, Change{Actor: actor, Claim: c, Entry: entry})
 	})
 	if err != nil {
 		return nil, err
@@ -91,13 +93,11 @@ func applyEffects(c *models.Claim, t Transition, r Request) {
 	// review rather than withdrawing it silently.
 }
 
-// facts loads what the rules need, under the claim's lock.
-func (e *Engine) facts(ctx context.Context, tx *store.Tx, c *models.Claim, r Request) (Facts, error) {
-	f := Facts{Claim: c}
+// facts completes what the rules need, under the claim's lock, from the
+// rule facts read with the lock.
+func (e *Engine) facts(ctx context.Context, tx *store.Tx, c *models.Claim, rf store.RuleFactsRow, r Request) (Facts, error) {
+	f := Facts{Claim: c, Evidence: rf.Evidence, Proposer: rf.Proposer}
 	var err error
-	if f.Evidence, f.Proposer, err = tx.RuleFacts(ctx, c.ID); err != nil {
-		return f, err
-	}
 	if f.Changers, f.Checks, err = reviewFacts(ctx, tx, c); err != nil {
 		return f, err
 	}

@@ -72,7 +72,7 @@ func (e *Engine) Assign(ctx context.Context, actor *models.User, claimID int64, 
 			return err
 		}
 		c.Assignees = append(c.Assignees, a)
-		return e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{
+		return e.record(ctx, tx, Change{Actor: actor, Claim: c, Entry: &models.HistoryEntry{
 			Kind: models.HistoryAssigned, ActorID: &actor.ID,
 			Details: mustJSON(map[string]any{"user_id": user.ID, "role": r.Role}),
 		}})
@@ -138,7 +138,7 @@ func (e *Engine) Unassign(ctx context.Context, actor *models.User, claimID, user
 		}
 		role := removed.Role
 		c.Assignees = kept
-		return e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{
+		return e.record(ctx, tx, Change{Actor: actor, Claim: c, Entry: &models.HistoryEntry{
 			Kind: models.HistoryUnassigned, ActorID: &actor.ID,
 			Details: mustJSON(map[string]any{"user_id": userID, "role": role}),
 		}})
@@ -167,7 +167,7 @@ func (e *Engine) TakeNext(ctx context.Context, actor *models.User) (*models.Clai
 			return err
 		}
 		c.Assignees = append(c.Assignees, a)
-		if err := e.record(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{
+		if err := e.record(ctx, tx, Change{Actor: actor, Claim: c, Entry: &models.HistoryEntry{
 			Kind: models.HistoryAssigned, ActorID: &actor.ID,
 			Details: mustJSON(map[string]any{"user_id": actor.ID, "role": models.AssignChecker, "via": "queue"}),
 		}}); err != nil {
@@ -183,7 +183,7 @@ func (e *Engine) TakeNext(ctx context.Context, actor *models.User) (*models.Clai
 		}
 		from := c.State
 		applyEffects(c, start, Request{})
-		return e.save(ctx, tx, Change{Claim: c, Entry: &models.HistoryEntry{
+		return e.save(ctx, tx, Change{Actor: actor, Claim: c, Entry: &models.HistoryEntry{
 			Kind: models.HistoryTransitioned, Action: start.Action, FromState: from, ToState: start.To, ActorID: &actor.ID,
 		}})
 	})

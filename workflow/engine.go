@@ -20,6 +20,10 @@ import (
 type Change struct {
 	Claim *models.Claim
 	Entry *models.HistoryEntry
+	// Actor is the user who made the change, when the engine has them at
+	// hand (nil for a source check's alert): hooks use it rather than
+	// loading Entry.ActorID again.
+	Actor *models.User
 	// Evidence or Comment is set for the entries that add one.
 	Evidence *models.Evidence
 	Comment  *models.Comment
@@ -240,7 +244,7 @@ func (e *Engine) insertClaim(ctx context.Context, tx *store.Tx, actor *models.Us
 	if edited != nil {
 		entry.Details = mustJSON(map[string]any{"edited": edited})
 	}
-	return e.record(ctx, tx, Change{Claim: c, Entry: entry})
+	return e.record(ctx, tx, Change{Actor: actor, Claim: c, Entry: entry})
 }
 
 // indexFields prefixes the field errors of claim i's validation error with
@@ -353,7 +357,7 @@ func (e *Engine) UpdateClaim(ctx context.Context, actor *models.User, id int64, 
 			}
 		}
 		entry.Details = mustJSON(details)
-		return e.save(ctx, tx, Change{Claim: c, Entry: entry})
+		return e.save(ctx, tx, Change{Actor: actor, Claim: c, Entry: entry})
 	})
 	if err != nil {
 		return nil, err

@@ -64,7 +64,7 @@ func (e *Engine) AddEvidence(ctx context.Context, actor *models.User, claimID in
 		if err := tx.AddEvidence(ctx, ev); err != nil {
 			return err
 		}
-		return e.record(ctx, tx, Change{Claim: c, Evidence: ev, Entry: &models.HistoryEntry{
+		return e.record(ctx, tx, Change{Actor: actor, Claim: c, Evidence: ev, Entry: &models.HistoryEntry{
 			Kind: models.HistoryEvidenceAdded, ActorID: &actor.ID,
 			Details: mustJSON(map[string]any{"evidence_id": ev.ID, "stance": ev.Stance, "url": ev.URL}),
 		}})
@@ -97,7 +97,7 @@ func (e *Engine) AddComment(ctx context.Context, actor *models.User, claimID int
 		if err := tx.AddComment(ctx, cm); err != nil {
 			return err
 		}
-		return e.record(ctx, tx, Change{Claim: c, Comment: cm, Entry: &models.HistoryEntry{
+		return e.record(ctx, tx, Change{Actor: actor, Claim: c, Comment: cm, Entry: &models.HistoryEntry{
 			Kind: models.HistoryCommentAdded, ActorID: &actor.ID, Comment: body,
 			Details: mustJSON(map[string]any{"comment_id": cm.ID}),
 		}})

@@ -35,6 +35,8 @@ Usage:
   factdesk export --all [--with-password-hashes] FILE|-
                                           write the whole desk as a JSON Lines archive (docs/moving.md)
   factdesk import FILE|-                  load such an archive into an empty database
+  factdesk claims import --as EMAIL [--batch N] FILE|-
+                                          file claims in bulk from JSON Lines (no similar lookup per claim)
 
 Configuration (environment; the README lists every variable):
   DATABASE_URL             default postgres://postgres@127.0.0.1:5432/factdesk?sslmode=disable
@@ -65,6 +67,7 @@ var commands = map[string]command{
 	"archive":  archiveCmd,
 	"export":   exportCmd,
 	"import":   importCmd,
+	"claims":   claimsCmd,
 }
 
 func main() {
