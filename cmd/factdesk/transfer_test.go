@@ -6,6 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"log/slog"
 	"maps"
@@ -26,6 +29,7 @@ import (
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/transfer"
+	"github.com/factdesk/factdesk/workflow"
 )
 
 // moveDesk is a desk with a row of nearly every kind the archive carries,
@@ -125,6 +129,21 @@ func buildMoveDesk(t *testing.T) *moveDesk {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A model switch, on and back to the shipped model, recorded with who
+	// switched.
+	for _, v := range []string{"test-1", ""} {
+		err := env.App.Store.WithTx(context.Background(), func(tx *store.Tx) error {
+			return tx.ActivateModelVersion(context.Background(), v, &d.admin.ID)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A saved view and the desk's logo.
+	do(t, env, d.editor, "POST", "/api/v1/views", map[string]any{"name": "Urgent economy claims", "page": "list", "query": "priority=urgent&tag=economy", "shared": true}, 201)
+	if _, err := env.App.Engine.UpdateBranding(context.Background(), d.admin.User, workflow.BrandingPatch{Logo: testLogo(t)}); err != nil {
+		t.Fatal(err)
+	}
 	env.WaitForJobs(t, "audit_checkpoint")
 	if _, err := env.App.Audit.Checkpoint(context.Background()); err != nil {
 		t.Fatal(err)
@@ -161,7 +180,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	for _, typ := range []string{"user", "outlet", "article", "claim", "assignment", "history", "comment", "evidence", "evidence_snapshot",
 		"capture", "capture_chunk", "capture_timestamp", "publication", "correction", "follow", "notification", "notification_pref",
-		"candidate_decision", "factcheck", "model_version", "webhook", "settings", "checkpoint", "log_head"} {
+		"candidate_decision", "factcheck", "model_version", "webhook", "settings", "checkpoint", "log_head",
+		"saved_view", "model_activation", "logo"} {
 		if exported.counts[typ] == 0 {
 			t.Errorf("the archive has no %s record: the test desk should have one of each", typ)
 		}
@@ -208,7 +228,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 
 	// The API's views agree, claim by claim.
-	paths := []string{"/api/v1/users", "/api/v1/sources", "/api/v1/settings"}
+	paths := []string{"/api/v1/users", "/api/v1/sources", "/api/v1/settings", "/api/v1/views"}
 	for _, id := range d.claims {
 		for _, p := range []string{"", "/history", "/evidence", "/comments", "/options", "/source-warnings"} {
 			paths = append(paths, fmt.Sprintf("/api/v1/claims/%d%s", id, p))
@@ -225,6 +245,12 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	if a, b := modelVersions(t, d.env), modelVersions(t, moved); !reflect.DeepEqual(a, b) {
 		t.Errorf("model versions after the move = %+v, want %+v", b, a)
+	}
+	if a, b := modelActivations(t, d.env), modelActivations(t, moved); len(a) != 2 || !reflect.DeepEqual(a, b) {
+		t.Errorf("model switches after the move = %+v, want %+v", b, a)
+	}
+	if a, b := deskLogo(t, d.env), deskLogo(t, moved); !bytes.Equal(a.Data, b.Data) || a.ContentType != b.ContentType || a.SHA256 != b.SHA256 {
+		t.Errorf("the logo after the move = %s %s (%d bytes), want %s %s (%d bytes)", b.ContentType, b.SHA256, len(b.Data), a.ContentType, a.SHA256, len(a.Data))
 	}
 	// The capture's bytes (a file before, chunks in the database now).
 	caps := d.env.Do(t, "GET", fmt.Sprintf("/api/v1/claims/%d/evidence/%d/captures", d.claimC, d.captureEvidence), d.editor.Token, nil)
@@ -380,6 +406,41 @@ func modelVersions(t *testing.T, env *apptest.Env) []store.ModelVersion {
 		t.Fatal(err)
 	}
 	return vs
+}
+
+func modelActivations(t *testing.T, env *apptest.Env) []store.ModelActivation {
+	t.Helper()
+	as, err := env.App.Store.ModelActivations(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range as {
+		as[i].ActivatedAt = as[i].ActivatedAt.UTC()
+	}
+	return as
+}
+
+func deskLogo(t *testing.T, env *apptest.Env) *models.Logo {
+	t.Helper()
+	l, err := env.App.Store.Logo(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// testLogo is a small PNG.
+func testLogo(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 8, 4))
+	for x := range 8 {
+		img.Set(x, x%4, color.RGBA{R: 0x1f, G: 0x5f, B: 0xbf, A: 0xff})
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func mustUser(t *testing.T, env *apptest.Env, id int64) *models.User {
