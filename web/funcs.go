@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -98,27 +97,9 @@ func FormatTime(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2 Jan 2006 15:04 MST")
 }
 
-// zones caches loaded locations: LoadLocation parses the zone file on
-// every call.
-var zones sync.Map
-
 // Zone is the location named name, UTC when the name is empty or unknown
-// (a stored zone is checked when it is set, so that means the zone
-// database changed).
-func Zone(name string) *time.Location {
-	if name == "" || name == "UTC" {
-		return time.UTC
-	}
-	if l, ok := zones.Load(name); ok {
-		return l.(*time.Location)
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	zones.Store(name, loc)
-	return loc
-}
+// (models.Zone).
+func Zone(name string) *time.Location { return models.Zone(name) }
 
 // ChartLayout is one of a chart's layouts with the chart it belongs to.
 type ChartLayout struct {
