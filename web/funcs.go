@@ -27,6 +27,7 @@ var Funcs = template.FuncMap{
 	"truncate":     truncate,
 	"isoTime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"duration":     HumanDuration,
+	"fetchFailure": FetchFailure,
 	// navCount is the data of the layout's "nav-count" badge: its id, the
 	// number and what the number counts, for screen readers.
 	"navCount": func(id string, n int64, label string) NavCount {
@@ -201,4 +202,28 @@ func HumanDuration(d time.Duration) string {
 		return fmt.Sprintf("%d h %d min", h, m)
 	}
 	return fmt.Sprintf("%.1f days", d.Hours()/24)
+}
+
+// fetchFailures say in words why a source check failed, by its class
+// (safehttp.ErrorClass, sources.ClassHTTPStatus); the stored detail is the
+// technical account, shown on request.
+var fetchFailures = map[string]string{
+	"timeout":     "the site did not answer in time",
+	"canceled":    "the check was interrupted",
+	"dns":         "the site's name could not be found",
+	"refused":     "the site could not be reached",
+	"blocked":     "the address is on a network the desk may not fetch from",
+	"tls":         "the site's certificate was not accepted",
+	"too_large":   "the page is too large to keep",
+	"redirect":    "the page redirects too often or to an address that is not a web page",
+	"http":        "the request failed",
+	"http_status": "the page answered with an error",
+}
+
+// FetchFailure is why a source check failed, in words.
+func FetchFailure(class string) string {
+	if w, ok := fetchFailures[class]; ok {
+		return w
+	}
+	return "the check failed (" + class + ")"
 }
