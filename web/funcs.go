@@ -28,6 +28,9 @@ var Funcs = template.FuncMap{
 	"isoTime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"duration":     HumanDuration,
 	"fetchFailure": FetchFailure,
+	// ordinal counts from one what the API counts from zero (an
+	// article's candidate sentences), for people.
+	"ordinal": func(i int) int { return i + 1 },
 	// navCount is the data of the layout's "nav-count" badge: its id, the
 	// number and what the number counts, for screen readers.
 	"navCount": func(id string, n int64, label string) NavCount {
