@@ -3,6 +3,7 @@ package notify
 import (
 	"fmt"
 	"strconv"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -11,8 +12,10 @@ import (
 
 // Describe says what a notification is about in one sentence, for the
 // inbox and emails. actor is the actor's name ("" when there is none, as
-// for the source watcher and the overdue sweep).
-func Describe(n *models.Notification, actor string) string {
+// for the source watcher and the overdue sweep); a notification has one
+// recipient, so times are written in loc, the recipient's zone
+// (models.User.Location), with the zone's abbreviation.
+func Describe(n *models.Notification, actor string, loc *time.Location) string {
 	if actor == "" {
 		actor = "Someone"
 	}
@@ -54,7 +57,7 @@ func Describe(n *models.Notification, actor string) string {
 		return fmt.Sprintf("%s changed %s you follow", actor, what)
 	case models.NotifyOverdue:
 		if p.DueAt != nil {
-			return fmt.Sprintf("%s is overdue (due %s)", capital(what), p.DueAt.UTC().Format("2 Jan 15:04 MST"))
+			return fmt.Sprintf("%s is overdue (due %s)", capital(what), p.DueAt.In(loc).Format("2 Jan 15:04 MST"))
 		}
 		return fmt.Sprintf("%s is overdue", capital(what))
 	}

@@ -319,3 +319,52 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// TestOverdueInRecipientZone: a due time is written in the recipient's
+// own time zone, in the inbox and in the email, never as bare UTC.
+func TestOverdueInRecipientZone(t *testing.T) {
+	t.Parallel()
+	d, ctx := setup(t)
+	svc, srv := d.mailer(t, notify.Config{})
+	if _, err := d.eng.SetTimeZone(ctx, d.kim, "Asia/Kolkata"); err != nil {
+		t.Fatal(err)
+	}
+	if err := notify.SetPrefs(ctx, d.st, d.kim.ID, map[models.NotificationKind]models.Delivery{models.NotifyOverdue: models.DeliveryInstant}); err != nil {
+		t.Fatal(err)
+	}
+	due := time.Now().Add(-time.Hour).UTC().Truncate(time.Minute)
+	c, err := d.eng.CreateClaim(ctx, d.ana, workflow.NewClaim{Text: "Due in Kolkata.", DueAt: &due})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.assign(t, d.ed, c, d.kim)
+	d.takeEnqueued()
+	if _, err := notify.SweepOverdue(ctx, d.st, time.Now(), d.notifier); err != nil {
+		t.Fatal(err)
+	}
+	kolkata, _ := time.LoadLocation("Asia/Kolkata")
+	want := "(due " + due.In(kolkata).Format("2 Jan 15:04") + " IST)"
+
+	items, err := notify.List(ctx, d.st, store.NotificationFilter{RecipientID: d.kim.ID, Kind: models.NotifyOverdue})
+	if err != nil || len(items) != 1 {
+		t.Fatalf("inbox = %v, %v", items, err)
+	}
+	if !strings.Contains(items[0].Text, want) {
+		t.Errorf("inbox text = %q, want %q", items[0].Text, want)
+	}
+	q := d.takeEnqueued()
+	if len(q) != 1 {
+		t.Fatalf("queued = %v, want the overdue email", q)
+	}
+	if err := svc.SendInstant(ctx, q[0]); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	text, html := msgs[0].Parts(t)
+	if subject := msgs[0].Subject(t); !strings.Contains(subject, want) || !strings.Contains(text, want) || !strings.Contains(html, want) {
+		t.Errorf("email does not say %q: subject %q\n%s", want, subject, text)
+	}
+}

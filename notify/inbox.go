@@ -39,7 +39,8 @@ func List(ctx context.Context, st *store.Store, f store.NotificationFilter) ([]I
 	if err != nil {
 		return nil, err
 	}
-	var actorIDs []int64
+	// The recipient is loaded with the actors for their time zone.
+	actorIDs := []int64{f.RecipientID}
 	for _, n := range ns {
 		if n.ActorID != nil {
 			actorIDs = append(actorIDs, *n.ActorID)
@@ -49,6 +50,7 @@ func List(ctx context.Context, st *store.Store, f store.NotificationFilter) ([]I
 	if err != nil {
 		return nil, err
 	}
+	loc := actors[f.RecipientID].Location()
 	items := make([]Item, len(ns))
 	for i := range ns {
 		n := &ns[i]
@@ -58,7 +60,7 @@ func List(ctx context.Context, st *store.Store, f store.NotificationFilter) ([]I
 		}
 		items[i] = Item{
 			ID: n.ID, Kind: n.Kind, ClaimID: n.ClaimID, ClaimIDs: n.ClaimIDs(), ActorID: n.ActorID, Actor: name,
-			Text: Describe(n, name), Path: Path(n), Read: n.Read(), ReadAt: n.ReadAt, CreatedAt: n.CreatedAt, Payload: n.Payload,
+			Text: Describe(n, name, loc), Path: Path(n), Read: n.Read(), ReadAt: n.ReadAt, CreatedAt: n.CreatedAt, Payload: n.Payload,
 		}
 		if items[i].ClaimIDs == nil {
 			items[i].ClaimIDs = []int64{}

@@ -77,7 +77,7 @@ func TestEveryKind(t *testing.T) {
 	}
 	for _, u := range []*models.User{d.kim, d.ana, d.vic} {
 		s := d.only(t, u, models.NotifySourceChanged, 1)[0]
-		if s.ActorID != nil || s.Payload.EvidenceID != ev.ID || s.Payload.Status != "gone" || !strings.Contains(notify.Describe(&s, ""), "vanished") {
+		if s.ActorID != nil || s.Payload.EvidenceID != ev.ID || s.Payload.Status != "gone" || !strings.Contains(notify.Describe(&s, "", time.UTC), "vanished") {
 			t.Errorf("%s: source_changed = %+v", u.Name, s)
 		}
 	}
@@ -128,7 +128,7 @@ func TestOverdue(t *testing.T) {
 	if len(got) != 1 || got[0].RecipientID != d.kim.ID || *got[0].ClaimID != c.ID || got[0].Kind != models.NotifyOverdue {
 		t.Fatalf("sweep = %+v, want one overdue for Kim on claim %d", got, c.ID)
 	}
-	if got[0].Payload.DueAt == nil || !got[0].Payload.DueAt.Equal(past) || !strings.Contains(notify.Describe(&got[0], ""), "overdue") {
+	if got[0].Payload.DueAt == nil || !got[0].Payload.DueAt.Equal(past) || !strings.Contains(notify.Describe(&got[0], "", time.UTC), "overdue") {
 		t.Errorf("overdue payload = %+v", got[0].Payload)
 	}
 	again, err := notify.SweepOverdue(ctx, d.st, now.Add(time.Minute), d.notifier)
@@ -183,7 +183,7 @@ func TestCoalescing(t *testing.T) {
 	if !slices.Equal(a.ClaimIDs(), ids) {
 		t.Errorf("coalesced claims = %v, want %v", a.ClaimIDs(), ids)
 	}
-	if got := notify.Describe(&a, "Ed"); got != "Ed assigned you to 10 claims as checker" {
+	if got := notify.Describe(&a, "Ed", time.UTC); got != "Ed assigned you to 10 claims as checker" {
 		t.Errorf("Describe = %q", got)
 	}
 	if q := d.takeEnqueued(); len(q) != 1 || q[0] != a.ID {

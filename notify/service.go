@@ -246,7 +246,7 @@ func recipient(u *models.User) netmail.Address {
 
 // instantMessage is the email of one notification.
 func (s *Service) instantMessage(u *models.User, n *models.Notification, mc mailContext) *mail.Message {
-	headline := Describe(n, mc.actor(n))
+	headline := Describe(n, mc.actor(n), u.Location())
 	unsub := s.unsubscribeURL(u.ID, n.Kind)
 	var t strings.Builder
 	fmt.Fprintf(&t, "%s.\n\n", headline)
@@ -321,7 +321,7 @@ func (s *Service) digestMessage(u *models.User, cadence models.Delivery, ns []mo
 			if _, ok := byClaim[id]; !ok {
 				order = append(order, id)
 			}
-			byClaim[id] = append(byClaim[id], line{n, describeOne(n, mc.actor(n))})
+			byClaim[id] = append(byClaim[id], line{n, describeOne(n, mc.actor(n), u.Location())})
 		}
 	}
 	sort.Slice(order, func(i, j int) bool { return order[i] < order[j] })
@@ -373,10 +373,10 @@ func (s *Service) digestMessage(u *models.User, cadence models.Delivery, ns []mo
 
 // describeOne is Describe for one claim's line in a digest grouped by
 // claim, where a burst's count would mislead.
-func describeOne(n *models.Notification, actor string) string {
+func describeOne(n *models.Notification, actor string, loc *time.Location) string {
 	one := *n
 	one.Payload.Claims = nil
-	return Describe(&one, actor)
+	return Describe(&one, actor, loc)
 }
 
 func plural(n int) string {

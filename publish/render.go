@@ -206,12 +206,12 @@ func itemModified(l Listed) time.Time {
 	return time.Time{}
 }
 
-// JSONFeed builds the JSON Feed of items.
-func (s *Site) JSONFeed(items []Listed) JSONFeed {
+// JSONFeed builds the JSON Feed of items, titled with the desk's name.
+func (s *Site) JSONFeed(b Brand, items []Listed) JSONFeed {
 	f := JSONFeed{
-		Version: "https://jsonfeed.org/version/1.1", Title: s.cfg.PublisherName + " fact checks",
+		Version: "https://jsonfeed.org/version/1.1", Title: b.Name + " fact checks",
 		HomePageURL: s.cfg.PublicURL + "/factchecks", FeedURL: s.cfg.PublicURL + "/factchecks.json",
-		Authors: []FeedAuthor{{Name: s.cfg.PublisherName, URL: s.cfg.PublisherURL}}, Items: []JSONFeedItem{},
+		Authors: []FeedAuthor{{Name: b.Name, URL: s.cfg.PublisherURL}}, Items: []JSONFeedItem{},
 	}
 	for _, l := range items {
 		it := JSONFeedItem{ID: l.URL, URL: l.URL, Title: itemTitle(l), ContentText: itemText(l),
@@ -256,10 +256,11 @@ type rssGUID struct {
 }
 
 // RSS renders items as an RSS 2.0 document. encoding/xml escapes every
-// text, so claim text cannot inject markup.
-func (s *Site) RSS(items []Listed) ([]byte, error) {
-	ch := rssChannel{Title: s.cfg.PublisherName + " fact checks", Link: s.cfg.PublicURL + "/factchecks",
-		Description: "Fact checks published by " + s.cfg.PublisherName}
+// text, so claim text cannot inject markup. The channel carries the
+// desk's name.
+func (s *Site) RSS(b Brand, items []Listed) ([]byte, error) {
+	ch := rssChannel{Title: b.Name + " fact checks", Link: s.cfg.PublicURL + "/factchecks",
+		Description: "Fact checks published by " + b.Name}
 	for i, l := range items {
 		at, category := l.PublishedAt, l.VerdictLabel
 		if l.Retracted {

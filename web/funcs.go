@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -30,6 +29,10 @@ var Funcs = template.FuncMap{
 	"truncate":     truncate,
 	"isoTime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"duration":     HumanDuration,
+	"fetchFailure": FetchFailure,
+	// ordinal counts from one what the API counts from zero (an
+	// article's candidate sentences), for people.
+	"ordinal": func(i int) int { return i + 1 },
 	// navCount is the data of the layout's "nav-count" badge: its id, the
 	// number and what the number counts, for screen readers.
 	"navCount": func(id string, n int64, label string) NavCount {
@@ -100,27 +103,9 @@ func FormatTime(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2 Jan 2006 15:04 MST")
 }
 
-// zones caches loaded locations: LoadLocation parses the zone file on
-// every call.
-var zones sync.Map
-
 // Zone is the location named name, UTC when the name is empty or unknown
-// (a stored zone is checked when it is set, so that means the zone
-// database changed).
-func Zone(name string) *time.Location {
-	if name == "" || name == "UTC" {
-		return time.UTC
-	}
-	if l, ok := zones.Load(name); ok {
-		return l.(*time.Location)
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	zones.Store(name, loc)
-	return loc
-}
+// (models.Zone).
+func Zone(name string) *time.Location { return models.Zone(name) }
 
 // ChartLayout is one of a chart's layouts with the chart it belongs to.
 type ChartLayout struct {
@@ -222,4 +207,28 @@ func HumanDuration(d time.Duration) string {
 		return fmt.Sprintf("%d h %d min", h, m)
 	}
 	return fmt.Sprintf("%.1f days", d.Hours()/24)
+}
+
+// fetchFailures say in words why a source check failed, by its class
+// (safehttp.ErrorClass, sources.ClassHTTPStatus); the stored detail is the
+// technical account, shown on request.
+var fetchFailures = map[string]string{
+	"timeout":     "the site did not answer in time",
+	"canceled":    "the check was interrupted",
+	"dns":         "the site's name could not be found",
+	"refused":     "the site could not be reached",
+	"blocked":     "the address is on a network the desk may not fetch from",
+	"tls":         "the site's certificate was not accepted",
+	"too_large":   "the page is too large to keep",
+	"redirect":    "the page redirects too often or to an address that is not a web page",
+	"http":        "the request failed",
+	"http_status": "the page answered with an error",
+}
+
+// FetchFailure is why a source check failed, in words.
+func FetchFailure(class string) string {
+	if w, ok := fetchFailures[class]; ok {
+		return w
+	}
+	return "the check failed (" + class + ")"
 }

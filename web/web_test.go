@@ -130,3 +130,17 @@ func TestHumanDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchFailureWords: every failure class a source check stores reads
+// as words, not as its code.
+func TestFetchFailureWords(t *testing.T) {
+	t.Parallel()
+	for _, class := range []string{"timeout", "canceled", "dns", "refused", "blocked", "tls", "too_large", "redirect", "http", "http_status"} {
+		if got := FetchFailure(class); strings.Contains(got, "_") || strings.Contains(got, "("+class+")") {
+			t.Errorf("FetchFailure(%q) = %q", class, got)
+		}
+	}
+	if got := FetchFailure("martian"); !strings.Contains(got, "martian") {
+		t.Errorf("an unknown class should still be named: %q", got)
+	}
+}

@@ -81,12 +81,53 @@ func (e *Engine) UpdateBranding(ctx context.Context, actor *models.User, p Brand
 	if err := CanDo(actor, nil, ManageSettings); err != nil {
 		return nil, err
 	}
+	checked, fields := p.check()
+	if len(fields) > 0 {
+		return nil, models.Invalid("the branding is not valid", fields...)
+	}
+	var out *models.DeskSettings
+	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
+		s, err := tx.LockDeskSettings(ctx)
+		if err != nil {
+			return err
+		}
+		if err := e.applyBranding(ctx, tx, s, checked); err != nil {
+			return err
+		}
+		out = s
+		return e.runSettingsHooks(ctx, tx, s)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkedBranding is a BrandingPatch whose name and colours are
+// normalised and whose logo passed checkLogo.
+type checkedBranding struct {
+	BrandingPatch
+	name string
+	logo *models.Logo
+}
+
+// changes reports whether the patch changes anything.
+func (p BrandingPatch) changes() bool {
+	return p.Name.Set || p.HeaderColor.Set || p.HeaderTextColor.Set || p.LinkColor.Set || p.Logo != nil || p.RemoveLogo
+}
+
+// check validates p on its own (the contrast needs the stored colours and
+// is judged in applyBranding); the field errors name the form's and the
+// API's fields.
+func (p BrandingPatch) check() (checkedBranding, []models.FieldError) {
 	var fields []models.FieldError
-	name, nameErr := brandName(p.Name)
+	out := checkedBranding{BrandingPatch: p}
+	var nameErr string
+	out.name, nameErr = brandName(p.Name)
 	if nameErr != "" {
 		fields = append(fields, models.FieldError{Field: "brand_name", Message: nameErr})
 	}
-	colors := map[string]*models.Optional[string]{"header_color": &p.HeaderColor, "header_text_color": &p.HeaderTextColor, "link_color": &p.LinkColor}
+	colors := map[string]*models.Optional[string]{"header_color": &out.HeaderColor, "header_text_color": &out.HeaderTextColor, "link_color": &out.LinkColor}
 	for _, f := range []string{"header_color", "header_text_color", "link_color"} {
 		o := colors[f]
 		if !o.Set {
@@ -99,62 +140,49 @@ func (e *Engine) UpdateBranding(ctx context.Context, actor *models.User, p Brand
 		}
 		o.Value = c
 	}
-	var logo *models.Logo
 	if p.Logo != nil {
 		var msg string
-		if logo, msg = checkLogo(p.Logo); msg != "" {
+		if out.logo, msg = checkLogo(p.Logo); msg != "" {
 			fields = append(fields, models.FieldError{Field: "logo", Message: msg})
 		}
 	}
-	if len(fields) > 0 {
-		return nil, models.Invalid("the branding is not valid", fields...)
+	return out, fields
+}
+
+// applyBranding writes a checked patch onto the locked settings row s
+// inside tx, refusing colours that together are hard to read.
+func (e *Engine) applyBranding(ctx context.Context, tx *store.Tx, s *models.DeskSettings, p checkedBranding) error {
+	if p.Name.Set {
+		s.BrandName = p.name
 	}
-	var out *models.DeskSettings
-	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
-		s, err := tx.LockDeskSettings(ctx)
-		if err != nil {
+	if p.HeaderColor.Set {
+		s.BrandColor = p.HeaderColor.Value
+	}
+	if p.HeaderTextColor.Set {
+		s.BrandTextColor = p.HeaderTextColor.Value
+	}
+	if p.LinkColor.Set {
+		s.LinkColor = p.LinkColor.Value
+	}
+	if bad := contrastProblems(s.Colors()); len(bad) > 0 {
+		return models.Invalid("the colours are hard to read", bad...)
+	}
+	now := e.now()
+	switch {
+	case p.logo != nil:
+		p.logo.UpdatedAt = now
+		if err := tx.SaveLogo(ctx, p.logo); err != nil {
 			return err
 		}
-		if p.Name.Set {
-			s.BrandName = name
-		}
-		if p.HeaderColor.Set {
-			s.BrandColor = p.HeaderColor.Value
-		}
-		if p.HeaderTextColor.Set {
-			s.BrandTextColor = p.HeaderTextColor.Value
-		}
-		if p.LinkColor.Set {
-			s.LinkColor = p.LinkColor.Value
-		}
-		if bad := contrastProblems(s.Colors()); len(bad) > 0 {
-			return models.Invalid("the colours are hard to read", bad...)
-		}
-		now := e.now()
-		switch {
-		case logo != nil:
-			logo.UpdatedAt = now
-			if err := tx.SaveLogo(ctx, logo); err != nil {
-				return err
-			}
-			s.LogoType, s.LogoSHA256 = logo.ContentType, logo.SHA256
-		case p.RemoveLogo:
-			if err := tx.DeleteLogo(ctx); err != nil {
-				return err
-			}
-			s.LogoType, s.LogoSHA256 = "", ""
-		}
-		s.UpdatedAt = now
-		if err := tx.SaveBranding(ctx, s); err != nil {
+		s.LogoType, s.LogoSHA256 = p.logo.ContentType, p.logo.SHA256
+	case p.RemoveLogo:
+		if err := tx.DeleteLogo(ctx); err != nil {
 			return err
 		}
-		out = s
-		return e.runSettingsHooks(ctx, tx, s)
-	})
-	if err != nil {
-		return nil, err
+		s.LogoType, s.LogoSHA256 = "", ""
 	}
-	return out, nil
+	s.UpdatedAt = now
+	return tx.SaveBranding(ctx, s)
 }
 
 func brandName(o models.Optional[string]) (string, string) {

@@ -39,90 +39,105 @@ type Facts struct {
 	Checks []CheckResult
 }
 
-// Requirement is one precondition of a transition. Check returns nil when
-// met, and otherwise the field at fault and what is missing.
+// Requirement is one precondition of a transition: Name says it in words
+// for people (the claim page's "Needs …"), Field is the request field the
+// API's problem names when it is not met, and Check returns "" when it is
+// met or what is missing, in words.
 type Requirement struct {
 	Name  string
-	Check func(f Facts, r Request) *models.FieldError
+	Field string
+	Check func(f Facts, r Request) string
 }
 
-var checkerAssigned = Requirement{"a checker is assigned", func(f Facts, _ Request) *models.FieldError {
+// unmet is the field error of req for f and r, or nil when it is met.
+func (req Requirement) unmet(f Facts, r Request) *models.FieldError {
+	if msg := req.Check(f, r); msg != "" {
+		return &models.FieldError{Field: req.Field, Message: msg}
+	}
+	return nil
+}
+
+var checkerAssigned = Requirement{"a checker is assigned", "assignees", func(f Facts, _ Request) string {
 	for _, a := range f.Claim.Assignees {
 		if a.Role == models.AssignChecker {
-			return nil
+			return ""
 		}
 	}
-	return &models.FieldError{Field: "assignees", Message: "a checker must be assigned first"}
+	return "a checker must be assigned first"
 }}
 
-var summaryGiven = Requirement{"a summary", func(_ Facts, r Request) *models.FieldError {
+var summaryGiven = Requirement{"a summary", "summary", func(_ Facts, r Request) string {
 	if strings.TrimSpace(r.Summary) == "" {
-		return &models.FieldError{Field: "summary", Message: "a summary of the finding is required"}
+		return "a summary of the finding is required"
 	}
-	return nil
+	return ""
 }}
 
-var commentGiven = Requirement{"a comment", func(_ Facts, r Request) *models.FieldError {
+var commentGiven = Requirement{"a comment", "comment", func(_ Facts, r Request) string {
 	if strings.TrimSpace(r.Comment) == "" {
-		return &models.FieldError{Field: "comment", Message: "a comment explaining why is required"}
+		return "a comment explaining why is required"
 	}
-	return nil
+	return ""
 }}
 
-var duplicateOfExists = Requirement{"duplicate_of, when given, names another claim", func(f Facts, r Request) *models.FieldError {
+var duplicateOfExists = Requirement{"if it duplicates another claim, that claim's number", "duplicate_of", func(f Facts, r Request) string {
 	if r.DuplicateOf == nil {
-		return nil
+		return ""
 	}
 	if *r.DuplicateOf == f.Claim.ID {
-		return &models.FieldError{Field: "duplicate_of", Message: "a claim cannot be a duplicate of itself"}
+		return "a claim cannot be a duplicate of itself"
 	}
 	if !f.DuplicateExists {
-		return &models.FieldError{Field: "duplicate_of", Message: fmt.Sprintf("claim %d does not exist", *r.DuplicateOf)}
+		return fmt.Sprintf("claim %d does not exist", *r.DuplicateOf)
 	}
-	return nil
+	return ""
 }}
 
 func verdictIn(allowed ...models.Verdict) Requirement {
 	list := models.Join(allowed)
-	return Requirement{"verdict one of " + list, func(_ Facts, r Request) *models.FieldError {
+	labels := make([]string, len(allowed))
+	for i, v := range allowed {
+		labels[i] = v.Label()
+	}
+	return Requirement{"a verdict (" + strings.Join(labels, ", ") + ")", "verdict", func(_ Facts, r Request) string {
 		for _, v := range allowed {
 			if r.Verdict == v {
-				return nil
+				return ""
 			}
 		}
 		if r.Verdict == "" {
-			return &models.FieldError{Field: "verdict", Message: "a verdict is required: one of " + list}
+			return "a verdict is required: one of " + list
 		}
-		return &models.FieldError{Field: "verdict", Message: fmt.Sprintf("verdict %q is not allowed here: use one of %s", r.Verdict, list)}
+		return fmt.Sprintf("verdict %q is not allowed here: use one of %s", r.Verdict, list)
 	}}
 }
 
 func evidenceWithStance(s models.Stance) Requirement {
-	return Requirement{fmt.Sprintf("at least one evidence item that %s", s), func(f Facts, _ Request) *models.FieldError {
+	return Requirement{fmt.Sprintf("at least one evidence item that %s", s), "evidence", func(f Facts, _ Request) string {
 		if f.Evidence[s] > 0 {
-			return nil
+			return ""
 		}
-		return &models.FieldError{Field: "evidence", Message: fmt.Sprintf("add at least one evidence item with stance %q", s)}
+		return fmt.Sprintf("add at least one evidence item with stance %q", s)
 	}}
 }
 
 // refutingEvidence: a dispute needs refuting evidence, except that
 // "unverifiable" cannot have any, so any evidence of what was searched will do.
-var refutingEvidence = Requirement{"at least one evidence item that refutes (any stance for unverifiable)", func(f Facts, r Request) *models.FieldError {
+var refutingEvidence = Requirement{"at least one evidence item that refutes (any stance for unverifiable)", "evidence", func(f Facts, r Request) string {
 	if r.Verdict == models.VerdictUnverifiable {
 		total := 0
 		for _, n := range f.Evidence {
 			total += n
 		}
 		if total > 0 {
-			return nil
+			return ""
 		}
-		return &models.FieldError{Field: "evidence", Message: "add at least one evidence item showing what was checked"}
+		return "add at least one evidence item showing what was checked"
 	}
 	if f.Evidence[models.StanceRefutes] > 0 {
-		return nil
+		return ""
 	}
-	return &models.FieldError{Field: "evidence", Message: `add at least one evidence item with stance "refutes"`}
+	return `add at least one evidence item with stance "refutes"`
 }}
 
 // Permit checks that actor may perform t on the claim in f. It returns a
@@ -171,7 +186,7 @@ func (t Transition) Permit(actor *models.User, f Facts) error {
 func (t Transition) Unmet(f Facts, r Request) []models.FieldError {
 	var out []models.FieldError
 	for _, req := range t.Requires {
-		if fe := req.Check(f, r); fe != nil {
+		if fe := req.unmet(f, r); fe != nil {
 			out = append(out, *fe)
 		}
 	}

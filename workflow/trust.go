@@ -250,6 +250,17 @@ func (e *Engine) recordEvidenceChange(ctx context.Context, tx *store.Tx, c *mode
 type SettingsPatch struct {
 	Bylines    models.Optional[bool]  `json:"bylines"`
 	PrePublish map[CheckName]Severity `json:"prepublish"`
+	// The branding's name and colours, as in BrandingPatch (the logo is
+	// uploaded on the dashboard); validated the same way and saved in the
+	// same transaction.
+	BrandName       models.Optional[string] `json:"brand_name"`
+	HeaderColor     models.Optional[string] `json:"header_color"`
+	HeaderTextColor models.Optional[string] `json:"header_text_color"`
+	LinkColor       models.Optional[string] `json:"link_color"`
+}
+
+func (p SettingsPatch) branding() BrandingPatch {
+	return BrandingPatch{Name: p.BrandName, HeaderColor: p.HeaderColor, HeaderTextColor: p.HeaderTextColor, LinkColor: p.LinkColor}
 }
 
 // DeskSettings is the desk's settings with the pre-publish policy resolved
@@ -281,14 +292,21 @@ func (e *Engine) UpdateSettings(ctx context.Context, actor *models.User, p Setti
 			fields = append(fields, models.FieldError{Field: "prepublish." + string(name), Message: "must be warn or block"})
 		}
 	}
+	brand, brandFields := p.branding().check()
+	fields = append(fields, brandFields...)
 	if len(fields) > 0 {
 		return nil, models.Invalid("the settings are not valid", fields...)
 	}
 	var out *DeskSettings
 	err := e.store.WithTx(ctx, func(tx *store.Tx) error {
-		s, err := tx.DeskSettings(ctx)
+		s, err := tx.LockDeskSettings(ctx)
 		if err != nil {
 			return err
+		}
+		if brand.changes() {
+			if err := e.applyBranding(ctx, tx, s, brand); err != nil {
+				return err
+			}
 		}
 		if p.Bylines.Set {
 			s.Bylines = p.Bylines.Value

@@ -115,7 +115,7 @@ func (s *Server) getSettings(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, st)
+	s.sendSettings(c, st)
 }
 
 func (s *Server) updateSettings(c *gin.Context) {
@@ -129,5 +129,27 @@ func (s *Server) updateSettings(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, st)
+	s.sendSettings(c, st)
+}
+
+// settingsBody is the desk's settings with its branding as the public
+// pages show it: the name and colours with their defaults filled in.
+type settingsBody struct {
+	*workflow.DeskSettings
+	BrandName       string `json:"brand_name"`
+	HeaderColor     string `json:"header_color"`
+	HeaderTextColor string `json:"header_text_color"`
+	LinkColor       string `json:"link_color"`
+	// LogoURL is the uploaded logo's address, absent without one.
+	LogoURL string `json:"logo_url,omitempty"`
+}
+
+func (s *Server) sendSettings(c *gin.Context, st *workflow.DeskSettings) {
+	b, err := s.site.Brand(c.Request.Context())
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, settingsBody{DeskSettings: st, BrandName: b.Name, HeaderColor: b.Colors.Header,
+		HeaderTextColor: b.Colors.HeaderText, LinkColor: b.Colors.Link, LogoURL: b.LogoURL})
 }

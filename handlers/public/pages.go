@@ -84,7 +84,12 @@ func (s *Server) publicJSONFeed(c *gin.Context) {
 		s.publicError(c, err)
 		return
 	}
-	body, err := publish.MarshalFeed(s.site.JSONFeed(items))
+	brand, err := s.site.Brand(c.Request.Context())
+	if err != nil {
+		s.publicError(c, err)
+		return
+	}
+	body, err := publish.MarshalFeed(s.site.JSONFeed(brand, items))
 	if err != nil {
 		s.publicError(c, err)
 		return
@@ -98,7 +103,12 @@ func (s *Server) publicRSS(c *gin.Context) {
 		s.publicError(c, err)
 		return
 	}
-	body, err := s.site.RSS(items)
+	brand, err := s.site.Brand(c.Request.Context())
+	if err != nil {
+		s.publicError(c, err)
+		return
+	}
+	body, err := s.site.RSS(brand, items)
 	if err != nil {
 		s.publicError(c, err)
 		return
@@ -113,6 +123,21 @@ func (s *Server) publicRSS(c *gin.Context) {
 // Errors without a domain code are logged in full by the renderer as
 // everywhere else.
 func (s *Server) publicError(c *gin.Context, err error) {
+	s.publicErrorPage(c, err, missingCheck)
+}
+
+// notFoundText is what a public 404 page says.
+type notFoundText struct{ heading, detail string }
+
+var (
+	missingCheck = notFoundText{"No fact check here",
+		"There is no published fact check at this address. It may have been mistyped, or the link may be older than the check's current address."}
+	missingLogo = notFoundText{"No logo",
+		"This desk has not uploaded a logo, so there is no image at this address."}
+)
+
+// publicErrorPage is publicError with the 404 page saying missing.
+func (s *Server) publicErrorPage(c *gin.Context, err error, missing notFoundText) {
 	p := s.resp.Problem(c, err)
 	c.Header("Cache-Control", "no-store")
 	brand, berr := s.site.Brand(c.Request.Context())
@@ -122,8 +147,7 @@ func (s *Server) publicError(c *gin.Context, err error) {
 	}
 	e := publish.ErrorPage{Status: p.Status, Heading: http.StatusText(p.Status), Detail: p.Detail, RequestID: p.RequestID}
 	if p.Status == http.StatusNotFound {
-		e.Heading = "No fact check here"
-		e.Detail = "There is no published fact check at this address. It may have been mistyped, or the link may be older than the check's current address."
+		e.Heading, e.Detail = missing.heading, missing.detail
 	}
 	body, rerr := s.site.RenderError(brand, e)
 	if rerr != nil {
@@ -153,7 +177,7 @@ func (s *Server) publicNotFound(c *gin.Context) {
 func (s *Server) logo(c *gin.Context) {
 	l, err := s.site.Logo(c.Request.Context())
 	if err != nil {
-		s.publicError(c, err)
+		s.publicErrorPage(c, err, missingLogo)
 		return
 	}
 	h := c.Writer.Header()

@@ -42,7 +42,9 @@ func TestWebClaimPageByRole(t *testing.T) {
 	t.Run("editor", func(t *testing.T) {
 		p := webSignIn(t, env, editor).get(path).status(t, http.StatusOK)
 		p.has(t, `id="assign-form"`, `id="action-reject"`, `<label for="assign-user">Person</label>`, "Unassign "+checker.Name)
-		p.lacks(t, "reason-reject")
+		// The requirements read as words; the API's field names stay in its problems.
+		p.has(t, "Needs a comment; if it duplicates another claim, that claim&#39;s number.")
+		p.lacks(t, "reason-reject", "duplicate_of, when")
 	})
 	t.Run("viewer", func(t *testing.T) {
 		p := webSignIn(t, env, viewer).get(path).status(t, http.StatusOK)

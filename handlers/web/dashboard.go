@@ -14,6 +14,7 @@ import (
 	"github.com/factdesk/factdesk/handlers/respond"
 	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/publish"
 	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
@@ -87,6 +88,8 @@ type page struct {
 	// Form holds the submitted values so a failed form keeps its input.
 	Form url.Values
 	Data any
+	// Brand is the desk's name and logo for the top bar and the title.
+	Brand publish.Brand
 }
 
 // Can asks the workflow whether the signed-in user has a desk-wide
@@ -118,6 +121,7 @@ func (s *Server) renderTemplate(c *gin.Context, status int, view, tmpl string, d
 		p.CSRF = csrfToken(c)
 		p.Unread = s.unreadCount(c)
 		s.fillNav(c, p)
+		p.Brand = s.brand(c)
 	}
 	body, err := s.dash.views.RenderIn(zone(c), view, tmpl, data)
 	if err != nil {
@@ -222,4 +226,15 @@ func localPath(p string) bool {
 		}
 	}
 	return true
+}
+
+// brand is the desk's branding for the dashboard's top bar. Should the
+// settings not load, the page still renders under the configured
+// publisher name (the failure shows on the page's own queries).
+func (s *Server) brand(c *gin.Context) publish.Brand {
+	b, err := s.site.Brand(c.Request.Context())
+	if err != nil {
+		return publish.Brand{Name: s.site.Publisher().Name}
+	}
+	return b
 }

@@ -245,8 +245,9 @@ func (s *Server) webImportClaims(c *gin.Context) {
 }
 
 // rowField names the field of candidate row index the way the page shows
-// it, "sentence 3 text", so the notice and the field agree.
-func rowField(index int, field string) string { return fmt.Sprintf("sentence %d %s", index, field) }
+// it, counting from one ("sentence 4 text" for index 3), so the notice and
+// the row agree.
+func rowField(index int, field string) string { return fmt.Sprintf("sentence %d %s", index+1, field) }
 
 // rowFields renames the engine's candidates[k].field errors, which count
 // the ticked rows, after the sentence each row is.

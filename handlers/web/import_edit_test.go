@@ -31,7 +31,7 @@ func TestWebImportEditCandidates(t *testing.T) {
 		"text-1": {cands[1].Text}, "claimant-1": {""}, "tags-1": {""}, "priority-1": {"normal"},
 	}
 	bad := b.submit(path+"/claims", form).status(t, http.StatusUnprocessableEntity)
-	bad.has(t, "Sentence 0 text", "the claim text is required", `id="text-0" name="text-0" rows="3" aria-describedby="text-0-help" aria-invalid="true"`,
+	bad.has(t, "Sentence 1 text", `id="candidate-0-why">Sentence 1 ·`, "the claim text is required", `id="text-0" name="text-0" rows="3" aria-describedby="text-0-help" aria-invalid="true"`,
 		`<details class="candidate-edit" open>`, `value="3" checked`, `value="0" checked`, `>We will build 40 new schools by 2027</textarea>`, `value="Ana Costa"`, `value="Education, schools"`)
 	bad.lacks(t, `value="1" checked`)
 

@@ -66,6 +66,14 @@ func TestWebBranding(t *testing.T) {
 	res := b.upload("/admin/settings", colours, testPNG(t)).status(t, http.StatusSeeOther)
 	b.get(res.Location).has(t, "Settings saved", `value="Harbour Desk"`, `value="#0b3d2e"`, `alt="The current logo"`)
 
+	// The dashboard's top bar and title carry the name and the logo, and
+	// the footer links to the API docs and the user's settings.
+	b.get("/board").has(t, `<span>Harbour Desk</span>`, `<title>Board · Harbour Desk</title>`, `class="brand-logo" src="/brand/logo?v=`,
+		`href="/api/docs">API docs</a>`, `href="/settings">Your settings</a>`)
+	// So do the feeds.
+	b.get("/factchecks.rss").status(t, http.StatusOK).has(t, "<title>Harbour Desk fact checks</title>", "Fact checks published by Harbour Desk")
+	b.get("/factchecks.json").status(t, http.StatusOK).has(t, `"title":"Harbour Desk fact checks"`, `"name":"Harbour Desk"`)
+
 	pub := b.get("/factchecks").status(t, http.StatusOK)
 	pub.has(t, "Harbour Desk", "--brand-bg:#0b3d2e", "--link:#0a5c36", `<img src="/brand/logo?v=`, `rel="icon" href="/favicon.ico"`)
 	csp := pub.Header.Get("Content-Security-Policy")
@@ -93,7 +101,7 @@ func TestWebBranding(t *testing.T) {
 	// Removing the logo takes it off the pages and its address.
 	b.upload("/admin/settings", map[string]string{"brand_name": "Harbour Desk", "remove_logo": "true", "reset_colors": "true"}, nil).status(t, http.StatusSeeOther)
 	b.get("/factchecks").lacks(t, "/brand/logo").has(t, "--brand-bg:#142033")
-	newWebBrowser(t, env).get("/brand/logo").status(t, http.StatusNotFound)
+	newWebBrowser(t, env).get("/brand/logo").status(t, http.StatusNotFound).has(t, "No logo", "has not uploaded a logo").lacks(t, "No fact check here")
 }
 
 // TestPublicNotFound: a missing fact check, a malformed slug and an
