@@ -41,7 +41,7 @@ func (p *person) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		url, _ := chromedp.Run(p.ctx, chromedp.Location())
-		p.screenshot("failure-" + strings.ReplaceAll(what, " ", "-"))
+		p.screenshot("failure-" + strings.NewReplacer(" ", "-", "/", "_").Replace(what))
 		p.t.Fatalf("%s (at %s): %v", what, url, err)
 	}
 }

@@ -25,6 +25,12 @@ var openAPI = sync.OnceValues(func() (*openAPIDoc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("api: openapi.yaml: %w", err)
 	}
+	// A key written next to a merged fragment that already has it (a
+	// "422" beside <<: *authed) comes out twice in the JSON; Swagger UI's
+	// parser then refuses the whole document, so refuse it here first.
+	if err := noDuplicateKeys(raw); err != nil {
+		return nil, fmt.Errorf("api: openapi.yaml: %w", err)
+	}
 	// x-fragments holds the YAML anchors the document reuses; once they
 	// are expanded it is only noise for readers of the JSON.
 	var doc map[string]json.RawMessage
@@ -40,6 +46,50 @@ var openAPI = sync.OnceValues(func() (*openAPIDoc, error) {
 	sum := sha256.Sum256(raw)
 	return &openAPIDoc{json: raw, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}, nil
 })
+
+// noDuplicateKeys reports the first object in raw that has a key twice,
+// by its path.
+func noDuplicateKeys(raw []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var walk func(path string) error
+	walk = func(path string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				key, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				k := key.(string)
+				if seen[k] {
+					return fmt.Errorf("%s has the key %q twice (a key beside a merged fragment that already has it?)", path, k)
+				}
+				seen[k] = true
+				if err := walk(path + "/" + k); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token() // }
+			return err
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if err := walk(fmt.Sprintf("%s/%d", path, i)); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token() // ]
+			return err
+		}
+		return nil
+	}
+	return walk("")
+}
 
 type openAPIDoc struct {
 	json []byte
