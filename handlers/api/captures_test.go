@@ -57,8 +57,8 @@ func TestCapturesTimestampsAnchorsAndPacket(t *testing.T) {
 	})
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	page := apptest.NewSourcePage(t, apptest.SourceArticle("Statement", longFiller+capV1))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The minister promised 400 homes by 2027.", page.URL()+"/statement", capQuote)
-	if ev := srcWaitChecked(t, env, checker.Token, claimID, evID); ev.Status != "verified" || ev.ExcerptStatus != "found" {
+	claimID, evID := env.ConfirmedWith(t, checker, editor, "The minister promised 400 homes by 2027.", page.URL()+"/statement", capQuote)
+	if ev := env.WaitChecked(t, checker.Token, claimID, evID); ev.Status != "verified" || ev.ExcerptStatus != "found" {
 		t.Fatalf("first check = %+v, want verified with the quote found past 200 KiB", ev)
 	}
 	// An unchanged recheck is a revisit; a changed page is a new response.
@@ -220,8 +220,8 @@ func TestCapturesInDirectoryUntimestamped(t *testing.T) {
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	page := apptest.NewSourcePage(t, apptest.SourceArticle("Statement", capV1))
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "The minister promised 400 homes.")
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": page.URL(), "excerpt": capQuote})
-	srcWaitChecked(t, env, checker.Token, c.ID, ev.ID)
+	ev := env.AddEvidence(t, checker, c.ID, map[string]any{"url": page.URL(), "excerpt": capQuote})
+	env.WaitChecked(t, checker.Token, c.ID, ev.ID)
 
 	res := env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID)+"/evidence/"+itoa(ev.ID)+"/captures", checker.Token, nil)
 	wantStatus(t, res, http.StatusOK, "GET captures")

@@ -15,7 +15,7 @@ func TestSourceRegistry(t *testing.T) {
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Ratings follow the registry")
 	// These hosts do not resolve, so the checks fail fast; ratings do not
 	// depend on the fetch.
-	before := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": "https://news.example.org/story"})
+	before := env.AddEvidence(t, checker, c.ID, map[string]any{"url": "https://news.example.org/story"})
 	if before.SourceRating != "unknown" || before.OutletID != nil {
 		t.Errorf("evidence without a registry entry: rating %q outlet %v, want unknown, none", before.SourceRating, before.OutletID)
 	}
@@ -43,16 +43,16 @@ func TestSourceRegistry(t *testing.T) {
 	wantStatus(t, res, http.StatusUnprocessableEntity, "bad rating")
 
 	// Existing evidence is re-rated in the registry's transaction.
-	if ev := srcEvidenceOf(t, env, viewer.Token, c.ID, before.ID); ev.SourceRating != "reliable" {
+	if ev := env.EvidenceOf(t, viewer.Token, c.ID, before.ID); ev.SourceRating != "reliable" {
 		t.Errorf("after adding example.org, news.example.org is rated %q, want reliable", ev.SourceRating)
 	}
 	// A more specific entry wins for hosts under it.
 	narrow := create(editor.Token, map[string]any{"domain": "news.example.org", "rating": "unreliable"})
-	if ev := srcEvidenceOf(t, env, viewer.Token, c.ID, before.ID); ev.SourceRating != "unreliable" {
+	if ev := env.EvidenceOf(t, viewer.Token, c.ID, before.ID); ev.SourceRating != "unreliable" {
 		t.Errorf("with news.example.org listed, rating = %q, want unreliable", ev.SourceRating)
 	}
 	// New evidence shows its rating in the response that creates it.
-	after := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": "https://blog.example.org/post", "stance": "context"})
+	after := env.AddEvidence(t, checker, c.ID, map[string]any{"url": "https://blog.example.org/post", "stance": "context"})
 	if after.SourceRating != "reliable" || after.OutletID == nil {
 		t.Errorf("new evidence under example.org: rating %q outlet %v, want reliable", after.SourceRating, after.OutletID)
 	}
@@ -60,7 +60,7 @@ func TestSourceRegistry(t *testing.T) {
 	narrowID := itoa(int64(narrow["id"].(float64)))
 	res = env.Do(t, "PATCH", "/api/v1/sources/"+narrowID, editor.Token, map[string]any{"rating": "mixed", "note": "Improved."})
 	wantStatus(t, res, http.StatusOK, "PATCH source")
-	if ev := srcEvidenceOf(t, env, viewer.Token, c.ID, before.ID); ev.SourceRating != "mixed" {
+	if ev := env.EvidenceOf(t, viewer.Token, c.ID, before.ID); ev.SourceRating != "mixed" {
 		t.Errorf("after PATCH, rating = %q, want mixed", ev.SourceRating)
 	}
 	wantStatus(t, env.Do(t, "DELETE", "/api/v1/sources/"+narrowID, checker.Token, nil), http.StatusForbidden, "checker DELETE")
@@ -68,7 +68,7 @@ func TestSourceRegistry(t *testing.T) {
 	if res.Status != http.StatusNoContent {
 		t.Fatalf("DELETE source = %d: %s", res.Status, res.Body)
 	}
-	if ev := srcEvidenceOf(t, env, viewer.Token, c.ID, before.ID); ev.SourceRating != "reliable" {
+	if ev := env.EvidenceOf(t, viewer.Token, c.ID, before.ID); ev.SourceRating != "reliable" {
 		t.Errorf("after DELETE, rating = %q, want the broader reliable", ev.SourceRating)
 	}
 	wantStatus(t, env.Do(t, "DELETE", "/api/v1/sources/"+narrowID, editor.Token, nil), http.StatusNotFound, "DELETE twice")
@@ -86,8 +86,8 @@ func TestSourceWarnings(t *testing.T) {
 	env := apptest.SourceDesk(t)
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Two sources, one outlet")
-	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": "https://www.example.co.uk/a"})
-	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": "https://live.example.co.uk/b"})
+	env.AddEvidence(t, checker, c.ID, map[string]any{"url": "https://www.example.co.uk/a"})
+	env.AddEvidence(t, checker, c.ID, map[string]any{"url": "https://live.example.co.uk/b"})
 
 	codes := func() map[string]bool {
 		res := env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID)+"/source-warnings", checker.Token, nil)
@@ -103,12 +103,12 @@ func TestSourceWarnings(t *testing.T) {
 		t.Fatalf("warnings = %v, want single_domain for two hosts of example.co.uk", codes())
 	}
 	// The warning never blocks: verify still succeeds.
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Matches."})
+	env.Transition(t, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Matches."})
 	wantStatus(t, env.Do(t, "GET", "/api/v1/claims/999999/source-warnings", checker.Token, nil), http.StatusNotFound, "unknown claim")
 
 	d := env.ClaimIn(t, models.StateVerifying, checker, editor, "Two independent sources")
-	srcAddEvidence(t, env, checker, d.ID, map[string]any{"url": "https://example.co.uk/a"})
-	srcAddEvidence(t, env, checker, d.ID, map[string]any{"url": "https://another.example/b"})
+	env.AddEvidence(t, checker, d.ID, map[string]any{"url": "https://example.co.uk/a"})
+	env.AddEvidence(t, checker, d.ID, map[string]any{"url": "https://another.example/b"})
 	res := env.Do(t, "GET", "/api/v1/claims/"+itoa(d.ID)+"/source-warnings", checker.Token, nil)
 	for _, it := range res.JSON(t)["items"].([]any) {
 		if it.(map[string]any)["code"] == "single_domain" {

@@ -19,95 +19,13 @@ import (
 	"github.com/factdesk/factdesk/models"
 )
 
-type srcEvidence struct {
-	ID                  int64   `json:"id"`
-	URL                 string  `json:"url"`
-	Status              string  `json:"status"`
-	HTTPStatus          *int    `json:"http_status"`
-	FinalURL            string  `json:"final_url"`
-	FetchedAt           *string `json:"fetched_at"`
-	ContentType         string  `json:"content_type"`
-	BodySHA256          string  `json:"body_sha256"`
-	PageTitle           string  `json:"page_title"`
-	ExcerptStatus       string  `json:"excerpt_status"`
-	ExcerptStart        *int    `json:"excerpt_start"`
-	ExcerptEnd          *int    `json:"excerpt_end"`
-	FetchError          string  `json:"fetch_error"`
-	ConsecutiveFailures int     `json:"consecutive_failures"`
-	SourceRating        string  `json:"source_rating"`
-	OutletID            *int64  `json:"outlet_id"`
-	Internal            bool    `json:"internal"`
-}
-
-func srcAddEvidence(t *testing.T, env *apptest.Env, by apptest.User, claimID int64, body map[string]any) srcEvidence {
-	t.Helper()
-	if body["stance"] == nil {
-		body["stance"] = "supports"
-	}
-	res := env.Do(t, "POST", "/api/v1/claims/"+itoa(claimID)+"/evidence", by.Token, body)
-	wantStatus(t, res, http.StatusCreated, "POST evidence")
-	var ev srcEvidence
-	res.Decode(t, &ev)
-	return ev
-}
-
-// evidenceOf reads one evidence item through GET /claims/{id}, the way
-// the API and the dashboard show it.
-func srcEvidenceOf(t *testing.T, env *apptest.Env, token string, claimID, evidenceID int64) srcEvidence {
-	t.Helper()
-	res := env.Do(t, "GET", "/api/v1/claims/"+itoa(claimID), token, nil)
-	wantStatus(t, res, http.StatusOK, "GET claim")
-	var c struct {
-		Evidence []srcEvidence `json:"evidence"`
-	}
-	res.Decode(t, &c)
-	for _, e := range c.Evidence {
-		if e.ID == evidenceID {
-			return e
-		}
-	}
-	t.Fatalf("claim %d has no evidence %d", claimID, evidenceID)
-	return srcEvidence{}
-}
-
-// waitChecked polls until the evidence has left pending.
-func srcWaitChecked(t *testing.T, env *apptest.Env, token string, claimID, evidenceID int64) srcEvidence {
-	t.Helper()
-	var ev srcEvidence
-	apptest.Eventually(t, 15*time.Second, "the first source check", func() bool {
-		ev = srcEvidenceOf(t, env, token, claimID, evidenceID)
-		return ev.Status != "pending"
-	})
-	return ev
-}
-
-func srcCheckNow(t *testing.T, env *apptest.Env, token string, claimID, evidenceID int64) srcEvidence {
+func srcCheckNow(t *testing.T, env *apptest.Env, token string, claimID, evidenceID int64) apptest.SourceEvidence {
 	t.Helper()
 	res := env.Do(t, "POST", "/api/v1/claims/"+itoa(claimID)+"/evidence/"+itoa(evidenceID)+"/check", token, nil)
 	wantStatus(t, res, http.StatusOK, "POST check")
-	var ev srcEvidence
+	var ev apptest.SourceEvidence
 	res.Decode(t, &ev)
 	return ev
-}
-
-func srcTransition(t *testing.T, env *apptest.Env, by apptest.User, claimID int64, body map[string]any) {
-	t.Helper()
-	res := env.Do(t, "GET", "/api/v1/claims/"+itoa(claimID), by.Token, nil)
-	wantStatus(t, res, http.StatusOK, "GET claim")
-	body["version"] = res.JSON(t)["version"]
-	res = env.Do(t, "POST", "/api/v1/claims/"+itoa(claimID)+"/transitions", by.Token, body)
-	wantStatus(t, res, http.StatusOK, "POST transition "+body["action"].(string))
-}
-
-// confirmedWith walks a claim to confirmed with evidence (supporting) at
-// url quoting excerpt, and returns the claim and evidence ids.
-func srcConfirmedWith(t *testing.T, env *apptest.Env, checker, editor apptest.User, text, url, excerpt string) (int64, int64) {
-	t.Helper()
-	c := env.ClaimIn(t, models.StateVerifying, checker, editor, text)
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": url, "excerpt": excerpt})
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "The figures match."})
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "confirm"})
-	return c.ID, ev.ID
 }
 
 func srcHistory(t *testing.T, env *apptest.Env, claimID int64, kind models.HistoryKind) []models.HistoryEntry {
@@ -167,14 +85,14 @@ func TestSourceCheckOnEvidenceAdded(t *testing.T) {
 	site := apptest.NewSourcePage(t, apptest.SourceArticle("Jobs report", "The minister said the rate “fell   by\n three points” — the biggest drop in a decade."))
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Unemployment fell by three points")
 
-	found := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/jobs", "excerpt": `"Fell by three points" - the biggest drop`})
-	missing := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/jobs", "excerpt": "fell by four points"})
-	plain := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/jobs"})
+	found := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/jobs", "excerpt": `"Fell by three points" - the biggest drop`})
+	missing := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/jobs", "excerpt": "fell by four points"})
+	plain := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/jobs"})
 	if found.Status != "pending" {
 		t.Errorf("new evidence status = %q, want pending", found.Status)
 	}
 
-	ev := srcWaitChecked(t, env, checker.Token, c.ID, found.ID)
+	ev := env.WaitChecked(t, checker.Token, c.ID, found.ID)
 	if ev.Status != "verified" || ev.ExcerptStatus != "found" || ev.HTTPStatus == nil || *ev.HTTPStatus != 200 ||
 		ev.FinalURL != site.URL()+"/jobs" || ev.PageTitle != "Jobs report" || len(ev.BodySHA256) != 64 ||
 		ev.FetchedAt == nil || !strings.HasPrefix(ev.ContentType, "text/html") || ev.ExcerptStart == nil || ev.ExcerptEnd == nil {
@@ -190,10 +108,10 @@ func TestSourceCheckOnEvidenceAdded(t *testing.T) {
 		t.Errorf("snapshot %q keeps the navigation; want the article text", text)
 	}
 
-	if ev := srcWaitChecked(t, env, checker.Token, c.ID, missing.ID); ev.Status != "excerpt_missing" || ev.ExcerptStatus != "not_found" {
+	if ev := env.WaitChecked(t, checker.Token, c.ID, missing.ID); ev.Status != "excerpt_missing" || ev.ExcerptStatus != "not_found" {
 		t.Errorf("missing excerpt: status %q, excerpt %q; want excerpt_missing, not_found", ev.Status, ev.ExcerptStatus)
 	}
-	if ev := srcWaitChecked(t, env, checker.Token, c.ID, plain.ID); ev.Status != "verified" || ev.ExcerptStatus != "no_excerpt" {
+	if ev := env.WaitChecked(t, checker.Token, c.ID, plain.ID); ev.Status != "verified" || ev.ExcerptStatus != "no_excerpt" {
 		t.Errorf("no excerpt: status %q, excerpt %q; want verified, no_excerpt", ev.Status, ev.ExcerptStatus)
 	}
 	// First checks only set a status; nothing relied on has changed.
@@ -238,15 +156,15 @@ func TestSourceCheckRedirects(t *testing.T) {
 	t.Cleanup(site.Close)
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Redirects are followed")
 
-	moved := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL + "/old", "excerpt": "here now"})
-	denied := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL + "/to-internal"})
-	v6 := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL + "/to-v6"})
+	moved := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL + "/old", "excerpt": "here now"})
+	denied := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL + "/to-internal"})
+	v6 := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL + "/to-v6"})
 
-	if ev := srcWaitChecked(t, env, checker.Token, c.ID, moved.ID); ev.Status != "verified" || ev.FinalURL != site.URL+"/new" {
+	if ev := env.WaitChecked(t, checker.Token, c.ID, moved.ID); ev.Status != "verified" || ev.FinalURL != site.URL+"/new" {
 		t.Errorf("redirected: status %q final %q; want verified at %s/new", ev.Status, ev.FinalURL, site.URL)
 	}
 	for _, id := range []int64{denied.ID, v6.ID} {
-		ev := srcWaitChecked(t, env, checker.Token, c.ID, id)
+		ev := env.WaitChecked(t, checker.Token, c.ID, id)
 		if ev.Status != "unreachable" || ev.FetchError != "blocked" {
 			t.Errorf("redirect to a denied address: status %q error %q; want unreachable, blocked", ev.Status, ev.FetchError)
 		}
@@ -261,8 +179,8 @@ func TestSourceChangesAndDisappears(t *testing.T) {
 	env := apptest.SourceDesk(t)
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	site := apptest.NewSourcePage(t, apptest.SourceArticle("Budget", "The budget grew by 4% this year."))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The budget grew by 4%", site.URL()+"/budget", "grew by 4%")
-	if ev := srcWaitChecked(t, env, checker.Token, claimID, evID); ev.Status != "verified" {
+	claimID, evID := env.ConfirmedWith(t, checker, editor, "The budget grew by 4%", site.URL()+"/budget", "grew by 4%")
+	if ev := env.WaitChecked(t, checker.Token, claimID, evID); ev.Status != "verified" {
 		t.Fatalf("first check: status %q, want verified", ev.Status)
 	}
 	alerts := func() []any {
@@ -322,19 +240,19 @@ func TestSourceChangesAndDisappears(t *testing.T) {
 		t.Errorf("evidence.changed events = %d, want 2", n)
 	}
 	// The last good reading stays for the desk to compare.
-	if ev := srcEvidenceOf(t, env, checker.Token, claimID, evID); ev.PageTitle != "Budget" || ev.BodySHA256 == "" {
+	if ev := env.EvidenceOf(t, checker.Token, claimID, evID); ev.PageTitle != "Budget" || ev.BodySHA256 == "" {
 		t.Errorf("after removal the evidence lost its last good reading: %+v", ev)
 	}
 
 	// An editor reviews and confirms again: the flag clears, while the
 	// evidence keeps its gone status.
-	srcTransition(t, env, editor, claimID, map[string]any{"action": "reopen", "comment": "Source page was removed."})
-	srcTransition(t, env, checker, claimID, map[string]any{"action": "verify", "verdict": "mostly_true", "summary": "Archived copy agrees."})
-	srcTransition(t, env, editor, claimID, map[string]any{"action": "confirm"})
+	env.Transition(t, editor, claimID, map[string]any{"action": "reopen", "comment": "Source page was removed."})
+	env.Transition(t, checker, claimID, map[string]any{"action": "verify", "verdict": "mostly_true", "summary": "Archived copy agrees."})
+	env.Transition(t, editor, claimID, map[string]any{"action": "confirm"})
 	if items := alerts(); len(items) != 0 {
 		t.Errorf("source alerts after re-confirmation = %v, want none", items)
 	}
-	if ev := srcEvidenceOf(t, env, checker.Token, claimID, evID); ev.Status != "gone" {
+	if ev := env.EvidenceOf(t, checker.Token, claimID, evID); ev.Status != "gone" {
 		t.Errorf("evidence status after re-confirmation = %q, want gone", ev.Status)
 	}
 }
@@ -344,8 +262,8 @@ func TestSourceUnreachableRepeatedlyIsGone(t *testing.T) {
 	env := apptest.SourceDesk(t)
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	site := apptest.NewSourcePage(t, apptest.SourceArticle("Report", "All figures are final."))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The figures are final", site.URL()+"/r", "figures are final")
-	srcWaitChecked(t, env, checker.Token, claimID, evID)
+	claimID, evID := env.ConfirmedWith(t, checker, editor, "The figures are final", site.URL()+"/r", "figures are final")
+	env.WaitChecked(t, checker.Token, claimID, evID)
 
 	site.Srv.Close() // the site goes offline: connections are refused
 	want := []string{"unreachable", "unreachable", "gone"}
@@ -367,9 +285,9 @@ func TestSourceWatcherRechecksConfirmedClaims(t *testing.T) {
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	watched := apptest.NewSourcePage(t, apptest.SourceArticle("Census", "Population reached 10 million."))
 	open := apptest.NewSourcePage(t, apptest.SourceArticle("Draft", "Nothing final."))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "Population reached 10 million", watched.URL()+"/census", "reached 10 million")
+	claimID, evID := env.ConfirmedWith(t, checker, editor, "Population reached 10 million", watched.URL()+"/census", "reached 10 million")
 	other := env.ClaimIn(t, models.StateVerifying, checker, editor, "Still being checked")
-	srcAddEvidence(t, env, checker, other.ID, map[string]any{"url": open.URL() + "/draft"})
+	env.AddEvidence(t, checker, other.ID, map[string]any{"url": open.URL() + "/draft"})
 
 	apptest.Eventually(t, 15*time.Second, "the watcher to recheck the confirmed claim's source", func() bool {
 		return watched.Hits.Load() >= 3
@@ -380,7 +298,7 @@ func TestSourceWatcherRechecksConfirmedClaims(t *testing.T) {
 
 	watched.Set(http.StatusNotFound, "not here")
 	apptest.Eventually(t, 15*time.Second, "the watcher to notice the page is gone", func() bool {
-		return srcEvidenceOf(t, env, checker.Token, claimID, evID).Status == "gone"
+		return env.EvidenceOf(t, checker.Token, claimID, evID).Status == "gone"
 	})
 	apptest.Eventually(t, 5*time.Second, "the evidence.changed event", func() bool {
 		return srcCountEvents(t, env, claimID, "evidence.changed") == 1
@@ -396,7 +314,7 @@ func TestManualCheckRules(t *testing.T) {
 	checker, editor, viewer := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleViewer)
 	site := apptest.NewSourcePage(t, apptest.SourceArticle("A", "b"))
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Manual checks")
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL()})
+	ev := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL()})
 	other := env.ClaimIn(t, models.StateNew, checker, editor, "Another claim")
 
 	path := "/api/v1/claims/" + itoa(c.ID) + "/evidence/" + itoa(ev.ID) + "/check"

@@ -190,11 +190,11 @@ func TestPrePublishChecksOnConfirm(t *testing.T) {
 	site := apptest.NewSourcePage(t, "")
 	site.Set(http.StatusServiceUnavailable, "down")
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "The river flooded twice in 2024.")
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/floods", "stance": "supports"})
-	if got := srcWaitChecked(t, env, checker.Token, c.ID, ev.ID); got.Status != "unreachable" {
+	ev := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/floods", "stance": "supports"})
+	if got := env.WaitChecked(t, checker.Token, c.ID, ev.ID); got.Status != "unreachable" {
 		t.Fatalf("source status = %s, want unreachable", got.Status)
 	}
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Two floods are on record."})
+	env.Transition(t, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Two floods are on record."})
 	c.Version = int(claimJSON(t, env, checker.Token, c.ID)["version"].(float64))
 
 	opts := env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID)+"/options", editor.Token, nil)

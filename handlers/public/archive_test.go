@@ -42,9 +42,9 @@ func TestPublicArchivedCopy(t *testing.T) {
 <p>The rail report came out on Monday.</p><p>Trains ran on time 92% of the time last year. <b id="raw-marker">Bold</b>
 <img src="x" onerror="alert(1)"><script>alert(2)</script></p></article></body></html>`)
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Trains were on time 92% of the time.")
-	kept := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/report", "stance": "supports",
+	kept := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/report", "stance": "supports",
 		"excerpt": "Trains ran on time 92% of the time", "note": "INTERNAL-NOTE call the operator", "internal": true})
-	dropped := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/old", "stance": "supports"})
+	dropped := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/old", "stance": "supports"})
 	caps := waitCapture(t, env, c.ID, kept.ID)
 	waitCapture(t, env, c.ID, dropped.ID)
 	ev := env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID), checker.Token, nil).JSON(t)["evidence"].([]any)
@@ -63,8 +63,8 @@ func TestPublicArchivedCopy(t *testing.T) {
 		t.Errorf("archive of an unpublished check = %d, want 404", res.Status)
 	}
 
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "The report says so."})
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "confirm"})
+	env.Transition(t, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "The report says so."})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "confirm"})
 	slugPath := pubSlug(t, env, checker.Token, c.ID)
 	page := string(env.Do(t, "GET", slugPath, "", nil).Body)
 	archivePath := slugPath + "/sources/" + itoa(kept.ID)
@@ -138,8 +138,8 @@ func TestPublicArchivedCopy(t *testing.T) {
 		}
 	}
 	// Evidence added while the check is under review is not part of it.
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reopen", "comment": "New figures."})
-	later := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/new", "stance": "supports"})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "reopen", "comment": "New figures."})
+	later := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/new", "stance": "supports"})
 	waitCapture(t, env, c.ID, later.ID)
 	if res := env.Do(t, "GET", slugPath+"/sources/"+itoa(later.ID), "", nil); res.Status != http.StatusNotFound {
 		t.Errorf("archive of evidence added under review = %d, want 404", res.Status)
@@ -147,7 +147,7 @@ func TestPublicArchivedCopy(t *testing.T) {
 	wantStatus(t, env.Do(t, "GET", archivePath, "", nil), http.StatusOK, "archive of a check under review")
 	// A retracted check keeps its page and its sources, so their archived
 	// copies stay, saying the check was retracted.
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reject", "comment": "The report was withdrawn."})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "reject", "comment": "The report was withdrawn."})
 	res = env.Do(t, "GET", archivePath, "", nil)
 	wantStatus(t, res, http.StatusOK, "archive of a retracted check")
 	if !strings.Contains(string(res.Body), "(since retracted)") {
@@ -167,13 +167,13 @@ func TestPublicArchivedCopyTimestamp(t *testing.T) {
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	site := apptest.NewSourcePage(t, apptest.SourceArticle("Budget", "The budget grew by 2% this year."))
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "The budget grew by 2%.")
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/budget", "excerpt": "grew by 2%"})
+	ev := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/budget", "excerpt": "grew by 2%"})
 	caps := waitCapture(t, env, c.ID, ev.ID)
 	if len(caps[0].Timestamps) != 1 {
 		t.Fatalf("capture timestamps = %+v, want one token", caps[0].Timestamps)
 	}
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Per the budget."})
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "confirm"})
+	env.Transition(t, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Per the budget."})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "confirm"})
 	res := env.Do(t, "GET", "/factchecks/"+itoa(c.ID)+"/sources/"+itoa(ev.ID), "", nil)
 	if res.Status == http.StatusMovedPermanently {
 		res = env.Do(t, "GET", res.Header.Get("Location"), "", nil)

@@ -197,17 +197,17 @@ func TestPublicCacheInvalidatedAcrossProcesses(t *testing.T) {
 	}
 
 	// A correction.
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reopen", "comment": "Revised turnout figures."})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "reopen", "comment": "Revised turnout figures."})
 	apptest.Eventually(t, time.Second, "the other process to show the page under review", watch(slugPath, "Reopened for review."))
-	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": "https://commission.example/turnout", "stance": "refutes"})
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "dispute", "verdict": "false", "summary": "Turnout was 61%."})
-	srcTransition(t, env, editor2, c.ID, map[string]any{"action": "confirm"})
+	env.AddEvidence(t, checker, c.ID, map[string]any{"url": "https://commission.example/turnout", "stance": "refutes"})
+	env.Transition(t, checker, c.ID, map[string]any{"action": "dispute", "verdict": "false", "summary": "Turnout was 61%."})
+	env.Transition(t, editor2, c.ID, map[string]any{"action": "confirm"})
 	apptest.Eventually(t, time.Second, "the other process to show the correction", watch(slugPath, "Verdict changed from True to False."))
 	apptest.Eventually(t, time.Second, "the other process's feed to carry the new verdict", watch("/factchecks.json", "False"))
 
 	// A retraction.
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reopen", "comment": "The commission withdrew its figures."})
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reject", "comment": "Both figures were unreliable."})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "reopen", "comment": "The commission withdrew its figures."})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "reject", "comment": "Both figures were unreliable."})
 	apptest.Eventually(t, time.Second, "the other process to show the retraction", watch(slugPath, "Both figures were unreliable."))
 	apptest.Eventually(t, time.Second, "the other process's list to mark the retraction", watch("/factchecks", `<span class="retracted">retracted</span>`))
 }

@@ -62,22 +62,22 @@ func TestPublicPage(t *testing.T) {
 	if res.Status >= 300 {
 		t.Fatalf("assign = %d: %s", res.Status, res.Body)
 	}
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "start"})
-	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/stats", "stance": "refutes",
+	env.Transition(t, checker, c.ID, map[string]any{"action": "start"})
+	env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/stats", "stance": "refutes",
 		"excerpt": "fell 3%", "note": "INTERNAL-ONLY phone the statistician", "internal": true})
-	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/stats2", "stance": "refutes", "note": "Official series."})
+	env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/stats2", "stance": "refutes", "note": "Official series."})
 	env.Do(t, "POST", "/api/v1/claims/"+itoa(c.ID)+"/comments", checker.Token, map[string]any{"body": "SECRET-COMMENT do not publish"})
 
 	path := "/factchecks/" + itoa(c.ID)
 	if res := env.Do(t, "GET", path, "", nil); res.Status != http.StatusNotFound {
 		t.Fatalf("page of a claim in research = %d, want 404", res.Status)
 	}
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "dispute", "verdict": "false", "summary": "Crime fell."})
+	env.Transition(t, checker, c.ID, map[string]any{"action": "dispute", "verdict": "false", "summary": "Crime fell."})
 	if res := env.Do(t, "GET", path, "", nil); res.Status != http.StatusNotFound {
 		t.Fatalf("page of a disputed, unconfirmed claim = %d, want 404", res.Status)
 	}
 	wantStatus(t, env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID)+"/claimreview", checker.Token, nil), http.StatusNotFound, "claimreview before confirm")
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "confirm"})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "confirm"})
 
 	slugPath := pubSlug(t, env, checker.Token, c.ID)
 	if !strings.HasPrefix(slugPath, "/factchecks/"+itoa(c.ID)+"-crime-doubled") {
@@ -169,8 +169,8 @@ func TestRejectedClaimIsNotPublic(t *testing.T) {
 	if res := env.Do(t, "GET", slugPath, "", nil); res.Status != http.StatusOK {
 		t.Fatalf("confirmed page = %d", res.Status)
 	}
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reopen", "comment": "Duplicate of another check."})
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reject", "comment": "Duplicate."})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "reopen", "comment": "Duplicate of another check."})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "reject", "comment": "Duplicate."})
 	for _, p := range []string{"/factchecks/not-a-slug", "/factchecks/99999"} {
 		res := env.Do(t, "GET", p, "", nil)
 		if res.Status != http.StatusNotFound {
@@ -208,13 +208,13 @@ func TestCorrectionFlow(t *testing.T) {
 	}
 
 	reason := "The electoral commission revised turnout to 61%."
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reopen", "comment": reason})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "reopen", "comment": reason})
 	body := get()
 	if !strings.Contains(body, "Under review") || !strings.Contains(body, "<strong>True</strong>") {
 		t.Errorf("reopened page should stay up, under review, with the last confirmed verdict:\n%s", body)
 	}
-	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": "https://commission.example/turnout", "stance": "refutes"})
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "dispute", "verdict": "false", "summary": "Turnout was 61%, not 80%."})
+	env.AddEvidence(t, checker, c.ID, map[string]any{"url": "https://commission.example/turnout", "stance": "refutes"})
+	env.Transition(t, checker, c.ID, map[string]any{"action": "dispute", "verdict": "false", "summary": "Turnout was 61%, not 80%."})
 	// A proposed verdict is not public until an editor confirms it.
 	if body := get(); !strings.Contains(body, "<strong>True</strong>") || strings.Contains(body, "61%, not 80%") {
 		t.Errorf("the disputed proposal leaked before confirmation:\n%s", body)
@@ -224,7 +224,7 @@ func TestCorrectionFlow(t *testing.T) {
 		t.Errorf("JSON-LD under review = %v, want the last confirmed True", ld["reviewRating"])
 	}
 
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "confirm"})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "confirm"})
 	body = get()
 	if strings.Contains(body, "Under review") || !strings.Contains(body, "Turnout was 61%, not 80%.") {
 		t.Errorf("re-confirmed page still under review or lacks the new summary:\n%s", body)

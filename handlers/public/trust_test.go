@@ -21,7 +21,7 @@ func TestPublicPageShowsOnlyPublicSources(t *testing.T) {
 	// The quote is not on the cited page: the desk's business.
 	site := apptest.NewSourcePage(t, apptest.SourceArticle("Fares", "Fares rose a little in 2025."))
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Bus fares doubled in 2025.")
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/fares", "stance": "supports", "excerpt": "fares doubled"})
+	ev := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/fares", "stance": "supports", "excerpt": "fares doubled"})
 	apptest.Eventually(t, 15*time.Second, "the first source check", func() bool {
 		for _, e := range env.Do(t, "GET", "/api/v1/claims/"+itoa(c.ID), checker.Token, nil).JSON(t)["evidence"].([]any) {
 			if e := e.(map[string]any); int64(e["id"].(float64)) == ev.ID {
@@ -30,8 +30,8 @@ func TestPublicPageShowsOnlyPublicSources(t *testing.T) {
 		}
 		return false
 	})
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Checked."})
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "confirm"})
+	env.Transition(t, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Checked."})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "confirm"})
 	slugPath := pubSlug(t, env, checker.Token, c.ID)
 	body := string(env.Do(t, "GET", slugPath, "", nil).Body)
 	if !strings.Contains(body, site.URL()+"/fares") {
@@ -60,9 +60,9 @@ func TestRetractionKeepsThePage(t *testing.T) {
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	c := env.ClaimIn(t, models.StateConfirmed, checker, editor, "The dam holds 3 billion litres.")
 	slugPath := pubSlug(t, env, checker.Token, c.ID)
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reopen", "comment": "The figure came from a hoax document."})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "reopen", "comment": "The figure came from a hoax document."})
 	reason := "Our source document was forged; the check should never have run."
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reject", "comment": reason})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "reject", "comment": reason})
 
 	res := env.Do(t, "GET", slugPath, "", nil)
 	if res.Status != http.StatusOK {
@@ -114,10 +114,10 @@ func TestChangeLogShowsVerdictChanges(t *testing.T) {
 	checker, editor, editor2 := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleEditor)
 	c := env.ClaimIn(t, models.StateConfirmed, checker, editor, "Turnout was 80%.")
 	slugPath := pubSlug(t, env, checker.Token, c.ID)
-	srcTransition(t, env, editor, c.ID, map[string]any{"action": "reopen", "comment": "Revised turnout figures."})
-	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": "https://commission.example/turnout", "stance": "refutes"})
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "dispute", "verdict": "false", "summary": "Turnout was 61%."})
-	srcTransition(t, env, editor2, c.ID, map[string]any{"action": "confirm"})
+	env.Transition(t, editor, c.ID, map[string]any{"action": "reopen", "comment": "Revised turnout figures."})
+	env.AddEvidence(t, checker, c.ID, map[string]any{"url": "https://commission.example/turnout", "stance": "refutes"})
+	env.Transition(t, checker, c.ID, map[string]any{"action": "dispute", "verdict": "false", "summary": "Turnout was 61%."})
+	env.Transition(t, editor2, c.ID, map[string]any{"action": "confirm"})
 	body := string(env.Do(t, "GET", slugPath, "", nil).Body)
 	log := regexp.MustCompile(`(?s)<section id="changelog">.*?</section>`).FindString(body)
 	if !strings.Contains(log, "Published with the verdict True.") || !strings.Contains(log, "Verdict changed from True to False.") {

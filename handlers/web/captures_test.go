@@ -16,8 +16,8 @@ func TestWebCapturesAndPacket(t *testing.T) {
 	env := apptest.SourceDesk(t)
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	page := apptest.NewSourcePage(t, apptest.SourceArticle("Statement", `Minister's statement. We will build 400 homes by 2027, she said. <b id="raw">raw</b>`))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "400 homes by 2027.", page.URL(), "We will build 400 homes by 2027")
-	srcWaitChecked(t, env, checker.Token, claimID, evID)
+	claimID, evID := env.ConfirmedWith(t, checker, editor, "400 homes by 2027.", page.URL(), "We will build 400 homes by 2027")
+	env.WaitChecked(t, checker.Token, claimID, evID)
 	b := webSignIn(t, env, checker)
 
 	claim := b.get("/claims/" + itoa(claimID))

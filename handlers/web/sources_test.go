@@ -15,8 +15,8 @@ func TestWebEvidenceSourceStatus(t *testing.T) {
 	env := apptest.SourceDesk(t)
 	checker, editor, viewer := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleViewer)
 	site := apptest.NewSourcePage(t, apptest.SourceArticle("Budget", "The budget grew by 4% this year."))
-	claimID, evID := srcConfirmedWith(t, env, checker, editor, "The budget grew by 4%", site.URL()+"/budget", "grew by 4%")
-	if ev := srcWaitChecked(t, env, checker.Token, claimID, evID); ev.Status != "verified" {
+	claimID, evID := env.ConfirmedWith(t, checker, editor, "The budget grew by 4%", site.URL()+"/budget", "grew by 4%")
+	if ev := env.WaitChecked(t, checker.Token, claimID, evID); ev.Status != "verified" {
 		t.Fatalf("first check: status %q, want verified", ev.Status)
 	}
 	claimPath := "/claims/" + itoa(claimID)
@@ -62,8 +62,8 @@ func TestWebEvidenceInternalNote(t *testing.T) {
 	env := apptest.New(t)
 	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "Notes can be internal")
-	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": "https://example.org/a", "note": "Desk-only remark", "internal": true})
-	srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": "https://example.net/b", "note": "Public remark"})
+	env.AddEvidence(t, checker, c.ID, map[string]any{"url": "https://example.org/a", "note": "Desk-only remark", "internal": true})
+	env.AddEvidence(t, checker, c.ID, map[string]any{"url": "https://example.net/b", "note": "Public remark"})
 	p := webSignIn(t, env, checker).get("/claims/"+itoa(c.ID)).status(t, http.StatusOK)
 	p.has(t, `<span class="badge internal">Internal</span> Desk-only remark`, "Public remark", "Source rating: Unknown")
 	p.lacks(t, `<span class="badge internal">Internal</span> Public remark`)

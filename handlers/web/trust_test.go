@@ -55,11 +55,11 @@ func TestWebPrePublishOnReview(t *testing.T) {
 	checker, editor, editor2 := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor), env.User(t, models.RoleEditor)
 	site := apptest.NewSourcePage(t, apptest.SourceArticle("Tunnel", "The tunnel is 9 km long."))
 	c := env.ClaimIn(t, models.StateVerifying, checker, editor, "The tunnel is 12 km long.")
-	ev := srcAddEvidence(t, env, checker, c.ID, map[string]any{"url": site.URL() + "/tunnel", "excerpt": "12 km"})
-	if got := srcWaitChecked(t, env, checker.Token, c.ID, ev.ID); got.Status != "excerpt_missing" {
+	ev := env.AddEvidence(t, checker, c.ID, map[string]any{"url": site.URL() + "/tunnel", "excerpt": "12 km"})
+	if got := env.WaitChecked(t, checker.Token, c.ID, ev.ID); got.Status != "excerpt_missing" {
 		t.Fatalf("source status = %s, want excerpt_missing", got.Status)
 	}
-	srcTransition(t, env, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Per the operator."})
+	env.Transition(t, checker, c.ID, map[string]any{"action": "verify", "verdict": "true", "summary": "Per the operator."})
 	c, _ = env.App.Store.Claim(t.Context(), c.ID)
 	b := webSignIn(t, env, editor2)
 	p := b.get("/review").status(t, http.StatusOK)
