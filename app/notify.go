@@ -38,7 +38,7 @@ func (a *App) wireNotify(ctx context.Context, publicURL string) error {
 	a.Notifier = &notify.Notifier{InstantDelay: cfg.InstantDelay}
 	if cfg.Mail.Enabled() {
 		a.Notify = notify.NewService(a.Store, mail.NewSender(cfg.Mail), notify.Config{
-			DashboardURL: publicURL, UnsubscribeKey: key, Now: cfg.Now, Log: a.Log,
+			DashboardURL: publicURL, UnsubscribeKey: key, Name: a.Config.PublisherName, Now: cfg.Now, Log: a.Log,
 		})
 		a.Log.Info("notification email is on", "mail", cfg.Mail.String())
 	}

@@ -269,14 +269,18 @@ func TestStopCancelsJobsAfterTheGrace(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the slow job never started")
 	}
-	stopCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	const deadline = 60 * time.Second
+	stopCtx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 	begun := time.Now()
 	if err := j.Stop(stopCtx); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}
-	if took := time.Since(begun); took > grace+3*time.Second {
-		t.Errorf("Stop took %s with a %s grace, want it to cancel the job soon after the grace", took, grace)
+	// The job never ends by itself, so a Stop that ignored the grace would
+	// take the whole deadline; the bound sits far from both, so a busy
+	// machine cannot fail a correct Stop.
+	if took := time.Since(begun); took > deadline/2 {
+		t.Errorf("Stop took %s with a %s grace and a %s deadline, want it to cancel the job after the grace", took, grace, deadline)
 	}
 	if n := b.count(t, ctx, "kind = 'test_slow' AND state IN ('available', 'retryable', 'scheduled')"); n != 1 {
 		t.Errorf("%d cancelled jobs waiting to run again, want 1", n)

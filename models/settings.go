@@ -1,9 +1,14 @@
 package models
 
 import (
+	"cmp"
 	"encoding/json"
 	"time"
 )
+
+// DefaultDeskName is what the desk is called when neither its settings nor
+// the configured publisher name (FACTDESK_PUBLISHER_NAME) name it.
+const DefaultDeskName = "factdesk"
 
 // DeskSettings are the desk-wide choices an admin makes; there is one row.
 type DeskSettings struct {
@@ -26,6 +31,13 @@ type DeskSettings struct {
 	// its bytes are in desk_logo.
 	LogoType   string `json:"-" gorm:"column:logo_type"`
 	LogoSHA256 string `json:"-" gorm:"column:logo_sha256"`
+}
+
+// DeskName is the name the desk goes by on public pages, in ClaimReview
+// and in its emails: the brand name an admin set, else fallback (the
+// configured publisher name), else DefaultDeskName.
+func (s *DeskSettings) DeskName(fallback string) string {
+	return cmp.Or(s.BrandName, fallback, DefaultDeskName)
 }
 
 // Colors returns the brand colours.

@@ -368,3 +368,54 @@ func TestOverdueInRecipientZone(t *testing.T) {
 		t.Errorf("email does not say %q: subject %q\n%s", want, subject, text)
 	}
 }
+
+// TestMailNamesTheDesk: subjects and digest titles carry the name the desk
+// goes by: the configured publisher name until an admin sets a brand name,
+// and that name from the next email on.
+func TestMailNamesTheDesk(t *testing.T) {
+	t.Parallel()
+	d, ctx := setup(t)
+	svc, srv := d.mailer(t, notify.Config{Name: "Example Desk"})
+	admin := &models.User{Email: "ada@desk.test", Name: "Ada Admin", Role: models.RoleAdmin, Active: true}
+	if err := d.st.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, admin) }); err != nil {
+		t.Fatal(err)
+	}
+	sendAssignment := func(text string) string {
+		t.Helper()
+		d.assign(t, d.ed, d.claim(t, d.ana, text), d.kim)
+		q := d.takeEnqueued()
+		if len(q) != 1 {
+			t.Fatalf("queued = %v, want Kim's assignment", q)
+		}
+		if err := svc.SendInstant(ctx, q[0]); err != nil {
+			t.Fatal(err)
+		}
+		msgs := srv.Messages()
+		return msgs[len(msgs)-1].Subject(t)
+	}
+	if got, want := sendAssignment("Wages rose."), "[Example Desk] Ed Editor assigned you"; !strings.HasPrefix(got, want) {
+		t.Errorf("subject before any branding = %q, want it to start %q", got, want)
+	}
+	if _, err := d.eng.UpdateBranding(ctx, admin, workflow.BrandingPatch{Name: models.Some("Harbour Desk")}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sendAssignment("Prices fell."), "[Harbour Desk] Ed Editor assigned you"; !strings.HasPrefix(got, want) {
+		t.Errorf("subject after branding = %q, want it to start %q", got, want)
+	}
+
+	if err := notify.SetPrefs(ctx, d.st, d.kim.ID, map[models.NotificationKind]models.Delivery{models.NotifyAssigned: models.DeliveryHourly}); err != nil {
+		t.Fatal(err)
+	}
+	d.assign(t, d.ed, d.claim(t, d.ana, "Rents doubled."), d.kim)
+	if n, err := svc.SendDigests(ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("SendDigests = %d, %v; want Kim's hourly digest", n, err)
+	}
+	msgs := srv.Messages()
+	digest := msgs[len(msgs)-1]
+	if got, want := digest.Subject(t), "[Harbour Desk] Your hourly Harbour Desk digest: 1 update on 1 claim"; got != want {
+		t.Errorf("digest subject = %q, want %q", got, want)
+	}
+	if text, html := digest.Parts(t); !strings.Contains(text, "Your hourly Harbour Desk digest") || !strings.Contains(html, "Your hourly Harbour Desk digest") {
+		t.Errorf("digest title lacks the desk's name:\n%s\n%s", text, html)
+	}
+}

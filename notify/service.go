@@ -36,6 +36,10 @@ type Config struct {
 	DailyAt time.Duration
 	// SettingsPath is the dashboard page of a person's email settings.
 	SettingsPath string
+	// Name is the desk's name where its settings set no brand name (the
+	// configured publisher name; models.DefaultDeskName when empty). The
+	// name the desk goes by opens every subject and names the digests.
+	Name string
 	// Now is the clock of the instant job (default time.Now).
 	Now func() time.Time
 	Log *slog.Logger
@@ -204,10 +208,13 @@ func (s *Service) digest(ctx context.Context, userID int64, cadence models.Deliv
 	return sent, err
 }
 
-// mailContext is what messages show beyond the rows: claims and actors.
+// mailContext is what messages show beyond the rows: claims, actors and
+// the desk's name, read in the sending transaction so that a renamed
+// desk's next email carries the new name.
 type mailContext struct {
 	claims map[int64]models.Claim
 	users  map[int64]models.User
+	desk   string
 }
 
 func (s *Service) context(ctx context.Context, tx *store.Tx, ns []models.Notification) (mailContext, error) {
@@ -219,7 +226,11 @@ func (s *Service) context(ctx context.Context, tx *store.Tx, ns []models.Notific
 		}
 	}
 	var mc mailContext
-	var err error
+	settings, err := tx.DeskSettings(ctx)
+	if err != nil {
+		return mc, err
+	}
+	mc.desk = settings.DeskName(s.cfg.Name)
 	if mc.claims, err = tx.ClaimSummaries(ctx, claimIDs); err != nil {
 		return mc, err
 	}
@@ -267,7 +278,7 @@ func (s *Service) instantMessage(u *models.User, n *models.Notification, mc mail
 		g.Claims = append(g.Claims, htmlLink{Label: fmt.Sprintf("Claim #%d: %s", id, shorten(c.Text, 200)), URL: s.url(ClaimPath(id) + claimFragment(n, id))})
 	}
 	h.Groups = []htmlGroup{g}
-	subject := "[factdesk] " + headline
+	subject := "[" + mc.desk + "] " + headline
 	if ids := n.ClaimIDs(); len(ids) == 1 {
 		subject += ": " + shorten(mc.claims[ids[0]].Text, 60)
 	}
@@ -325,9 +336,9 @@ func (s *Service) digestMessage(u *models.User, cadence models.Delivery, ns []mo
 		}
 	}
 	sort.Slice(order, func(i, j int) bool { return order[i] < order[j] })
-	title := "Your hourly factdesk digest"
+	title := "Your hourly " + mc.desk + " digest"
 	if cadence == models.DeliveryDaily {
-		title = "Your daily factdesk digest"
+		title = "Your daily " + mc.desk + " digest"
 	}
 	summary := fmt.Sprintf("%d update%s on %d claim%s", len(ns), plural(len(ns)), len(order), plural(len(order)))
 	var t strings.Builder
@@ -364,7 +375,7 @@ func (s *Service) digestMessage(u *models.User, cadence models.Delivery, ns []mo
 	}
 	fmt.Fprintf(&t, "All email settings: %s\n", s.url(s.cfg.SettingsPath))
 	return &mail.Message{
-		To: recipient(u), Subject: "[factdesk] " + title + ": " + summary, Text: t.String(), HTML: renderHTML(h),
+		To: recipient(u), Subject: "[" + mc.desk + "] " + title + ": " + summary, Text: t.String(), HTML: renderHTML(h),
 		// The header can carry one link; it stops the first kind listed
 		// (the body lists every kind's own).
 		Headers: map[string]string{"List-Unsubscribe": "<" + first + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},

@@ -45,10 +45,7 @@ func (s *Site) Brand(ctx context.Context) (Brand, error) {
 }
 
 func (s *Site) brandFrom(settings *models.DeskSettings) Brand {
-	b := Brand{Name: settings.BrandName, Colors: workflow.EffectiveColors(settings.Colors()), Version: settings.UpdatedAt}
-	if b.Name == "" {
-		b.Name = s.cfg.PublisherName
-	}
+	b := Brand{Name: settings.DeskName(s.cfg.PublisherName), Colors: workflow.EffectiveColors(settings.Colors()), Version: settings.UpdatedAt}
 	if settings.LogoSHA256 != "" {
 		b.LogoURL = LogoPath + "?v=" + settings.LogoSHA256[:16]
 	}

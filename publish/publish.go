@@ -54,7 +54,7 @@ type Site struct {
 func NewSite(st *store.Store, cfg Config) *Site {
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	if cfg.PublisherName == "" {
-		cfg.PublisherName = "factdesk"
+		cfg.PublisherName = models.DefaultDeskName
 	}
 	if cfg.PublisherURL == "" {
 		cfg.PublisherURL = cfg.PublicURL

@@ -49,8 +49,8 @@ var servingOn = regexp.MustCompile(`serving on (http://\S+)`)
 // TestServeShutsDownWithOpenDashboard runs the real binary, opens a
 // dashboard's event stream as a signed-in user, holds a webhook delivery in
 // flight, and interrupts the server: it must end the stream, let the
-// delivery finish, and exit cleanly within two seconds, instead of waiting
-// out the stream and hard-stopping its workers.
+// delivery finish, and exit cleanly at once, instead of waiting out the
+// stream and hard-stopping its workers.
 func TestServeShutsDownWithOpenDashboard(t *testing.T) {
 	t.Parallel()
 	// The receiver holds each delivery until the test releases it, once
@@ -180,28 +180,32 @@ func TestServeShutsDownWithOpenDashboard(t *testing.T) {
 	}
 	// Release the delivery only once shutdown has begun, so it is the
 	// shutdown that waits for it.
-	apptest.Eventually(t, time.Second, "serve to log that it is shutting down", func() bool {
+	apptest.Eventually(t, 15*time.Second, "serve to log that it is shutting down", func() bool {
 		return strings.Contains(logs.String(), `"msg":"shutting down"`)
 	})
 	releaseAll()
+	// Waiting out the open stream would take serve's whole 30 s shutdown
+	// budget; the bound sits far below it and far above a clean exit on a
+	// busy machine, so it tells the two apart without timing the machine.
+	const bound = 15 * time.Second
 	select {
 	case err := <-exited:
 		took := time.Since(began)
 		if err != nil {
 			t.Fatalf("serve exited with %v after SIGINT, want code 0\n%s", err, logs)
 		}
-		if took > 2*time.Second {
-			t.Errorf("serve took %s to exit after SIGINT, want at most 2s\n%s", took, logs)
+		if took > bound {
+			t.Errorf("serve took %s to exit after SIGINT, want well under its 30s shutdown budget\n%s", took, logs)
 		}
-	case <-time.After(2 * time.Second):
-		t.Fatalf("serve still running 2s after SIGINT\n%s", logs)
+	case <-time.After(bound):
+		t.Fatalf("serve still running %s after SIGINT\n%s", bound, logs)
 	}
 	select {
 	case err := <-streamEnded:
 		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Errorf("the event stream ended with %v, want a clean end", err)
 		}
-	case <-time.After(time.Second):
+	case <-time.After(10 * time.Second):
 		t.Errorf("the event stream is still open after serve exited")
 	}
 	db, err := sql.Open("pgx", dbURL)

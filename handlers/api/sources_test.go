@@ -52,6 +52,18 @@ func srcDetail(t *testing.T, h models.HistoryEntry, key string) any {
 	return m[key]
 }
 
+// srcCountChecks counts the source checks ever queued for an evidence item.
+func srcCountChecks(t *testing.T, env *apptest.Env, evidenceID int64) int {
+	t.Helper()
+	var n int
+	err := env.App.Store.SQL().QueryRow("SELECT count(*) FROM river_job WHERE kind = 'source_check' AND (args->>'evidence_id')::bigint = $1",
+		evidenceID).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func srcCountEvents(t *testing.T, env *apptest.Env, claimID int64, typ string) int {
 	t.Helper()
 	var n int
@@ -287,11 +299,24 @@ func TestSourceWatcherRechecksConfirmedClaims(t *testing.T) {
 	open := apptest.NewSourcePage(t, apptest.SourceArticle("Draft", "Nothing final."))
 	claimID, evID := env.ConfirmedWith(t, checker, editor, "Population reached 10 million", watched.URL()+"/census", "reached 10 million")
 	other := env.ClaimIn(t, models.StateVerifying, checker, editor, "Still being checked")
-	env.AddEvidence(t, checker, other.ID, map[string]any{"url": open.URL() + "/draft"})
+	draft := env.AddEvidence(t, checker, other.ID, map[string]any{"url": open.URL() + "/draft"})
 
+	// The unconfirmed claim's evidence gets its first check, queued when it
+	// was added, like any other; it runs whenever the queue gets to it,
+	// which on a busy machine can be after the watcher has rechecked the
+	// confirmed claim several times, so it is waited for, not assumed.
+	env.WaitChecked(t, checker.Token, other.ID, draft.ID)
+	// Two rechecks of the watched page that start after that first check:
+	// the sweep that queued the second ran at least an interval after the
+	// draft was fetched, so a watcher that wrongly watched unconfirmed
+	// claims would have queued the draft's recheck in that same commit.
+	after := watched.Hits.Load()
 	apptest.Eventually(t, 15*time.Second, "the watcher to recheck the confirmed claim's source", func() bool {
-		return watched.Hits.Load() >= 3
+		return watched.Hits.Load() >= after+2
 	})
+	if n := srcCountChecks(t, env, draft.ID); n != 1 {
+		t.Errorf("%d checks queued for evidence of an unconfirmed claim, want 1 (its first; no watching)", n)
+	}
 	if n := open.Hits.Load(); n != 1 {
 		t.Errorf("evidence of an unconfirmed claim was fetched %d times, want once (no watching)", n)
 	}

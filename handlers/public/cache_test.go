@@ -152,10 +152,13 @@ func TestPublicCacheKeepsOnlyAnonymousPublicResponses(t *testing.T) {
 }
 
 // Two processes on one database: a correction or retraction made through
-// one is on the other's public pages and feeds within a second.
+// one is on the other's public pages and feeds once the announcement
+// arrives. Entries live an hour here, so only the announcement can pass
+// the waits below, which are deadlines for a busy machine, not latency
+// targets.
 func TestPublicCacheInvalidatedAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	env := pubEnv(t)
+	env := pubEnv(t, func(c *app.Config) { c.PublicCache = public.CacheConfig{TTL: time.Hour} })
 	ctx := context.Background()
 	other, err := app.Open(ctx, env.App.Config, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -198,18 +201,18 @@ func TestPublicCacheInvalidatedAcrossProcesses(t *testing.T) {
 
 	// A correction.
 	env.Transition(t, editor, c.ID, map[string]any{"action": "reopen", "comment": "Revised turnout figures."})
-	apptest.Eventually(t, time.Second, "the other process to show the page under review", watch(slugPath, "Reopened for review."))
+	apptest.Eventually(t, 15*time.Second, "the other process to show the page under review", watch(slugPath, "Reopened for review."))
 	env.AddEvidence(t, checker, c.ID, map[string]any{"url": "https://commission.example/turnout", "stance": "refutes"})
 	env.Transition(t, checker, c.ID, map[string]any{"action": "dispute", "verdict": "false", "summary": "Turnout was 61%."})
 	env.Transition(t, editor2, c.ID, map[string]any{"action": "confirm"})
-	apptest.Eventually(t, time.Second, "the other process to show the correction", watch(slugPath, "Verdict changed from True to False."))
-	apptest.Eventually(t, time.Second, "the other process's feed to carry the new verdict", watch("/factchecks.json", "False"))
+	apptest.Eventually(t, 15*time.Second, "the other process to show the correction", watch(slugPath, "Verdict changed from True to False."))
+	apptest.Eventually(t, 15*time.Second, "the other process's feed to carry the new verdict", watch("/factchecks.json", "False"))
 
 	// A retraction.
 	env.Transition(t, editor, c.ID, map[string]any{"action": "reopen", "comment": "The commission withdrew its figures."})
 	env.Transition(t, editor, c.ID, map[string]any{"action": "reject", "comment": "Both figures were unreliable."})
-	apptest.Eventually(t, time.Second, "the other process to show the retraction", watch(slugPath, "Both figures were unreliable."))
-	apptest.Eventually(t, time.Second, "the other process's list to mark the retraction", watch("/factchecks", `<span class="retracted">retracted</span>`))
+	apptest.Eventually(t, 15*time.Second, "the other process to show the retraction", watch(slugPath, "Both figures were unreliable."))
+	apptest.Eventually(t, 15*time.Second, "the other process's list to mark the retraction", watch("/factchecks", `<span class="retracted">retracted</span>`))
 }
 
 // A missed announcement costs at most the TTL: entries expire.
@@ -229,7 +232,7 @@ func TestPublicCacheEntriesExpire(t *testing.T) {
 	if _, err := db.Exec("UPDATE publications SET text = 'The lake is 310 m deep.' WHERE claim_id = $1", c.ID); err != nil {
 		t.Fatal(err)
 	}
-	apptest.Eventually(t, 3*time.Second, "the page to show the unannounced change", func() bool {
+	apptest.Eventually(t, 15*time.Second, "the page to show the unannounced change", func() bool {
 		_, body := get(t, "GET", env.URL+slugPath, nil)
 		return strings.Contains(body, "310 m")
 	})

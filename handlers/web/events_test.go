@@ -13,7 +13,7 @@ import (
 )
 
 // TestWebEvents listens to a claim's event stream and checks a committed
-// change arrives within a second, and other claims' changes do not.
+// change arrives, and other claims' changes do not.
 func TestWebEvents(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t)
@@ -23,7 +23,7 @@ func TestWebEvents(t *testing.T) {
 	other := env.Claim(t, editor, "Other claim")
 	b := webSignIn(t, env, editor)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", env.URL+"/events?claim="+itoa(watched.ID), nil)
 	res, err := b.http.Do(req)
@@ -42,9 +42,11 @@ func TestWebEvents(t *testing.T) {
 		}
 		close(lines)
 	}()
+	// A deadline, not a latency target: on a busy machine under -race a
+	// change can take seconds to come through.
 	waitFor := func(prefix string) string {
 		t.Helper()
-		deadline := time.After(time.Second)
+		deadline := time.After(15 * time.Second)
 		for {
 			select {
 			case l, ok := <-lines:
@@ -55,13 +57,16 @@ func TestWebEvents(t *testing.T) {
 					return l
 				}
 			case <-deadline:
-				t.Fatalf("no %q within a second", prefix)
+				t.Fatalf("no %q within 15s", prefix)
 			}
 		}
 	}
 	waitFor(": connected")
-	env.App.Engine.AddComment(context.Background(), checker.User, other.ID, "not watched")
-	env.App.Engine.AddComment(context.Background(), checker.User, watched.ID, "watched")
+	for _, c := range []*models.Claim{other, watched} {
+		if _, err := env.App.Engine.AddComment(context.Background(), checker.User, c.ID, "on "+c.Text); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Claim changes only: the stream also carries the viewer's badge.
 	data := waitFor(`data: {"claim_id"`)
 	if !strings.Contains(data, `"claim_id":`+itoa(watched.ID)) {
