@@ -20,7 +20,7 @@ import (
 )
 
 const modelUsage = `usage:
-  factdesk model eval  [--data DIR] [--fixtures DIR] [--retrieval]  ClaimBuster dev F1 and CLEF-2019 MAP, with baselines;
+  factdesk model eval  [--data DIR] [--fixtures DIR] [--retrieval]  ClaimBuster dev and 5-fold CV F1, CLEF-2019 MAP, with baselines;
                                                                  extraction speed; --retrieval: CLEF-2020 task 2 dev MAP@5
                                                                  through the similar-claim SQL, in $FACTDESK_EVAL_DATABASE_URL
                                                                  (default: DATABASE_URL's database + "_eval", created and kept)
