@@ -215,7 +215,8 @@ type PRF struct {
 
 // Evaluate measures the model and the baselines: ClaimBuster F1 on the dev
 // split (IsDev) with a threshold tuned by 5-fold cross-validation on the
-// rest, and CLEF-2019 MAP cross-validated by debate. Every model is trained
+// rest, ClaimBuster F1 by 5-fold cross-validation over all of it (CV), and
+// CLEF-2019 MAP cross-validated by debate. Every model is trained
 // on all the other data too (the other corpus and the fixtures), but never
 // on a sentence whose text is in what it is measured on. progress, when
 // not nil, receives a line per fit.
