@@ -6,7 +6,8 @@
 // finder that carries an attribution ("…," a source said) back to every
 // sentence of the quotation it closes, rule cues that name the claim's type
 // and the reasons shown to a reviewer, and a learned scorer (see Model)
-// that weighs the cues together with word and character n-grams.
+// that weighs the cues together with word and character n-grams and the
+// sentence's mean word vector (package wordvec).
 package extract
 
 import (
@@ -123,7 +124,7 @@ func (o Options) Candidates(text string) []Candidate {
 		value := 0.0
 		lang := Language(sent)
 		if lang == "" || lang == ModelLanguage {
-			value = math.Round(o.value(&sc, f, words, claimants[i])*1000) / 1000
+			value = math.Round(o.value(&sc, sent, f, words, claimants[i])*1000) / 1000
 		} else {
 			// The model and the cues know English only; a score here
 			// would be invented, so the sentence is left for a person.
@@ -149,7 +150,7 @@ func (o Options) Candidates(text string) []Candidate {
 }
 
 // value scores one sentence whose tokens are in sc.toks.
-func (o Options) value(sc *scratch, f features, words int, a attribution) float64 {
+func (o Options) value(sc *scratch, sent string, f features, words int, a attribution) float64 {
 	if o.Rules {
 		return ruleValue(f, words)
 	}
@@ -157,7 +158,7 @@ func (o Options) value(sc *scratch, f features, words int, a attribution) float6
 	if m == nil {
 		m = DefaultModel()
 	}
-	sc.feats = m.Info.Features.appendFeatures(sc.feats[:0], sc, sc.toks, f, words, a)
+	sc.feats = m.Info.Features.appendFeatures(sc.feats[:0], sc, sent, sc.toks, f, words, a)
 	return m.Score(sc.feats)
 }
 
@@ -168,5 +169,5 @@ func (o Options) Score(sentence string) float64 {
 	sc.toks = tokenize(sentence, nil)
 	a := attribute(sentence, []span{{0, len(sentence)}})[0]
 	f, _, words := cueFeatures(sentence, sc.toks, a)
-	return math.Round(o.value(&sc, f, words, a)*1000) / 1000
+	return math.Round(o.value(&sc, sentence, f, words, a)*1000) / 1000
 }

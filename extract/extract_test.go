@@ -329,8 +329,14 @@ func TestOptions(t *testing.T) {
 	if len(all) != 2 || len(only) != 1 || only[0].Text != all[0].Text {
 		t.Errorf("CheckworthyOnly kept %q of %q, want only the first", texts(only), texts(all))
 	}
-	if strict := (Options{Threshold: 0.999}).Candidates(in); strict[0].Checkworthy {
-		t.Errorf("Threshold 0.999 marked score %.3f check-worthy", strict[0].Score)
+	// A threshold is exclusive: a score at it is not check-worthy, one
+	// above it is.
+	at := all[0].Score
+	if c := (Options{Threshold: at}).Candidates(in); c[0].Checkworthy {
+		t.Errorf("Threshold %.3f marked its own score check-worthy", at)
+	}
+	if c := (Options{Threshold: at - 0.001}).Candidates(in); !c[0].Checkworthy {
+		t.Errorf("Threshold %.3f left score %.3f not check-worthy", at-0.001, at)
 	}
 }
 

@@ -1,6 +1,10 @@
 package extract
 
-import "math"
+import (
+	"math"
+
+	"github.com/factdesk/factdesk/wordvec"
+)
 
 // FeatureConfig says which features the check-worthiness model reads. It is
 // stored with the weights, so a model is always read the way it was trained.
@@ -19,7 +23,16 @@ type FeatureConfig struct {
 	// Cues adds the rule cues (numbers, comparatives, attribution, names,
 	// tense, hedges, pronouns, length) as features of their own.
 	Cues bool `json:"cues"`
+	// Vectors adds the sentence's GloVe word vectors (package wordvec) as
+	// dense features after the hashed table: 1 for the SIF-weighted unit
+	// mean, 2 for that and the per-dimension maximum over its words. They
+	// carry what n-grams cannot: that "jobless" is about unemployment.
+	Vectors int `json:"vectors,omitempty"`
 }
+
+// Dims is the length of the weight vector: the hashed table, then the
+// dense features.
+func (c FeatureConfig) Dims() int { return 1<<c.HashBits + c.Vectors*wordvec.Dim }
 
 // Feature is one non-zero entry of a sentence's feature vector.
 type Feature struct {
@@ -35,7 +48,7 @@ func (c FeatureConfig) Features(sentence string) []Feature {
 	a := attribute(sentence, []span{{0, len(sentence)}})[0]
 	f, _, words := cueFeatures(sentence, toks, a)
 	var sc scratch
-	return c.appendFeatures(nil, &sc, toks, f, words, a)
+	return c.appendFeatures(nil, &sc, sentence, toks, f, words, a)
 }
 
 // scratch is reusable memory for feature extraction, so scoring a long
@@ -83,7 +96,7 @@ func mix(h uint32) uint32 {
 // appendFeatures appends the sentence's features to dst. Each family (words,
 // characters) is scaled to unit length, so a long sentence does not outvote
 // a short one by its length alone; cues count 1 each.
-func (c FeatureConfig) appendFeatures(dst []Feature, sc *scratch, toks []token, f features, words int, a attribution) []Feature {
+func (c FeatureConfig) appendFeatures(dst []Feature, sc *scratch, sent string, toks []token, f features, words int, a attribution) []Feature {
 	mask := uint32(1)<<c.HashBits - 1
 	add := func(h uint32, v float32) { dst = append(dst, Feature{Index: mix(h) & mask, Value: v}) }
 
@@ -171,6 +184,28 @@ func (c FeatureConfig) appendFeatures(dst []Feature, sc *scratch, toks []token, 
 		cue(words >= 10 && words < 20, "words 10-19")
 		cue(words >= 20 && words < 40, "words 20-39")
 		cue(words >= 40, "words 40+")
+	}
+
+	if c.Vectors > 0 {
+		vw := wordvec.Words(sent)
+		var mean, maximum wordvec.Vector
+		var found int
+		if c.Vectors > 1 {
+			mean, maximum, found = wordvec.Pool(vw)
+		} else {
+			mean, found = wordvec.Mean(vw) // half the work of Pool
+		}
+		if found > 0 {
+			base := uint32(1) << c.HashBits
+			for d, v := range mean {
+				dst = append(dst, Feature{Index: base + uint32(d), Value: v})
+			}
+			if c.Vectors > 1 {
+				for d, v := range maximum {
+					dst = append(dst, Feature{Index: base + wordvec.Dim + uint32(d), Value: v})
+				}
+			}
+		}
 	}
 	return dst
 }

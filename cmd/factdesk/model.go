@@ -20,7 +20,7 @@ import (
 )
 
 const modelUsage = `usage:
-  factdesk model eval  [--data DIR] [--fixtures DIR] [--retrieval]  ClaimBuster dev F1 and CLEF-2019 MAP, with baselines;
+  factdesk model eval  [--data DIR] [--fixtures DIR] [--retrieval]  ClaimBuster dev and 5-fold CV F1, CLEF-2019 MAP, with baselines;
                                                                  extraction speed; --retrieval: CLEF-2020 task 2 dev MAP@5
                                                                  through the similar-claim SQL, in $FACTDESK_EVAL_DATABASE_URL
                                                                  (default: DATABASE_URL's database + "_eval", created and kept)
@@ -70,8 +70,10 @@ func runModel(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&t.Features.CharMax, "char-max", t.Features.CharMax, "longest character n-gram (0: none)")
 	fs.Float64Var(&t.Params.CLEFWeight, "clef-weight", t.Params.CLEFWeight, "loss weight of CLEF-2019 lines")
 	fs.Float64Var(&t.Params.CLEFNegativeWeight, "clef-negative-weight", t.Params.CLEFNegativeWeight, "extra loss weight of CLEF-2019 lines not checked")
-	fs.StringVar(&t.Only, "only", "", "claimbuster or clef: a quick tuning run of the model alone")
+	fs.StringVar(&t.Only, "only", "", "claimbuster, cv or clef: a quick tuning run of the model alone")
 	fs.BoolVar(&t.Features.Cues, "cues", t.Features.Cues, "use the rule cues as features")
+	fs.Float64Var(&t.Params.NBAlpha, "nb-alpha", t.Params.NBAlpha, "naive Bayes log-count ratio scaling, smoothed by this (0: off)")
+	fs.IntVar(&t.Features.Vectors, "vectors", t.Features.Vectors, "word-vector features: 0 none, 1 SIF mean, 2 mean and max")
 	if err := fs.Parse(args[1:]); err != nil {
 		return fmt.Errorf("model %s: %w\n%s", args[0], err, modelUsage)
 	}

@@ -70,9 +70,7 @@ func (t *Trainer) BuildDesk(ds []DeskDecision, base Data) (*extract.Model, error
 		return nil, err
 	}
 	info := m.Info
-	info.Name = "checkworthy-lr-desk"
-	info.Threshold = math.Round(threshold*1e6) / 1e6
-	info.Bias -= logit(threshold)
+	info.Name = "checkworthy-nblr-desk"
 	info.Training = []string{fmt.Sprintf("the desk's candidate decisions: %d sentences, %d filed, loss weight %g", len(desk), pos, t.Params.DeskWeight)}
 	if len(base.ClaimBuster) > 0 {
 		info.Training = append(info.Training, fmt.Sprintf("checkworthiness/claimbuster_train.tsv.gz: %d sentences", len(base.ClaimBuster)))
@@ -84,10 +82,12 @@ func (t *Trainer) BuildDesk(ds []DeskDecision, base Data) (*extract.Model, error
 	if len(base.Fixtures) > 0 {
 		info.Training = append(info.Training, fmt.Sprintf("extract/testdata/articles: %d sentences", len(base.Fixtures)))
 	}
-	if len(base.ClaimBuster)+len(base.CLEF) > 0 {
-		info.Attribution = Attribution
-	}
-	info.Train = map[string]float64{"epochs": float64(t.Params.Epochs), "rate": t.Params.Rate, "l2": t.Params.L2,
+	info.Attribution = attribution(t.Features, len(base.ClaimBuster)+len(base.CLEF) > 0)
+	info.Train = map[string]float64{"epochs": float64(t.Params.Epochs), "rate": t.Params.Rate, "l2": t.Params.L2, "nb_alpha": t.Params.NBAlpha,
 		"positive_weight": t.Params.PositiveWeight, "desk_weight": t.Params.DeskWeight, "clef_weight": t.Params.CLEFWeight, "seed": float64(t.Params.Seed)}
-	return extract.NewModel(info, m.Weights())
+	unshifted, err := extract.NewModel(info, m.Weights())
+	if err != nil {
+		return nil, err
+	}
+	return shifted(unshifted, threshold)
 }

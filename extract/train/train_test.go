@@ -133,3 +133,99 @@ func TestLoadFixtures(t *testing.T) {
 		t.Errorf("LoadFixtures: %d sentences, %d check-worthy", len(es), pos)
 	}
 }
+
+func TestNBScaleWeighsByLogCountRatio(t *testing.T) {
+	t.Parallel()
+	// Index 0 is in both positives, index 1 in the negative only, index 2
+	// everywhere, index 5 (dense, above hashed 4) untouched.
+	f := func(idx ...uint32) []extract.Feature {
+		var fs []extract.Feature
+		for _, i := range idx {
+			fs = append(fs, extract.Feature{Index: i, Value: 0.5})
+		}
+		return fs
+	}
+	xs := []vector{
+		{feats: f(0, 2, 5), label: true, weight: 1},
+		{feats: f(0, 2), label: true, weight: 1},
+		{feats: f(1, 2, 5), label: false, weight: 1},
+	}
+	scaled, r := nbScale(xs, 6, 4, 1)
+	// Smoothed counts over the seen indices 0, 1, 2: positives 3, 1, 3
+	// (sum 7), negatives 1, 2, 2 (sum 5).
+	want := []float64{math.Log(3.0 / 7 / (1.0 / 5)), math.Log(1.0 / 7 / (2.0 / 5)), math.Log(3.0 / 7 / (2.0 / 5)), 0, 0, 0}
+	for i, w := range want {
+		if math.Abs(float64(r[i])-w) > 1e-6 {
+			t.Errorf("ratio[%d] = %.4f, want %.4f", i, r[i], w)
+		}
+	}
+	if got := scaled[0].feats; got[0].Value != 0.5*r[0] || got[2].Value != 0.5 {
+		t.Errorf("scaled features = %+v, want the hashed one times its ratio and the dense one as it was", got)
+	}
+	if xs[0].feats[0].Value != 0.5 {
+		t.Error("nbScale changed its input, which the feature cache shares")
+	}
+}
+
+func TestNBFitScoresWithUnscaledFeatures(t *testing.T) {
+	t.Parallel()
+	tr := NewTrainer()
+	tr.Features.HashBits = 14
+	tr.Params.NBAlpha = 0.5
+	m, err := tr.fitModel(toy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range toy() {
+		if p := m.Score(tr.features(e.Text)); (p > 0.5) != e.Label {
+			t.Errorf("NB fit scores %q %.3f, want label %v", e.Text, p, e.Label)
+		}
+	}
+}
+
+func TestCrossValidationFigures(t *testing.T) {
+	t.Parallel()
+	// Fold 0 is perfect above 0.5; fold 1 has one positive below it.
+	oof := []scored{
+		{0.9, true, 0}, {0.8, true, 0}, {0.2, false, 0}, {0.1, false, 0},
+		{0.9, true, 1}, {0.3, true, 1}, {0.2, false, 1}, {0.1, false, 1},
+	}
+	for k := 2; k < cvFolds; k++ {
+		oof = append(oof, scored{0.9, true, k}, scored{0.1, false, k})
+	}
+	cv := cvFrom(oof)
+	if len(cv.Folds) != cvFolds {
+		t.Fatalf("cvFrom gave %d folds, want %d", len(cv.Folds), cvFolds)
+	}
+	if cv.Pooled.F1 != 1 || cv.Threshold <= 0.2 || cv.Threshold >= 0.3 {
+		t.Errorf("pooled = %+v at %.3f, want F1 1 between 0.2 and 0.3", cv.Pooled, cv.Threshold)
+	}
+	// Fold 1's threshold comes from the other folds, which put it midway
+	// between 0.8 and 0.2: it loses the 0.3 positive.
+	if f := cv.Folds[1]; f.TP != 1 || f.FN != 1 || f.FP != 0 {
+		t.Errorf("fold 1 = %+v, want tp=1 fn=1 fp=0 at the others' threshold", f)
+	}
+	want := (4 + 2.0/3) / 5
+	if math.Abs(cv.MeanF1-want) > 1e-9 || cv.SDF1 <= 0 {
+		t.Errorf("mean F1 %.4f ± %.4f, want %.4f and a spread", cv.MeanF1, cv.SDF1, want)
+	}
+}
+
+func TestShiftedPutsTheThresholdAtOneHalf(t *testing.T) {
+	t.Parallel()
+	tr := NewTrainer()
+	tr.Features.HashBits = 12
+	m, err := tr.fitModel(toy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := tr.features(toy()[0].Text)
+	p := m.Score(fs)
+	s, err := shifted(m, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Score(fs); math.Abs(got-0.5) > 1e-3 {
+		t.Errorf("shifted at the sentence's own score %.4f gives %.4f, want 0.5", p, got)
+	}
+}
