@@ -205,11 +205,8 @@ func (n *Notifier) write(ctx context.Context, tx *store.Tx, c *models.Claim, e *
 	if len(keep) == 0 {
 		return nil
 	}
-	users, err := tx.ActiveUsers(ctx, ids)
-	if err != nil {
-		return err
-	}
-	prefs, err := tx.NotificationPrefs(ctx, ids)
+	// prefs has an entry for every active recipient.
+	prefs, err := tx.ActiveRecipients(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -224,7 +221,7 @@ func (n *Notifier) write(ctx context.Context, tx *store.Tx, c *models.Claim, e *
 	var liveIDs []int64
 	var kinds []models.NotificationKind
 	for _, nt := range keep {
-		if _, ok := users[nt.to]; ok {
+		if _, ok := prefs[nt.to]; ok {
 			live = append(live, nt)
 			liveIDs = append(liveIDs, nt.to)
 			if coalesces(nt.kind) && !slices.Contains(kinds, nt.kind) {

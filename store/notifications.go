@@ -62,24 +62,48 @@ func (q queries) IsFollowing(ctx context.Context, claimID, userID int64) (bool, 
 	return n > 0, nil
 }
 
-// ActiveUsers loads the active users among ids, by id.
-func (q queries) ActiveUsers(ctx context.Context, ids []int64) (map[int64]models.User, error) {
-	out := map[int64]models.User{}
+// ActiveRecipients returns, for each active user among ids, the
+// deliveries they chose by kind (empty when they chose none): who may be
+// notified and how, in one statement.
+func (q queries) ActiveRecipients(ctx context.Context, ids []int64) (map[int64]map[models.NotificationKind]models.Delivery, error) {
+	out := map[int64]map[models.NotificationKind]models.Delivery{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var us []models.User
-	if err := q.db.WithContext(ctx).Where("id IN ? AND active", ids).Find(&us).Error; err != nil {
-		return nil, fmt.Errorf("store: active users: %w", err)
+	var rows []struct {
+		ID       int64
+		Kind     *models.NotificationKind
+		Delivery *models.Delivery
 	}
-	for _, u := range us {
-		out[u.ID] = u
+	err := q.db.WithContext(ctx).Raw(`SELECT u.id, p.kind, p.delivery FROM users u
+		LEFT JOIN notification_prefs p ON p.user_id = u.id
+		WHERE u.id IN ? AND u.active`, ids).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: notification recipients: %w", err)
+	}
+	for _, r := range rows {
+		if out[r.ID] == nil {
+			out[r.ID] = map[models.NotificationKind]models.Delivery{}
+		}
+		if r.Kind != nil && r.Delivery != nil {
+			out[r.ID][*r.Kind] = *r.Delivery
+		}
 	}
 	return out, nil
 }
 
 // ProposerBefore is the user who proposed the claim's verdict standing
 // before history entry seq (the newest verify or dispute before it), or nil.
+// When the claim was locked with its rule facts and seq is the entry written
+// after that, the answer was read with the lock.
+func (tx *Tx) ProposerBefore(ctx context.Context, claimID int64, seq int) (*int64, error) {
+	if p, ok := tx.proposers[claimID]; ok && p.before == seq {
+		return p.actor, nil
+	}
+	return tx.queries.ProposerBefore(ctx, claimID, seq)
+}
+
+// ProposerBefore reads who proposed the verdict standing before entry seq.
 func (q queries) ProposerBefore(ctx context.Context, claimID int64, seq int) (*int64, error) {
 	var ids []int64
 	err := q.db.WithContext(ctx).Raw(`SELECT actor_id FROM claim_history
