@@ -139,3 +139,68 @@ func deref(p *int64) any {
 	}
 	return *p
 }
+
+// InsertActiveNotifications writes the rows of active recipients only, in
+// one statement, and says how each of them wants mail.
+func TestInsertActiveNotifications(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, err := store.Open(ctx, pgtest.URL(t), store.Options{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	users := make([]models.User, 3)
+	var claim models.Claim
+	err = st.WithTx(ctx, func(tx *store.Tx) error {
+		for i := range users {
+			users[i] = models.User{Email: fmt.Sprintf("n%d@test.factdesk.test", i), Name: fmt.Sprintf("N%d", i), Role: models.RoleChecker, Active: true}
+			if err := tx.CreateUser(ctx, &users[i]); err != nil {
+				return err
+			}
+		}
+		claim = models.Claim{Text: "Prices fell.", State: models.StateNew, Priority: models.PriorityNormal, Language: "en", Version: 1, CreatedBy: users[0].ID}
+		if err := tx.CreateClaim(ctx, &claim); err != nil {
+			return err
+		}
+		return tx.SetNotificationPref(ctx, users[1].ID, models.NotifySentBack, models.DeliveryInstant)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SQL().ExecContext(ctx, `UPDATE users SET active = false WHERE id = $1`, users[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	seq := 3
+	var rows []*models.Notification
+	for i, u := range users {
+		rows = append(rows, &models.Notification{RecipientID: u.ID, Kind: models.NotifySentBack, ClaimID: &claim.ID, ActorID: &users[0].ID, Seq: &seq,
+			Payload: models.NotificationPayload{ClaimText: claim.Text, Comment: fmt.Sprint("note ", i)}, CreatedAt: at, UpdatedAt: at})
+	}
+	var prefs map[int64]map[models.NotificationKind]models.Delivery
+	err = st.WithTx(ctx, func(tx *store.Tx) error {
+		prefs, err = tx.InsertActiveNotifications(ctx, rows)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0].ID == 0 || rows[1].ID == 0 || rows[2].ID != 0 {
+		t.Fatalf("ids = %d, %d, %d; want the two active recipients' rows stored and the deactivated one's not", rows[0].ID, rows[1].ID, rows[2].ID)
+	}
+	if len(prefs) != 2 || len(prefs[users[0].ID]) != 0 || prefs[users[1].ID][models.NotifySentBack] != models.DeliveryInstant {
+		t.Errorf("deliveries = %v, want the first user's none and the second's sent_back instant", prefs)
+	}
+	for i, want := range rows[:2] {
+		var got models.Notification
+		if err := st.SQL().QueryRowContext(ctx, `SELECT recipient_id, kind, claim_id, actor_id, seq, payload, email, created_at FROM notifications WHERE id = $1`, want.ID).
+			Scan(&got.RecipientID, &got.Kind, &got.ClaimID, &got.ActorID, &got.Seq, &got.Payload, &got.Email, &got.CreatedAt); err != nil {
+			t.Fatal(err)
+		}
+		if got.RecipientID != want.RecipientID || got.Kind != want.Kind || *got.ClaimID != claim.ID || *got.ActorID != users[0].ID || *got.Seq != seq ||
+			got.Payload.Comment != want.Payload.Comment || got.Payload.ClaimText != claim.Text || got.Email != "pending" || !got.CreatedAt.Equal(at) {
+			t.Errorf("row %d = %+v, want %+v", i, got, want)
+		}
+	}
+}
