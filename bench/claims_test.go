@@ -62,7 +62,7 @@ func BenchmarkClaimWrites(b *testing.B) {
 	}
 	serverRSS, anonMB, fileMB := peakRSSMB(), statusMB("RssAnon"), statusMB("RssFile")
 	apiLat, apiElapsed := res.latencies(), time.Duration(res.ElapsedNS)
-	apiPerOp := apiStmts.perOp(b.N)
+	apiPerOp, apiWaited := apiStmts.perOp(b.N), apiStmts.waitedPerOp(b.N)
 
 	// The same writes without the API: lock, update, history insert, in one
 	// transaction per operation, through pgx with 32 connections. It does
@@ -84,7 +84,7 @@ func BenchmarkClaimWrites(b *testing.B) {
 	})
 	// A second reference, beside the first: hand-written SQL doing what
 	// the API's write does besides the floor (rawFullWrite).
-	floorPerOp, floorBreakdown := sqlStmts.perOp(b.N), sqlStmts.breakdown(b.N)
+	floorPerOp, floorBreakdown, floorWaited := sqlStmts.perOp(b.N), sqlStmts.breakdown(b.N), sqlStmts.waitedPerOp(b.N)
 	sqlStmts.reset()
 	_, fullElapsed := runClients(b.N, func(worker, op int) error {
 		return rawFullWrite(context.Background(), pool, claims[worker].ID, checker.ID, op)
@@ -108,9 +108,12 @@ func BenchmarkClaimWrites(b *testing.B) {
 		fullRate, sqlStmts.perOp(b.N), apiRate/fullRate)
 	b.Logf("statements per write, BEGIN and COMMIT included: API %.2f %s | raw SQL %.2f %s",
 		apiPerOp, apiStmts.breakdown(b.N), floorPerOp, floorBreakdown)
+	b.Logf("waiting for the database per write (statements' send to answer, summed): API %.2f ms of its mean %.2f ms | raw SQL %.2f ms of its mean %.2f ms",
+		ms(apiWaited), ms(mean(apiLat)), ms(floorWaited), ms(mean(sqlLat)))
 	if os.Getenv("FACTDESK_BENCH_STATEMENTS") != "" && b.N > 1 {
 		// Printed, not logged: the benchmark log keeps only ten lines.
 		fmt.Printf("API statements per write, most frequent first:%s\n", apiStmts.top(b.N, 40))
+		fmt.Printf("raw SQL (the whole write) statements per write:%s\n", sqlStmts.top(b.N, 10))
 	}
 }
 
@@ -120,6 +123,17 @@ type statementCounter struct {
 	mu     sync.Mutex
 	counts map[string]int
 	texts  map[string]int
+	// waited is the time from sending each statement to its answer, in
+	// all and by text.
+	waited     time.Duration
+	textWaited map[string]time.Duration
+}
+
+type statementStart struct{}
+
+type started struct {
+	at   time.Time
+	text string
 }
 
 func (s *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
@@ -127,25 +141,44 @@ func (s *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, dat
 	word = strings.ToUpper(strings.TrimRight(word, ";("))
 	s.mu.Lock()
 	if s.counts == nil {
-		s.counts, s.texts = map[string]int{}, map[string]int{}
+		s.counts, s.texts, s.textWaited = map[string]int{}, map[string]int{}, map[string]time.Duration{}
 	}
 	s.counts[word]++
 	text := strings.Join(strings.Fields(data.SQL), " ")
-	s.texts[text[:min(len(text), 110)]]++
+	text = text[:min(len(text), 110)]
+	s.texts[text]++
 	s.mu.Unlock()
-	return ctx
+	return context.WithValue(ctx, statementStart{}, started{time.Now(), text})
 }
 
-func (s *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (s *statementCounter) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryEndData) {
+	if st, ok := ctx.Value(statementStart{}).(started); ok {
+		d := time.Since(st.at)
+		s.mu.Lock()
+		s.waited += d
+		if s.textWaited != nil {
+			s.textWaited[st.text] += d
+		}
+		s.mu.Unlock()
+	}
+}
 
 func (s *statementCounter) reset() {
 	s.mu.Lock()
-	s.counts, s.texts = nil, nil
+	s.counts, s.texts, s.textWaited, s.waited = nil, nil, nil, 0
 	s.mu.Unlock()
 }
 
+// waitedPerOp is the mean time per operation spent waiting for the
+// database's answers.
+func (s *statementCounter) waitedPerOp(n int) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.waited / time.Duration(n)
+}
+
 // top lists the most frequent statements (their first 110 characters)
-// with their count per operation.
+// with their count per operation and their mean wait for an answer.
 func (s *statementCounter) top(n, k int) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -156,7 +189,7 @@ func (s *statementCounter) top(n, k int) string {
 	slices.SortFunc(texts, func(a, b string) int { return s.texts[b] - s.texts[a] })
 	var out strings.Builder
 	for _, t := range texts[:min(k, len(texts))] {
-		fmt.Fprintf(&out, "\n  %5.2f  %s", float64(s.texts[t])/float64(n), t)
+		fmt.Fprintf(&out, "\n  %5.2f  %6.2f ms  %s", float64(s.texts[t])/float64(n), ms(s.textWaited[t]/time.Duration(s.texts[t])), t)
 	}
 	return out.String()
 }
@@ -327,6 +360,17 @@ func percentile(d []time.Duration, p int) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func mean(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	var sum time.Duration
+	for _, x := range d {
+		sum += x
+	}
+	return sum / time.Duration(len(d))
+}
 
 // peakRSSMB reads the process's peak resident set from /proc.
 func peakRSSMB() float64 {
