@@ -4,8 +4,9 @@
 //	go test -run '^$' -bench . -benchtime 4000x ./bench
 //
 // BenchmarkClaimWrites drives PATCH and transitions over HTTP with 32
-// concurrent clients, then the same SQL writes straight through pgx with
-// 32 connections, and reports both and their ratio. BenchmarkPublicPages
+// concurrent clients (in a child process, so the peak RSS it reports is the
+// server's), then the same SQL writes straight through pgx with 32
+// connections, and reports both and their ratio. BenchmarkPublicPages
 // does the same for a public page and the JSON Feed against nginx serving
 // the same bytes as files.
 package bench

@@ -205,26 +205,40 @@ func (n *Notifier) write(ctx context.Context, tx *store.Tx, c *models.Claim, e *
 	if len(keep) == 0 {
 		return nil
 	}
-	users, err := tx.ActiveUsers(ctx, ids)
+	claimID, seq := c.ID, e.Seq
+	newRow := func(nt note) *models.Notification {
+		return &models.Notification{
+			RecipientID: nt.to, Kind: nt.kind, ClaimID: &claimID, ActorID: e.ActorID, Seq: &seq,
+			Payload: nt.payload, CreatedAt: e.At, UpdatedAt: e.At,
+		}
+	}
+	if !slices.ContainsFunc(keep, func(nt note) bool { return coalesces(nt.kind) }) {
+		// Nothing can merge into an earlier notification, so who is
+		// active and the insert are one statement.
+		rows := make([]*models.Notification, len(keep))
+		for i, nt := range keep {
+			rows[i] = newRow(nt)
+		}
+		prefs, err := tx.InsertActiveNotifications(ctx, rows)
+		if err != nil {
+			return err
+		}
+		return n.announce(ctx, tx, slices.DeleteFunc(rows, func(r *models.Notification) bool { return r.ID == 0 }), prefs, e)
+	}
+	// prefs has an entry for every active recipient.
+	prefs, err := tx.ActiveRecipients(ctx, ids)
 	if err != nil {
 		return err
 	}
-	prefs, err := tx.NotificationPrefs(ctx, ids)
-	if err != nil {
-		return err
-	}
-	window, delay := n.CoalesceWindow, n.InstantDelay
+	window := n.CoalesceWindow
 	if window <= 0 {
 		window = DefaultCoalesceWindow
-	}
-	if delay <= 0 {
-		delay = DefaultInstantDelay
 	}
 	var live []note
 	var liveIDs []int64
 	var kinds []models.NotificationKind
 	for _, nt := range keep {
-		if _, ok := users[nt.to]; ok {
+		if _, ok := prefs[nt.to]; ok {
 			live = append(live, nt)
 			liveIDs = append(liveIDs, nt.to)
 			if coalesces(nt.kind) && !slices.Contains(kinds, nt.kind) {
@@ -248,7 +262,6 @@ func (n *Notifier) write(ctx context.Context, tx *store.Tx, c *models.Claim, e *
 			targets[k] = &candidates[i]
 		}
 	}
-	claimID, seq := c.ID, e.Seq
 	var rows []*models.Notification
 	for _, nt := range live {
 		if prev := targets[slot{nt.to, nt.kind}]; prev != nil && coalesces(nt.kind) {
@@ -257,13 +270,20 @@ func (n *Notifier) write(ctx context.Context, tx *store.Tx, c *models.Claim, e *
 			}
 			continue
 		}
-		rows = append(rows, &models.Notification{
-			RecipientID: nt.to, Kind: nt.kind, ClaimID: &claimID, ActorID: e.ActorID, Seq: &seq,
-			Payload: nt.payload, CreatedAt: e.At, UpdatedAt: e.At,
-		})
+		rows = append(rows, newRow(nt))
 	}
 	if err := tx.InsertNotifications(ctx, rows); err != nil {
 		return err
+	}
+	return n.announce(ctx, tx, rows, prefs, e)
+}
+
+// announce tells the recipients' badges of the new rows and queues the
+// email of those whose recipient wants their kind instantly.
+func (n *Notifier) announce(ctx context.Context, tx *store.Tx, rows []*models.Notification, prefs map[int64]map[models.NotificationKind]models.Delivery, e *models.HistoryEntry) error {
+	delay := n.InstantDelay
+	if delay <= 0 {
+		delay = DefaultInstantDelay
 	}
 	badges := make([]string, len(rows))
 	for i, row := range rows {

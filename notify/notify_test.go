@@ -455,3 +455,56 @@ func TestCoalescingUnderConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// TestSendBackReachesActiveRecipientsOnly: a send-back's notes never merge,
+// so they are written in one statement that also decides who is active and
+// how they want mail; a deactivated proposer gets nothing, an active
+// checker gets the note, mailed at once only while they choose so.
+func TestSendBackReachesActiveRecipientsOnly(t *testing.T) {
+	t.Parallel()
+	d, ctx := setup(t)
+	c := d.claim(t, d.ana, "Rents doubled in a decade.")
+	c = d.assign(t, d.ed, c, d.kim)
+	c = d.apply(t, d.kim, c, workflow.Request{Action: models.ActionStart})
+	d.evidence(t, d.kim, c, models.StanceSupports)
+	// An editor proposes, then leaves the desk.
+	c = d.apply(t, d.eva, c, workflow.Request{Action: models.ActionVerify, Verdict: models.VerdictTrue, Summary: "Census data."})
+	if _, err := d.st.SQL().ExecContext(ctx, `UPDATE users SET active = false WHERE id = $1`, d.eva.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.st.WithTx(ctx, func(tx *store.Tx) error {
+		return tx.SetNotificationPref(ctx, d.kim.ID, models.NotifySentBack, models.DeliveryInstant)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	d.takeEnqueued()
+	d.apply(t, d.ed, c, workflow.Request{Action: models.ActionSendBack, Comment: "Which census?"})
+	sb := d.only(t, d.kim, models.NotifySentBack, 1)[0]
+	if sb.Payload.Comment != "Which census?" || *sb.ActorID != d.ed.ID || *sb.ClaimID != c.ID || sb.Email != "pending" {
+		t.Errorf("sent back = %+v", sb)
+	}
+	if got := d.kinds(t, d.eva); len(got) != 0 {
+		t.Errorf("the deactivated proposer got %v", got)
+	}
+	if q := d.takeEnqueued(); len(q) != 1 || q[0] != sb.ID {
+		t.Errorf("queued = %v, want Kim's send-back %d mailed (Kim chose instant)", q, sb.ID)
+	}
+
+	// Turned off: the next send-back reaches the inbox, not the mailbox.
+	if err := d.st.WithTx(ctx, func(tx *store.Tx) error {
+		return tx.SetNotificationPref(ctx, d.kim.ID, models.NotifySentBack, models.DeliveryOff)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := d.st.Claim(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = d.apply(t, d.kim, c, workflow.Request{Action: models.ActionVerify, Verdict: models.VerdictTrue, Summary: "The 2021 census."})
+	d.takeEnqueued()
+	d.apply(t, d.ed, c, workflow.Request{Action: models.ActionSendBack, Comment: "And the table?"})
+	d.only(t, d.kim, models.NotifySentBack, 2)
+	if q := d.takeEnqueued(); len(q) != 0 {
+		t.Errorf("queued %v for a kind turned off", q)
+	}
+}

@@ -273,8 +273,10 @@ func (tx *Tx) LockClaimFacts(ctx context.Context, id int64) (*models.Claim, Rule
 }
 
 // lockClaimSQL locks a claim and reads, in the same round trip, its
-// assignees, its followers (for the notification hook), the seq and hash of its newest history entry (the link the
-// next entry's hash chains onto) and, when $2, the rule facts.
+// assignees, its followers (for the notification hook), the seq and hash
+// of its newest history entry (the link the next entry's hash chains onto)
+// and, when $2, the rule facts and the newest proposal's actor (whom the
+// notification hook tells of a send-back, confirm, reopen or reject).
 const lockClaimSQL = `
 	SELECT c.id, c.text, c.claimant, c.source_url, c.state, coalesce(c.verdict, ''), c.summary, c.priority,
 	       c.priority_rank, c.due_at, c.language, c.tags, c.version, c.duplicate_of, c.article_id,
@@ -284,7 +286,7 @@ const lockClaimSQL = `
 	          FROM claim_assignments a WHERE a.claim_id = c.id),
 	       (SELECT coalesce(array_agg(w.user_id ORDER BY w.user_id), '{}') FROM claim_follows w WHERE w.claim_id = c.id),
 	       h.seq, h.hash,
-	       f.supports, f.refutes, f.context, f.proposer
+	       f.supports, f.refutes, f.context, f.proposer, f.last_proposer
 	FROM claims c
 	LEFT JOIN LATERAL (SELECT seq, hash FROM claim_history WHERE claim_id = c.id ORDER BY seq DESC LIMIT 1) h ON true
 	LEFT JOIN LATERAL (
@@ -293,7 +295,10 @@ const lockClaimSQL = `
 		       count(*) FILTER (WHERE e.stance = 'context') AS context,
 		       (SELECT CASE WHEN t.action IN ('verify', 'dispute') THEN t.actor_id END
 		          FROM claim_history t WHERE t.claim_id = c.id AND t.kind = 'transitioned'
-		         ORDER BY t.seq DESC LIMIT 1) AS proposer
+		         ORDER BY t.seq DESC LIMIT 1) AS proposer,
+		       (SELECT p.actor_id FROM claim_history p
+		         WHERE p.claim_id = c.id AND p.kind = 'transitioned' AND p.action IN ('verify', 'dispute') AND p.actor_id IS NOT NULL
+		         ORDER BY p.seq DESC LIMIT 1) AS last_proposer
 		FROM evidence e WHERE e.claim_id = c.id AND e.retracted_at IS NULL) f ON $2
 	WHERE c.id = $1
 	FOR UPDATE OF c`
@@ -306,11 +311,12 @@ func (tx *Tx) lockClaim(ctx context.Context, id int64, withFacts bool) (*models.
 	var headSeq *int
 	var headHash []byte
 	var supports, refutes, contextN *int
+	var lastProposer *int64
 	err := tx.conn(ctx).QueryRowContext(ctx, lockClaimSQL, id, withFacts).Scan(
 		&c.ID, &c.Text, &c.Claimant, &c.SourceURL, &c.State, &c.Verdict, &c.Summary, &c.Priority,
 		&c.PriorityRank, &c.DueAt, &c.Language, &c.Tags, &c.Version, &c.DuplicateOf, &c.ArticleID,
 		&c.ArticleStart, &c.ArticleEnd, &c.LastSeq, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt,
-		&assignees, &followers, &headSeq, &headHash, &supports, &refutes, &contextN, &facts.Proposer)
+		&assignees, &followers, &headSeq, &headHash, &supports, &refutes, &contextN, &facts.Proposer, &lastProposer)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, facts, models.Errorf(models.ENotFound, "claim %v not found", id)
 	}
@@ -335,6 +341,10 @@ func (tx *Tx) lockClaim(ctx context.Context, id int64, withFacts bool) (*models.
 	}
 	tx.followers[id] = followers
 	if withFacts {
+		if tx.proposers == nil {
+			tx.proposers = map[int64]proposal{}
+		}
+		tx.proposers[id] = proposal{before: c.LastSeq + 1, actor: lastProposer}
 		facts.Evidence = map[models.Stance]int{}
 		for stance, n := range map[models.Stance]*int{models.StanceSupports: supports, models.StanceRefutes: refutes, models.StanceContext: contextN} {
 			if n != nil && *n > 0 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -62,24 +63,113 @@ func (q queries) IsFollowing(ctx context.Context, claimID, userID int64) (bool, 
 	return n > 0, nil
 }
 
-// ActiveUsers loads the active users among ids, by id.
-func (q queries) ActiveUsers(ctx context.Context, ids []int64) (map[int64]models.User, error) {
-	out := map[int64]models.User{}
+// InsertActiveNotifications stores, in one statement, those of ns whose
+// recipient is an active user, filling their ids (the others keep id 0),
+// and returns the deliveries each of those recipients chose by kind: the
+// notification hook's lookup of who may be told and its insert in one
+// round trip, for a change none of whose notifications merge into an
+// earlier one. ns must share claim, actor, seq and time, and name each
+// recipient once.
+func (tx *Tx) InsertActiveNotifications(ctx context.Context, ns []*models.Notification) (map[int64]map[models.NotificationKind]models.Delivery, error) {
+	out := map[int64]map[models.NotificationKind]models.Delivery{}
+	if len(ns) == 0 {
+		return out, nil
+	}
+	first := ns[0]
+	recipients := make(models.Int64Array, len(ns))
+	kinds := make(models.StringArray, len(ns))
+	payloads := make(models.StringArray, len(ns))
+	byRecipient := make(map[int64]*models.Notification, len(ns))
+	for i, n := range ns {
+		raw, err := json.Marshal(n.Payload)
+		if err != nil {
+			return nil, fmt.Errorf("store: notification payload: %w", err)
+		}
+		recipients[i], kinds[i], payloads[i] = n.RecipientID, string(n.Kind), string(raw)
+		byRecipient[n.RecipientID] = n
+	}
+	rows, err := tx.conn(ctx).QueryContext(ctx, `WITH r AS (
+			SELECT u.id, coalesce(jsonb_object_agg(p.kind, p.delivery) FILTER (WHERE p.kind IS NOT NULL), '{}') AS prefs
+			FROM users u LEFT JOIN notification_prefs p ON p.user_id = u.id
+			WHERE u.id = ANY($1::bigint[]) AND u.active
+			GROUP BY u.id
+		), ins AS (
+			INSERT INTO notifications (recipient_id, kind, claim_id, actor_id, seq, payload, email, created_at, updated_at)
+			SELECT n.recipient_id, n.kind, $4, $5, $6, n.payload::jsonb, 'pending', $7, $7
+			FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS n(recipient_id, kind, payload, ord)
+			JOIN r ON r.id = n.recipient_id
+			ORDER BY n.ord
+			RETURNING id, recipient_id
+		)
+		SELECT ins.id, ins.recipient_id, r.prefs FROM ins JOIN r ON r.id = ins.recipient_id`,
+		recipients, kinds, payloads, first.ClaimID, first.ActorID, first.Seq, first.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("store: insert notifications: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, recipient int64
+		var prefs []byte
+		if err := rows.Scan(&id, &recipient, &prefs); err != nil {
+			return nil, fmt.Errorf("store: insert notifications: %w", err)
+		}
+		p := map[models.NotificationKind]models.Delivery{}
+		if err := json.Unmarshal(prefs, &p); err != nil {
+			return nil, fmt.Errorf("store: deliveries of user %d: %w", recipient, err)
+		}
+		out[recipient] = p
+		if n := byRecipient[recipient]; n != nil {
+			n.ID, n.Email = id, "pending"
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: insert notifications: %w", err)
+	}
+	return out, nil
+}
+
+// ActiveRecipients returns, for each active user among ids, the
+// deliveries they chose by kind (empty when they chose none): who may be
+// notified and how, in one statement.
+func (q queries) ActiveRecipients(ctx context.Context, ids []int64) (map[int64]map[models.NotificationKind]models.Delivery, error) {
+	out := map[int64]map[models.NotificationKind]models.Delivery{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var us []models.User
-	if err := q.db.WithContext(ctx).Where("id IN ? AND active", ids).Find(&us).Error; err != nil {
-		return nil, fmt.Errorf("store: active users: %w", err)
+	var rows []struct {
+		ID       int64
+		Kind     *models.NotificationKind
+		Delivery *models.Delivery
 	}
-	for _, u := range us {
-		out[u.ID] = u
+	err := q.db.WithContext(ctx).Raw(`SELECT u.id, p.kind, p.delivery FROM users u
+		LEFT JOIN notification_prefs p ON p.user_id = u.id
+		WHERE u.id IN ? AND u.active`, ids).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: notification recipients: %w", err)
+	}
+	for _, r := range rows {
+		if out[r.ID] == nil {
+			out[r.ID] = map[models.NotificationKind]models.Delivery{}
+		}
+		if r.Kind != nil && r.Delivery != nil {
+			out[r.ID][*r.Kind] = *r.Delivery
+		}
 	}
 	return out, nil
 }
 
 // ProposerBefore is the user who proposed the claim's verdict standing
 // before history entry seq (the newest verify or dispute before it), or nil.
+// When the claim was locked with its rule facts and seq is the entry written
+// after that, the answer was read with the lock.
+func (tx *Tx) ProposerBefore(ctx context.Context, claimID int64, seq int) (*int64, error) {
+	if p, ok := tx.proposers[claimID]; ok && p.before == seq {
+		return p.actor, nil
+	}
+	return tx.queries.ProposerBefore(ctx, claimID, seq)
+}
+
+// ProposerBefore reads who proposed the verdict standing before entry seq.
 func (q queries) ProposerBefore(ctx context.Context, claimID int64, seq int) (*int64, error) {
 	var ids []int64
 	err := q.db.WithContext(ctx).Raw(`SELECT actor_id FROM claim_history

@@ -54,6 +54,9 @@ type Tx struct {
 	// followers holds the followers of each claim locked in this
 	// transaction, read with the lock; Follow and Unfollow drop the entry.
 	followers map[int64][]int64
+	// proposers holds, per claim locked with its rule facts, who proposed
+	// the verdict standing before its next entry (ProposerBefore).
+	proposers map[int64]proposal
 	// notices are the notifications queued by Notify, sent once the
 	// transaction committed (notices.go).
 	notices []notice
@@ -65,6 +68,13 @@ type historyHead struct {
 }
 
 type notice struct{ channel, payload string }
+
+// proposal is the actor of a claim's newest verify or dispute before entry
+// number before, or nil.
+type proposal struct {
+	before int
+	actor  *int64
+}
 
 // rememberHead records claimID's newest entry as seen under its row lock.
 func (tx *Tx) rememberHead(claimID int64, seq int, hash []byte) {

@@ -2,9 +2,10 @@
 // the binary so a deployment is one file and the pages can never drift from
 // the code that fills them.
 //
-// Every page is parsed once at start-up together with the layout and the
-// shared partials; Load fails if a page is missing, so a broken build fails
-// loudly at boot rather than on the first visit.
+// The layout and the shared partials are parsed once at start-up, and every
+// page is checked against them then; Load fails if a page is missing or does
+// not parse, so a broken build fails loudly at boot rather than on the first
+// visit. Each page is kept parsed once it has been shown (see Views).
 package web
 
 import (
@@ -34,36 +35,65 @@ var Pages = []string{
 }
 
 // Views are the parsed pages.
+//
+// A page's parse tree holds the layout and every partial, about 300 kB,
+// and html/template copies it for each clone; twenty-five pages held at
+// start-up were 7.5 MB of a server's heap whether anyone opened the
+// dashboard or not. So Load keeps only the layout and partials parsed
+// (base) and checks every page once; a page is parsed onto a clone of base
+// the first time it is shown in a zone, and kept.
 type Views struct {
-	// pages are never executed themselves: html/template may clone a
-	// template only before its first execution, and each time zone gets
-	// its own clone whose time helpers show that zone.
-	pages map[string]*template.Template
+	// base is never executed: html/template may clone a template only
+	// before its first execution.
+	base *template.Template
+	// pages maps each page to its file.
+	pages map[string]string
 	mu    sync.Mutex
 	zoned map[zonedPage]*template.Template
 }
 
 type zonedPage struct{ zone, page string }
 
-// maxZoned bounds the cache of zoned clones; a desk uses a handful of
+// maxZoned bounds the cache of zoned pages; a desk uses a handful of
 // zones, and past this the cache starts over rather than grow.
 const maxZoned = 512
 
-// Load parses every page with the layout and partials.
+// shared are the templates every page is parsed with.
+var shared = []string{"templates/layout.html", "templates/partials.html", "templates/nav.html", "templates/charts.html"}
+
+// Load parses the layout and partials, and checks that every page parses
+// with them, so a broken page fails at start-up rather than on its first
+// visit.
 func Load() (*Views, error) {
-	v := &Views{pages: map[string]*template.Template{}, zoned: map[zonedPage]*template.Template{}}
+	base, err := template.New("base").Funcs(Funcs).ParseFS(files, shared...)
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	v := &Views{base: base, pages: map[string]string{}, zoned: map[zonedPage]*template.Template{}}
 	for _, name := range Pages {
 		file := "templates/pages/" + name + ".html"
 		if _, err := fs.Stat(files, file); err != nil {
 			return nil, fmt.Errorf("web: page %q is missing: %w", name, err)
 		}
-		t, err := template.New(name).Funcs(Funcs).ParseFS(files, "templates/layout.html", "templates/partials.html", "templates/nav.html", "templates/charts.html", file)
-		if err != nil {
-			return nil, fmt.Errorf("web: parse page %q: %w", name, err)
+		v.pages[name] = file
+		// Parsed to be checked, then dropped (see Views).
+		if _, err := v.parse(time.UTC, name); err != nil {
+			return nil, err
 		}
-		v.pages[name] = t
 	}
 	return v, nil
+}
+
+// parse parses page onto a clone of the layout whose time helpers use loc.
+func (v *Views) parse(loc *time.Location, page string) (*template.Template, error) {
+	t, err := v.base.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("web: clone layout for %q: %w", page, err)
+	}
+	if _, err := t.Funcs(TimeFuncs(loc)).ParseFS(files, v.pages[page]); err != nil {
+		return nil, fmt.Errorf("web: parse page %q: %w", page, err)
+	}
+	return t, nil
 }
 
 // Render executes the named template of page (the page itself is
@@ -86,11 +116,9 @@ func (v *Views) RenderIn(loc *time.Location, page, tmpl string, data any) ([]byt
 	return buf.Bytes(), nil
 }
 
-// page is the clone of a page whose time helpers use loc, made on first
-// use.
+// page is page as shown in zone loc, parsed on first use.
 func (v *Views) page(loc *time.Location, page string) (*template.Template, error) {
-	base, ok := v.pages[page]
-	if !ok {
+	if _, ok := v.pages[page]; !ok {
 		return nil, fmt.Errorf("web: no page %q", page)
 	}
 	key := zonedPage{zone: loc.String(), page: page}
@@ -99,11 +127,10 @@ func (v *Views) page(loc *time.Location, page string) (*template.Template, error
 	if t, ok := v.zoned[key]; ok {
 		return t, nil
 	}
-	t, err := base.Clone()
+	t, err := v.parse(loc, page)
 	if err != nil {
-		return nil, fmt.Errorf("web: clone page %q: %w", page, err)
+		return nil, err
 	}
-	t.Funcs(TimeFuncs(loc))
 	if len(v.zoned) >= maxZoned {
 		clear(v.zoned)
 	}

@@ -35,7 +35,7 @@ func (e *Engine) Apply(ctx context.Context, actor *models.User, claimID int64, r
 		if c, rf, err = tx.LockClaimFacts(ctx, claimID); err != nil {
 			return err
 		}
-		f, err := e.facts(ctx, tx, c, rf, r)
+		f, err := e.facts(ctx, tx, c, rf, t, r)
 		if err != nil {
 			return err
 		}
@@ -93,13 +93,17 @@ func applyEffects(c *models.Claim, t Transition, r Request) {
 	// review rather than withdrawing it silently.
 }
 
-// facts completes what the rules need, under the claim's lock, from the
-// rule facts read with the lock.
-func (e *Engine) facts(ctx context.Context, tx *store.Tx, c *models.Claim, rf store.RuleFactsRow, r Request) (Facts, error) {
+// facts completes what the rules of t need, under the claim's lock, from
+// the rule facts read with the lock. The review facts are read only for a
+// transition that uses them: a send-back of a verified claim needs no
+// pre-publish checks.
+func (e *Engine) facts(ctx context.Context, tx *store.Tx, c *models.Claim, rf store.RuleFactsRow, t Transition, r Request) (Facts, error) {
 	f := Facts{Claim: c, Evidence: rf.Evidence, Proposer: rf.Proposer}
 	var err error
-	if f.Changers, f.Checks, err = reviewFacts(ctx, tx, c); err != nil {
-		return f, err
+	if t.readsReview() {
+		if f.Changers, f.Checks, err = reviewFacts(ctx, tx, c); err != nil {
+			return f, err
+		}
 	}
 	if r.DuplicateOf != nil && *r.DuplicateOf != c.ID {
 		_, err := tx.Claim(ctx, *r.DuplicateOf)

@@ -37,6 +37,8 @@ type Facts struct {
 	// Checks are the pre-publish checks, loaded for claims awaiting
 	// confirmation.
 	Checks []CheckResult
+	// Changers and Checks cost three statements; Apply loads them only
+	// for the transitions that read them (Transition.readsReview).
 }
 
 // Requirement is one precondition of a transition: Name says it in words

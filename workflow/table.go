@@ -27,6 +27,13 @@ type Transition struct {
 	Requires []Requirement
 }
 
+// readsReview reports whether t's rule or its effects read the review
+// facts (Facts.Changers, Facts.Checks): four eyes reads who changed the
+// claim, and a confirm records its pre-publish checks.
+func (t Transition) readsReview() bool {
+	return t.Who == WhoOtherEditor || t.Action == models.ActionConfirm
+}
+
 // Table is the workflow. Read it as: Action moves a claim From one of these
 // states To that one, if Who holds and every requirement is met.
 var Table = []Transition{

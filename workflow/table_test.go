@@ -203,3 +203,37 @@ func contains(list []models.State, s models.State) bool {
 	}
 	return false
 }
+
+// TestReviewFactsReadOnlyWhereNeeded: Apply skips loading Changers and
+// Checks for transitions that do not read them, so for those the rules must
+// decide the same with and without them.
+func TestReviewFactsReadOnlyWhereNeeded(t *testing.T) {
+	t.Parallel()
+	for _, tr := range Table {
+		if tr.readsReview() {
+			continue
+		}
+		for _, a := range actorCases {
+			claim := &models.Claim{ID: 1, State: tr.From[0], Verdict: models.VerdictTrue, Summary: "s",
+				Assignees: []models.Assignment{{UserID: 4, Role: models.AssignChecker}}}
+			bare := Facts{Claim: claim, Evidence: map[models.Stance]int{models.StanceSupports: 1}}
+			full := bare
+			full.Changers = []int64{a.user.ID}
+			full.Checks = []CheckResult{{Check: CheckSummary, Severity: SeverityBlock, Passed: false}}
+			req := Request{Action: tr.Action, Version: 1, Verdict: models.VerdictTrue, Summary: "s", Comment: "c"}
+			if got, want := errText(tr.Permit(&a.user, full)), errText(tr.Permit(&a.user, bare)); got != want {
+				t.Errorf("%s by %s: Permit with review facts = %q, without = %q; readsReview must be true", tr.Action, a.name, got, want)
+			}
+			if got, want := len(tr.Unmet(full, req)), len(tr.Unmet(bare, req)); got != want {
+				t.Errorf("%s: Unmet with review facts = %d fields, without = %d; readsReview must be true", tr.Action, got, want)
+			}
+		}
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
