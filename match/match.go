@@ -41,8 +41,9 @@ const (
 type Candidate struct {
 	ID   string `json:"id"`
 	Text string `json:"text"`
-	// Rank is the database's full-text rank (ts_rank_cd) when its ranked
-	// source offered the candidate, else 0. The re-ranker weighs it.
+	// Rank is the database's full-text score when its ranked source
+	// offered the candidate (BM25 for the desk's claims, ts_rank_cd for
+	// the archive), else 0. The re-ranker weighs it and its place.
 	Rank float64 `json:"-"`
 }
 
