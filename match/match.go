@@ -92,7 +92,7 @@ func RankWith(w [NumRankFeatures]float64, query, about string, candidates []Cand
 		order float64
 	}
 	out := make([]scored, 0, len(candidates))
-	for _, c := range candidates {
+	for i, c := range candidates {
 		n := Normalize(c.Text)
 		r := f.q.Compare(n)
 		if r.Relation == Unrelated {
@@ -102,7 +102,7 @@ func RankWith(w [NumRankFeatures]float64, query, about string, candidates []Cand
 			r.Relation = Related
 		}
 		r.Candidate = c
-		x := f.features(c, n, r.Score)
+		x := f.features(i, c, n, r.Score)
 		order := 0.0
 		for i := range x {
 			order += w[i] * x[i]
@@ -121,7 +121,7 @@ func RankWith(w [NumRankFeatures]float64, query, about string, candidates []Cand
 const rankRescue = 0.5
 
 // NumRankFeatures is the length of a re-ranker feature vector.
-const NumRankFeatures = 21
+const NumRankFeatures = 23
 
 // RankFeatures are the re-ranker's inputs for each candidate, in the
 // candidates' order, for training the weights.
@@ -130,7 +130,7 @@ func RankFeatures(query, about string, candidates []Candidate) [][NumRankFeature
 	out := make([][NumRankFeatures]float64, len(candidates))
 	for i, c := range candidates {
 		n := Normalize(c.Text)
-		out[i] = f.features(c, n, f.q.Compare(n).Score)
+		out[i] = f.features(i, c, n, f.q.Compare(n).Score)
 	}
 	return out
 }
@@ -138,6 +138,17 @@ func RankFeatures(query, about string, candidates []Candidate) [][NumRankFeature
 // featurer holds what the features of one lookup share: the query read
 // once, and the ranked source's scores, best first.
 type featurer struct {
+	// Per candidate: its alignment with the query, the cosine of the
+	// means, its length in content words, and (said) each query word's
+	// best cosine to its words.
+	aligned []alignment
+	cos     []float64
+	length  []int
+	said    [][]float64
+	// local weighs each query word by how few candidates say it (from
+	// closeAt): among thirty claims about Trump, "Trump" tells none apart.
+	local []float64
+
 	q       Normalized
 	qm, am  meaning
 	maxRank float64
@@ -145,7 +156,8 @@ type featurer struct {
 }
 
 func newFeaturer(query, about string, candidates []Candidate) featurer {
-	f := featurer{q: Normalize(query), qm: meaningOf(query), am: meaningOf(about)}
+	words := lexicon{}
+	f := featurer{q: Normalize(query), qm: words.meaning(query), am: words.meaning(about)}
 	for _, c := range candidates {
 		if c.Rank > 0 {
 			f.ranks = append(f.ranks, c.Rank)
@@ -155,7 +167,50 @@ func newFeaturer(query, about string, candidates []Candidate) featurer {
 	slices.Sort(f.ranks)
 	slices.Reverse(f.ranks)
 	f.ranks = slices.Compact(f.ranks)
+	nq := len(f.qm.words)
+	said := make([]float64, len(candidates)*nq)
+	f.aligned = make([]alignment, len(candidates))
+	f.cos = make([]float64, len(candidates))
+	f.length = make([]int, len(candidates))
+	f.said = make([][]float64, len(candidates))
+	f.local = make([]float64, nq)
+	for j, c := range candidates {
+		cm := words.meaning(c.Text)
+		f.said[j] = said[j*nq : (j+1)*nq]
+		f.aligned[j] = align(f.qm, f.am, cm, f.said[j])
+		f.cos[j] = dotVec(&f.qm.mean, &cm.mean)
+		f.length[j] = len(cm.words)
+		for i, b := range f.said[j] {
+			if b >= closeAt {
+				f.local[i]++
+			}
+		}
+	}
+	n := float64(len(candidates)) + 1
+	for i, df := range f.local {
+		f.local[i] = math.Log(n / (df + 0.5))
+	}
 	return f
+}
+
+// localShare is the share of the query's words candidate j says (from
+// closeAt), each weighted by local and, with idf, by its rarity too.
+func (f featurer) localShare(j int, idf bool) float64 {
+	var sum, total float64
+	for i, b := range f.said[j] {
+		w := f.local[i]
+		if idf {
+			w *= f.qm.words[i].idf
+		}
+		total += w
+		if b >= closeAt {
+			sum += w * b
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return sum / total
 }
 
 // features of candidate c (normalised as o, scoring score against the
@@ -175,8 +230,10 @@ func newFeaturer(query, about string, candidates []Candidate) featurer {
 //	and 15 of its figures the query holds; 16 the log ratio of the two
 //	lengths in content words; 17 and 18 what 11 and 9 are with the words
 //	about the query added; 19 the idf share of the query's words the
-//	candidate holds as they are; 20 what 10 is idf-weighted.
-func (f featurer) features(c Candidate, o Normalized, score float64) [NumRankFeatures]float64 {
+//	candidate holds as they are; 20 what 10 is idf-weighted; 21 and 22
+//	the share of the query's words it says, weighted by how few other
+//	candidates say them (see featurer.local), and by rarity as well.
+func (f featurer) features(j int, c Candidate, o Normalized, score float64) [NumRankFeatures]float64 {
 	n := f.q
 	rel, offered, place := 0.0, 0.0, 0.0
 	if f.maxRank > 0 {
@@ -187,14 +244,13 @@ func (f featurer) features(c Candidate, o Normalized, score float64) [NumRankFea
 		i, _ := slices.BinarySearchFunc(f.ranks, c.Rank, func(a, b float64) int { return cmp.Compare(b, a) })
 		place = 1 / (1 + float64(i))
 	}
-	om := meaningOf(c.Text)
-	a := align(f.qm, f.am, om)
+	a := f.aligned[j]
 	return [NumRankFeatures]float64{score, n.dice(o), jaccard(n.trigrams, o.trigrams), rel, offered,
 		math.Log1p(c.Rank) / 4, o.coveredBy(n), shared(n.Entities, o.Entities),
-		dotVec(&f.qm.mean, &om.mean), a.claimSIF, a.querySIF, a.claimIDF, a.claimExact, place,
+		f.cos[j], a.claimSIF, a.querySIF, a.claimIDF, a.claimExact, place,
 		shared(o.Entities, n.Entities), shared(o.Numbers, n.Numbers),
-		math.Log(float64(len(om.words)+1) / float64(len(f.qm.words)+1)),
-		a.aboutIDF, a.aboutSIF, a.queryExact, a.queryIDF}
+		math.Log(float64(f.length[j]+1) / float64(len(f.qm.words)+1)),
+		a.aboutIDF, a.aboutSIF, a.queryExact, a.queryIDF, f.localShare(j, false), f.localShare(j, true)}
 }
 
 // coveredBy is the weighted share of n's tokens that o holds.
@@ -232,7 +288,7 @@ func shared(a, b []string) float64 {
 // tweets through the real candidate SQL, by BenchmarkRetrievalTrain in
 // bench/. Only the order depends on them: Relation and Score are the rules
 // above.
-var RankWeights = [NumRankFeatures]float64{-3.539, -5.790, 15.064, 7.277, -5.948, 4.102, -0.355, 2.241, 3.453, -13.262, 3.254, 0.407, 1.739, -0.130, 0.171, 1.356, -0.533, 4.305, 5.783, 3.997, 4.439}
+var RankWeights = [NumRankFeatures]float64{-1.973, -4.275, 15.710, 7.483, -5.321, 3.896, -0.394, 2.150, 5.839, -14.905, 0.594, -0.712, 1.724, -0.426, 0.108, 1.150, -0.410, 4.902, 7.711, 2.260, -3.121, 9.688, 0.083}
 
 // Compare scores n against o and classifies the pair. The score is 0.7 of a
 // weighted Dice coefficient on content tokens (names and numbers weigh

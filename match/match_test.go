@@ -306,12 +306,15 @@ func TestRankQuotesAlike(t *testing.T) {
 func TestAlignReadsMeaning(t *testing.T) {
 	t.Parallel()
 	q := meaningOf("Dozens of migrants run off after their boat reaches shore, surprising sunbathers")
-	near := align(q, meaning{}, meaningOf("Immigrants invaded a beach, leaving beachgoers shocked."))
-	far := align(q, meaning{}, meaningOf("The senator voted against the farm bill."))
+	alignTo := func(q, about, c meaning) alignment {
+		return align(q, about, c, make([]float64, len(q.words)))
+	}
+	near := alignTo(q, meaning{}, meaningOf("Immigrants invaded a beach, leaving beachgoers shocked."))
+	far := alignTo(q, meaning{}, meaningOf("The senator voted against the farm bill."))
 	if near.claimIDF < far.claimIDF+0.2 || near.claimSIF <= far.claimSIF || near.claimExact != 0 {
 		t.Errorf("align: near %+v, far %+v; want near clearly above, with no word in common", near, far)
 	}
-	about := align(meaningOf("Thank you, Alabama"), meaningOf("Donald Trump"), meaningOf("Donald Trump altered a hurricane map of Alabama."))
+	about := alignTo(meaningOf("Thank you, Alabama"), meaningOf("Donald Trump"), meaningOf("Donald Trump altered a hurricane map of Alabama."))
 	if about.aboutIDF <= about.claimIDF {
 		t.Errorf("align with the poster's name: %+v, want aboutIDF above claimIDF", about)
 	}

@@ -11,13 +11,18 @@ import (
 // meaning rather than spelling (package wordvec): a tweet says "migrants"
 // and "beach", the checked claim "immigrants" and "beachgoers".
 type meaning struct {
-	mean  wordvec.Vector // rarity-weighted unit mean of the words' vectors
+	mean  wordvec.Vector // the words' unit vectors' sif-weighted mean, at unit length
 	words []sense
 }
 
 type sense struct {
 	word string
-	vec  wordvec.Vector // unit length; zero when the table lacks the word
+	*entry
+}
+
+// entry is what the table says of a word.
+type entry struct {
+	vec wordvec.Vector // unit length; zero when the table lacks the word
 	// sif is the word's weight in the mean, which saturates past the
 	// thousand commonest words; idf keeps growing with rarity, so "Doral"
 	// outweighs "hotel". A word the table lacks (a name, a misspelling,
@@ -26,26 +31,55 @@ type sense struct {
 	known    bool
 }
 
+// lexicon keeps the entries one lookup has read: the query's words come
+// back in most candidates, and reading the table means a binary search
+// over 60,000 words and a vector to decode.
+type lexicon map[string]*entry
+
+func (l lexicon) entry(w string) *entry {
+	if e, ok := l[w]; ok {
+		return e
+	}
+	e := &entry{sif: 1, idf: rareIDF}
+	if v, rank, ok := wordvec.Entry(w); ok {
+		e.vec, e.known = v, true
+		e.sif = float64(wordvec.Weight(rank))
+		e.idf = math.Log(2 + float64(rank))
+	}
+	l[w] = e
+	return e
+}
+
 // meaningOf reads text's content words, each once: stopwords, negators
 // and one-letter words are left out, and a possessive's "'s" is dropped.
-func meaningOf(text string) meaning {
-	var m meaning
-	known := make([]string, 0, 16)
-	for _, w := range wordvec.Words(text) {
+func meaningOf(text string) meaning { return lexicon{}.meaning(text) }
+
+func (l lexicon) meaning(text string) meaning {
+	words := wordvec.Words(text)
+	m := meaning{words: make([]sense, 0, len(words))}
+	for _, w := range words {
 		w = strings.TrimSuffix(w, "'s")
 		if len(w) < 2 || stopwords[w] || negators[w] || m.has(w) {
 			continue
 		}
-		s := sense{word: w, sif: 1, idf: rareIDF}
-		if v, rank, ok := wordvec.Entry(w); ok {
-			s.vec, s.known = v, true
-			s.sif = float64(wordvec.Weight(rank))
-			s.idf = math.Log(2 + float64(rank))
-			known = append(known, w)
+		e := l.entry(w)
+		m.words = append(m.words, sense{w, e})
+		if e.known {
+			for d := range e.vec {
+				m.mean[d] += float32(e.sif) * e.vec[d]
+			}
 		}
-		m.words = append(m.words, s)
 	}
-	m.mean, _ = wordvec.Mean(known)
+	var norm float64
+	for _, x := range m.mean {
+		norm += float64(x) * float64(x)
+	}
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for d := range m.mean {
+			m.mean[d] *= inv
+		}
+	}
 	return m
 }
 
@@ -82,15 +116,12 @@ type alignment struct {
 	claimExact, queryExact float64
 }
 
-// align compares candidate c with query q and the words about it.
-func align(q, about, c meaning) alignment {
+// align compares candidate c with query q and the words about it. It
+// leaves in said, which holds a zero for each of q's words, each word's
+// best cosine to a word of c.
+func align(q, about, c meaning, said []float64) alignment {
 	var a alignment
-	var best [64]float64
-	qBest := best[:0]
-	if len(q.words) > len(best) {
-		qBest = make([]float64, 0, len(q.words))
-	}
-	qBest = qBest[:len(q.words)]
+	qBest := said
 	qExact := make([]bool, len(q.words))
 	var sifTotal, idfTotal float64
 	for _, b := range c.words {
@@ -161,18 +192,22 @@ func cosine(a, b *sense) float64 {
 	if !a.known || !b.known {
 		return 0
 	}
-	var s float32
-	for d := range a.vec {
-		s += a.vec[d] * b.vec[d]
-	}
-	return float64(s)
+	return dotVec(&a.vec, &b.vec)
 }
 
 // dotVec is the cosine of two unit vectors (0 when either is zero).
+// dotVec's loop takes four dimensions a step.
+const _ uint = -(wordvec.Dim % 4)
+
+// Four sums at once: the loop is most of a lookup's word-vector cost, and
+// independent sums let the processor overlap the multiplications.
 func dotVec(a, b *wordvec.Vector) float64 {
-	var s float32
-	for d := range a {
-		s += a[d] * b[d]
+	var s0, s1, s2, s3 float32
+	for d := 0; d < wordvec.Dim; d += 4 {
+		s0 += a[d] * b[d]
+		s1 += a[d+1] * b[d+1]
+		s2 += a[d+2] * b[d+2]
+		s3 += a[d+3] * b[d+3]
 	}
-	return float64(s)
+	return float64(s0 + s1 + s2 + s3)
 }
