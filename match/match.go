@@ -41,8 +41,9 @@ const (
 type Candidate struct {
 	ID   string `json:"id"`
 	Text string `json:"text"`
-	// Rank is the database's full-text rank (ts_rank_cd) when its ranked
-	// source offered the candidate, else 0. The re-ranker weighs it.
+	// Rank is the database's full-text score when its ranked source
+	// offered the candidate (BM25 for the desk's claims, ts_rank_cd for
+	// the archive), else 0. The re-ranker weighs it and its place.
 	Rank float64 `json:"-"`
 }
 
@@ -65,43 +66,46 @@ func Compare(a, b string) (float64, Relation) {
 
 // Rank compares query with every candidate and returns the ones that are
 // not unrelated, best first by the re-ranker (see RankWeights). Ties keep
-// the database's order.
+// the candidates' order.
 func Rank(query string, candidates []Candidate) []Result {
-	return RankWith(RankWeights, query, candidates)
+	return RankAbout(query, "", candidates)
 }
 
-// RankWith is Rank with other re-ranker weights, for training them.
+// RankAbout is Rank for a query that comes with words about its subject
+// from outside its text: a tweet's poster and the accounts it mentions
+// (TweetContext). The re-ranker reads them; the relation never does.
+func RankAbout(query, about string, candidates []Candidate) []Result {
+	return RankWith(RankWeights, query, about, candidates)
+}
+
+// RankWith is RankAbout with other re-ranker weights, for training them.
 //
 // A candidate whose wording shares too little with the query is Unrelated
 // and dropped, unless the database's ranked source put it near the top
 // (rankRescue of the best rank): a tweet often tells a checked claim in
 // other words, and the rare words it shares are what the rank weighs. A
 // candidate kept that way is Related, never more.
-func RankWith(w [NumRankFeatures]float64, query string, candidates []Candidate) []Result {
-	q := Normalize(query)
-	maxRank := 0.0
-	for _, c := range candidates {
-		maxRank = max(maxRank, c.Rank)
-	}
+func RankWith(w [NumRankFeatures]float64, query, about string, candidates []Candidate) []Result {
+	f := newFeaturer(query, about, candidates)
 	type scored struct {
 		Result
 		order float64
 	}
 	out := make([]scored, 0, len(candidates))
-	for _, c := range candidates {
+	for i, c := range candidates {
 		n := Normalize(c.Text)
-		r := q.Compare(n)
+		r := f.q.Compare(n)
 		if r.Relation == Unrelated {
-			if maxRank == 0 || c.Rank < rankRescue*maxRank {
+			if f.maxRank == 0 || c.Rank < rankRescue*f.maxRank {
 				continue
 			}
 			r.Relation = Related
 		}
 		r.Candidate = c
-		f := q.rankFeatures(n, r.Score, c.Rank, maxRank)
+		x := f.features(i, c, n, r.Score)
 		order := 0.0
-		for i := range f {
-			order += w[i] * f[i]
+		for i := range x {
+			order += w[i] * x[i]
 		}
 		out = append(out, scored{r, order})
 	}
@@ -117,42 +121,136 @@ func RankWith(w [NumRankFeatures]float64, query string, candidates []Candidate) 
 const rankRescue = 0.5
 
 // NumRankFeatures is the length of a re-ranker feature vector.
-const NumRankFeatures = 8
+const NumRankFeatures = 23
 
 // RankFeatures are the re-ranker's inputs for each candidate, in the
 // candidates' order, for training the weights.
-func RankFeatures(query string, candidates []Candidate) [][NumRankFeatures]float64 {
-	q := Normalize(query)
-	maxRank := 0.0
-	for _, c := range candidates {
-		maxRank = max(maxRank, c.Rank)
-	}
+func RankFeatures(query, about string, candidates []Candidate) [][NumRankFeatures]float64 {
+	f := newFeaturer(query, about, candidates)
 	out := make([][NumRankFeatures]float64, len(candidates))
 	for i, c := range candidates {
 		n := Normalize(c.Text)
-		r := q.Compare(n)
-		out[i] = q.rankFeatures(n, r.Score, c.Rank, maxRank)
+		out[i] = f.features(i, c, n, f.q.Compare(n).Score)
 	}
 	return out
 }
 
-// rankFeatures: the similarity score; the weighted Dice coefficient; the
-// trigram Jaccard index; the full-text rank relative to the best
-// candidate's; whether the ranked source offered the candidate at all; the
-// rank itself, scaled; how much of the candidate the query covers (a long
-// tweet around a short claim has a low Dice but covers the claim); and the
-// share of the query's names the candidate holds.
-func (n Normalized) rankFeatures(o Normalized, score, rank, maxRank float64) [NumRankFeatures]float64 {
-	rel := 0.0
-	if maxRank > 0 {
-		rel = rank / maxRank
+// featurer holds what the features of one lookup share: the query read
+// once, and the ranked source's scores, best first.
+type featurer struct {
+	// Per candidate: its alignment with the query, the cosine of the
+	// means, its length in content words, and (said) each query word's
+	// best cosine to its words.
+	aligned []alignment
+	cos     []float64
+	length  []int
+	said    [][]float64
+	// local weighs each query word by how few candidates say it (from
+	// closeAt): among thirty claims about Trump, "Trump" tells none apart.
+	local []float64
+
+	q       Normalized
+	qm, am  meaning
+	maxRank float64
+	ranks   []float64 // distinct ranks > 0, best first
+}
+
+func newFeaturer(query, about string, candidates []Candidate) featurer {
+	words := lexicon{}
+	f := featurer{q: Normalize(query), qm: words.meaning(query), am: words.meaning(about)}
+	for _, c := range candidates {
+		if c.Rank > 0 {
+			f.ranks = append(f.ranks, c.Rank)
+		}
+		f.maxRank = max(f.maxRank, c.Rank)
 	}
-	offered := 0.0
-	if rank > 0 {
+	slices.Sort(f.ranks)
+	slices.Reverse(f.ranks)
+	f.ranks = slices.Compact(f.ranks)
+	nq := len(f.qm.words)
+	said := make([]float64, len(candidates)*nq)
+	f.aligned = make([]alignment, len(candidates))
+	f.cos = make([]float64, len(candidates))
+	f.length = make([]int, len(candidates))
+	f.said = make([][]float64, len(candidates))
+	f.local = make([]float64, nq)
+	for j, c := range candidates {
+		cm := words.meaning(c.Text)
+		f.said[j] = said[j*nq : (j+1)*nq]
+		f.aligned[j] = align(f.qm, f.am, cm, f.said[j])
+		f.cos[j] = dotVec(&f.qm.mean, &cm.mean)
+		f.length[j] = len(cm.words)
+		for i, b := range f.said[j] {
+			if b >= closeAt {
+				f.local[i]++
+			}
+		}
+	}
+	n := float64(len(candidates)) + 1
+	for i, df := range f.local {
+		f.local[i] = math.Log(n / (df + 0.5))
+	}
+	return f
+}
+
+// localShare is the share of the query's words candidate j says (from
+// closeAt), each weighted by local and, with idf, by its rarity too.
+func (f featurer) localShare(j int, idf bool) float64 {
+	var sum, total float64
+	for i, b := range f.said[j] {
+		w := f.local[i]
+		if idf {
+			w *= f.qm.words[i].idf
+		}
+		total += w
+		if b >= closeAt {
+			sum += w * b
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return sum / total
+}
+
+// features of candidate c (normalised as o, scoring score against the
+// query), in this order:
+//
+//	0 the similarity score; 1 the weighted Dice coefficient; 2 the trigram
+//	Jaccard index; 3 the ranked source's score relative to the best
+//	candidate's; 4 whether the ranked source offered it at all; 5 that
+//	score, scaled; 6 how much of the candidate the query's tokens cover (a
+//	long tweet around a short claim has a low Dice but covers the claim);
+//	7 the share of the query's names the candidate holds;
+//	8 the cosine of the two texts' mean word vectors; 9–11 how much of
+//	the candidate the query says in any words (see alignment: sif-weighted,
+//	idf-weighted from closeAt) and 10 the other way round; 12 the idf share
+//	of the candidate's words the query holds as they are; 13 1/(1+place)
+//	in the ranked source's order; 14 the share of the candidate's names
+//	and 15 of its figures the query holds; 16 the log ratio of the two
+//	lengths in content words; 17 and 18 what 11 and 9 are with the words
+//	about the query added; 19 the idf share of the query's words the
+//	candidate holds as they are; 20 what 10 is idf-weighted; 21 and 22
+//	the share of the query's words it says, weighted by how few other
+//	candidates say them (see featurer.local), and by rarity as well.
+func (f featurer) features(j int, c Candidate, o Normalized, score float64) [NumRankFeatures]float64 {
+	n := f.q
+	rel, offered, place := 0.0, 0.0, 0.0
+	if f.maxRank > 0 {
+		rel = c.Rank / f.maxRank
+	}
+	if c.Rank > 0 {
 		offered = 1
+		i, _ := slices.BinarySearchFunc(f.ranks, c.Rank, func(a, b float64) int { return cmp.Compare(b, a) })
+		place = 1 / (1 + float64(i))
 	}
+	a := f.aligned[j]
 	return [NumRankFeatures]float64{score, n.dice(o), jaccard(n.trigrams, o.trigrams), rel, offered,
-		math.Log1p(rank) / 4, o.coveredBy(n), shared(n.Entities, o.Entities)}
+		math.Log1p(c.Rank) / 4, o.coveredBy(n), shared(n.Entities, o.Entities),
+		f.cos[j], a.claimSIF, a.querySIF, a.claimIDF, a.claimExact, place,
+		shared(o.Entities, n.Entities), shared(o.Numbers, n.Numbers),
+		math.Log(float64(f.length[j]+1) / float64(len(f.qm.words)+1)),
+		a.aboutIDF, a.aboutSIF, a.queryExact, a.queryIDF, f.localShare(j, false), f.localShare(j, true)}
 }
 
 // coveredBy is the weighted share of n's tokens that o holds.
@@ -185,12 +283,12 @@ func shared(a, b []string) float64 {
 	return float64(k) / float64(len(a))
 }
 
-// RankWeights order the candidates: a linear model over rankFeatures,
-// trained pairwise (a gold claim against each other candidate of the same
-// query) on the CLEF-2020 task 2 training tweets through the real
-// candidate SQL, by BenchmarkRetrievalTrain in bench/. Only the order
-// depends on them: Relation and Score are the rules above.
-var RankWeights = [NumRankFeatures]float64{1.424, 1.384, 1.517, 5.294, 0.032, 1.867, 1.007, 0.762}
+// RankWeights order the candidates: a linear model over the features,
+// fitted listwise (learn.FitRankWeights) on the CLEF-2020 task 2 training
+// tweets through the real candidate SQL, by BenchmarkRetrievalTrain in
+// bench/. Only the order depends on them: Relation and Score are the rules
+// above.
+var RankWeights = [NumRankFeatures]float64{-1.973, -4.275, 15.710, 7.483, -5.321, 3.896, -0.394, 2.150, 5.839, -14.905, 0.594, -0.712, 1.724, -0.426, 0.108, 1.150, -0.410, 4.902, 7.711, 2.260, -3.121, 9.688, 0.083}
 
 // Compare scores n against o and classifies the pair. The score is 0.7 of a
 // weighted Dice coefficient on content tokens (names and numbers weigh

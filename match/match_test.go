@@ -247,3 +247,75 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// TestRankedNearMatchIsNeverDuplicate: however the re-ranker orders them,
+// a candidate that changes a figure, swaps a name or adds a negation is
+// never labelled duplicate, even when the ranked source scores it first
+// and its words are all but the query's; the true rewording is.
+func TestRankedNearMatchIsNeverDuplicate(t *testing.T) {
+	t.Parallel()
+	query := "Joe Biden said 300,000 migrants crossed the border in March."
+	hard := map[string]string{
+		"number":   "Joe Biden said 30,000 migrants crossed the border in March.",
+		"name":     "Bernie Sanders said 300,000 migrants crossed the border in March.",
+		"negation": "Joe Biden said no migrants crossed the border in March.",
+		"month":    "Joe Biden said 300,000 migrants crossed the border in May.",
+	}
+	cs := []Candidate{{ID: "same", Text: "In March 300,000 migrants crossed the border, Joe Biden said.", Rank: 1}}
+	for id, text := range hard {
+		cs = append(cs, Candidate{ID: id, Text: text, Rank: 9})
+	}
+	got := RankAbout(query, "Joe Biden", cs)
+	if len(got) != len(cs) {
+		t.Fatalf("RankAbout kept %d of %d candidates: %+v", len(got), len(cs), got)
+	}
+	for _, r := range got {
+		switch {
+		case r.ID == "same" && r.Relation != Duplicate:
+			t.Errorf("rewording %q = %s %v, want duplicate", r.Text, r.Relation, r.Reasons)
+		case r.ID != "same" && r.Relation == Duplicate:
+			t.Errorf("%s changed: %q = duplicate at score %.3f, want never duplicate", r.ID, r.Text, r.Score)
+		}
+	}
+}
+
+// TestRankQuotesAlike: a claim entered twice, once in single quotes and once
+// in double, gets one score, and the candidates' order (the original first)
+// settles the tie.
+func TestRankQuotesAlike(t *testing.T) {
+	t.Parallel()
+	cs := []Candidate{
+		{ID: "original", Text: `The Band of the Grenadier Guards played the "Imperial March" for Trump.`, Rank: 4},
+		{ID: "copy", Text: `The Band of the Grenadier Guards played the 'Imperial March' for Trump.`, Rank: 4},
+	}
+	query := "Her Majesty's Guard plays Imperial March as President Trump inspects the guard"
+	f := RankFeatures(query, "", cs)
+	if f[0] != f[1] {
+		t.Fatalf("features differ:\n%v\n%v", f[0], f[1])
+	}
+	if got := Rank(query, cs); len(got) != 2 || got[0].ID != "original" {
+		t.Errorf("Rank = %+v, want the original first", got)
+	}
+}
+
+// TestAlignReadsMeaning: a claim told in other words ("immigrants invaded
+// a beach" for "migrants run ashore, surprising sunbathers") is aligned
+// with the query well above a claim on another subject, though neither
+// shares a word with it. Without the closeAt floor the gap is small (every
+// pair of words has some cosine), which is why both forms are features.
+func TestAlignReadsMeaning(t *testing.T) {
+	t.Parallel()
+	q := meaningOf("Dozens of migrants run off after their boat reaches shore, surprising sunbathers")
+	alignTo := func(q, about, c meaning) alignment {
+		return align(q, about, c, make([]float64, len(q.words)))
+	}
+	near := alignTo(q, meaning{}, meaningOf("Immigrants invaded a beach, leaving beachgoers shocked."))
+	far := alignTo(q, meaning{}, meaningOf("The senator voted against the farm bill."))
+	if near.claimIDF < far.claimIDF+0.2 || near.claimSIF <= far.claimSIF || near.claimExact != 0 {
+		t.Errorf("align: near %+v, far %+v; want near clearly above, with no word in common", near, far)
+	}
+	about := alignTo(meaningOf("Thank you, Alabama"), meaningOf("Donald Trump"), meaningOf("Donald Trump altered a hurricane map of Alabama."))
+	if about.aboutIDF <= about.claimIDF {
+		t.Errorf("align with the poster's name: %+v, want aboutIDF above claimIDF", about)
+	}
+}

@@ -229,6 +229,11 @@ func lex(text string) []rawToken {
 			switch {
 			case r == '.' || r == '!' || r == '?' || r == ':' || r == ';' || r == '"' || r == '“' || r == '\n':
 				sentStart = true
+			case r == '\'' || r == '‘' || r == '’':
+				// Outside a word (inside one, the branch above keeps it) a
+				// single quote marks a quotation as a double one does, so
+				// 'Imperial March' and "Imperial March" read alike.
+				sentStart = true
 			case r == '%' || r == '$' || r == '€' || r == '£' || r == '₹':
 				out = append(out, rawToken{text: text[i : i+size]})
 			}

@@ -112,11 +112,12 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 		limit = DefaultSimilarLimit
 	}
 	limit = min(limit, MaxSimilarLimit)
-	cands, err := q.similarCandidates(ctx, clean, match.TweetContext(text), opts.Before)
+	about := match.TweetContext(text)
+	cands, err := q.similarCandidates(ctx, clean, about, opts.Before)
 	if err != nil || len(cands) == 0 {
 		return []SimilarClaim{}, err
 	}
-	ranked := match.Rank(clean, cands)
+	ranked := match.RankAbout(clean, about, cands)
 	if len(ranked) > limit {
 		ranked = ranked[:limit]
 	}
@@ -253,10 +254,13 @@ func (q queries) similarCandidates(ctx context.Context, text, author string, bef
 		return nil, fmt.Errorf("store: similar claim candidates: %w", err)
 	}
 
-	// The union has no useful order; sort by id, newest first, so ties in
-	// the re-ranking prefer the most recent claim deterministically.
-	// A claim two sources offer comes once, with the ranked source's rank.
-	slices.SortFunc(rows, func(a, b candidateRow) int { return cmp.Or(cmp.Compare(b.ID, a.ID), cmp.Compare(b.Rank, a.Rank)) })
+	// The union has no useful order; sort by id, oldest first, so that of
+	// two claims the re-ranker cannot tell apart (the same text entered
+	// twice, quoted differently) the original comes first: it is the one
+	// that was checked, and the copy is the one that should have been
+	// marked its duplicate. A claim two sources offer comes once, with the
+	// ranked source's rank.
+	slices.SortFunc(rows, func(a, b candidateRow) int { return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(b.Rank, a.Rank)) })
 	cands := make([]match.Candidate, 0, len(rows))
 	for i, r := range rows {
 		if i > 0 && rows[i-1].ID == r.ID {

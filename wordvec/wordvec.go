@@ -120,6 +120,23 @@ func Rank(w string) (int, bool) {
 	return int(u32(ranks, i)), true
 }
 
+// Entry returns a lowercase word's vector scaled to unit length and its
+// rank, in one search of the table: what a caller comparing words one by
+// one (cosines are then plain dot products) needs.
+func Entry(w string) (Vector, int, bool) {
+	var v Vector
+	i := index(w)
+	if i < 0 {
+		return v, 0, false
+	}
+	addScaled(&v, i, 1)
+	v.normalise()
+	return v, int(u32(ranks, i)), true
+}
+
+// Weight is the weight Mean gives a word of this rank.
+func Weight(rank int) float32 { return weight(rank) }
+
 func addScaled(v *Vector, i int, weight float32) {
 	scale := math.Float32frombits(u32(scales, i)) * weight
 	row := values[i*Dim : (i+1)*Dim]

@@ -1,0 +1,213 @@
+package match
+
+import (
+	"math"
+	"strings"
+
+	"github.com/factdesk/factdesk/wordvec"
+)
+
+// meaning is a text's content words as the re-ranker compares them by
+// meaning rather than spelling (package wordvec): a tweet says "migrants"
+// and "beach", the checked claim "immigrants" and "beachgoers".
+type meaning struct {
+	mean  wordvec.Vector // the words' unit vectors' sif-weighted mean, at unit length
+	words []sense
+}
+
+type sense struct {
+	word string
+	*entry
+}
+
+// entry is what the table says of a word.
+type entry struct {
+	vec wordvec.Vector // unit length; zero when the table lacks the word
+	// sif is the word's weight in the mean, which saturates past the
+	// thousand commonest words; idf keeps growing with rarity, so "Doral"
+	// outweighs "hotel". A word the table lacks (a name, a misspelling,
+	// a hashtag run together) is taken as rarer than any it holds.
+	sif, idf float64
+	known    bool
+}
+
+// lexicon keeps the entries one lookup has read: the query's words come
+// back in most candidates, and reading the table means a binary search
+// over 60,000 words and a vector to decode.
+type lexicon map[string]*entry
+
+func (l lexicon) entry(w string) *entry {
+	if e, ok := l[w]; ok {
+		return e
+	}
+	e := &entry{sif: 1, idf: rareIDF}
+	if v, rank, ok := wordvec.Entry(w); ok {
+		e.vec, e.known = v, true
+		e.sif = float64(wordvec.Weight(rank))
+		e.idf = math.Log(2 + float64(rank))
+	}
+	l[w] = e
+	return e
+}
+
+// meaningOf reads text's content words, each once: stopwords, negators
+// and one-letter words are left out, and a possessive's "'s" is dropped.
+func meaningOf(text string) meaning { return lexicon{}.meaning(text) }
+
+func (l lexicon) meaning(text string) meaning {
+	words := wordvec.Words(text)
+	m := meaning{words: make([]sense, 0, len(words))}
+	for _, w := range words {
+		w = strings.TrimSuffix(w, "'s")
+		if len(w) < 2 || stopwords[w] || negators[w] || m.has(w) {
+			continue
+		}
+		e := l.entry(w)
+		m.words = append(m.words, sense{w, e})
+		if e.known {
+			for d := range e.vec {
+				m.mean[d] += float32(e.sif) * e.vec[d]
+			}
+		}
+	}
+	var norm float64
+	for _, x := range m.mean {
+		norm += float64(x) * float64(x)
+	}
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for d := range m.mean {
+			m.mean[d] *= inv
+		}
+	}
+	return m
+}
+
+// rareIDF is the idf of a word the table lacks.
+var rareIDF = math.Log(2 + float64(wordvec.Len()))
+
+func (m meaning) has(w string) bool {
+	for _, s := range m.words {
+		if s.word == w {
+			return true
+		}
+	}
+	return false
+}
+
+// closeAt is the cosine from which two words count as saying the same
+// thing in the idf-weighted alignment; below it a cosine is mostly topic
+// ("president" and "minister" are 0.6 apart, "hat" and "wig" 0.5).
+const closeAt = 0.5
+
+// alignment says how much of a candidate the query says, in any words,
+// and the other way round. For each word, its best cosine to a word of
+// the other text (1 for the same word; a word the table lacks matches
+// only itself), averaged with the word's rarity as weight.
+type alignment struct {
+	// claimSIF and claimIDF: the candidate's words against the query's;
+	// claimIDF counts only cosines from closeAt. aboutSIF and aboutIDF
+	// add the words about the query (its tweet's poster and handles).
+	claimSIF, claimIDF, aboutSIF, aboutIDF float64
+	// querySIF and queryIDF: the query's words against the candidate's.
+	querySIF, queryIDF float64
+	// claimExact and queryExact are the idf-weighted shares of words the
+	// other text holds as they are.
+	claimExact, queryExact float64
+}
+
+// align compares candidate c with query q and the words about it. It
+// leaves in said, which holds a zero for each of q's words, each word's
+// best cosine to a word of c.
+func align(q, about, c meaning, said []float64) alignment {
+	var a alignment
+	qBest := said
+	qExact := make([]bool, len(q.words))
+	var sifTotal, idfTotal float64
+	for _, b := range c.words {
+		sifTotal += b.sif
+		idfTotal += b.idf
+		bq, exact := 0.0, false
+		for i := range q.words {
+			cos := cosine(&q.words[i], &b)
+			if q.words[i].word == b.word {
+				exact, qExact[i] = true, true
+			}
+			bq = max(bq, cos)
+			qBest[i] = max(qBest[i], cos)
+		}
+		ba := bq
+		for i := range about.words {
+			ba = max(ba, cosine(&about.words[i], &b))
+		}
+		a.claimSIF += b.sif * bq
+		a.aboutSIF += b.sif * ba
+		if bq >= closeAt {
+			a.claimIDF += b.idf * bq
+		}
+		if ba >= closeAt {
+			a.aboutIDF += b.idf * ba
+		}
+		if exact {
+			a.claimExact += b.idf
+		}
+	}
+	if sifTotal > 0 {
+		a.claimSIF /= sifTotal
+		a.aboutSIF /= sifTotal
+	}
+	if idfTotal > 0 {
+		a.claimIDF /= idfTotal
+		a.aboutIDF /= idfTotal
+		a.claimExact /= idfTotal
+	}
+	sifTotal, idfTotal = 0, 0
+	for i, w := range q.words {
+		sifTotal += w.sif
+		idfTotal += w.idf
+		a.querySIF += w.sif * qBest[i]
+		if qBest[i] >= closeAt {
+			a.queryIDF += w.idf * qBest[i]
+		}
+		if qExact[i] {
+			a.queryExact += w.idf
+		}
+	}
+	if sifTotal > 0 {
+		a.querySIF /= sifTotal
+	}
+	if idfTotal > 0 {
+		a.queryIDF /= idfTotal
+		a.queryExact /= idfTotal
+	}
+	return a
+}
+
+// cosine of two words: 1 for the same word, the vectors' dot product when
+// the table holds both, else 0.
+func cosine(a, b *sense) float64 {
+	if a.word == b.word {
+		return 1
+	}
+	if !a.known || !b.known {
+		return 0
+	}
+	return dotVec(&a.vec, &b.vec)
+}
+
+// dotVec is the cosine of two unit vectors (0 when either is zero).
+// dotVec's loop takes four dimensions a step.
+const _ uint = -(wordvec.Dim % 4)
+
+// Four sums at once: the loop is most of a lookup's word-vector cost, and
+// independent sums let the processor overlap the multiplications.
+func dotVec(a, b *wordvec.Vector) float64 {
+	var s0, s1, s2, s3 float32
+	for d := 0; d < wordvec.Dim; d += 4 {
+		s0 += a[d] * b[d]
+		s1 += a[d+1] * b[d+1]
+		s2 += a[d+2] * b[d+2]
+		s3 += a[d+3] * b[d+3]
+	}
+	return float64(s0 + s1 + s2 + s3)
+}
