@@ -164,66 +164,73 @@ func (f BoardFilter) where() (string, []any) {
 }
 
 // Board returns one column per state in three queries whatever the size of
-// the desk: the top cards of every state through one LATERAL join (each an
-// index scan on claims_board_idx, or a bitmap scan when a filter is
-// selective), the per-state counts, and the cards' assignees.
+// the desk: which claims each column shows and how many match, the cards
+// themselves by primary key, and their assignees.
+//
+// The first query never reads the claims' rows where an index can answer
+// it. Without a search, each state's matches are walked in the board's
+// order on claims_board_idx (or claims_board_verdict_idx), index-only
+// since the index carries every filtered column but the assignee (a probe
+// of claim_assignments' primary key), and the walk stops at the count's
+// cap; its first PerColumn ids are the column's cards. Asking for the
+// cards' whole rows in that walk instead made the planner trade the board
+// index for the primary key and filter thousands of rows per column.
+// A search is answered by the GIN index: one bitmap scan of all matches,
+// counted and ranked per state with window functions, costs less than
+// walking every state until enough matches turn up (a rare word's matches
+// are a few per thousand claims) or redoing the bitmap once per state.
 func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error) {
 	if f.PerColumn <= 0 {
 		f.PerColumn = 25
 	}
 	where, args := f.where()
-	states := make([]string, len(models.States))
-	for i, s := range models.States {
-		states[i] = string(s)
-	}
-	// Counts come first: a state without a match is left out of the cards
-	// query, which would otherwise walk that whole state looking for one.
-	var counts []struct {
+	var picks []struct {
 		State models.State
 		N     int64
+		IDs   models.Int64Array `gorm:"type:bigint[]"`
 	}
 	var err error
 	if f.Query != "" {
-		// Full-text search is answered by the GIN index, not the board
-		// index: one bitmap scan of all matches, grouped, costs less than
-		// redoing that scan once per state.
-		err = q.db.WithContext(ctx).Raw(`SELECT claims.state, count(*) AS n FROM claims WHERE `+where+` GROUP BY claims.state`, args...).Scan(&counts).Error
+		err = q.db.WithContext(ctx).Raw(`SELECT m.state, max(m.n) AS n,
+				array_agg(m.id ORDER BY m.priority_rank DESC, m.id DESC) FILTER (WHERE m.rank <= ?) AS ids
+			FROM (SELECT claims.id, claims.state, claims.priority_rank, count(*) OVER w AS n,
+					row_number() OVER (w ORDER BY claims.priority_rank DESC, claims.id DESC) AS rank
+				FROM claims WHERE `+where+` WINDOW w AS (PARTITION BY claims.state)) m
+			GROUP BY m.state`, append([]any{f.PerColumn}, args...)...).Scan(&picks).Error
 	} else {
-		// Otherwise each state's count walks the board index and stops at
-		// the cap, so a broad filter (a busy checker, a common tag) costs
-		// at most the cap's worth of rows per state rather than all of its
-		// matches.
-		countArgs := append([]any{models.StringArray(states)}, args...)
-		countArgs = append(countArgs, BoardCountCap+1)
-		err = q.db.WithContext(ctx).Raw(`SELECT s.state, n.n FROM unnest(?::text[]) AS s(state)
+		states := make([]string, len(models.States))
+		for i, s := range models.States {
+			states[i] = string(s)
+		}
+		pickArgs := append([]any{models.StringArray(states), f.PerColumn}, args...)
+		pickArgs = append(pickArgs, BoardCountCap+1)
+		err = q.db.WithContext(ctx).Raw(`SELECT s.state, p.n, p.ids FROM unnest(?::text[]) AS s(state)
 			CROSS JOIN LATERAL (
-				SELECT count(*) AS n FROM (SELECT 1 FROM claims WHERE claims.state = s.state AND `+where+` LIMIT ?) m
-			) n`, countArgs...).Scan(&counts).Error
+				SELECT count(*) AS n, (array_agg(m.id ORDER BY m.priority_rank DESC, m.id DESC))[1:?] AS ids FROM (
+					SELECT claims.id, claims.priority_rank FROM claims WHERE claims.state = s.state AND `+where+`
+					ORDER BY claims.priority_rank DESC, claims.id DESC LIMIT ?) m
+			) p`, pickArgs...).Scan(&picks).Error
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: board counts: %w", err)
+		return nil, fmt.Errorf("store: board columns: %w", err)
+	}
+	var ids []int64
+	for _, p := range picks {
+		ids = append(ids, p.IDs...)
 	}
 	var cards []models.Claim
-	var matched []string
-	for _, n := range counts {
-		if n.N > 0 {
-			matched = append(matched, string(n.State))
+	if len(ids) > 0 {
+		err = q.db.WithContext(ctx).Raw(`SELECT `+claimListColumns+` FROM claims WHERE claims.id = ANY(?)`, models.Int64Array(ids)).Scan(&cards).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: board cards: %w", err)
 		}
-	}
-	cardArgs := append([]any{models.StringArray(matched)}, args...)
-	cardArgs = append(cardArgs, f.PerColumn)
-	err = q.db.WithContext(ctx).Raw(`SELECT c.* FROM unnest(?::text[]) AS s(state)
-		CROSS JOIN LATERAL (
-			SELECT `+claimListColumns+` FROM claims
-			WHERE claims.state = s.state AND `+where+`
-			ORDER BY claims.priority_rank DESC, claims.id DESC
-			LIMIT ?
-		) c`, cardArgs...).Scan(&cards).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: board cards: %w", err)
 	}
 	if err := q.attachAssignees(ctx, cards); err != nil {
 		return nil, err
+	}
+	byID := make(map[int64]*models.Claim, len(cards))
+	for i := range cards {
+		byID[cards[i].ID] = &cards[i]
 	}
 	cols := make([]BoardColumn, len(models.States))
 	index := map[models.State]int{}
@@ -231,14 +238,19 @@ func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error
 		cols[i] = BoardColumn{State: s, Claims: []models.Claim{}}
 		index[s] = i
 	}
-	for _, c := range cards {
-		i := index[c.State]
-		cols[i].Claims = append(cols[i].Claims, c)
-	}
-	for _, n := range counts {
-		if i, ok := index[n.State]; ok {
-			cols[i].Total = min(n.N, BoardCountCap)
-			cols[i].Capped = n.N > BoardCountCap
+	for _, p := range picks {
+		i, ok := index[p.State]
+		if !ok {
+			continue
+		}
+		cols[i].Total = min(p.N, BoardCountCap)
+		cols[i].Capped = p.N > BoardCountCap
+		// A claim that changed state (or went away) since the first query
+		// is left out rather than shown in a column it no longer is in.
+		for _, id := range p.IDs {
+			if c, ok := byID[id]; ok && c.State == p.State {
+				cols[i].Claims = append(cols[i].Claims, *c)
+			}
 		}
 	}
 	return cols, nil

@@ -10,6 +10,7 @@ import (
 	"github.com/factdesk/factdesk/handlers/param"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
 )
 
@@ -21,7 +22,7 @@ type boardColumnView struct {
 	State  models.State
 	Total  int64
 	Capped bool
-	Cards  []cardView
+	Cards  []web.Card
 	More   int64
 	// MoreURL loads the column's next cards with the same filters.
 	MoreURL string
@@ -121,10 +122,15 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 	v.ExportCSV, v.ExportJSONL = exportLinks(q)
 	v.ListURL = withQuery("/claims", q)
 	v.ViewPage, v.ViewQuery = models.ViewBoard, q.Encode()
-	v.Matching, v.Capped, err = s.store.CountClaims(ctx, store.ListFilter{Assignee: f.Assignee, Verdict: f.Verdict,
-		Priority: f.Priority, Tag: f.Tag, Query: f.Query}, workflow.MaxBulk)
-	if err != nil {
-		return nil, err
+	// "Select all matching" counts what the columns counted: their sum is
+	// exact unless a column stopped at its cap, and then there are more
+	// matches than a bulk action takes anyway.
+	for _, col := range cols {
+		v.Matching += col.Total
+		v.Capped = v.Capped || col.Capped
+	}
+	if v.Matching > workflow.MaxBulk {
+		v.Matching, v.Capped = workflow.MaxBulk, true
 	}
 	return v, nil
 }
