@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/factdesk/factdesk/models"
@@ -164,63 +166,86 @@ func (f BoardFilter) where() (string, []any) {
 }
 
 // Board returns one column per state in three queries whatever the size of
-// the desk: which claims each column shows and how many match, the cards
-// themselves by primary key, and their assignees.
+// the desk: how many claims match in each state, the top cards of the
+// states that have any, and the cards' assignees.
 //
-// The first query never reads the claims' rows where an index can answer
-// it. Without a search, each state's matches are walked in the board's
-// order on claims_board_idx (or claims_board_verdict_idx), index-only
-// since the index carries every filtered column but the assignee (a probe
-// of claim_assignments' primary key), and the walk stops at the count's
-// cap; its first PerColumn ids are the column's cards. Asking for the
-// cards' whole rows in that walk instead made the planner trade the board
-// index for the primary key and filter thousands of rows per column.
-// A search is answered by the GIN index: one bitmap scan of all matches,
-// counted and ranked per state with window functions, costs less than
-// walking every state until enough matches turn up (a rare word's matches
-// are a few per thousand claims) or redoing the bitmap once per state.
+// Without a search, each state's count walks claims_board_idx (or
+// claims_board_verdict_idx) and stops at the cap, index-only since the
+// index carries every filtered column but the assignee, whose probe the
+// planner may also turn into a merge with the assignee's assignments.
+// Each column's cards are then the first ids of the same walk in the
+// board's order, index-only again, joined to their rows: asking for whole
+// rows in that walk made the planner trade the board index for the
+// primary key and filter thousands of rows per column (a priority and a
+// tag), and a state without a match is left out, since its walk would
+// read the whole state looking for one.
+//
+// A search is answered by the GIN index instead: one bitmap scan of all
+// matches, counted and ranked per state with window functions, costs less
+// than walking every state until enough matches turn up (a word's matches
+// are a few per thousand claims) or intersecting the bitmap with each
+// state's.
 func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error) {
 	if f.PerColumn <= 0 {
 		f.PerColumn = 25
 	}
 	where, args := f.where()
-	var picks []struct {
+	var counts []struct {
 		State models.State
 		N     int64
 		IDs   models.Int64Array `gorm:"type:bigint[]"`
 	}
-	var err error
+	var cards []models.Claim
+	db := q.db.WithContext(ctx)
 	if f.Query != "" {
-		err = q.db.WithContext(ctx).Raw(`SELECT m.state, max(m.n) AS n,
-				array_agg(m.id ORDER BY m.priority_rank DESC, m.id DESC) FILTER (WHERE m.rank <= ?) AS ids
-			FROM (SELECT claims.id, claims.state, claims.priority_rank, count(*) OVER w AS n,
+		err := db.Raw(`SELECT m.state, max(m.n) AS n,
+				array_agg(m.id) FILTER (WHERE m.rank <= ?) AS ids
+			FROM (SELECT claims.id, claims.state, count(*) OVER w AS n,
 					row_number() OVER (w ORDER BY claims.priority_rank DESC, claims.id DESC) AS rank
 				FROM claims WHERE `+where+` WINDOW w AS (PARTITION BY claims.state)) m
-			GROUP BY m.state`, append([]any{f.PerColumn}, args...)...).Scan(&picks).Error
+			GROUP BY m.state`, append([]any{f.PerColumn}, args...)...).Scan(&counts).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: board counts: %w", err)
+		}
+		var ids []int64
+		for _, n := range counts {
+			ids = append(ids, n.IDs...)
+		}
+		if len(ids) > 0 {
+			err = db.Raw(`SELECT `+claimListColumns+` FROM claims WHERE claims.id = ANY(?)`, models.Int64Array(ids)).Scan(&cards).Error
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: board cards: %w", err)
+		}
 	} else {
 		states := make([]string, len(models.States))
 		for i, s := range models.States {
 			states[i] = string(s)
 		}
-		pickArgs := append([]any{models.StringArray(states), f.PerColumn}, args...)
-		pickArgs = append(pickArgs, BoardCountCap+1)
-		err = q.db.WithContext(ctx).Raw(`SELECT s.state, p.n, p.ids FROM unnest(?::text[]) AS s(state)
+		countArgs := append([]any{models.StringArray(states)}, args...)
+		countArgs = append(countArgs, BoardCountCap+1)
+		err := db.Raw(`SELECT s.state, n.n FROM unnest(?::text[]) AS s(state)
 			CROSS JOIN LATERAL (
-				SELECT count(*) AS n, (array_agg(m.id ORDER BY m.priority_rank DESC, m.id DESC))[1:?] AS ids FROM (
-					SELECT claims.id, claims.priority_rank FROM claims WHERE claims.state = s.state AND `+where+`
-					ORDER BY claims.priority_rank DESC, claims.id DESC LIMIT ?) m
-			) p`, pickArgs...).Scan(&picks).Error
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: board columns: %w", err)
-	}
-	var ids []int64
-	for _, p := range picks {
-		ids = append(ids, p.IDs...)
-	}
-	var cards []models.Claim
-	if len(ids) > 0 {
-		err = q.db.WithContext(ctx).Raw(`SELECT `+claimListColumns+` FROM claims WHERE claims.id = ANY(?)`, models.Int64Array(ids)).Scan(&cards).Error
+				SELECT count(*) AS n FROM (SELECT 1 FROM claims WHERE claims.state = s.state AND `+where+` LIMIT ?) m
+			) n`, countArgs...).Scan(&counts).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: board counts: %w", err)
+		}
+		var matched []string
+		for _, n := range counts {
+			if n.N > 0 {
+				matched = append(matched, string(n.State))
+			}
+		}
+		if len(matched) > 0 {
+			cardArgs := append([]any{models.StringArray(matched)}, args...)
+			cardArgs = append(cardArgs, f.PerColumn)
+			err = db.Raw(`SELECT `+claimListColumns+` FROM unnest(?::text[]) AS s(state)
+				CROSS JOIN LATERAL (
+					SELECT claims.id FROM claims WHERE claims.state = s.state AND `+where+`
+					ORDER BY claims.priority_rank DESC, claims.id DESC LIMIT ?
+				) top JOIN claims ON claims.id = top.id`, cardArgs...).Scan(&cards).Error
+		}
 		if err != nil {
 			return nil, fmt.Errorf("store: board cards: %w", err)
 		}
@@ -228,29 +253,26 @@ func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error
 	if err := q.attachAssignees(ctx, cards); err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*models.Claim, len(cards))
-	for i := range cards {
-		byID[cards[i].ID] = &cards[i]
-	}
 	cols := make([]BoardColumn, len(models.States))
 	index := map[models.State]int{}
 	for i, s := range models.States {
 		cols[i] = BoardColumn{State: s, Claims: []models.Claim{}}
 		index[s] = i
 	}
-	for _, p := range picks {
-		i, ok := index[p.State]
-		if !ok {
-			continue
+	// The board's order; a claim that changed state between the queries
+	// shows in the column it is in now.
+	slices.SortFunc(cards, func(a, b models.Claim) int {
+		return cmp.Or(cmp.Compare(b.PriorityRank, a.PriorityRank), cmp.Compare(b.ID, a.ID))
+	})
+	for _, c := range cards {
+		if i, ok := index[c.State]; ok {
+			cols[i].Claims = append(cols[i].Claims, c)
 		}
-		cols[i].Total = min(p.N, BoardCountCap)
-		cols[i].Capped = p.N > BoardCountCap
-		// A claim that changed state (or went away) since the first query
-		// is left out rather than shown in a column it no longer is in.
-		for _, id := range p.IDs {
-			if c, ok := byID[id]; ok && c.State == p.State {
-				cols[i].Claims = append(cols[i].Claims, *c)
-			}
+	}
+	for _, n := range counts {
+		if i, ok := index[n.State]; ok {
+			cols[i].Total = min(n.N, BoardCountCap)
+			cols[i].Capped = n.N > BoardCountCap
 		}
 	}
 	return cols, nil
