@@ -99,13 +99,21 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 	}
 	now := time.Now().UTC()
 	v := &boardView{F: f, AssigneeParam: c.Query("assignee")}
+	// The proposers of every column in one query: the cards share one
+	// backing slice, each column a window of it.
+	var claims []models.Claim
 	for _, col := range cols {
-		cv := boardColumnView{State: col.State, Total: col.Total, Capped: col.Capped, Cards: ppl.cards(col.Claims, now)}
+		claims = append(claims, col.Claims...)
+	}
+	cards := ppl.cards(claims, now)
+	if err := s.withProposers(ctx, cards, ppl); err != nil {
+		return nil, err
+	}
+	for _, col := range cols {
+		cv := boardColumnView{State: col.State, Total: col.Total, Capped: col.Capped, Cards: cards[:len(col.Claims):len(col.Claims)]}
+		cards = cards[len(col.Claims):]
 		for i := range cv.Cards {
 			cv.Cards[i].SourceAlert = alerts[cv.Cards[i].Claim.ID]
-		}
-		if err := s.withProposers(ctx, cv.Cards, ppl); err != nil {
-			return nil, err
 		}
 		cv.More = col.Total - int64(len(col.Claims))
 		if cv.More > 0 {
