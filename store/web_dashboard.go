@@ -165,20 +165,28 @@ func (f BoardFilter) where() (string, []any) {
 	return claimMatch{Assignee: f.Assignee, Verdict: f.Verdict, Priority: f.Priority, Tag: f.Tag, Query: f.Query}.where()
 }
 
-// Board returns one column per state in three queries whatever the size of
-// the desk: how many claims match in each state, the top cards of the
-// states that have any, and the cards' assignees.
+// boardCard is a card as the board's query returns it, with its column's
+// count.
+type boardCard struct {
+	models.Claim
+	ColState models.State
+	ColN     int64
+}
+
+// Board returns one column per state in two queries whatever the size of
+// the desk: the top cards of each state that has a match, each with its
+// state's count, and the cards' assignees.
 //
 // Without a search, each state's count walks claims_board_idx (or
 // claims_board_verdict_idx) and stops at the cap, index-only since the
 // index carries every filtered column but the assignee, whose probe the
-// planner may also turn into a merge with the assignee's assignments.
-// Each column's cards are then the first ids of the same walk in the
-// board's order, index-only again, joined to their rows: asking for whole
-// rows in that walk made the planner trade the board index for the
-// primary key and filter thousands of rows per column (a priority and a
-// tag), and a state without a match is left out, since its walk would
-// read the whole state looking for one.
+// planner may also turn into a merge with the assignee's assignments. The
+// cards are then the first ids of the same walk in the board's order,
+// index-only again, joined to their rows: asking for whole rows in that
+// walk made the planner trade the board index for the primary key and
+// filter thousands of rows per column (a priority and a tag), and a state
+// without a match is skipped, since its walk would read the whole state
+// looking for one.
 //
 // A search is answered by the GIN index instead: one bitmap scan of all
 // matches, counted and ranked per state with window functions, costs less
@@ -190,65 +198,41 @@ func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error
 		f.PerColumn = 25
 	}
 	where, args := f.where()
-	var counts []struct {
-		State models.State
-		N     int64
-		IDs   models.Int64Array `gorm:"type:bigint[]"`
-	}
-	var cards []models.Claim
-	db := q.db.WithContext(ctx)
+	var rows []boardCard
+	var err error
 	if f.Query != "" {
-		err := db.Raw(`SELECT m.state, max(m.n) AS n,
-				array_agg(m.id) FILTER (WHERE m.rank <= ?) AS ids
-			FROM (SELECT claims.id, claims.state, count(*) OVER w AS n,
+		err = q.db.WithContext(ctx).Raw(`WITH m AS (
+				SELECT claims.id, claims.state, count(*) OVER w AS n,
 					row_number() OVER (w ORDER BY claims.priority_rank DESC, claims.id DESC) AS rank
-				FROM claims WHERE `+where+` WINDOW w AS (PARTITION BY claims.state)) m
-			GROUP BY m.state`, append([]any{f.PerColumn}, args...)...).Scan(&counts).Error
-		if err != nil {
-			return nil, fmt.Errorf("store: board counts: %w", err)
-		}
-		var ids []int64
-		for _, n := range counts {
-			ids = append(ids, n.IDs...)
-		}
-		if len(ids) > 0 {
-			err = db.Raw(`SELECT `+claimListColumns+` FROM claims WHERE claims.id = ANY(?)`, models.Int64Array(ids)).Scan(&cards).Error
-		}
-		if err != nil {
-			return nil, fmt.Errorf("store: board cards: %w", err)
-		}
+				FROM claims WHERE `+where+` WINDOW w AS (PARTITION BY claims.state))
+			SELECT m.state AS col_state, m.n AS col_n, `+claimListColumns+`
+			FROM m JOIN claims ON claims.id = m.id WHERE m.rank <= ?`, append(args, f.PerColumn)...).Scan(&rows).Error
 	} else {
 		states := make([]string, len(models.States))
 		for i, s := range models.States {
 			states[i] = string(s)
 		}
-		countArgs := append([]any{models.StringArray(states)}, args...)
-		countArgs = append(countArgs, BoardCountCap+1)
-		err := db.Raw(`SELECT s.state, n.n FROM unnest(?::text[]) AS s(state)
-			CROSS JOIN LATERAL (
-				SELECT count(*) AS n FROM (SELECT 1 FROM claims WHERE claims.state = s.state AND `+where+` LIMIT ?) m
-			) n`, countArgs...).Scan(&counts).Error
-		if err != nil {
-			return nil, fmt.Errorf("store: board counts: %w", err)
-		}
-		var matched []string
-		for _, n := range counts {
-			if n.N > 0 {
-				matched = append(matched, string(n.State))
-			}
-		}
-		if len(matched) > 0 {
-			cardArgs := append([]any{models.StringArray(matched)}, args...)
-			cardArgs = append(cardArgs, f.PerColumn)
-			err = db.Raw(`SELECT `+claimListColumns+` FROM unnest(?::text[]) AS s(state)
+		all := append([]any{models.StringArray(states)}, args...)
+		all = append(all, BoardCountCap+1)
+		all = append(all, args...)
+		all = append(all, f.PerColumn)
+		err = q.db.WithContext(ctx).Raw(`WITH n AS MATERIALIZED (
+				SELECT s.state, n.n FROM unnest(?::text[]) AS s(state)
 				CROSS JOIN LATERAL (
-					SELECT claims.id FROM claims WHERE claims.state = s.state AND `+where+`
-					ORDER BY claims.priority_rank DESC, claims.id DESC LIMIT ?
-				) top JOIN claims ON claims.id = top.id`, cardArgs...).Scan(&cards).Error
-		}
-		if err != nil {
-			return nil, fmt.Errorf("store: board cards: %w", err)
-		}
+					SELECT count(*) AS n FROM (SELECT 1 FROM claims WHERE claims.state = s.state AND `+where+` LIMIT ?) m
+				) n)
+			SELECT n.state AS col_state, n.n AS col_n, `+claimListColumns+` FROM n
+			CROSS JOIN LATERAL (
+				SELECT claims.id FROM claims WHERE n.n > 0 AND claims.state = n.state AND `+where+`
+				ORDER BY claims.priority_rank DESC, claims.id DESC LIMIT ?
+			) top JOIN claims ON claims.id = top.id`, all...).Scan(&rows).Error
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: board: %w", err)
+	}
+	cards := make([]models.Claim, len(rows))
+	for i := range rows {
+		cards[i] = rows[i].Claim
 	}
 	if err := q.attachAssignees(ctx, cards); err != nil {
 		return nil, err
@@ -259,8 +243,8 @@ func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error
 		cols[i] = BoardColumn{State: s, Claims: []models.Claim{}}
 		index[s] = i
 	}
-	// The board's order; a claim that changed state between the queries
-	// shows in the column it is in now.
+	// The board's order; a claim that changed state between the count and
+	// the cards shows in the column it is in now.
 	slices.SortFunc(cards, func(a, b models.Claim) int {
 		return cmp.Or(cmp.Compare(b.PriorityRank, a.PriorityRank), cmp.Compare(b.ID, a.ID))
 	})
@@ -269,10 +253,10 @@ func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error
 			cols[i].Claims = append(cols[i].Claims, c)
 		}
 	}
-	for _, n := range counts {
-		if i, ok := index[n.State]; ok {
-			cols[i].Total = min(n.N, BoardCountCap)
-			cols[i].Capped = n.N > BoardCountCap
+	for _, r := range rows {
+		if i, ok := index[r.ColState]; ok {
+			cols[i].Total = min(r.ColN, BoardCountCap)
+			cols[i].Capped = r.ColN > BoardCountCap
 		}
 	}
 	return cols, nil
