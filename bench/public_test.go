@@ -29,6 +29,9 @@ const publicConns = 32
 // Feed from factdesk and, as the reference, the same bytes as files from
 // nginx on another loopback port, in alternating one-second rounds with 32
 // keep-alive connections, and reports requests per second and the ratio.
+// Each is measured twice: without Accept-Encoding, and with
+// Accept-Encoding: gzip as browsers send it, where nginx serves factdesk's
+// own gzip bytes precompressed (gzip_static), so both send the same bytes.
 // The load comes from wrk when it is installed (apt-get install wrk), or
 // else from a small Go generator in this process; FACTDESK_BENCH_LOADGEN=go
 // forces the latter. FACTDESK_BENCH_SECONDS sets the rounds, and so the
@@ -64,19 +67,27 @@ func BenchmarkPublicPages(b *testing.B) {
 	env.WaitForJobs(b, "audit_checkpoint")
 
 	root := b.TempDir()
-	targets := []struct{ name, path string }{{"page", slug}, {"feed", "/factchecks.json"}}
-	bodies := map[string][]byte{}
+	// Each document twice: as a client that names no encoding gets it
+	// (wrk's default), and as browsers ask for it (Accept-Encoding:
+	// gzip). nginx serves the same bytes for both: the files, and beside
+	// them (gzip_static) the very gzip bytes factdesk sends.
+	type target struct{ name, path, encoding string }
+	targets := []target{{"page", slug, ""}, {"feed", "/factchecks.json", ""}, {"page-gzip", slug, "gzip"}, {"feed-gzip", "/factchecks.json", "gzip"}}
+	bodies := map[target][]byte{}
 	for _, tg := range targets {
-		res := env.Do(b, "GET", tg.path, "", nil)
-		if res.Status != http.StatusOK {
-			b.Fatalf("GET %s = %d", tg.path, res.Status)
+		body, encoding := fetchAs(b, env.URL+tg.path, tg.encoding)
+		if encoding != tg.encoding {
+			b.Fatalf("GET %s with Accept-Encoding %q: Content-Encoding %q", tg.path, tg.encoding, encoding)
 		}
-		bodies[tg.path] = res.Body
+		bodies[tg] = body
 		file := filepath.Join(root, "www", filepath.FromSlash(tg.path))
+		if tg.encoding == "gzip" {
+			file += ".gz"
+		}
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			b.Fatal(err)
 		}
-		if err := os.WriteFile(file, res.Body, 0o644); err != nil {
+		if err := os.WriteFile(file, body, 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -99,9 +110,9 @@ func BenchmarkPublicPages(b *testing.B) {
 				var n int64
 				var err error
 				if gen == "wrk" {
-					n, err = runWrk(wrk, bases[i]+tg.path, time.Second)
+					n, err = runWrk(wrk, bases[i]+tg.path, tg.encoding, time.Second)
 				} else {
-					n, err = loadGo(bases[i], tg.path, len(bodies[tg.path]), time.Second)
+					n, err = loadGo(bases[i], tg.path, tg.encoding, len(bodies[tg]), time.Second)
 				}
 				if err != nil {
 					b.Fatalf("%s %s: %v", bases[i], tg.path, err)
@@ -111,8 +122,8 @@ func BenchmarkPublicPages(b *testing.B) {
 		}
 		rates := [2]float64{float64(counts[0]) / float64(seconds), float64(counts[1]) / float64(seconds)}
 		ratio := rates[0] / rates[1]
-		fmt.Printf("%s %s (%d bytes), %d connections, %s: factdesk %.0f req/s | nginx, same bytes: %.0f req/s | ratio %.2f\n",
-			tg.name, tg.path, len(bodies[tg.path]), publicConns, gen, rates[0], rates[1], ratio)
+		fmt.Printf("%s %s (%d bytes), %d connections, %s: factdesk %.0f req/s | nginx, same bytes: %.0f req/s | ratio %.2f | load %s\n",
+			tg.name, tg.path, len(bodies[tg]), publicConns, gen, rates[0], rates[1], ratio, loadAverage())
 		b.ReportMetric(rates[0], tg.name+"-req/s")
 		b.ReportMetric(ratio, tg.name+"-ratio")
 	}
@@ -153,6 +164,8 @@ http {
 	server {
 		listen %[3]s;
 		root %[2]s/www;
+		gzip_static on;
+		gzip_vary on;
 		location = /factchecks.json { default_type "application/feed+json; charset=utf-8"; }
 		location /factchecks/ { default_type "text/html; charset=utf-8"; }
 	}
@@ -184,10 +197,38 @@ http {
 var wrkRequests = regexp.MustCompile(`(\d+) requests in`)
 var wrkErrors = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)|Socket errors: .*`)
 
-// runWrk drives url with wrk (2 threads, publicConns connections) for d
-// and returns the requests completed.
-func runWrk(wrk, url string, d time.Duration) (int64, error) {
-	out, err := exec.Command(wrk, "-t2", "-c"+strconv.Itoa(publicConns), "-d"+strconv.Itoa(int(d.Seconds()))+"s", url).CombinedOutput()
+// fetchAs GETs url asking for encoding (none: no Accept-Encoding) and
+// returns the body as sent, with its Content-Encoding.
+func fetchAs(b *testing.B, url, encoding string) ([]byte, string) {
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Set, so that Go's client neither adds gzip nor unpacks it.
+	req.Header.Set("Accept-Encoding", encoding)
+	if encoding == "" {
+		req.Header.Set("Accept-Encoding", "identity")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		b.Fatalf("GET %s = %d, %v", url, res.StatusCode, err)
+	}
+	return body, res.Header.Get("Content-Encoding")
+}
+
+// runWrk drives url with wrk (2 threads, publicConns connections) for d,
+// asking for encoding when set, and returns the requests completed.
+func runWrk(wrk, url, encoding string, d time.Duration) (int64, error) {
+	args := []string{"-t2", "-c" + strconv.Itoa(publicConns), "-d" + strconv.Itoa(int(d.Seconds())) + "s"}
+	if encoding != "" {
+		args = append(args, "-H", "Accept-Encoding: "+encoding)
+	}
+	out, err := exec.Command(wrk, append(args, url)...).CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("wrk: %v: %s", err, out)
 	}
@@ -202,11 +243,15 @@ func runWrk(wrk, url string, d time.Duration) (int64, error) {
 }
 
 // loadGo keeps publicConns keep-alive connections busy with GETs of path
-// for d, checking each answer is a 200 of size bytes, and returns the
-// requests completed.
-func loadGo(base, path string, size int, d time.Duration) (int64, error) {
+// (asking for encoding when set) for d, checking each answer is a 200 of
+// size bytes, and returns the requests completed.
+func loadGo(base, path, encoding string, size int, d time.Duration) (int64, error) {
 	addr := strings.TrimPrefix(base, "http://")
-	req := []byte("GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\nUser-Agent: factdesk-bench\r\n\r\n")
+	ae := ""
+	if encoding != "" {
+		ae = "Accept-Encoding: " + encoding + "\r\n"
+	}
+	req := []byte("GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\nUser-Agent: factdesk-bench\r\n" + ae + "\r\n")
 	var done atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, publicConns)

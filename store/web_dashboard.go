@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/factdesk/factdesk/models"
@@ -163,64 +165,74 @@ func (f BoardFilter) where() (string, []any) {
 	return claimMatch{Assignee: f.Assignee, Verdict: f.Verdict, Priority: f.Priority, Tag: f.Tag, Query: f.Query}.where()
 }
 
-// Board returns one column per state in three queries whatever the size of
-// the desk: the top cards of every state through one LATERAL join (each an
-// index scan on claims_board_idx, or a bitmap scan when a filter is
-// selective), the per-state counts, and the cards' assignees.
+// boardCard is a card as the board's query returns it, with its column's
+// count.
+type boardCard struct {
+	models.Claim
+	ColState models.State
+	ColN     int64
+}
+
+// Board returns one column per state in two queries whatever the size of
+// the desk: the top cards of each state that has a match, each with its
+// state's count, and the cards' assignees.
+//
+// Without a search, each state's count walks claims_board_idx (or
+// claims_board_verdict_idx) and stops at the cap, index-only since the
+// index carries every filtered column but the assignee, whose probe the
+// planner may also turn into a merge with the assignee's assignments. The
+// cards are then the first ids of the same walk in the board's order,
+// index-only again, joined to their rows: asking for whole rows in that
+// walk made the planner trade the board index for the primary key and
+// filter thousands of rows per column (a priority and a tag), and a state
+// without a match is skipped, since its walk would read the whole state
+// looking for one.
+//
+// A search is answered by the GIN index instead: one bitmap scan of all
+// matches, counted and ranked per state with window functions, costs less
+// than walking every state until enough matches turn up (a word's matches
+// are a few per thousand claims) or intersecting the bitmap with each
+// state's.
 func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error) {
 	if f.PerColumn <= 0 {
 		f.PerColumn = 25
 	}
 	where, args := f.where()
-	states := make([]string, len(models.States))
-	for i, s := range models.States {
-		states[i] = string(s)
-	}
-	// Counts come first: a state without a match is left out of the cards
-	// query, which would otherwise walk that whole state looking for one.
-	var counts []struct {
-		State models.State
-		N     int64
-	}
+	var rows []boardCard
 	var err error
 	if f.Query != "" {
-		// Full-text search is answered by the GIN index, not the board
-		// index: one bitmap scan of all matches, grouped, costs less than
-		// redoing that scan once per state.
-		err = q.db.WithContext(ctx).Raw(`SELECT claims.state, count(*) AS n FROM claims WHERE `+where+` GROUP BY claims.state`, args...).Scan(&counts).Error
+		err = q.db.WithContext(ctx).Raw(`WITH m AS (
+				SELECT claims.id, claims.state, count(*) OVER w AS n,
+					row_number() OVER (w ORDER BY claims.priority_rank DESC, claims.id DESC) AS rank
+				FROM claims WHERE `+where+` WINDOW w AS (PARTITION BY claims.state))
+			SELECT m.state AS col_state, m.n AS col_n, `+claimListColumns+`
+			FROM m JOIN claims ON claims.id = m.id WHERE m.rank <= ?`, append(args, f.PerColumn)...).Scan(&rows).Error
 	} else {
-		// Otherwise each state's count walks the board index and stops at
-		// the cap, so a broad filter (a busy checker, a common tag) costs
-		// at most the cap's worth of rows per state rather than all of its
-		// matches.
-		countArgs := append([]any{models.StringArray(states)}, args...)
-		countArgs = append(countArgs, BoardCountCap+1)
-		err = q.db.WithContext(ctx).Raw(`SELECT s.state, n.n FROM unnest(?::text[]) AS s(state)
-			CROSS JOIN LATERAL (
-				SELECT count(*) AS n FROM (SELECT 1 FROM claims WHERE claims.state = s.state AND `+where+` LIMIT ?) m
-			) n`, countArgs...).Scan(&counts).Error
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: board counts: %w", err)
-	}
-	var cards []models.Claim
-	var matched []string
-	for _, n := range counts {
-		if n.N > 0 {
-			matched = append(matched, string(n.State))
+		states := make([]string, len(models.States))
+		for i, s := range models.States {
+			states[i] = string(s)
 		}
+		all := append([]any{models.StringArray(states)}, args...)
+		all = append(all, BoardCountCap+1)
+		all = append(all, args...)
+		all = append(all, f.PerColumn)
+		err = q.db.WithContext(ctx).Raw(`WITH n AS MATERIALIZED (
+				SELECT s.state, n.n FROM unnest(?::text[]) AS s(state)
+				CROSS JOIN LATERAL (
+					SELECT count(*) AS n FROM (SELECT 1 FROM claims WHERE claims.state = s.state AND `+where+` LIMIT ?) m
+				) n)
+			SELECT n.state AS col_state, n.n AS col_n, `+claimListColumns+` FROM n
+			CROSS JOIN LATERAL (
+				SELECT claims.id FROM claims WHERE n.n > 0 AND claims.state = n.state AND `+where+`
+				ORDER BY claims.priority_rank DESC, claims.id DESC LIMIT ?
+			) top JOIN claims ON claims.id = top.id`, all...).Scan(&rows).Error
 	}
-	cardArgs := append([]any{models.StringArray(matched)}, args...)
-	cardArgs = append(cardArgs, f.PerColumn)
-	err = q.db.WithContext(ctx).Raw(`SELECT c.* FROM unnest(?::text[]) AS s(state)
-		CROSS JOIN LATERAL (
-			SELECT `+claimListColumns+` FROM claims
-			WHERE claims.state = s.state AND `+where+`
-			ORDER BY claims.priority_rank DESC, claims.id DESC
-			LIMIT ?
-		) c`, cardArgs...).Scan(&cards).Error
 	if err != nil {
-		return nil, fmt.Errorf("store: board cards: %w", err)
+		return nil, fmt.Errorf("store: board: %w", err)
+	}
+	cards := make([]models.Claim, len(rows))
+	for i := range rows {
+		cards[i] = rows[i].Claim
 	}
 	if err := q.attachAssignees(ctx, cards); err != nil {
 		return nil, err
@@ -231,14 +243,20 @@ func (q queries) Board(ctx context.Context, f BoardFilter) ([]BoardColumn, error
 		cols[i] = BoardColumn{State: s, Claims: []models.Claim{}}
 		index[s] = i
 	}
+	// The board's order; a claim that changed state between the count and
+	// the cards shows in the column it is in now.
+	slices.SortFunc(cards, func(a, b models.Claim) int {
+		return cmp.Or(cmp.Compare(b.PriorityRank, a.PriorityRank), cmp.Compare(b.ID, a.ID))
+	})
 	for _, c := range cards {
-		i := index[c.State]
-		cols[i].Claims = append(cols[i].Claims, c)
+		if i, ok := index[c.State]; ok {
+			cols[i].Claims = append(cols[i].Claims, c)
+		}
 	}
-	for _, n := range counts {
-		if i, ok := index[n.State]; ok {
-			cols[i].Total = min(n.N, BoardCountCap)
-			cols[i].Capped = n.N > BoardCountCap
+	for _, r := range rows {
+		if i, ok := index[r.ColState]; ok {
+			cols[i].Total = min(r.ColN, BoardCountCap)
+			cols[i].Capped = r.ColN > BoardCountCap
 		}
 	}
 	return cols, nil

@@ -17,19 +17,22 @@ import (
 // Funcs are the helpers templates may call. They only format; the
 // handlers decide what is shown.
 var Funcs = template.FuncMap{
-	"asset":        Asset,
-	"actionLabel":  ActionLabel,
-	"stateLabel":   StateLabel,
-	"verdictLabel": func(v models.Verdict) string { return v.Label() },
-	"roleLabel":    func(r models.Role) string { return titleCase(string(r)) },
-	"titleCase":    titleCase,
-	"fieldMessage": FieldMessage,
-	"formatLabel":  webhooks.FormatLabel,
-	"languageName": extract.LanguageName,
-	"truncate":     truncate,
-	"isoTime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"duration":     HumanDuration,
-	"fetchFailure": FetchFailure,
+	"asset":         Asset,
+	"actionLabel":   ActionLabel,
+	"stateLabel":    StateLabel,
+	"stateBadge":    stateBadge,
+	"priorityBadge": priorityBadge,
+	"verdictBadge":  verdictBadge,
+	"verdictLabel":  func(v models.Verdict) string { return v.Label() },
+	"roleLabel":     func(r models.Role) string { return titleCase(string(r)) },
+	"titleCase":     titleCase,
+	"fieldMessage":  FieldMessage,
+	"formatLabel":   webhooks.FormatLabel,
+	"languageName":  extract.LanguageName,
+	"truncate":      truncate,
+	"isoTime":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"duration":      HumanDuration,
+	"fetchFailure":  FetchFailure,
 	// ordinal counts from one what the API counts from zero (an
 	// article's candidate sentences), for people.
 	"ordinal": func(i int) int { return i + 1 },
@@ -79,9 +82,11 @@ func TimeFuncs(loc *time.Location) template.FuncMap {
 		return show(*t)
 	}
 	return template.FuncMap{
-		"datetime": show,
-		"duePtr":   ptr,
-		"timePtr":  ptr,
+		"datetime":       show,
+		"claimCard":      claimCard(loc),
+		"selectableCard": selectableCard(loc),
+		"duePtr":         ptr,
+		"timePtr":        ptr,
 		// datetimeSeconds is for captures, where the second matters.
 		"datetimeSeconds": func(t time.Time) string { return t.In(loc).Format("2 Jan 2006 15:04:05 MST") },
 		// dueInput is a due date as <input type=datetime-local> wants it,

@@ -1,8 +1,10 @@
 package public_test
 
 import (
+	"compress/gzip"
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,13 +23,16 @@ import (
 
 var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-// get fetches path from base with the given request headers.
+// get fetches path from base with the given request headers. Unless they
+// name an Accept-Encoding it asks for identity, as Go's client would
+// otherwise ask for gzip on a GET (not on a HEAD) and hide it.
 func get(t *testing.T, method, url string, header map[string]string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Accept-Encoding", "identity")
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
@@ -109,6 +114,55 @@ func TestPublicResponsesCarryValidators(t *testing.T) {
 	}
 	if hits, _, _ := env.App.PublicCache.Stats(); hits == 0 {
 		t.Errorf("no request was answered from the cache")
+	}
+}
+
+// A browser (Accept-Encoding: gzip) gets the cached page compressed, once
+// compressed at fill time: its own strong ETag, Vary on the encoding, the
+// same bytes once decompressed, and 304s against that ETag. A client that
+// refuses gzip (q=0) or names none gets the identity bytes.
+func TestPublicResponsesGzip(t *testing.T) {
+	t.Parallel()
+	env := pubEnv(t)
+	checker, editor := env.User(t, models.RoleChecker), env.User(t, models.RoleEditor)
+	var slug string
+	for i := range 4 { // a feed of one entry is too short to compress
+		c := env.ClaimIn(t, models.StateConfirmed, checker, editor, fmt.Sprintf("The bridge carries %d0,000 cars a day.", i+1))
+		slug = pubSlug(t, env, checker.Token, c.ID)
+	}
+	for _, path := range []string{slug, "/factchecks.json"} {
+		plain, body := get(t, "GET", env.URL+path, nil)
+		if plain.StatusCode != http.StatusOK || plain.Header.Get("Content-Encoding") != "" {
+			t.Fatalf("GET %s = %d, Content-Encoding %q", path, plain.StatusCode, plain.Header.Get("Content-Encoding"))
+		}
+		zipped, raw := get(t, "GET", env.URL+path, map[string]string{"Accept-Encoding": "br;q=1.0, gzip;q=0.8, *;q=0.1"})
+		if zipped.Header.Get("Content-Encoding") != "gzip" || zipped.Header.Get("Vary") != "Accept-Encoding" {
+			t.Fatalf("GET %s with gzip: Content-Encoding %q, Vary %q", path, zipped.Header.Get("Content-Encoding"), zipped.Header.Get("Vary"))
+		}
+		zr, err := gzip.NewReader(strings.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, err := io.ReadAll(zr)
+		if err != nil || string(unzipped) != body || len(raw) >= len(body) {
+			t.Errorf("GET %s with gzip: %d bytes, %d unzipped (%v), want fewer than %d, the same page", path, len(raw), len(unzipped), err, len(body))
+		}
+		etag := zipped.Header.Get("ETag")
+		if etag == plain.Header.Get("ETag") || !strings.HasPrefix(etag, `"`) || plain.Header.Get("Vary") != "Accept-Encoding" {
+			t.Errorf("ETags %q (gzip) and %q (identity, Vary %q): want two strong tags, both varying", etag, plain.Header.Get("ETag"), plain.Header.Get("Vary"))
+		}
+		if zipped.ContentLength != int64(len(raw)) {
+			t.Errorf("gzip Content-Length = %d, want %d", zipped.ContentLength, len(raw))
+		}
+		if res, b := get(t, "GET", env.URL+path, map[string]string{"Accept-Encoding": "gzip", "If-None-Match": etag}); res.StatusCode != http.StatusNotModified || b != "" {
+			t.Errorf("GET with gzip and If-None-Match = %d (%d bytes), want 304", res.StatusCode, len(b))
+		}
+		if head, _ := get(t, "HEAD", env.URL+path, map[string]string{"Accept-Encoding": "gzip"}); head.ContentLength != int64(len(raw)) || head.Header.Get("ETag") != etag {
+			t.Errorf("HEAD with gzip: Content-Length %d, ETag %q; want %d, %q", head.ContentLength, head.Header.Get("ETag"), len(raw), etag)
+		}
+		if res, b := get(t, "GET", env.URL+path, map[string]string{"Accept-Encoding": "gzip;q=0, deflate"}); res.Header.Get("Content-Encoding") != "" || b != body {
+			t.Errorf("GET with gzip;q=0: Content-Encoding %q, want the identity page", res.Header.Get("Content-Encoding"))
+		}
 	}
 }
 

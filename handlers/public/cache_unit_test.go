@@ -126,3 +126,27 @@ func TestCacheRendersAColdPageOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestAcceptsGzip(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		header []string
+		want   bool
+	}{
+		{nil, false},
+		{[]string{"gzip"}, true},
+		{[]string{"gzip, deflate, br, zstd"}, true},
+		{[]string{"br;q=1.0, GZIP;q=0.5"}, true},
+		{[]string{"x-gzip"}, true},
+		{[]string{"*"}, true},
+		{[]string{"identity"}, false},
+		{[]string{"br", "gzip"}, true},
+		{[]string{"gzip;q=0"}, false},
+		{[]string{"gzip; q=0.0, deflate"}, false},
+		{[]string{"deflate, br"}, false},
+	} {
+		if got := acceptsGzip(tc.header); got != tc.want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", tc.header, got, tc.want)
+		}
+	}
+}

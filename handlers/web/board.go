@@ -10,6 +10,7 @@ import (
 	"github.com/factdesk/factdesk/handlers/param"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
 )
 
@@ -21,7 +22,7 @@ type boardColumnView struct {
 	State  models.State
 	Total  int64
 	Capped bool
-	Cards  []cardView
+	Cards  []web.Card
 	More   int64
 	// MoreURL loads the column's next cards with the same filters.
 	MoreURL string
@@ -98,13 +99,21 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 	}
 	now := time.Now().UTC()
 	v := &boardView{F: f, AssigneeParam: c.Query("assignee")}
+	// The proposers of every column in one query: the cards share one
+	// backing slice, each column a window of it.
+	var claims []models.Claim
 	for _, col := range cols {
-		cv := boardColumnView{State: col.State, Total: col.Total, Capped: col.Capped, Cards: ppl.cards(col.Claims, now)}
+		claims = append(claims, col.Claims...)
+	}
+	cards := ppl.cards(claims, now)
+	if err := s.withProposers(ctx, cards, ppl); err != nil {
+		return nil, err
+	}
+	for _, col := range cols {
+		cv := boardColumnView{State: col.State, Total: col.Total, Capped: col.Capped, Cards: cards[:len(col.Claims):len(col.Claims)]}
+		cards = cards[len(col.Claims):]
 		for i := range cv.Cards {
 			cv.Cards[i].SourceAlert = alerts[cv.Cards[i].Claim.ID]
-		}
-		if err := s.withProposers(ctx, cv.Cards, ppl); err != nil {
-			return nil, err
 		}
 		cv.More = col.Total - int64(len(col.Claims))
 		if cv.More > 0 {
@@ -121,10 +130,15 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 	v.ExportCSV, v.ExportJSONL = exportLinks(q)
 	v.ListURL = withQuery("/claims", q)
 	v.ViewPage, v.ViewQuery = models.ViewBoard, q.Encode()
-	v.Matching, v.Capped, err = s.store.CountClaims(ctx, store.ListFilter{Assignee: f.Assignee, Verdict: f.Verdict,
-		Priority: f.Priority, Tag: f.Tag, Query: f.Query}, workflow.MaxBulk)
-	if err != nil {
-		return nil, err
+	// "Select all matching" counts what the columns counted: their sum is
+	// exact unless a column stopped at its cap, and then there are more
+	// matches than a bulk action takes anyway.
+	for _, col := range cols {
+		v.Matching += col.Total
+		v.Capped = v.Capped || col.Capped
+	}
+	if v.Matching > workflow.MaxBulk {
+		v.Matching, v.Capped = workflow.MaxBulk, true
 	}
 	return v, nil
 }

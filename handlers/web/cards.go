@@ -5,20 +5,8 @@ import (
 	"time"
 
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/web"
 )
-
-// cardView is a claim as a card on the queue, the board and the overview.
-type cardView struct {
-	Claim     *models.Claim
-	Overdue   bool
-	Assignees []string
-	// SourceAlert marks a confirmed claim whose cited sources changed or
-	// disappeared since its confirmation (store.NeedsSourceReview).
-	SourceAlert bool
-	// Proposer names who proposed the standing verdict of a verified or
-	// disputed claim, where the page looked it up.
-	Proposer string
-}
 
 // people maps user ids to users for naming actors and assignees. The desk
 // has tens of users, so one query per page is cheaper than joins
@@ -44,11 +32,11 @@ func (p people) name(id int64) string {
 	return "a former user"
 }
 
-func (p people) cards(claims []models.Claim, now time.Time) []cardView {
-	out := make([]cardView, len(claims))
+func (p people) cards(claims []models.Claim, now time.Time) []web.Card {
+	out := make([]web.Card, len(claims))
 	for i := range claims {
 		c := &claims[i]
-		v := cardView{Claim: c, Overdue: c.Overdue(now)}
+		v := web.Card{Claim: c, Overdue: c.Overdue(now)}
 		for _, a := range c.Assignees {
 			v.Assignees = append(v.Assignees, p.name(a.UserID))
 		}
@@ -59,7 +47,7 @@ func (p people) cards(claims []models.Claim, now time.Time) []cardView {
 
 // withProposers names the proposer on the cards of claims waiting for
 // review.
-func (s *Server) withProposers(ctx context.Context, cards []cardView, ppl people) error {
+func (s *Server) withProposers(ctx context.Context, cards []web.Card, ppl people) error {
 	var ids []int64
 	for _, c := range cards {
 		if c.Claim.State == models.StateVerified || c.Claim.State == models.StateDisputed {

@@ -10,6 +10,7 @@ import (
 	"github.com/factdesk/factdesk/handlers/param"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/store"
+	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
 )
 
@@ -38,7 +39,7 @@ type listView struct {
 	AssigneeParam string
 	People        []models.User
 	Columns       []listColumn
-	Rows          []cardView
+	Rows          []web.Card
 	// Next is the URL of the following page, "" on the last; First goes
 	// back to the first when this is a later page.
 	Next, First string

@@ -23,7 +23,7 @@ type overviewView struct {
 	StateChart   web.Chart
 	DayChart     web.Chart
 	CheckerChart web.Chart
-	Overdue      []cardView
+	Overdue      []web.Card
 	// SourceAlerts are confirmed claims whose sources changed since
 	// their confirmation, for an editor to review.
 	SourceAlerts []store.SourceAlert

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
 )
 
@@ -16,10 +17,10 @@ const queueReviewLimit = 10
 type queueView struct {
 	// ToDo are the claims the user must act on; Waiting their proposed
 	// verdicts that wait for an editor.
-	ToDo, Waiting []cardView
+	ToDo, Waiting []web.Card
 	// Review is the start of the review queue, on an editor's home (the
 	// page's Counts.Review counts all of it).
-	Review   []cardView
+	Review   []web.Card
 	IsEditor bool
 	// New counts new claims nobody has taken, for "Take next claim".
 	New int64
@@ -57,7 +58,7 @@ func (s *Server) webQueue(c *gin.Context) {
 		}
 		v.Review = ppl.cards(review, now)
 	}
-	for _, cards := range [][]cardView{v.ToDo, v.Waiting, v.Review} {
+	for _, cards := range [][]web.Card{v.ToDo, v.Waiting, v.Review} {
 		if err := s.withProposers(ctx, cards, ppl); err != nil {
 			s.respondError(c, err)
 			return

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/models"
+	"github.com/factdesk/factdesk/web"
 	"github.com/factdesk/factdesk/workflow"
 )
 
@@ -25,7 +26,7 @@ type confirmView struct {
 }
 
 type reviewItem struct {
-	Card     cardView
+	Card     web.Card
 	Proposer string
 	Confirm  *confirmView
 }
