@@ -406,6 +406,10 @@ func longest(words []string, n int) []string {
 func (q queries) RefreshLexemeStats(ctx context.Context) error {
 	return q.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, stmt := range []string{
+			// One recount at a time (two processes' jobs, or a job and a
+			// benchmark): both would delete and then insert the same
+			// lexemes. Lookups still read the previous counts meanwhile.
+			`LOCK TABLE claim_lexemes IN EXCLUSIVE MODE`,
 			`DELETE FROM claim_lexemes`,
 			`INSERT INTO claim_lexemes (lexeme, ndoc)
 			 SELECT word, ndoc FROM ts_stat('SELECT search FROM claims WHERE duplicate_of IS NULL')`,
