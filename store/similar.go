@@ -18,7 +18,8 @@ import (
 
 // Tuning of the candidate search. Each source is capped so a lookup costs
 // about the same whether the table holds a thousand claims or a million;
-// bench/similar_test.go measures it at a million.
+// bench/similar_scale_test.go measures it at a million claims of real text,
+// bench/similar_test.go at a million generated ones.
 const (
 	// spellThreshold is pg_trgm.similarity_threshold for the % operator
 	// that looks a query's unknown name up among the counted lexemes:
@@ -170,9 +171,9 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 func (q queries) similarCandidates(ctx context.Context, text, author string, before int64) ([]match.Candidate, error) {
 	candidateSQL, args := candidateQuery(text, author, before)
 	var rows []candidateRow
-	// SET LOCAL needs a transaction; inside a caller's transaction this is
-	// a savepoint and the threshold stays set until that transaction ends,
-	// which only affects other % lookups.
+	// set_config(…, true) is SET LOCAL, which needs a transaction; inside a
+	// caller's transaction this is a savepoint and both settings stay until
+	// that transaction ends, which only affects other % lookups and JIT.
 	err := q.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// JIT compiling would cost more than the statement: at a million
 		// claims the planner's estimates pass jit_above_cost, and
@@ -208,7 +209,7 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 	// longest few stand for them. Long words are the rarer ones, so the
 	// index reads shorter posting lists, and they carry the topic.
 	key := longest(t.others, keyWords)
-	args := map[string]any{"q": text, "before": before, "n": perSourceLimit, "armRows": armRows,
+	args := map[string]any{"before": before, "n": perSourceLimit, "armRows": armRows,
 		"rankedTerms": rankedTerms, "commonAt": commonAt, "avgLen": 12.0, "rankedRows": rankedRows, "rankedBudget": rankedBudget, "rankedCap": rankedBudget + rankedRows, "nRanked": rankedLimit, "spellings": spellings,
 		"rq": strings.TrimSpace(text + " " + author), "anchors": strings.Join(slices.Concat(t.numbers, t.names), " "),
 		"names": strings.Join(t.names, " "), "others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
