@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // LoadEvaluationClaims fills an empty evaluation database with texts as
@@ -59,4 +61,74 @@ func (s *Store) BackendPID(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("store: backend pid: %w", err)
 	}
 	return pid, nil
+}
+
+// ReplicateEvaluationClaims grows an evaluation database to total claims
+// of real wording: the claim numbered g (counting from 0) becomes copy
+// g / len(texts) of text g % len(texts), with every figure prefixed with
+// the copy's number and one of four lead-ins ("Posts claim that …"), and the states cycle
+// through the workflow's. So the table grows as a desk's archive does, by
+// more claims like the ones it has, not by sentences from a template.
+// Growing by more than the table holds drops the claims' secondary indexes
+// and builds them again afterwards, several times faster than keeping a GIN
+// index up to date row by row. It then analyses the table and recounts the
+// lexemes, as the desk's hourly job would have by then.
+func (s *Store) ReplicateEvaluationClaims(ctx context.Context, texts []string, total int) error {
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: replicate evaluation claims: %w", err)
+	}
+	defer conn.Close()
+	var have int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM claims`).Scan(&have); err != nil {
+		return fmt.Errorf("store: count evaluation claims: %w", err)
+	}
+	if have >= total {
+		return nil
+	}
+	var defs []string
+	if total-have > have {
+		rows, err := conn.QueryContext(ctx, `SELECT indexname, indexdef FROM pg_indexes
+			WHERE schemaname = current_schema() AND tablename = 'claims' AND indexdef NOT LIKE 'CREATE UNIQUE%'`)
+		if err != nil {
+			return fmt.Errorf("store: claims indexes: %w", err)
+		}
+		var names []string
+		for rows.Next() {
+			var name, def string
+			if err := rows.Scan(&name, &def); err != nil {
+				rows.Close()
+				return err
+			}
+			names, defs = append(names, name), append(defs, def)
+		}
+		rows.Close()
+		for _, name := range names {
+			if _, err := conn.ExecContext(ctx, `DROP INDEX `+pgx.Identifier{name}.Sanitize()); err != nil {
+				return fmt.Errorf("store: drop index %s: %w", name, err)
+			}
+		}
+		if _, err := conn.ExecContext(ctx, `SET maintenance_work_mem = '1GB'`); err != nil {
+			return err
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `WITH v AS (SELECT n, t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n))
+		INSERT INTO claims (text, state, created_by)
+		SELECT (ARRAY['', 'Posts claim that ', 'A viral video says ', 'Social media users share that '])[1 + g % 4]
+		       || regexp_replace(v.t, '\m([0-9]+)\M', (g / $2)::text || '\1', 'g'),
+		       (ARRAY['new','verifying','verified','confirmed','rejected'])[1 + g % 5],
+		       (SELECT min(id) FROM users)
+		FROM generate_series($3::bigint, $4::bigint - 1) AS g
+		JOIN v ON v.n = 1 + g % $2`, texts, len(texts), have, total); err != nil {
+		return fmt.Errorf("store: replicate evaluation claims: %w", err)
+	}
+	for _, def := range defs {
+		if _, err := conn.ExecContext(ctx, def); err != nil {
+			return fmt.Errorf("store: rebuild claims index: %w", err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `VACUUM ANALYZE claims`); err != nil {
+		return fmt.Errorf("store: analyse evaluation claims: %w", err)
+	}
+	return s.RefreshLexemeStats(ctx)
 }
