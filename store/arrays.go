@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql/driver"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,6 +15,21 @@ type int64Array []int64
 
 // GormDataType tells GORM the field is a column, not a relation.
 func (int64Array) GormDataType() string { return "bigint[]" }
+
+// Value encodes the array in its text form, {1,2,3}, as one parameter:
+// GORM would otherwise expand a slice into a list, (1, 2, 3), whose
+// statement text changes with its length.
+func (a int64Array) Value() (driver.Value, error) {
+	b := make([]byte, 0, 2+8*len(a))
+	b = append(b, '{')
+	for i, id := range a {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, '}')), nil
+}
 
 // Scan decodes the text form, such as {1,2,3}, that database/sql hands
 // over.

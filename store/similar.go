@@ -63,6 +63,21 @@ const (
 	MaxSimilarLimit     = 50
 )
 
+// sessionSettings are set on every connection of the store when it opens
+// (Open), for the similar-claim lookup, instead of SET LOCAL in a
+// transaction around each lookup: BEGIN, the settings and COMMIT were three
+// round trips around its one statement. Nothing else in store/ uses
+// pg_trgm's % operator, and JIT only changes how fast a statement runs.
+var sessionSettings = map[string]string{
+	// The threshold of the % operator that looks a query's unknown name
+	// up among the counted lexemes (spellThreshold).
+	"pg_trgm.similarity_threshold": strconv.FormatFloat(spellThreshold, 'f', -1, 64),
+	// JIT compiling would cost more than the statement: at a million
+	// claims the planner's estimates pass jit_above_cost, and compiling
+	// took 150 ms of a lookup. The store's other statements are as short.
+	"jit": "off",
+}
+
 // SimilarOptions narrow a similar-claims lookup.
 type SimilarOptions struct {
 	// Limit is how many matches to return: DefaultSimilarLimit when zero,
@@ -143,8 +158,11 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 	for i, r := range ranked {
 		ids[i], _ = strconv.ParseInt(r.ID, 10, 64)
 	}
+	// One array parameter rather than IN (?, ?, …): the statement's text
+	// is then the same whatever the number of matches, so each connection
+	// prepares it once (pgx's statement cache).
 	var claims []models.Claim
-	if err := q.db.WithContext(ctx).Where("id IN ?", ids).Find(&claims).Error; err != nil {
+	if err := q.db.WithContext(ctx).Where("id = ANY(?)", int64Array(ids)).Find(&claims).Error; err != nil {
 		return nil, fmt.Errorf("store: load similar claims: %w", err)
 	}
 	byID := make(map[int64]*models.Claim, len(claims))
@@ -172,18 +190,8 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 func (q queries) similarCandidates(ctx context.Context, text, author string, before int64) ([]match.Candidate, error) {
 	candidateSQL, args := candidateQuery(text, author, before)
 	var rows []candidateRow
-	// set_config(…, true) is SET LOCAL, which needs a transaction; inside a
-	// caller's transaction this is a savepoint and both settings stay until
-	// that transaction ends, which only affects other % lookups and JIT.
-	err := q.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// JIT compiling would cost more than the statement: at a million
-		// claims the planner's estimates pass jit_above_cost, and
-		// compiling took 150 ms of a lookup.
-		if err := tx.Exec("SELECT set_config('pg_trgm.similarity_threshold', ?, true), set_config('jit', 'off', true)", strconv.FormatFloat(spellThreshold, 'f', -1, 64)).Error; err != nil {
-			return err
-		}
-		return tx.Raw(candidateSQL, args).Scan(&rows).Error
-	})
+	// The statement relies on the connection's sessionSettings.
+	err := q.db.WithContext(ctx).Raw(candidateSQL, args).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: similar claim candidates: %w", err)
 	}

@@ -116,6 +116,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, models.Errorf(models.EInvalid, "DATABASE_URL is not a valid PostgreSQL URL: %v", err)
 	}
 	connConfig.Tracer = opts.Tracer
+	// Settings every connection starts with, sent in the startup packet,
+	// so that no statement pays a round trip to set them (see
+	// sessionSettings). A setting the URL names itself is kept.
+	for k, v := range sessionSettings {
+		if _, set := connConfig.RuntimeParams[k]; !set {
+			connConfig.RuntimeParams[k] = v
+		}
+	}
 	sqlDB := stdlib.OpenDB(*connConfig)
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = 20
