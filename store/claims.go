@@ -275,9 +275,13 @@ func (tx *Tx) LockClaimFacts(ctx context.Context, id int64) (*models.Claim, Rule
 // lockClaimSQL locks a claim and reads, in the same round trip, its
 // assignees, its followers (for the notification hook), the seq and hash
 // of its newest history entry (the link the next entry's hash chains onto)
-// and, when $2, the rule facts and the newest proposal's actor (whom the
-// notification hook tells of a send-back, confirm, reopen or reject).
-const lockClaimSQL = `
+// and, in lockClaimFactsSQL, the rule facts and the newest proposal's actor
+// (whom the notification hook tells of a send-back, confirm, reopen or
+// reject). LockClaim has a statement of its own without the facts: the
+// executor sets up every node of a plan on each execution, even a join
+// whose condition is false, and that setup was much of the lock's cost.
+const (
+	lockClaimColumns = `
 	SELECT c.id, c.text, c.claimant, c.source_url, c.state, coalesce(c.verdict, ''), c.summary, c.priority,
 	       c.priority_rank, c.due_at, c.language, c.tags, c.version, c.duplicate_of, c.article_id,
 	       c.article_start, c.article_end, c.last_seq, c.created_by, c.created_at, c.updated_at,
@@ -285,10 +289,16 @@ const lockClaimSQL = `
 	                 'assigned_by', a.assigned_by, 'assigned_at', a.created_at) ORDER BY a.created_at, a.user_id), '[]')
 	          FROM claim_assignments a WHERE a.claim_id = c.id),
 	       (SELECT coalesce(array_agg(w.user_id ORDER BY w.user_id), '{}') FROM claim_follows w WHERE w.claim_id = c.id),
-	       h.seq, h.hash,
-	       f.supports, f.refutes, f.context, f.proposer, f.last_proposer
+	       h.seq, h.hash,`
+	lockClaimHead = `
 	FROM claims c
-	LEFT JOIN LATERAL (SELECT seq, hash FROM claim_history WHERE claim_id = c.id ORDER BY seq DESC LIMIT 1) h ON true
+	LEFT JOIN LATERAL (SELECT seq, hash FROM claim_history WHERE claim_id = c.id ORDER BY seq DESC LIMIT 1) h ON true`
+	lockClaimSQL = lockClaimColumns + `
+	       NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint` + lockClaimHead + `
+	WHERE c.id = $1
+	FOR UPDATE OF c`
+	lockClaimFactsSQL = lockClaimColumns + `
+	       f.supports, f.refutes, f.context, f.proposer, f.last_proposer` + lockClaimHead + `
 	LEFT JOIN LATERAL (
 		SELECT count(*) FILTER (WHERE e.stance = 'supports') AS supports,
 		       count(*) FILTER (WHERE e.stance = 'refutes') AS refutes,
@@ -299,9 +309,10 @@ const lockClaimSQL = `
 		       (SELECT p.actor_id FROM claim_history p
 		         WHERE p.claim_id = c.id AND p.kind = 'transitioned' AND p.action IN ('verify', 'dispute') AND p.actor_id IS NOT NULL
 		         ORDER BY p.seq DESC LIMIT 1) AS last_proposer
-		FROM evidence e WHERE e.claim_id = c.id AND e.retracted_at IS NULL) f ON $2
+		FROM evidence e WHERE e.claim_id = c.id AND e.retracted_at IS NULL) f ON true
 	WHERE c.id = $1
 	FOR UPDATE OF c`
+)
 
 func (tx *Tx) lockClaim(ctx context.Context, id int64, withFacts bool) (*models.Claim, RuleFactsRow, error) {
 	var c models.Claim
@@ -312,7 +323,11 @@ func (tx *Tx) lockClaim(ctx context.Context, id int64, withFacts bool) (*models.
 	var headHash []byte
 	var supports, refutes, contextN *int
 	var lastProposer *int64
-	err := tx.conn(ctx).QueryRowContext(ctx, lockClaimSQL, id, withFacts).Scan(
+	query := lockClaimSQL
+	if withFacts {
+		query = lockClaimFactsSQL
+	}
+	err := tx.conn(ctx).QueryRowContext(ctx, query, id).Scan(
 		&c.ID, &c.Text, &c.Claimant, &c.SourceURL, &c.State, &c.Verdict, &c.Summary, &c.Priority,
 		&c.PriorityRank, &c.DueAt, &c.Language, &c.Tags, &c.Version, &c.DuplicateOf, &c.ArticleID,
 		&c.ArticleStart, &c.ArticleEnd, &c.LastSeq, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt,

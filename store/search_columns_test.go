@@ -63,3 +63,18 @@ func TestSearchColumnsFollowTheText(t *testing.T) {
 	}
 	want("after writing the columns directly")
 }
+
+// The refresh trigger has a WHEN condition (migration 0045), so a write
+// that names text and claimant without changing them (every SaveClaim)
+// does not call its function at all.
+func TestSearchTriggerRunsOnlyOnChange(t *testing.T) {
+	t.Parallel()
+	st, _ := similarSetup(t, "Turnout in Lisbon was 61 percent.")
+	var hasWhen bool
+	if err := st.SQL().QueryRow(`SELECT tgqual IS NOT NULL FROM pg_trigger WHERE tgname = 'claims_refresh_search_update'`).Scan(&hasWhen); err != nil {
+		t.Fatal(err)
+	}
+	if !hasWhen {
+		t.Error("claims_refresh_search_update fires on every update that names text or claimant")
+	}
+}
