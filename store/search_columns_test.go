@@ -64,7 +64,7 @@ func TestSearchColumnsFollowTheText(t *testing.T) {
 	want("after writing the columns directly")
 }
 
-// The refresh trigger has a WHEN condition (migration 0045), so a write
+// The refresh trigger has a WHEN condition (migration 0048), so a write
 // that names text and claimant without changing them (every SaveClaim)
 // does not call its function at all.
 func TestSearchTriggerRunsOnlyOnChange(t *testing.T) {
