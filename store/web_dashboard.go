@@ -90,18 +90,23 @@ func (q queries) MyQueue(ctx context.Context, userID int64, now time.Time) (todo
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: queue of %d: %w", userID, err)
 	}
-	todo, waiting = []models.Claim{}, []models.Claim{}
-	for _, r := range rows {
-		if r.Waiting {
-			waiting = append(waiting, r.Claim)
-		} else {
-			todo = append(todo, r.Claim)
-		}
+	// Both halves' assignees in one query.
+	claims := make([]models.Claim, len(rows))
+	for i := range rows {
+		claims[i] = rows[i].Claim
 	}
-	if err := q.attachAssignees(ctx, todo); err != nil {
+	if err := q.attachAssignees(ctx, claims); err != nil {
 		return nil, nil, err
 	}
-	return todo, waiting, q.attachAssignees(ctx, waiting)
+	todo, waiting = []models.Claim{}, []models.Claim{}
+	for i, r := range rows {
+		if r.Waiting {
+			waiting = append(waiting, claims[i])
+		} else {
+			todo = append(todo, claims[i])
+		}
+	}
+	return todo, waiting, nil
 }
 
 // QueueCounts are the numbers the navigation shows beside My queue and
