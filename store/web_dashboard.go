@@ -41,15 +41,15 @@ func (q queries) attachAssignees(ctx context.Context, claims []models.Claim) err
 }
 
 // awaitingEditor is true of a claim (in a query over claims) whose verdict
-// is proposed and waits for an editor, unless the user (the first
-// argument) is its reviewer, for whom the review is the work to do.
+// is proposed and waits for an editor, unless the user (@user) is its
+// reviewer, for whom the review is the work to do.
 const awaitingEditor = `(claims.state IN ('verified', 'disputed') AND NOT EXISTS (
-	SELECT 1 FROM claim_assignments r WHERE r.claim_id = claims.id AND r.user_id = ? AND r.role = 'reviewer'))`
+	SELECT 1 FROM claim_assignments r WHERE r.claim_id = claims.id AND r.user_id = @user AND r.role = 'reviewer'))`
 
-// assignedOpen selects the open claims assigned to the user (the argument)
-// in any role.
+// assignedOpen selects the open claims assigned to the user (@user) in any
+// role.
 var assignedOpen = `claims.state NOT IN ` + closedStates + ` AND EXISTS (
-	SELECT 1 FROM claim_assignments a WHERE a.claim_id = claims.id AND a.user_id = ?)`
+	SELECT 1 FROM claim_assignments a WHERE a.claim_id = claims.id AND a.user_id = @user)`
 
 // QueueClaim is a claim of someone's queue, with the half it belongs to.
 type QueueClaim struct {
@@ -62,28 +62,51 @@ type QueueClaim struct {
 // MyQueue lists the open claims assigned to userID, split into what they
 // must act on (todo) and what waits for an editor (waiting): overdue
 // first, then by priority, then the soonest due, then the oldest.
+//
+// The overdue claims and the others are picked apart, each half at most
+// the page's 200 in an order an index gives (migration 0046): the others
+// walk claims_my_queue_idx in the queue's order, probing the user's
+// assignments, and stop at 200; the overdue ones come from the covering
+// claims_due_idx. Sorting the user's open claims whole instead read every
+// open claim's row (30 to 100 ms for a checker holding 12,000 of 100,000).
+// The 400 picked are put in order from the indexes' columns, and only
+// the first 200 are read whole.
 func (q queries) MyQueue(ctx context.Context, userID int64, now time.Time) (todo, waiting []models.Claim, err error) {
 	var rows []QueueClaim
-	err = q.db.WithContext(ctx).Raw(`SELECT `+claimListColumns+`, `+awaitingEditor+` AS waiting FROM claims
-		WHERE `+assignedOpen+`
-		ORDER BY (claims.due_at IS NOT NULL AND claims.due_at < ?) DESC, claims.priority_rank DESC,
-		         claims.due_at ASC NULLS LAST, claims.created_at, claims.id
-		LIMIT 200`, userID, userID, now).Scan(&rows).Error
+	err = q.db.WithContext(ctx).Raw(`WITH picked AS (
+			(SELECT claims.id, true AS overdue, claims.priority_rank, claims.due_at, claims.created_at FROM claims
+			 WHERE claims.due_at < @now AND `+assignedOpen+`
+			 ORDER BY claims.priority_rank DESC, claims.due_at, claims.created_at, claims.id LIMIT 200)
+			UNION ALL
+			(SELECT claims.id, false, claims.priority_rank, claims.due_at, claims.created_at FROM claims
+			 WHERE (claims.due_at IS NULL OR claims.due_at >= @now) AND `+assignedOpen+`
+			 ORDER BY claims.priority_rank DESC, claims.due_at ASC NULLS LAST, claims.created_at, claims.id LIMIT 200)),
+		top AS (SELECT id FROM picked
+			ORDER BY overdue DESC, priority_rank DESC, due_at ASC NULLS LAST, created_at, id LIMIT 200)
+		SELECT `+claimListColumns+`, `+awaitingEditor+` AS waiting
+		FROM top JOIN claims ON claims.id = top.id
+		ORDER BY (claims.due_at IS NOT NULL AND claims.due_at < @now) DESC, claims.priority_rank DESC,
+		         claims.due_at ASC NULLS LAST, claims.created_at, claims.id`, sql.Named("user", userID), sql.Named("now", now)).Scan(&rows).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: queue of %d: %w", userID, err)
 	}
-	todo, waiting = []models.Claim{}, []models.Claim{}
-	for _, r := range rows {
-		if r.Waiting {
-			waiting = append(waiting, r.Claim)
-		} else {
-			todo = append(todo, r.Claim)
-		}
+	// Both halves' assignees in one query.
+	claims := make([]models.Claim, len(rows))
+	for i := range rows {
+		claims[i] = rows[i].Claim
 	}
-	if err := q.attachAssignees(ctx, todo); err != nil {
+	if err := q.attachAssignees(ctx, claims); err != nil {
 		return nil, nil, err
 	}
-	return todo, waiting, q.attachAssignees(ctx, waiting)
+	todo, waiting = []models.Claim{}, []models.Claim{}
+	for i, r := range rows {
+		if r.Waiting {
+			waiting = append(waiting, claims[i])
+		} else {
+			todo = append(todo, claims[i])
+		}
+	}
+	return todo, waiting, nil
 }
 
 // QueueCounts are the numbers the navigation shows beside My queue and

@@ -46,12 +46,15 @@ func (p people) cards(claims []models.Claim, now time.Time) []web.Card {
 }
 
 // withProposers names the proposer on the cards of claims waiting for
-// review.
-func (s *Server) withProposers(ctx context.Context, cards []web.Card, ppl people) error {
+// review, of one list or more, in one query.
+func (s *Server) withProposers(ctx context.Context, cards []web.Card, ppl people, more ...[]web.Card) error {
+	lists := append([][]web.Card{cards}, more...)
 	var ids []int64
-	for _, c := range cards {
-		if c.Claim.State == models.StateVerified || c.Claim.State == models.StateDisputed {
-			ids = append(ids, c.Claim.ID)
+	for _, cards := range lists {
+		for _, c := range cards {
+			if c.Claim.State == models.StateVerified || c.Claim.State == models.StateDisputed {
+				ids = append(ids, c.Claim.ID)
+			}
 		}
 	}
 	if len(ids) == 0 {
@@ -61,9 +64,11 @@ func (s *Server) withProposers(ctx context.Context, cards []web.Card, ppl people
 	if err != nil {
 		return err
 	}
-	for i := range cards {
-		if id, ok := by[cards[i].Claim.ID]; ok {
-			cards[i].Proposer = ppl.name(id)
+	for _, cards := range lists {
+		for i := range cards {
+			if id, ok := by[cards[i].Claim.ID]; ok {
+				cards[i].Proposer = ppl.name(id)
+			}
 		}
 	}
 	return nil

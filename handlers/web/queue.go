@@ -58,11 +58,9 @@ func (s *Server) webQueue(c *gin.Context) {
 		}
 		v.Review = ppl.cards(review, now)
 	}
-	for _, cards := range [][]web.Card{v.ToDo, v.Waiting, v.Review} {
-		if err := s.withProposers(ctx, cards, ppl); err != nil {
-			s.respondError(c, err)
-			return
-		}
+	if err := s.withProposers(ctx, v.ToDo, ppl, v.Waiting, v.Review); err != nil {
+		s.respondError(c, err)
+		return
 	}
 	p := &page{Title: "My queue", Nav: "queue", Data: &v}
 	p.flash(c)

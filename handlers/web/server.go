@@ -35,6 +35,8 @@ type Server struct {
 	// unsubKey and mailEnabled serve the notification pages.
 	unsubKey    []byte
 	mailEnabled bool
+	// overviewCache keeps the overview's figures for overviewFresh.
+	overviewCache overviewCache
 }
 
 // Deps are the services the dashboard needs.

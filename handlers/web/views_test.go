@@ -91,13 +91,21 @@ func TestWebQueueSplitAndCounts(t *testing.T) {
 		t.Errorf("waiting for an editor = %s; want the two proposals", waiting)
 	}
 	p.has(t, `id="count-todo" data-count="1"`).lacks(t, `id="count-review"`, `id="queue-review"`)
+	// The proposals name who proposed them, in every list of the page.
+	proposer := `class="proposer">by ` + checker.Name
+	if !strings.Contains(waiting, proposer) {
+		t.Errorf("waiting for an editor = %s; want %q", waiting, proposer)
+	}
 
 	eb := webSignIn(t, env, editor)
 	e := eb.get("/").has(t, `id="count-review" data-count="2"`, `id="count-todo" data-count="1"`, "Review queue", "2 waiting for an editor")
 	if r := section(t, e.Body, "queue-review"); !strings.Contains(r, "The bridge opened") || !strings.Contains(r, "The port is") {
 		t.Errorf("editor's review queue = %s", r)
 	}
-	if d := section(t, e.Body, "queue-todo"); !strings.Contains(d, "The bridge opened") {
+	if r := section(t, e.Body, "queue-review"); !strings.Contains(r, proposer) {
+		t.Errorf("editor's review queue = %s; want %q", r, proposer)
+	}
+	if d := section(t, e.Body, "queue-todo"); !strings.Contains(d, "The bridge opened") || !strings.Contains(d, proposer) {
 		t.Errorf("editor's to do = %s; want the claim they review", d)
 	}
 
