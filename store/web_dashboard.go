@@ -64,7 +64,7 @@ type QueueClaim struct {
 // first, then by priority, then the soonest due, then the oldest.
 //
 // The overdue claims and the others are picked apart, each half at most
-// the page's 200 in an order an index gives (migration 0046): the others
+// the page's 200 in an order an index gives (migration 0049): the others
 // walk claims_my_queue_idx in the queue's order, probing the user's
 // assignments, and stop at 200; the overdue ones come from the covering
 // claims_due_idx. Sorting the user's open claims whole instead read every
