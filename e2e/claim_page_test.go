@@ -56,6 +56,9 @@ func TestEvidenceUpdatesLive(t *testing.T) {
 	p.signIn(checker)
 	p.visit(fmt.Sprintf("/claims/%d", claim.ID), "#claim-live")
 	p.do("mark the page", chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true`))
+	// A change only reaches the page through its open stream: wait for it
+	// to open, as a checker's page has long before anyone adds a source.
+	p.do("wait for the live stream", chromedp.Poll[chromedp.Void](`(window.factdeskStreams || []).some(s => s.readyState === EventSource.OPEN)`))
 
 	ev, err := env.App.Engine.AddEvidence(context.Background(), checker.User, claim.ID, workflow.NewEvidence{
 		URL: site.URL + "/parks-report", Stance: models.StanceSupports, Excerpt: "planted 12,000 trees in 2025"})

@@ -10,6 +10,7 @@
   function connect(el) {
     var url = el.getAttribute("data-live-events");
     var timer = null;
+    var opened = false;
     var source = new EventSource(url);
     // notify.js puts the nav badge on this stream instead of opening one.
     (window.factdeskStreams = window.factdeskStreams || []).push(source);
@@ -44,11 +45,12 @@
       if (ev.detail.target === el && busy()) { ev.detail.shouldSwap = false; hold(); }
     });
     source.addEventListener("change", refresh);
-    // Changes made before the stream opened were not sent to it: those
-    // between the page's render and the first open (a check finishing as
-    // the page loads), and those while the browser reconnected after the
-    // server ended a stream. So every open refreshes the region once.
-    source.addEventListener("open", refresh);
+    // The server ends streams now and then and the browser reconnects;
+    // changes made in between were not sent, so refresh on every reconnect.
+    source.addEventListener("open", function () {
+      if (opened) refresh();
+      opened = true;
+    });
     window.addEventListener("pagehide", function () { source.close(); });
   }
 
