@@ -97,6 +97,9 @@ func TimeFuncs(loc *time.Location) template.FuncMap {
 			}
 			return t.In(loc).Format("2006-01-02T15:04")
 		},
+		// clock is the time of day alone, for "as of 14:05" beside a date
+		// the page already shows.
+		"clock": func(t time.Time) string { return t.In(loc).Format("15:04") },
 		// zoneName names loc for labels ("Due (Europe/Paris)").
 		"zoneName": loc.String,
 	}

@@ -16,9 +16,8 @@ import (
 
 type overviewView struct {
 	// AsOf is when the figures were computed (they are cached for
-	// overviewFresh), shown as the time of day in the user's zone.
+	// overviewFresh).
 	AsOf        time.Time
-	AsOfClock   string
 	O           any
 	Open        int64
 	Confirmed30 int64
@@ -128,8 +127,7 @@ func (s *Server) webOverview(c *gin.Context) {
 		s.respondError(c, err)
 		return
 	}
-	v := overviewView{AsOf: fig.At, AsOfClock: fig.At.In(loc).Format("15:04"), O: o,
-		Overdue: ppl.cards(o.Overdue, fig.At), SourceAlerts: alerts}
+	v := overviewView{AsOf: fig.At, O: o, Overdue: ppl.cards(o.Overdue, fig.At), SourceAlerts: alerts}
 	if o.MedianToConfirm != nil {
 		v.Median = *o.MedianToConfirm
 	}
