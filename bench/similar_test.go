@@ -281,10 +281,8 @@ var (
 // fillClaims inserts n claims in one INSERT … SELECT over generate_series,
 // composing each from the word lists through one of seven templates, so the
 // table looks like a desk's archive: mostly figures about places, some
-// projects and costs, some votes and rulings, some quotes. The secondary
-// indexes are dropped for the load and built again afterwards (with the
-// exact definitions the migrations created), which is several times faster
-// than maintaining a GIN index row by row.
+// projects and costs, some votes and rulings, some quotes, with the
+// claims' secondary indexes dropped for the load (store.LoadWithoutClaimIndexes).
 func fillClaims(ctx context.Context, db *sql.DB, n int) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -300,37 +298,11 @@ func fillClaims(ctx context.Context, db *sql.DB, n int) error {
 	if err := exec(`INSERT INTO users (email, name, role) VALUES ('bench@factdesk.test', 'Bench', 'checker') ON CONFLICT DO NOTHING`); err != nil {
 		return err
 	}
-	var defs []string
-	rows, err := conn.QueryContext(ctx, `SELECT indexname, indexdef FROM pg_indexes
-		WHERE schemaname = 'public' AND tablename = 'claims' AND indexname <> 'claims_pkey'`)
-	if err != nil {
-		return err
-	}
-	var names []string
-	for rows.Next() {
-		var name, def string
-		if err := rows.Scan(&name, &def); err != nil {
-			rows.Close()
+	err = store.LoadWithoutClaimIndexes(ctx, conn, func() error {
+		if err := exec(`SELECT setseed(0.42)`); err != nil {
 			return err
 		}
-		names, defs = append(names, name), append(defs, def)
-	}
-	rows.Close()
-	for _, name := range names {
-		if err := exec(`DROP INDEX ` + name); err != nil {
-			return err
-		}
-	}
-	if err := exec(`SET maintenance_work_mem = '1GB'`); err != nil {
-		return err
-	}
-	if err := exec(`SET max_parallel_maintenance_workers = 2`); err != nil {
-		return err
-	}
-	if err := exec(`SELECT setseed(0.42)`); err != nil {
-		return err
-	}
-	err = exec(`
+		return exec(`
 		INSERT INTO claims (text, claimant, state, verdict, created_by, created_at, updated_at)
 		SELECT t.text, t.claimant,
 		       CASE WHEN g % 5 = 0 THEN 'confirmed' ELSE 'new' END,
@@ -361,14 +333,10 @@ func fillClaims(ctx context.Context, db *sql.DB, n int) error {
 		        (ARRAY['running water','internet access','a doctor','solar panels','a pension','bank accounts'])[1 + (v.gg / 6) % 6], v.speaker)
 		    END AS text,
 		    CASE WHEN v.tpl IN (1, 4, 5) THEN v.official ELSE v.speaker END AS claimant) t`,
-		n, places, metrics, changeVerbs, speakers, officials, projects, bodies, measures, months)
+			n, places, metrics, changeVerbs, speakers, officials, projects, bodies, measures, months)
+	})
 	if err != nil {
 		return err
-	}
-	for _, def := range defs {
-		if err := exec(def); err != nil {
-			return err
-		}
 	}
 	return exec(`VACUUM ANALYZE claims`)
 }
