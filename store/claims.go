@@ -198,6 +198,17 @@ func (q queries) History(ctx context.Context, claimID int64) ([]models.HistoryEn
 	return hs, nil
 }
 
+// LatestHistoryID is the id of the newest history entry of the whole desk,
+// 0 when there is none. An open board keeps it as the stamp of what it
+// shows (see live.DeskStamp).
+func (q queries) LatestHistoryID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := q.db.WithContext(ctx).Raw(`SELECT coalesce(max(id), 0) FROM claim_history`).Scan(&id).Error; err != nil {
+		return 0, fmt.Errorf("store: latest history id: %w", err)
+	}
+	return id, nil
+}
+
 // Comments lists a claim's comments, oldest first.
 func (q queries) Comments(ctx context.Context, claimID int64) ([]models.Comment, error) {
 	var cs []models.Comment

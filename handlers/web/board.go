@@ -2,12 +2,14 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/handlers/param"
+	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/store"
 	"github.com/factdesk/factdesk/web"
@@ -36,6 +38,8 @@ type boardView struct {
 	// FragmentURL re-fetches the columns with the same filters for live
 	// updates.
 	FragmentURL string
+	// EventsURL is the board's event stream, stamped with what it shows.
+	EventsURL string
 	// The bulk bar and the exports (bulk.go, list.go).
 	Bulk                   bulkForm
 	Filters, Back          string
@@ -79,6 +83,12 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 		return nil, err
 	}
 	ctx := c.Request.Context()
+	// Stamped before the columns are read: a change landing in between
+	// makes the stream refresh once more, never miss it.
+	latest, err := s.store.LatestHistoryID(ctx)
+	if err != nil {
+		return nil, err
+	}
 	cols, err := s.store.Board(ctx, f)
 	if err != nil {
 		return nil, err
@@ -126,6 +136,7 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 	q := filterQuery(c)
 	q.Del("state")
 	v.FragmentURL = withQuery("/board/columns", q)
+	v.EventsURL = withQuery("/events", url.Values{"shown": {live.DeskStamp(latest)}})
 	v.Filters, v.Back = q.Encode(), withQuery("/board", q)
 	v.ExportCSV, v.ExportJSONL = exportLinks(q)
 	v.ListURL = withQuery("/claims", q)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/factdesk/factdesk/handlers/param"
+	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/sources"
 	"github.com/factdesk/factdesk/web"
@@ -114,6 +116,9 @@ type claimView struct {
 	CanEdit, CanReopen bool
 	People             []models.User
 	LiveURL            string
+	// EventsURL is the live region's event stream, stamped with what the
+	// page shows so the stream can say at once what it missed.
+	EventsURL string
 	// Following says whether the user follows the claim (notify).
 	Following bool
 	// CanCheck offers "Check now" on each evidence item
@@ -175,6 +180,7 @@ func (s *Server) claimView(ctx context.Context, u *models.User, csrf string, id 
 		CreatedBy: ppl.name(claim.CreatedBy), Options: opts,
 	}
 	v.LiveURL = fmt.Sprintf("/claims/%d/live?v=%d", claim.ID, claim.Version)
+	v.EventsURL = withQuery("/events", url.Values{"claim": {strconv.FormatInt(claim.ID, 10)}, "shown": {live.ClaimStamp(claim)}})
 	if err := s.claimLinks(ctx, v); err != nil {
 		return nil, err
 	}

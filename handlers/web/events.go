@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/factdesk/factdesk/live"
 	"github.com/factdesk/factdesk/models"
 )
 
@@ -22,7 +23,9 @@ const countsEvery = time.Second
 
 // webEvents is the server-sent-event stream of claim changes. With
 // ?claim=ID only that claim's changes are sent. Each event is named
-// "change" and carries the claim id, state and version as JSON.
+// "change" and carries the claim id, state and version as JSON. With
+// ?shown=STAMP (live.ClaimStamp, live.DeskStamp: what the page was drawn
+// from) a change is sent at once when the desk has moved on since.
 func (s *Server) webEvents(c *gin.Context) {
 	hub := s.dash.hub
 	if hub == nil {
@@ -53,6 +56,12 @@ func (s *Server) webEvents(c *gin.Context) {
 	fmt.Fprint(w, "retry: 1000\n: connected\n\n")
 	s.sendBadge(c)
 	s.sendCounts(c)
+	// Subscribed first, then compared: a change committing in between is
+	// both missed by the page and seen here, or sent by the hub.
+	if shown := c.Query("shown"); shown != "" && !badgeOnly && s.movedOn(c, only, shown) {
+		data, _ := json.Marshal(live.Event{ClaimID: only})
+		fmt.Fprintf(w, "event: change\ndata: %s\n\n", data)
+	}
 	w.Flush()
 
 	ctx := c.Request.Context()
@@ -104,4 +113,17 @@ func (s *Server) webEvents(c *gin.Context) {
 			w.Flush()
 		}
 	}
+}
+
+// movedOn reports whether claim only (0: the whole desk) now reads
+// differently from the stamp its page was drawn from. A claim that cannot
+// be read (deleted, say) has moved on: the refresh shows why.
+func (s *Server) movedOn(c *gin.Context, only int64, shown string) bool {
+	ctx := c.Request.Context()
+	if only == 0 {
+		latest, err := s.store.LatestHistoryID(ctx)
+		return err != nil || live.DeskStamp(latest) != shown
+	}
+	claim, err := s.store.ClaimWithEvidence(ctx, only)
+	return err != nil || live.ClaimStamp(claim) != shown
 }

@@ -3,7 +3,9 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -76,4 +78,78 @@ func TestWebEvents(t *testing.T) {
 	// Signed out, the stream is refused.
 	anon := newWebBrowser(t, env)
 	anon.get("/events").status(t, http.StatusSeeOther)
+}
+
+var liveEventsAttr = regexp.MustCompile(`data-live-events="([^"]+)"`)
+
+// TestWebEventsSayWhatThePageMissed: a change committed after a page was
+// drawn and before its event stream opened is sent the moment the stream
+// opens, on the claim page and on the board; a stream opened from a page
+// that is current sends nothing until the next change.
+func TestWebEventsSayWhatThePageMissed(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t)
+	checker := env.User(t, models.RoleChecker)
+	editor := env.User(t, models.RoleEditor)
+	claim := env.Claim(t, editor, "A claim watched from its page")
+	b := webSignIn(t, env, editor)
+	ctx := context.Background()
+	streamOf := func(path string) string {
+		t.Helper()
+		m := liveEventsAttr.FindStringSubmatch(b.get(path).Body)
+		if m == nil {
+			t.Fatalf("no data-live-events on %s", path)
+		}
+		return html.UnescapeString(m[1])
+	}
+	// firstChange is the data of the stream's first change event. Events
+	// sent for the stamp carry only the claim id; the hub's carry the
+	// state as well.
+	firstChange := func(s *sseStream) string {
+		t.Helper()
+		deadline := time.After(15 * time.Second)
+		name := ""
+		for {
+			select {
+			case l, ok := <-s.lines:
+				if !ok {
+					t.Fatal("stream ended before a change")
+				}
+				if v, ok := strings.CutPrefix(l, "event: "); ok {
+					name = v
+				} else if v, ok := strings.CutPrefix(l, "data: "); ok && name == "change" {
+					return v
+				}
+			case <-deadline:
+				t.Fatal("no change within 15 s")
+			}
+		}
+	}
+	comment := func(body string) {
+		t.Helper()
+		if _, err := env.App.Engine.AddComment(ctx, checker.User, claim.ID, body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claimPage := "/claims/" + itoa(claim.ID)
+	stampOnly := `{"claim_id":` + itoa(claim.ID) + `}`
+
+	missed := streamOf(claimPage)
+	comment("Written while the page was on its way.")
+	if got := firstChange(openStream(t, env, b, missed)); got != stampOnly {
+		t.Errorf("claim page that missed a comment: first change = %s, want %s at once", got, stampOnly)
+	}
+
+	current := openStream(t, env, b, streamOf(claimPage))
+	current.next(t, "counts", "")
+	comment("Written while the page was open.")
+	if got := firstChange(current); !strings.Contains(got, `"state"`) {
+		t.Errorf("current claim page: first change = %s, want the hub's event of the new comment", got)
+	}
+
+	board := streamOf("/board")
+	comment("Written while the board was on its way.")
+	if got := firstChange(openStream(t, env, b, board)); got != `{"claim_id":0}` {
+		t.Errorf("board that missed a comment: first change = %s, want one at once", got)
+	}
 }
