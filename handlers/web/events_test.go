@@ -102,28 +102,11 @@ func TestWebEventsSayWhatThePageMissed(t *testing.T) {
 		}
 		return html.UnescapeString(m[1])
 	}
-	// firstChange is the data of the stream's first change event. Events
-	// sent for the stamp carry only the claim id; the hub's carry the
-	// state as well.
+	// Events sent for the stamp carry only the claim id; the hub's carry
+	// the state as well.
 	firstChange := func(s *sseStream) string {
 		t.Helper()
-		deadline := time.After(15 * time.Second)
-		name := ""
-		for {
-			select {
-			case l, ok := <-s.lines:
-				if !ok {
-					t.Fatal("stream ended before a change")
-				}
-				if v, ok := strings.CutPrefix(l, "event: "); ok {
-					name = v
-				} else if v, ok := strings.CutPrefix(l, "data: "); ok && name == "change" {
-					return v
-				}
-			case <-deadline:
-				t.Fatal("no change within 15 s")
-			}
-		}
+		return s.first(t, "change", time.Now().Add(15*time.Second))
 	}
 	comment := func(body string) {
 		t.Helper()

@@ -224,21 +224,30 @@ func openStream(t *testing.T, env *apptest.Env, b *webBrowser, path string) *sse
 // next waits for an event named event whose data contains want.
 func (s *sseStream) next(t *testing.T, event, want string) {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(s.first(t, event, deadline), want) {
+	}
+}
+
+// first returns the data of the next event named event, failing the test
+// if none comes by deadline.
+func (s *sseStream) first(t *testing.T, event string, deadline time.Time) string {
+	t.Helper()
+	timeout := time.After(time.Until(deadline))
 	name := ""
 	for {
 		select {
 		case l, ok := <-s.lines:
 			if !ok {
-				t.Fatalf("stream ended before a %s event with %s", event, want)
+				t.Fatalf("stream ended before a %s event", event)
 			}
 			if v, ok := strings.CutPrefix(l, "event: "); ok {
 				name = v
-			} else if v, ok := strings.CutPrefix(l, "data: "); ok && name == event && strings.Contains(v, want) {
-				return
+			} else if v, ok := strings.CutPrefix(l, "data: "); ok && name == event {
+				return v
 			}
-		case <-deadline:
-			t.Fatalf("no %s event with %s within 10 s", event, want)
+		case <-timeout:
+			t.Fatalf("no %s event by the deadline", event)
 		}
 	}
 }
