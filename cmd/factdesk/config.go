@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"github.com/factdesk/factdesk/app"
-	"github.com/factdesk/factdesk/handlers/public"
 	"net"
 	"net/url"
 	"os"
@@ -11,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/factdesk/factdesk/app"
+	"github.com/factdesk/factdesk/handlers/public"
+	"github.com/factdesk/factdesk/jobs"
 	"github.com/factdesk/factdesk/notify/mail"
 	"github.com/factdesk/factdesk/safehttp"
 	"github.com/factdesk/factdesk/webhooks"
@@ -44,6 +45,11 @@ func loadConfig() (app.Config, error) {
 		return c, err
 	}
 	var err error
+	// Inside serve's 30 s shutdown budget, with room for the requests in
+	// flight.
+	if c.Jobs.StopGrace, err = envDuration("FACTDESK_STOP_GRACE", jobs.DefaultStopGrace, 100*time.Millisecond, 25*time.Second); err != nil {
+		return c, err
+	}
 	if c.Audit, err = loadAuditConfig(c); err != nil {
 		return c, err
 	}
