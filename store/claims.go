@@ -459,7 +459,9 @@ func (tx *Tx) SaveClaimWithEvents(ctx context.Context, c *models.Claim, e *model
 		return nil, err
 	}
 	c.UpdatedAt = e.At // as stored: hashEntry truncates e.At
-	var ids, types, payloads models.StringArray
+	// Plain slices, which pgx sends as binary arrays: the payloads are
+	// long JSON documents that a text[] literal would quote and escape.
+	var ids, types, payloads []string
 	if events != nil {
 		rows, err := events()
 		if err != nil {
