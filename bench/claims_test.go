@@ -143,6 +143,14 @@ func BenchmarkClaimWrites(b *testing.B) {
 	fmt.Printf("CPU per write (load average %s): API Go %.3f ms + load generator %.3f + PostgreSQL %s | raw SQL Go %.3f + PostgreSQL %s | raw whole write Go %.3f + PostgreSQL %s\n",
 		cputime.LoadAverage(), perOp(apiGoCPU), perOp(time.Duration(res.CPUNS)), apiPG.perOp(b.N),
 		perOp(sqlGoCPU), sqlPG.perOp(b.N), perOp(fullGoCPU), fullPG.perOp(b.N))
+	// The CPU ratio is the throughput ratio a machine with no other load
+	// and every core busy would show: the API's write costs its Go, its
+	// load generator (the HTTP clients) and PostgreSQL's share.
+	apiCPU := apiGoCPU + time.Duration(res.CPUNS) + apiPG.ownTotal()
+	sqlCPU, fullCPU := sqlGoCPU+sqlPG.ownTotal(), fullGoCPU+fullPG.ownTotal()
+	fmt.Printf("CPU per write in all: API %.3f ms | raw SQL %.3f ms: raw/API %.2f | raw SQL doing the whole write %.3f ms: it/API %.2f\n",
+		perOp(apiCPU), perOp(sqlCPU), float64(sqlCPU)/float64(apiCPU), perOp(fullCPU), float64(fullCPU)/float64(apiCPU))
+	b.ReportMetric(float64(sqlCPU)/float64(apiCPU), "sql/api_cpu")
 	b.ReportMetric(perOp(apiPG.ownTotal()), "api_pg_cpu_ms/op")
 	b.ReportMetric(perOp(fullPG.ownTotal()), "sql_same_work_pg_cpu_ms/op")
 	b.ReportMetric(perOp(apiGoCPU), "api_go_cpu_ms/op")
