@@ -154,6 +154,8 @@ func BenchmarkClaimWrites(b *testing.B) {
 	b.ReportMetric(perOp(apiPG.ownTotal()), "api_pg_cpu_ms/op")
 	b.ReportMetric(perOp(fullPG.ownTotal()), "sql_same_work_pg_cpu_ms/op")
 	b.ReportMetric(perOp(apiGoCPU), "api_go_cpu_ms/op")
+	// The backends' process ids, to read a system-wide perf profile of
+	// the server by (perf report --pid).
 	if os.Getenv("FACTDESK_BENCH_PIDS") != "" && b.N > 1 {
 		fmt.Printf("api backends %v\nraw backends %v\n", slices.Sorted(maps.Keys(apiStmts.backends())), slices.Sorted(maps.Keys(sqlStmts.backends())))
 	}

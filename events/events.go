@@ -213,10 +213,10 @@ func typesFor(e *models.HistoryEntry) []Type {
 	return nil
 }
 
-// ClaimChanged emits the events for one history entry. It is meant to be
-// registered as a workflow.Engine hook (the app wiring adapts the Change),
-// so it runs in the transaction of every claim change, after the entry has
-// its seq. A transition to confirmed or disputed emits two events with the
+// ClaimChanged emits the events for one history entry. The app wiring
+// gives it to workflow.Engine.OnEvents, so it runs in the transaction of
+// every claim change that is not a claim save (those store ClaimEvents
+// with the save), after the entry has its seq. A transition to confirmed or disputed emits two events with the
 // same seq: claim.transitioned and the shorthand type.
 // actor, when not nil, is the user of entry.ActorID, already loaded.
 func ClaimChanged(ctx context.Context, tx *store.Tx, claim *models.Claim, entry *models.HistoryEntry, evidence *models.Evidence, actor *models.User) error {
