@@ -244,8 +244,14 @@ func New(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*A
 	if err != nil {
 		return nil, fmt.Errorf("cannot set up webhooks: %w", err)
 	}
-	a.Engine.OnChange(func(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
-		return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence, ch.Actor)
+	a.Engine.OnEvents(workflow.EventWriter{
+		Rows: func(ctx context.Context, tx *store.Tx, ch workflow.Change) ([]store.EventRow, error) {
+			return events.ClaimEvents(ctx, tx, ch.Claim, ch.Entry, ch.Evidence, ch.Actor)
+		},
+		Queue: events.QueueDeliveries,
+		Emit: func(ctx context.Context, tx *store.Tx, ch workflow.Change) error {
+			return events.ClaimChanged(ctx, tx, ch.Claim, ch.Entry, ch.Evidence, ch.Actor)
+		},
 	})
 	if err := a.wireOps(); err != nil {
 		return nil, err

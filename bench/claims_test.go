@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"runtime"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/factdesk/factdesk/app"
 	"github.com/factdesk/factdesk/internal/apptest"
+	"github.com/factdesk/factdesk/internal/cputime"
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/workflow"
 )
@@ -51,14 +53,27 @@ func BenchmarkClaimWrites(b *testing.B) {
 		load.Claims = append(load.Claims, loadClaim{ID: c.ID, Version: c.Version})
 	}
 
+	sqlStmts := &statementCounter{}
+	pg, err := newPGCPU(context.Background(), env.DBURL, apiStmts, sqlStmts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pg.close()
 	apiStmts.reset()
 	b.ResetTimer()
 	// The load generator runs in a process of its own (loadgen_test.go), so
 	// this process's peak resident set is the server's.
+	pg.begin()
+	goCPU := cputime.Self()
 	res, err := generateLoad(load)
+	apiGoCPU := cputime.Self() - goCPU
+	apiPG, pgErr := pg.end(context.Background())
 	b.StopTimer()
 	if err != nil {
 		b.Fatal(err)
+	}
+	if pgErr != nil {
+		b.Fatal(pgErr)
 	}
 	serverRSS, anonMB, fileMB := peakRSSMB(), statusMB("RssAnon"), statusMB("RssFile")
 	apiLat, apiElapsed := res.latencies(), time.Duration(res.ElapsedNS)
@@ -68,7 +83,6 @@ func BenchmarkClaimWrites(b *testing.B) {
 	// transaction per operation, through pgx with 32 connections. It does
 	// less than the API's write: no chained hash, no event with its
 	// deliveries, no notifications; it is the floor a write stands on.
-	sqlStmts := &statementCounter{}
 	poolConfig, err := pgxpool.ParseConfig(env.DBURL + poolSizeParam(env.DBURL))
 	if err != nil {
 		b.Fatal(err)
@@ -79,16 +93,30 @@ func BenchmarkClaimWrites(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer pool.Close()
+	pg.begin()
+	goCPU = cputime.Self()
 	sqlLat, sqlElapsed := runClients(b.N, func(worker, op int) error {
 		return rawWrite(context.Background(), pool, claims[worker].ID, checker.ID, op)
 	})
+	sqlGoCPU := cputime.Self() - goCPU
+	sqlPG, err := pg.end(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
 	// A second reference, beside the first: hand-written SQL doing what
 	// the API's write does besides the floor (rawFullWrite).
 	floorPerOp, floorBreakdown, floorWaited := sqlStmts.perOp(b.N), sqlStmts.breakdown(b.N), sqlStmts.waitedPerOp(b.N)
 	sqlStmts.reset()
+	pg.begin()
+	goCPU = cputime.Self()
 	_, fullElapsed := runClients(b.N, func(worker, op int) error {
 		return rawFullWrite(context.Background(), pool, claims[worker].ID, checker.ID, op)
 	})
+	fullGoCPU := cputime.Self() - goCPU
+	fullPG, err := pg.end(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
 	fullRate := float64(b.N) / fullElapsed.Seconds()
 
 	apiRate := float64(b.N) / apiElapsed.Seconds()
@@ -110,6 +138,27 @@ func BenchmarkClaimWrites(b *testing.B) {
 		apiPerOp, apiStmts.breakdown(b.N), floorPerOp, floorBreakdown)
 	b.Logf("waiting for the database per write (statements' send to answer, summed): API %.2f ms of its mean %.2f ms | raw SQL %.2f ms of its mean %.2f ms",
 		ms(apiWaited), ms(mean(apiLat)), ms(floorWaited), ms(mean(sqlLat)))
+	perOp := func(d time.Duration) float64 { return ms(d / time.Duration(b.N)) }
+	// Printed, not logged: the benchmark log keeps only ten lines.
+	fmt.Printf("CPU per write (load average %s): API Go %.3f ms + load generator %.3f + PostgreSQL %s | raw SQL Go %.3f + PostgreSQL %s | raw whole write Go %.3f + PostgreSQL %s\n",
+		cputime.LoadAverage(), perOp(apiGoCPU), perOp(time.Duration(res.CPUNS)), apiPG.perOp(b.N),
+		perOp(sqlGoCPU), sqlPG.perOp(b.N), perOp(fullGoCPU), fullPG.perOp(b.N))
+	// The CPU ratio is the throughput ratio a machine with no other load
+	// and every core busy would show: the API's write costs its Go, its
+	// load generator (the HTTP clients) and PostgreSQL's share.
+	apiCPU := apiGoCPU + time.Duration(res.CPUNS) + apiPG.ownTotal()
+	sqlCPU, fullCPU := sqlGoCPU+sqlPG.ownTotal(), fullGoCPU+fullPG.ownTotal()
+	fmt.Printf("CPU per write in all: API %.3f ms | raw SQL %.3f ms: raw/API %.2f | raw SQL doing the whole write %.3f ms: it/API %.2f\n",
+		perOp(apiCPU), perOp(sqlCPU), float64(sqlCPU)/float64(apiCPU), perOp(fullCPU), float64(fullCPU)/float64(apiCPU))
+	b.ReportMetric(float64(sqlCPU)/float64(apiCPU), "sql/api_cpu")
+	b.ReportMetric(perOp(apiPG.ownTotal()), "api_pg_cpu_ms/op")
+	b.ReportMetric(perOp(fullPG.ownTotal()), "sql_same_work_pg_cpu_ms/op")
+	b.ReportMetric(perOp(apiGoCPU), "api_go_cpu_ms/op")
+	// The backends' process ids, to read a system-wide perf profile of
+	// the server by (perf report --pid).
+	if os.Getenv("FACTDESK_BENCH_PIDS") != "" && b.N > 1 {
+		fmt.Printf("api backends %v\nraw backends %v\n", slices.Sorted(maps.Keys(apiStmts.backends())), slices.Sorted(maps.Keys(sqlStmts.backends())))
+	}
 	if os.Getenv("FACTDESK_BENCH_STATEMENTS") != "" && b.N > 1 {
 		// Printed, not logged: the benchmark log keeps only ten lines.
 		fmt.Printf("API statements per write, most frequent first:%s\n", apiStmts.top(b.N, 40))
@@ -127,6 +176,10 @@ type statementCounter struct {
 	// all and by text.
 	waited     time.Duration
 	textWaited map[string]time.Duration
+	// pids are the backends the statements ran on (pgCPU).
+	pids backendSet
+	// labels caches each statement's statementLabel by its SQL.
+	labels map[string]statementLabel
 }
 
 type statementStart struct{}
@@ -136,20 +189,34 @@ type started struct {
 	text string
 }
 
-func (s *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
-	word, _, _ := strings.Cut(strings.TrimSpace(data.SQL), " ")
-	word = strings.ToUpper(strings.TrimRight(word, ";("))
+func (s *statementCounter) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	s.pids.add(conn.PgConn().PID())
 	s.mu.Lock()
 	if s.counts == nil {
 		s.counts, s.texts, s.textWaited = map[string]int{}, map[string]int{}, map[string]time.Duration{}
 	}
-	s.counts[word]++
-	text := strings.Join(strings.Fields(data.SQL), " ")
-	text = text[:min(len(text), 110)]
-	s.texts[text]++
+	// Each statement's word and shortened text are worked out once: the
+	// tracer's own CPU is counted as the server's, and the API's longer
+	// statements would otherwise cost it more than the raw SQL's.
+	l, ok := s.labels[data.SQL]
+	if !ok {
+		if s.labels == nil {
+			s.labels = map[string]statementLabel{}
+		}
+		word, _, _ := strings.Cut(strings.TrimSpace(data.SQL), " ")
+		text := strings.Join(strings.Fields(data.SQL), " ")
+		l = statementLabel{word: strings.ToUpper(strings.TrimRight(word, ";(")), text: text[:min(len(text), 110)]}
+		s.labels[data.SQL] = l
+	}
+	s.counts[l.word]++
+	s.texts[l.text]++
 	s.mu.Unlock()
-	return context.WithValue(ctx, statementStart{}, started{time.Now(), text})
+	return context.WithValue(ctx, statementStart{}, started{time.Now(), l.text})
 }
+
+// statementLabel is how a statement is counted: by its first word and
+// its first 110 characters, whitespace folded.
+type statementLabel struct{ word, text string }
 
 func (s *statementCounter) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryEndData) {
 	if st, ok := ctx.Value(statementStart{}).(started); ok {

@@ -46,7 +46,9 @@ type loadResult struct {
 	LatenciesNS []int64 `json:"latencies_ns"`
 	ElapsedNS   int64   `json:"elapsed_ns"`
 	PeakRSSMB   float64 `json:"peak_rss_mb"`
-	Err         string  `json:"error,omitempty"`
+	// CPUNS is the load generator's CPU time, filled in by generateLoad.
+	CPUNS int64  `json:"-"`
+	Err   string `json:"error,omitempty"`
 }
 
 func (r loadResult) latencies() []time.Duration {
@@ -70,6 +72,9 @@ func generateLoad(load writeLoad) (loadResult, error) {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
 	var res loadResult
+	if cmd.ProcessState != nil {
+		res.CPUNS = int64(cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime())
+	}
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 		return res, fmt.Errorf("load generator: %v; stdout %q, stderr %q", runErr, stdout.String(), stderr.String())
 	}

@@ -105,8 +105,24 @@ type Envelope struct {
 // through the engine hook (see ClaimChanged); call Emit directly only for
 // changes made elsewhere, such as the source watcher.
 func Emit(ctx context.Context, tx *store.Tx, ev Event) error {
+	row, err := newRow(ev)
+	if err != nil {
+		return err
+	}
+	// Disabled endpoints get no delivery row: while an endpoint is off,
+	// nothing is queued for it, and POST .../recover later finds the
+	// events it missed in the events table.
+	deliveries, err := tx.InsertEventFanOut(ctx, row, ev.OnlyEndpoint)
+	if err != nil {
+		return err
+	}
+	return QueueDeliveries(ctx, tx, deliveries)
+}
+
+// newRow is ev as stored: its envelope rendered, its id and time set.
+func newRow(ev Event) (*store.EventRow, error) {
 	if !ev.Type.Valid() {
-		return fmt.Errorf("events: emit: unknown type %q", ev.Type)
+		return nil, fmt.Errorf("events: emit: unknown type %q", ev.Type)
 	}
 	if ev.ID == "" {
 		ev.ID = NewID()
@@ -119,20 +135,18 @@ func Emit(ctx context.Context, tx *store.Tx, ev Event) error {
 	ev.At = ev.At.UTC().Truncate(time.Microsecond)
 	data, err := json.Marshal(ev.Data)
 	if err != nil {
-		return fmt.Errorf("events: marshal %s data: %w", ev.Type, err)
+		return nil, fmt.Errorf("events: marshal %s data: %w", ev.Type, err)
 	}
 	body, err := json.Marshal(Envelope{ID: ev.ID, Type: ev.Type, Timestamp: ev.At.Format(time.RFC3339Nano), Data: data})
 	if err != nil {
-		return fmt.Errorf("events: marshal %s envelope: %w", ev.Type, err)
+		return nil, fmt.Errorf("events: marshal %s envelope: %w", ev.Type, err)
 	}
-	row := &store.EventRow{ID: ev.ID, Type: string(ev.Type), ClaimID: ev.ClaimID, Seq: ev.Seq, Payload: string(body), At: ev.At}
-	// Disabled endpoints get no delivery row: while an endpoint is off,
-	// nothing is queued for it, and POST .../recover later finds the
-	// events it missed in the events table.
-	deliveries, err := tx.InsertEventFanOut(ctx, row, ev.OnlyEndpoint)
-	if err != nil {
-		return err
-	}
+	return &store.EventRow{ID: ev.ID, Type: string(ev.Type), ClaimID: ev.ClaimID, Seq: ev.Seq, Payload: string(body), At: ev.At}, nil
+}
+
+// QueueDeliveries inserts in tx the job of each new delivery's first
+// attempt.
+func QueueDeliveries(ctx context.Context, tx *store.Tx, deliveries []int64) error {
 	jobs := make([]Job, len(deliveries))
 	for i, id := range deliveries {
 		jobs[i] = Job{Args: DeliverArgs{DeliveryID: id, Attempt: 1, Try: 1}}
@@ -199,16 +213,38 @@ func typesFor(e *models.HistoryEntry) []Type {
 	return nil
 }
 
-// ClaimChanged emits the events for one history entry. It is meant to be
-// registered as a workflow.Engine hook (the app wiring adapts the Change),
-// so it runs in the transaction of every claim change, after the entry has
-// its seq. A transition to confirmed or disputed emits two events with the
+// ClaimChanged emits the events for one history entry. The app wiring
+// gives it to workflow.Engine.OnEvents, so it runs in the transaction of
+// every claim change that is not a claim save (those store ClaimEvents
+// with the save), after the entry has its seq. A transition to confirmed or disputed emits two events with the
 // same seq: claim.transitioned and the shorthand type.
 // actor, when not nil, is the user of entry.ActorID, already loaded.
 func ClaimChanged(ctx context.Context, tx *store.Tx, claim *models.Claim, entry *models.HistoryEntry, evidence *models.Evidence, actor *models.User) error {
+	rows, err := ClaimEvents(ctx, tx, claim, entry, evidence, actor)
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		deliveries, err := tx.InsertEventFanOut(ctx, &row, 0)
+		if err != nil {
+			return err
+		}
+		if err := QueueDeliveries(ctx, tx, deliveries); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ClaimEvents renders the events of one history entry, as ClaimChanged
+// emits them, without storing them: a claim save stores them in its own
+// statement (store.Tx.SaveClaimWithEvents), then queues their deliveries
+// (QueueDeliveries). It reads the database only to name the actor when
+// actor is nil.
+func ClaimEvents(ctx context.Context, tx *store.Tx, claim *models.Claim, entry *models.HistoryEntry, evidence *models.Evidence, actor *models.User) ([]store.EventRow, error) {
 	types := typesFor(entry)
 	if len(types) == 0 {
-		return nil
+		return nil, nil
 	}
 	// Render the claim the way the API does: empty lists, never null.
 	c := *claim
@@ -228,16 +264,18 @@ func ClaimChanged(ctx context.Context, tx *store.Tx, claim *models.Claim, entry 
 		if u == nil || u.ID != *entry.ActorID {
 			var err error
 			if u, err = tx.User(ctx, *entry.ActorID); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		data.Actor = &Actor{ID: u.ID, Name: u.Name}
 	}
+	rows := make([]store.EventRow, 0, len(types))
 	for _, t := range types {
-		ev := Event{Type: t, ClaimID: c.ID, Seq: entry.Seq, Data: data, At: entry.At}
-		if err := Emit(ctx, tx, ev); err != nil {
-			return err
+		row, err := newRow(Event{Type: t, ClaimID: c.ID, Seq: entry.Seq, Data: data, At: entry.At})
+		if err != nil {
+			return nil, err
 		}
+		rows = append(rows, *row)
 	}
-	return nil
+	return rows, nil
 }

@@ -447,6 +447,18 @@ func (tx *Tx) CreateClaim(ctx context.Context, c *models.Claim) error {
 // the claim and the INSERT of its numbered entry. The claim must be locked
 // by this transaction.
 func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, e *models.HistoryEntry) error {
+	_, err := tx.SaveClaimWithEvents(ctx, c, e, nil)
+	return err
+}
+
+// SaveClaimWithEvents is SaveClaim that also stores the change's outbound
+// events, each with a pending delivery per active endpoint subscribed to
+// its type, in the same statement: one round trip for the whole write.
+// events is called once c and e are numbered (version, seq, hash, time as
+// stored), so the events can describe the claim as saved; they must be
+// events of this entry (its claim, seq and time). It returns the ids of
+// the deliveries created, whose jobs the caller queues.
+func (tx *Tx) SaveClaimWithEvents(ctx context.Context, c *models.Claim, e *models.HistoryEntry, events func() ([]EventRow, error)) ([]int64, error) {
 	c.Version++
 	c.UpdatedAt = e.At
 	c.PriorityRank = c.Priority.Rank()
@@ -455,32 +467,66 @@ func (tx *Tx) SaveClaim(ctx context.Context, c *models.Claim, e *models.HistoryE
 	}
 	e.ClaimID, e.Seq = c.ID, c.LastSeq+1
 	if err := tx.hashEntry(ctx, e); err != nil {
-		return err
+		return nil, err
 	}
 	c.UpdatedAt = e.At // as stored: hashEntry truncates e.At
-	err := tx.conn(ctx).QueryRowContext(ctx, `WITH saved AS (
-			UPDATE claims SET text = $2, claimant = $3, source_url = $4, state = $5, verdict = $6, summary = $7,
-			       priority = $8, priority_rank = $9, due_at = $10, language = $11, tags = $12, version = $13,
-			       duplicate_of = $14, last_seq = $15, updated_at = $16
-			WHERE id = $1 RETURNING id
-		)
-		INSERT INTO claim_history (claim_id, seq, kind, action, from_state, to_state, actor_id, comment, verdict, details, at, hash, log_index)
-		SELECT saved.id, $15, $17, $18, $19, $20, $21, $22, $23, $24, $16, $25, NULL FROM saved
-		RETURNING id`,
+	// Plain slices, which pgx sends as binary arrays: the payloads are
+	// long JSON documents that a text[] literal would quote and escape.
+	var ids, types, payloads []string
+	if events != nil {
+		rows, err := events()
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if r.ClaimID != c.ID || r.Seq != e.Seq || !r.At.Equal(e.At) {
+				return nil, fmt.Errorf("store: save claim %d: event %s is not of entry %d", c.ID, r.Type, e.Seq)
+			}
+			ids, types, payloads = append(ids, r.ID), append(types, r.Type), append(payloads, r.Payload)
+		}
+	}
+	var deliveries models.Int64Array
+	err := tx.conn(ctx).QueryRowContext(ctx, saveClaimSQL,
 		c.ID, c.Text, c.Claimant, c.SourceURL, c.State, c.Verdict, c.Summary,
 		c.Priority, c.PriorityRank, c.DueAt, c.Language, c.Tags, c.Version,
 		c.DuplicateOf, e.Seq, e.At,
-		e.Kind, e.Action, e.FromState, e.ToState, e.ActorID, e.Comment, e.Verdict, jsonbArg(e.Details), e.Hash).Scan(&e.ID)
+		e.Kind, e.Action, e.FromState, e.ToState, e.ActorID, e.Comment, e.Verdict, jsonbArg(e.Details), e.Hash,
+		ids, types, payloads).Scan(&e.ID, &deliveries)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: save claim %d: the claim row is gone", c.ID)
+		return nil, fmt.Errorf("store: save claim %d: the claim row is gone", c.ID)
 	}
 	if err != nil {
-		return fmt.Errorf("store: save claim %d: %w", c.ID, err)
+		return nil, fmt.Errorf("store: save claim %d: %w", c.ID, err)
 	}
 	c.LastSeq = e.Seq
 	tx.rememberHead(c.ID, e.Seq, e.Hash)
-	return nil
+	return deliveries, nil
 }
+
+// saveClaimSQL updates the claim, inserts its entry, and inserts the
+// change's events ($26-$28, possibly none) with their deliveries, as
+// InsertEventFanOut does for one event.
+const saveClaimSQL = `WITH saved AS (
+		UPDATE claims SET text = $2, claimant = $3, source_url = $4, state = $5, verdict = $6, summary = $7,
+		       priority = $8, priority_rank = $9, due_at = $10, language = $11, tags = $12, version = $13,
+		       duplicate_of = $14, last_seq = $15, updated_at = $16
+		WHERE id = $1 RETURNING id
+	), entry AS (
+		INSERT INTO claim_history (claim_id, seq, kind, action, from_state, to_state, actor_id, comment, verdict, details, at, hash, log_index)
+		SELECT saved.id, $15, $17, $18, $19, $20, $21, $22, $23, $24, $16, $25, NULL FROM saved
+		RETURNING id
+	), ev AS (
+		INSERT INTO events (id, type, claim_id, seq, payload, created_at)
+		SELECT n.id, n.type, saved.id, $15, n.payload, $16
+		FROM saved, unnest($26::text[], $27::text[], $28::text[]) WITH ORDINALITY AS n(id, type, payload, i)
+		ORDER BY n.i
+		RETURNING id, type
+	), delivered AS (
+		INSERT INTO webhook_deliveries (endpoint_id, event_id, status, attempts, created_at, updated_at)
+		SELECT w.id, ev.id, 'pending', 1, $16, $16 FROM ev JOIN webhook_endpoints w ON w.active AND w.events && ARRAY[ev.type, '*']::text[]
+		RETURNING id
+	)
+	SELECT entry.id, ARRAY(SELECT id FROM delivered ORDER BY id) FROM entry`
 
 // jsonbArg passes a JSON document, NULL when empty, as a jsonb parameter.
 func jsonbArg(raw json.RawMessage) any {

@@ -27,6 +27,9 @@ type Change struct {
 	// Evidence or Comment is set for the entries that add one.
 	Evidence *models.Evidence
 	Comment  *models.Comment
+	// eventsSaved: the change's events were stored with the claim's save
+	// (Engine.OnEvents), so the events hook has nothing left to do.
+	eventsSaved bool
 }
 
 // Hook runs inside the transaction of every change, after its history entry
@@ -42,7 +45,9 @@ type Engine struct {
 	seen []SeenHook
 	// settingsHooks run in every settings change (OnSettingsChange).
 	settingsHooks []SettingsHook
-	now           func() time.Time
+	// events builds and queues the changes' outbound events (OnEvents).
+	events *EventWriter
+	now    func() time.Time
 	// model finds an article's candidates (see activeModel).
 	model atomic.Pointer[loadedModel]
 }
@@ -54,6 +59,30 @@ func NewEngine(s *store.Store) *Engine {
 
 // OnChange adds a hook. Call it during wiring, before serving.
 func (e *Engine) OnChange(h Hook) { e.hooks = append(e.hooks, h) }
+
+// EventWriter is how the changes' outbound events are written: Rows
+// renders a change's events, Queue queues the jobs of the deliveries the
+// store created for them, and Emit does both, storing the events itself.
+type EventWriter struct {
+	Rows  func(ctx context.Context, tx *store.Tx, ch Change) ([]store.EventRow, error)
+	Queue func(ctx context.Context, tx *store.Tx, deliveries []int64) error
+	Emit  Hook
+}
+
+// OnEvents makes w write the events of every change. A claim save stores
+// them in its own statement (store.Tx.SaveClaimWithEvents), a round trip
+// less on the write path; any other change emits them as a hook, in this
+// call's place among OnChange's hooks. Call it during wiring, before
+// serving.
+func (e *Engine) OnEvents(w EventWriter) {
+	e.events = &w
+	e.OnChange(func(ctx context.Context, tx *store.Tx, ch Change) error {
+		if ch.eventsSaved {
+			return nil
+		}
+		return w.Emit(ctx, tx, ch)
+	})
+}
 
 // SeenHook runs inside a transaction that changed what a claim's page shows
 // without changing the claim or its history: a routine source check's
@@ -87,9 +116,24 @@ func (e *Engine) record(ctx context.Context, tx *store.Tx, ch Change) error {
 // records them, then runs the hooks.
 func (e *Engine) save(ctx context.Context, tx *store.Tx, ch Change) error {
 	ch.Entry.At = e.now()
-	if err := tx.SaveClaim(ctx, ch.Claim, ch.Entry); err != nil {
+	if e.events == nil {
+		if err := tx.SaveClaim(ctx, ch.Claim, ch.Entry); err != nil {
+			return err
+		}
+		return e.runHooks(ctx, tx, ch)
+	}
+	// The events are rendered once the store has numbered the entry and
+	// versioned the claim, and stored by the same statement.
+	deliveries, err := tx.SaveClaimWithEvents(ctx, ch.Claim, ch.Entry, func() ([]store.EventRow, error) {
+		return e.events.Rows(ctx, tx, ch)
+	})
+	if err != nil {
 		return err
 	}
+	if err := e.events.Queue(ctx, tx, deliveries); err != nil {
+		return err
+	}
+	ch.eventsSaved = true
 	return e.runHooks(ctx, tx, ch)
 }
 
