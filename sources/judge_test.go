@@ -3,6 +3,7 @@ package sources_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/factdesk/factdesk/models"
 	"github.com/factdesk/factdesk/sources"
@@ -144,6 +145,31 @@ func TestWarn(t *testing.T) {
 		got := codes(sources.Warn([]models.Evidence{bad, gone}))
 		if len(got["unreliable_source"]) != 1 || len(got["source_problem"]) != 1 {
 			t.Errorf("Warn = %v, want unreliable_source [1] and source_problem [2]", got)
+		}
+	})
+	// A retracted item is no longer the claim's evidence: it neither meets
+	// the two-sources rule nor raises warnings of its own, as the
+	// workflow's requirements do not count it.
+	t.Run("retracted evidence", func(t *testing.T) {
+		t.Parallel()
+		at := time.Date(2026, 5, 3, 10, 0, 0, 0, time.UTC)
+		retract := func(e models.Evidence) models.Evidence { e.RetractedAt = &at; return e }
+		bad := ev(3, "https://tabloid.example/a", models.StanceRefutes)
+		bad.SourceRating = "unreliable"
+		gone := ev(4, "https://other.org/b", models.StanceRefutes)
+		gone.Status = "gone"
+		got := codes(sources.Warn([]models.Evidence{
+			ev(1, "https://example.org/a", models.StanceSupports),
+			retract(ev(2, "https://another.net/b", models.StanceSupports)),
+			retract(bad), retract(gone),
+		}))
+		if ids := got["single_domain"]; len(ids) != 1 || ids[0] != 1 {
+			t.Errorf("single_domain = %v, want [1]: the second domain's item is retracted", ids)
+		}
+		for _, code := range []string{"unreliable_source", "source_problem"} {
+			if ids, ok := got[code]; ok {
+				t.Errorf("%s = %v, want none: only retracted items have it", code, ids)
+			}
 		}
 	})
 }

@@ -37,7 +37,17 @@ func (s *Service) Warnings(ctx context.Context, claimID int64) ([]Warning, error
 //     for or against the claim.
 //   - source_problem: a cited page is gone, changed, unreachable, or lacks
 //     its quoted excerpt.
-func Warn(evidence []models.Evidence) []Warning {
+//
+// Retracted items are left out: the desk withdrew them, so they no longer
+// support a verdict (the workflow's requirements do not count them either)
+// and what became of their pages is no longer the claim's problem.
+func Warn(all []models.Evidence) []Warning {
+	evidence := make([]models.Evidence, 0, len(all))
+	for _, e := range all {
+		if !e.Retracted() {
+			evidence = append(evidence, e)
+		}
+	}
 	out := []Warning{}
 	for _, stance := range []models.Stance{models.StanceSupports, models.StanceRefutes} {
 		domains := map[string][]int64{}
