@@ -71,6 +71,7 @@ func runModel(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&t.Params.CLEFWeight, "clef-weight", t.Params.CLEFWeight, "loss weight of CLEF-2019 lines")
 	fs.Float64Var(&t.Params.CLEFNegativeWeight, "clef-negative-weight", t.Params.CLEFNegativeWeight, "extra loss weight of CLEF-2019 lines not checked")
 	fs.StringVar(&t.Only, "only", "", "claimbuster, cv or clef: a quick tuning run of the model alone")
+	fs.IntVar(&t.Partitions, "partitions", 1, "repeat the model's cross-validation over this many assignments to folds")
 	fs.BoolVar(&t.Features.Cues, "cues", t.Features.Cues, "use the rule cues as features")
 	fs.Float64Var(&t.Params.NBAlpha, "nb-alpha", t.Params.NBAlpha, "naive Bayes log-count ratio scaling, smoothed by this (0: off)")
 	fs.IntVar(&t.Features.Vectors, "vectors", t.Features.Vectors, "word-vector features: 0 none, 1 SIF mean, 2 mean and max")

@@ -229,3 +229,36 @@ func TestShiftedPutsTheThresholdAtOneHalf(t *testing.T) {
 		t.Errorf("shifted at the sentence's own score %.4f gives %.4f, want 0.5", p, got)
 	}
 }
+
+func TestFoldPartitions(t *testing.T) {
+	t.Parallel()
+	var es []Example
+	for i := range 2000 {
+		es = append(es, Example{Text: "Sentence number " + string(rune('a'+i%26)) + " " + string(rune('a'+i/26%26)) + string(rune('a'+i/676))})
+	}
+	moved := 0
+	for p := range 3 {
+		count := make([]int, cvFolds)
+		for _, e := range es {
+			k := foldIn(e, cvFolds, p)
+			count[k]++
+			if p == 0 && k != foldOf(e, cvFolds) {
+				t.Fatalf("partition 0 puts %q in fold %d, foldOf in %d", e.Text, k, foldOf(e, cvFolds))
+			}
+			if p == 1 && k != foldOf(e, cvFolds) {
+				moved++
+			}
+			if k != foldIn(Example{Text: "  " + e.Text + "!"}, cvFolds, p) {
+				t.Fatalf("partition %d splits %q from its normalised text", p, e.Text)
+			}
+		}
+		for k, c := range count {
+			if c < len(es)/cvFolds*8/10 || c > len(es)/cvFolds*12/10 {
+				t.Errorf("partition %d: fold %d holds %d of %d sentences", p, k, c, len(es))
+			}
+		}
+	}
+	if moved < len(es)/2 {
+		t.Errorf("partition 1 moved %d of %d sentences from partition 0's folds, want most", moved, len(es))
+	}
+}
