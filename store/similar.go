@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -158,20 +159,9 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 	for i, r := range ranked {
 		ids[i], _ = strconv.ParseInt(r.ID, 10, 64)
 	}
-	// One array parameter rather than IN (?, ?, …): the statement's text
-	// is then the same whatever the number of matches, so each connection
-	// prepares it once (pgx's statement cache).
-	var claims []models.Claim
-	if err := q.db.WithContext(ctx).Where("id = ANY(?)", int64Array(ids)).Find(&claims).Error; err != nil {
-		return nil, fmt.Errorf("store: load similar claims: %w", err)
-	}
-	byID := make(map[int64]*models.Claim, len(claims))
-	for i := range claims {
-		claims[i].Assignees = []models.Assignment{}
-		if claims[i].Tags == nil {
-			claims[i].Tags = models.Tags{}
-		}
-		byID[claims[i].ID] = &claims[i]
+	byID, err := q.similarClaimRows(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]SimilarClaim, 0, len(ranked))
 	for i, r := range ranked {
@@ -184,15 +174,69 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 	return out, nil
 }
 
+// similarClaimSQL loads the matches of a lookup. One array parameter
+// rather than IN ($1, $2, …): the statement's text is then the same
+// whatever the number of matches, so each connection prepares it once
+// (pgx's statement cache).
+const similarClaimSQL = `SELECT id, text, claimant, source_url, state, verdict, summary, priority, priority_rank,
+	       due_at, language, tags, version, duplicate_of, article_id, article_start, article_end,
+	       article_sentence_start, article_sentence_end, last_seq, created_by, created_at, updated_at
+	FROM claims WHERE id = ANY($1)`
+
+// similarClaimRows reads the claims of ids, by id, scanned by hand as on
+// the claim write path: GORM's Find and Scan (and its expansion of the
+// candidate statement's named parameters) were a quarter of a lookup's Go
+// CPU at a million claims.
+func (q queries) similarClaimRows(ctx context.Context, ids []int64) (map[int64]*models.Claim, error) {
+	rows, err := q.db.WithContext(ctx).Statement.ConnPool.QueryContext(ctx, similarClaimSQL, int64Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: load similar claims: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]*models.Claim, len(ids))
+	for rows.Next() {
+		c := &models.Claim{Assignees: []models.Assignment{}}
+		if err := rows.Scan(&c.ID, &c.Text, &c.Claimant, &c.SourceURL, &c.State, &c.Verdict, &c.Summary, &c.Priority, &c.PriorityRank,
+			&c.DueAt, &c.Language, &c.Tags, &c.Version, &c.DuplicateOf, &c.ArticleID, &c.ArticleStart, &c.ArticleEnd,
+			&c.ArticleSentenceStart, &c.ArticleSentenceEnd, &c.LastSeq, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("store: load similar claims: %w", err)
+		}
+		if c.Tags == nil {
+			c.Tags = models.Tags{}
+		}
+		byID[c.ID] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: load similar claims: %w", err)
+	}
+	return byID, nil
+}
+
 // similarCandidates runs the candidate sources for an already cleaned
 // text (see SimilarClaims); author, a tweet's poster, is added to the
 // ranked source's words.
 func (q queries) similarCandidates(ctx context.Context, text, author string, before int64) ([]match.Candidate, error) {
-	candidateSQL, args := candidateQuery(text, author, before)
-	var rows []candidateRow
+	candidateSQL, named := candidateQuery(text, author, before)
+	stmt := positionalFor(candidateSQL)
+	args := make([]any, len(stmt.names))
+	for i, name := range stmt.names {
+		args[i] = named[name]
+	}
 	// The statement relies on the connection's sessionSettings.
-	err := q.db.WithContext(ctx).Raw(candidateSQL, args).Scan(&rows).Error
+	res, err := q.db.WithContext(ctx).Statement.ConnPool.QueryContext(ctx, stmt.sql, args...)
 	if err != nil {
+		return nil, fmt.Errorf("store: similar claim candidates: %w", err)
+	}
+	defer res.Close()
+	var rows []candidateRow
+	for res.Next() {
+		var r candidateRow
+		if err := res.Scan(&r.ID, &r.Text, &r.Rank); err != nil {
+			return nil, fmt.Errorf("store: similar claim candidates: %w", err)
+		}
+		rows = append(rows, r)
+	}
+	if err := res.Err(); err != nil {
 		return nil, fmt.Errorf("store: similar claim candidates: %w", err)
 	}
 
@@ -373,6 +417,62 @@ var slotColumns, slotSum = func() (string, string) {
 	}
 	return strings.Join(cols, ", "), strings.Join(sum, " + ")
 }()
+
+// positional is a statement written with named parameters (@name) in
+// PostgreSQL's form ($1, $2, ...), and the names in the order of their
+// numbers.
+type positional struct {
+	sql   string
+	names []string
+}
+
+// positionalStatements holds the positional form of each candidate
+// statement, a handful of texts (which arms run), each ~10 kB that GORM
+// would otherwise rewrite on every lookup.
+var positionalStatements sync.Map
+
+func positionalFor(named string) positional {
+	if p, ok := positionalStatements.Load(named); ok {
+		return p.(positional)
+	}
+	p := toPositional(named)
+	positionalStatements.Store(named, p)
+	return p
+}
+
+// toPositional numbers the @name parameters of statement in order, as
+// GORM did: each use of a name is a parameter of its own, so PostgreSQL
+// infers its type from that use alone (LIMIT @armRows is a bigint,
+// est <= @armRows a numeric). "@@", the text-search operator, is not a
+// parameter; the statements hold no string literal with an @ in it.
+func toPositional(statement string) positional {
+	var p positional
+	var b strings.Builder
+	isName := func(c byte, first bool) bool {
+		return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || !first && '0' <= c && c <= '9'
+	}
+	for i := 0; i < len(statement); i++ {
+		c := statement[i]
+		if c == '@' && i+1 < len(statement) && statement[i+1] == '@' {
+			b.WriteString("@@")
+			i++
+			continue
+		}
+		if c != '@' || i+1 >= len(statement) || !isName(statement[i+1], true) {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(statement) && isName(statement[j], false) {
+			j++
+		}
+		p.names = append(p.names, statement[i+1:j])
+		b.WriteString("$" + strconv.Itoa(len(p.names)))
+		i = j - 1
+	}
+	p.sql = b.String()
+	return p
+}
 
 // SimilarCandidates returns what the indexes offer the re-ranker for text,
 // cleaned as SimilarClaims cleans it, before any re-ranking: for training
