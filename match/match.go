@@ -158,6 +158,7 @@ type featurer struct {
 func newFeaturer(query, about string, candidates []Candidate) featurer {
 	words := lexicon{}
 	f := featurer{q: Normalize(query), qm: words.meaning(query), am: words.meaning(about)}
+	f.qm.seen = map[*entry]*cosines{}
 	for _, c := range candidates {
 		if c.Rank > 0 {
 			f.ranks = append(f.ranks, c.Rank)

@@ -150,5 +150,9 @@ func (s *Store) ReplicateEvaluationClaims(ctx context.Context, texts []string, t
 	if _, err := conn.ExecContext(ctx, `VACUUM ANALYZE claims`); err != nil {
 		return fmt.Errorf("store: analyse evaluation claims: %w", err)
 	}
+	// The recount takes a connection of its own from the pool: on a store
+	// of one connection (BenchmarkSimilarAtScale's) it waited for conn
+	// for ever.
+	conn.Close()
 	return s.RefreshLexemeStats(ctx)
 }

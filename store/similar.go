@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -158,20 +159,9 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 	for i, r := range ranked {
 		ids[i], _ = strconv.ParseInt(r.ID, 10, 64)
 	}
-	// One array parameter rather than IN (?, ?, …): the statement's text
-	// is then the same whatever the number of matches, so each connection
-	// prepares it once (pgx's statement cache).
-	var claims []models.Claim
-	if err := q.db.WithContext(ctx).Where("id = ANY(?)", int64Array(ids)).Find(&claims).Error; err != nil {
-		return nil, fmt.Errorf("store: load similar claims: %w", err)
-	}
-	byID := make(map[int64]*models.Claim, len(claims))
-	for i := range claims {
-		claims[i].Assignees = []models.Assignment{}
-		if claims[i].Tags == nil {
-			claims[i].Tags = models.Tags{}
-		}
-		byID[claims[i].ID] = &claims[i]
+	byID, err := q.similarClaimRows(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]SimilarClaim, 0, len(ranked))
 	for i, r := range ranked {
@@ -184,15 +174,69 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 	return out, nil
 }
 
+// similarClaimSQL loads the matches of a lookup. One array parameter
+// rather than IN ($1, $2, …): the statement's text is then the same
+// whatever the number of matches, so each connection prepares it once
+// (pgx's statement cache).
+const similarClaimSQL = `SELECT id, text, claimant, source_url, state, verdict, summary, priority, priority_rank,
+	       due_at, language, tags, version, duplicate_of, article_id, article_start, article_end,
+	       article_sentence_start, article_sentence_end, last_seq, created_by, created_at, updated_at
+	FROM claims WHERE id = ANY($1)`
+
+// similarClaimRows reads the claims of ids, by id, scanned by hand as on
+// the claim write path: GORM's Find and Scan (and its expansion of the
+// candidate statement's named parameters) were a quarter of a lookup's Go
+// CPU at a million claims.
+func (q queries) similarClaimRows(ctx context.Context, ids []int64) (map[int64]*models.Claim, error) {
+	rows, err := q.db.WithContext(ctx).Statement.ConnPool.QueryContext(ctx, similarClaimSQL, int64Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: load similar claims: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]*models.Claim, len(ids))
+	for rows.Next() {
+		c := &models.Claim{Assignees: []models.Assignment{}}
+		if err := rows.Scan(&c.ID, &c.Text, &c.Claimant, &c.SourceURL, &c.State, &c.Verdict, &c.Summary, &c.Priority, &c.PriorityRank,
+			&c.DueAt, &c.Language, &c.Tags, &c.Version, &c.DuplicateOf, &c.ArticleID, &c.ArticleStart, &c.ArticleEnd,
+			&c.ArticleSentenceStart, &c.ArticleSentenceEnd, &c.LastSeq, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("store: load similar claims: %w", err)
+		}
+		if c.Tags == nil {
+			c.Tags = models.Tags{}
+		}
+		byID[c.ID] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: load similar claims: %w", err)
+	}
+	return byID, nil
+}
+
 // similarCandidates runs the candidate sources for an already cleaned
 // text (see SimilarClaims); author, a tweet's poster, is added to the
 // ranked source's words.
 func (q queries) similarCandidates(ctx context.Context, text, author string, before int64) ([]match.Candidate, error) {
-	candidateSQL, args := candidateQuery(text, author, before)
-	var rows []candidateRow
+	candidateSQL, named := candidateQuery(text, author, before)
+	stmt := positionalFor(candidateSQL)
+	args := make([]any, len(stmt.names))
+	for i, name := range stmt.names {
+		args[i] = named[name]
+	}
 	// The statement relies on the connection's sessionSettings.
-	err := q.db.WithContext(ctx).Raw(candidateSQL, args).Scan(&rows).Error
+	res, err := q.db.WithContext(ctx).Statement.ConnPool.QueryContext(ctx, stmt.sql, args...)
 	if err != nil {
+		return nil, fmt.Errorf("store: similar claim candidates: %w", err)
+	}
+	defer res.Close()
+	var rows []candidateRow
+	for res.Next() {
+		var r candidateRow
+		if err := res.Scan(&r.ID, &r.Text, &r.Rank); err != nil {
+			return nil, fmt.Errorf("store: similar claim candidates: %w", err)
+		}
+		rows = append(rows, r)
+	}
+	if err := res.Err(); err != nil {
 		return nil, fmt.Errorf("store: similar claim candidates: %w", err)
 	}
 
@@ -222,7 +266,7 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 	// index reads shorter posting lists, and they carry the topic.
 	key := longest(t.others, keyWords)
 	args := map[string]any{"before": before, "n": perSourceLimit, "armRows": armRows,
-		"rankedTerms": rankedTerms, "commonAt": commonAt, "avgLen": 12.0, "rankedRows": rankedRows, "rankedBudget": rankedBudget, "rankedCap": rankedBudget + rankedRows, "nRanked": rankedLimit, "spellings": spellings,
+		"rankedTerms": rankedTerms, "commonAt": commonAt, "avgLen": 12.0, "rankedRows": rankedRows, "rankedBudget": rankedBudget, "rankedCap": rankedBudget + rankedRows, "nRanked": rankedLimit, "spellings": spellings, "scoreSlots": scoreSlots,
 		"rq": strings.TrimSpace(text + " " + author), "anchors": strings.Join(slices.Concat(t.numbers, t.names), " "),
 		"names": strings.Join(t.names, " "), "others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
 	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
@@ -317,7 +361,14 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 	// The spellings of unknown names (spn) count as words of the query.
 	// Each claim is scored by testing it against each query lexeme's
 	// one-word tsquery, a binary search in its tsvector; unpacking the
-	// tsvector into an array per lexeme cost five times as much.
+	// tsvector into an array per lexeme cost five times as much. The tests
+	// are one expression (slotSum) over the query's rarest scoreSlots
+	// lexemes, laid out once as the columns of s: a subquery summing over
+	// qw for each claim spent more on rescanning qw and adding numerics
+	// than on the tests, and the 1,900 claims it scored at most were 2.4 ms
+	// of the lookup's 4.9 ms of PostgreSQL CPU at a million claims
+	// (BenchmarkSimilarAtScale). The lexemes past scoreSlots (rest; a
+	// long tweet's, the commonest) are still summed that way.
 	ranked := `(WITH qw AS (
 			   SELECT w.lex, quote_literal(w.lex)::tsquery AS q, w.df,
 			          ln(1 + (tot.n - w.df + 0.5) / (w.df + 0.5)) AS idf
@@ -329,14 +380,15 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 			     FROM qw, tot WHERE qw.df <= least(CAST(@commonAt AS float8) * tot.n, CAST(@rankedRows AS float8))) g
 			   WHERE g.before < @rankedBudget
 			   ORDER BY g.df, g.lex LIMIT @rankedTerms),
-			 f AS (SELECT coalesce(string_agg(quote_literal(lex), ' | '), '')::tsquery AS tq FROM gen)
-			 SELECT m.id, m.text, bm.score::float8 AS rank FROM f, tot,
+			 f AS (SELECT coalesce(string_agg(quote_literal(lex), ' | '), '')::tsquery AS tq FROM gen),
+			 s AS (SELECT ` + slotColumns + `, a.n FROM (SELECT array_agg(q ORDER BY df, lex) AS q, array_agg(idf::float8 ORDER BY df, lex) AS i, count(*) AS n FROM qw) a OFFSET 0),
+			 rest AS MATERIALIZED (SELECT q, idf::float8 AS idf FROM qw ORDER BY df, lex OFFSET @scoreSlots)
+			 SELECT m.id, m.text, (` + slotSum + ` + CASE WHEN s.n > @scoreSlots THEN (SELECT coalesce(sum(rest.idf), 0) FROM rest WHERE m.search @@ rest.q) ELSE 0 END)
+			        * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length(m.search) / tot.avgdl)) AS rank FROM f, tot, s,
 			   LATERAL (SELECT c.id, c.text, c.search FROM claims c
 			            WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
-			            LIMIT @rankedCap) m,
-			   LATERAL (SELECT sum(qw.idf) * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length(m.search) / tot.avgdl)) AS score
-			            FROM qw WHERE m.search @@ qw.q) bm
-			 ORDER BY bm.score DESC, m.id DESC LIMIT @nRanked)`
+			            LIMIT @rankedCap) m
+			 ORDER BY rank DESC, m.id DESC LIMIT @nRanked)`
 	// The ranked source runs on every lookup: gating it on the other
 	// sources finding fewer than five claims lost 0.02 MAP@5 on the
 	// CLEF-2020 dev tweets for no CPU measurably saved.
@@ -346,6 +398,80 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 			UNION ALL
 			SELECT * FROM ` + ranked + ` r`
 	return candidateSQL, args
+}
+
+// scoreSlots is how many of the query's lexemes, the rarest first, the
+// ranked source tests in one expression (see candidateQuery): 23 of the
+// 1,980 queries of BenchmarkSimilarAtScale have more, and an empty slot
+// costs a null test per claim scored.
+const scoreSlots = 32
+
+// slotColumns lay the query's lexemes (a.q, rarest first) and their idf
+// (a.i) out as the columns q1, i1, q2, ... of one row, and slotSum adds
+// the idf of those a claim's tsvector (m.search) holds.
+var slotColumns, slotSum = func() (string, string) {
+	cols, sum := make([]string, scoreSlots), make([]string, scoreSlots)
+	for i := 1; i <= scoreSlots; i++ {
+		cols[i-1] = fmt.Sprintf("a.q[%d] AS q%d, a.i[%d] AS i%d", i, i, i, i)
+		sum[i-1] = fmt.Sprintf("CASE WHEN m.search @@ s.q%d THEN s.i%d ELSE 0 END", i, i)
+	}
+	return strings.Join(cols, ", "), strings.Join(sum, " + ")
+}()
+
+// positional is a statement written with named parameters (@name) in
+// PostgreSQL's form ($1, $2, ...), and the names in the order of their
+// numbers.
+type positional struct {
+	sql   string
+	names []string
+}
+
+// positionalStatements holds the positional form of each candidate
+// statement, a handful of texts (which arms run), each ~10 kB that GORM
+// would otherwise rewrite on every lookup.
+var positionalStatements sync.Map
+
+func positionalFor(named string) positional {
+	if p, ok := positionalStatements.Load(named); ok {
+		return p.(positional)
+	}
+	p := toPositional(named)
+	positionalStatements.Store(named, p)
+	return p
+}
+
+// toPositional numbers the @name parameters of statement in order, as
+// GORM did: each use of a name is a parameter of its own, so PostgreSQL
+// infers its type from that use alone (LIMIT @armRows is a bigint,
+// est <= @armRows a numeric). "@@", the text-search operator, is not a
+// parameter; the statements hold no string literal with an @ in it.
+func toPositional(statement string) positional {
+	var p positional
+	var b strings.Builder
+	isName := func(c byte, first bool) bool {
+		return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || !first && '0' <= c && c <= '9'
+	}
+	for i := 0; i < len(statement); i++ {
+		c := statement[i]
+		if c == '@' && i+1 < len(statement) && statement[i+1] == '@' {
+			b.WriteString("@@")
+			i++
+			continue
+		}
+		if c != '@' || i+1 >= len(statement) || !isName(statement[i+1], true) {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(statement) && isName(statement[j], false) {
+			j++
+		}
+		p.names = append(p.names, statement[i+1:j])
+		b.WriteString("$" + strconv.Itoa(len(p.names)))
+		i = j - 1
+	}
+	p.sql = b.String()
+	return p
 }
 
 // SimilarCandidates returns what the indexes offer the re-ranker for text,
@@ -432,6 +558,12 @@ func (q queries) RefreshLexemeStats(ctx context.Context) error {
 			`INSERT INTO claim_lexeme_totals (docs, avg_len, counted_at)
 			 SELECT count(*), coalesce(avg(length(search)), 0), now() FROM claims WHERE duplicate_of IS NULL
 			 ON CONFLICT (one) DO UPDATE SET docs = EXCLUDED.docs, avg_len = EXCLUDED.avg_len, counted_at = EXCLUDED.counted_at`,
+			// The insert left the new rows' trigrams in the spelling
+			// index's pending list (GIN's fast update), which every
+			// spelling search then reads in full until a vacuum: at a
+			// million claims 350 pages, 1.5 to 10 ms a name. Merge them
+			// into the index now, before readers see the counts.
+			`SELECT gin_clean_pending_list('claim_lexemes_trgm_idx'::regclass)`,
 			// Fresh statistics, so the planner looks spellings up through
 			// the trigram index (a sequential scan computes the similarity
 			// of every lexeme) right after the first count.
