@@ -25,18 +25,21 @@ type VerifiedClaims struct {
 
 // LoadVerifiedClaims fills st, an empty desk database, with the 10,375
 // verified claims of ../shared/data/claim-retrieval as confirmed claims,
+// each with its fact-check's title as its summary,
 // then analyses the table and counts its lexemes as the learn job would.
 // A database that already holds exactly those claims is reused.
 func LoadVerifiedClaims(ctx context.Context, st *store.Store, dataDir string) (*VerifiedClaims, error) {
-	var ids, texts []string
+	var ids, texts, titles []string
 	err := train.ReadTSV(filepath.Join(dataDir, "claim-retrieval", "clef2020_t2_vclaims.tsv.gz"), func(m map[string]string) error {
-		ids, texts = append(ids, m["id"]), append(texts, m["vclaim"])
+		ids, texts, titles = append(ids, m["id"]), append(texts, m["vclaim"]), append(titles, m["title"])
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	claimIDs, err := st.LoadEvaluationClaims(ctx, texts)
+	// The fact-check's title is the claim's summary: it restates the
+	// claim in other words, as a desk's verdict summary does.
+	claimIDs, err := st.LoadEvaluationClaimsSummarised(ctx, texts, titles)
 	if err != nil {
 		return nil, err
 	}
