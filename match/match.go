@@ -332,7 +332,7 @@ func shared(a, b []string) float64 {
 // tweets through the real candidate SQL, by BenchmarkRetrievalTrain in
 // bench/. Only the order depends on them: Relation and Score are the rules
 // above.
-var RankWeights = [NumRankFeatures]float64{-0.707, -2.553, 13.007, 6.888, -5.138, 2.957, -1.642, 1.659, -2.369, -12.559, -3.144, 1.353, 1.108, 0.045, -0.128, 1.016, -0.520, 4.781, 7.042, 1.530, -1.241, 9.462, -4.812, 1.453, 2.036, -2.086, 8.042, 3.496, -0.407}
+var RankWeights = [NumRankFeatures]float64{-0.682, -2.521, 12.992, 6.824, -5.224, 3.260, -1.648, 1.541, -2.176, -12.695, -3.444, 1.229, 1.139, 0.009, 0.042, 0.738, -0.526, 4.599, 7.225, 1.613, -1.323, 9.727, -4.778, 1.346, 1.964, -1.957, 8.164, 3.487, -0.350}
 
 // Compare scores n against o and classifies the pair. The score is 0.7 of a
 // weighted Dice coefficient on content tokens (names and numbers weigh
