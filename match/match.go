@@ -332,7 +332,7 @@ func shared(a, b []string) float64 {
 // tweets through the real candidate SQL, by BenchmarkRetrievalTrain in
 // bench/. Only the order depends on them: Relation and Score are the rules
 // above.
-var RankWeights = [NumRankFeatures]float64{-0.682, -2.521, 12.992, 6.824, -5.224, 3.260, -1.648, 1.541, -2.176, -12.695, -3.444, 1.229, 1.139, 0.009, 0.042, 0.738, -0.526, 4.599, 7.225, 1.613, -1.323, 9.727, -4.778, 1.346, 1.964, -1.957, 8.164, 3.487, -0.350}
+var RankWeights = [NumRankFeatures]float64{-0.021, -1.754, 12.375, 6.880, -4.967, 3.088, -2.310, 1.474, -2.144, -12.721, -3.602, 1.243, 1.403, -0.001, 0.048, 0.695, -0.531, 4.578, 7.260, 1.160, -1.380, 9.831, -4.759, 1.408, 1.961, -1.953, 8.061, 3.458, -0.341}
 
 // Compare scores n against o and classifies the pair. The score is 0.7 of a
 // weighted Dice coefficient on content tokens (names and numbers weigh

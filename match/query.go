@@ -75,8 +75,36 @@ func CleanQuery(text string) string {
 	if titleCase(text) {
 		text = lowerTitleCase(text)
 	}
+	if shouting(text) {
+		text = lowerShouting(text)
+	}
 	return text
 }
+
+// shouting reports whether most of a text's words are in capitals ("WHO
+// CHANGED THE LONG STANDING WHISTLEBLOWER RULES"), which would otherwise all
+// read as names or acronyms.
+func shouting(text string) bool {
+	upper, words := 0, 0
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len(w) < 3 {
+			continue
+		}
+		words++
+		if strings.ToUpper(w) == w {
+			upper++
+		}
+	}
+	return upper >= 4 && upper*2 >= words
+}
+
+// lowerShouting lowers the words in capitals of four letters or more; the
+// shorter are mostly acronyms (CBC, NRA, GOP).
+func lowerShouting(text string) string {
+	return shoutedWord.ReplaceAllStringFunc(text, strings.ToLower)
+}
+
+var shoutedWord = regexp.MustCompile(`\b[A-Z]{4,}\b`)
 
 // splitHashtags replaces each hashtag of text with its words, spaced from
 // a word it is glued to; a # after & (an HTML entity) is left alone.

@@ -18,6 +18,7 @@ func TestCleanQuery(t *testing.T) {
 			"The CBC is paid for by Canadian tax $$$ yet they get away with this bias. Defund The CBC"},
 		{"counter protesters. #Milkshake#NoPrideforProudBoyspic.twitter.com/yomI2759Bp", "counter protesters. Milkshake No Pride for Proud Boys"},
 		{"during the Munich#Olympics. ://t.co/azGfDL3au6", "during the Munich Olympics."},
+		{"WHO CHANGED THE LONG STANDING WHISTLEBLOWER RULES? ASK THE GOP", "WHO changed THE long standing whistleblower rules? ASK THE GOP"},
 	}
 	for _, tt := range tests {
 		if got := CleanQuery(tt.in); got != tt.want {
