@@ -8,6 +8,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/factdesk/factdesk/wordvec"
 )
 
 // Relation is how a candidate claim relates to the query.
@@ -196,20 +198,32 @@ func newFeaturer(query, about string, candidates []Candidate) featurer {
 	f.cosSum = make([]float64, len(candidates))
 	f.saidSum = make([][]float64, len(candidates))
 	f.localSum = make([]float64, nq)
+	exact := make([]bool, nq)
 	for j, c := range candidates {
 		cm := words.meaning(c.Text)
 		f.said[j] = said[2*j*nq : (2*j+1)*nq]
-		f.aligned[j] = align(f.qm, f.am, cm, f.said[j])
+		clear(exact)
+		var sums alignSums
+		sums.add(f.qm, f.am, cm, f.said[j], exact)
+		f.aligned[j] = sums.alignment(f.qm, f.said[j], exact)
 		f.cos[j] = dotVec(&f.qm.mean, &cm.mean)
 		f.length[j] = len(cm.words)
 		f.saidSum[j] = said[(2*j+1)*nq : (2*j+2)*nq]
-		if c.Summary == "" {
-			f.alignedSum[j], f.cosSum[j] = f.aligned[j], f.cos[j]
-			copy(f.saidSum[j], f.said[j])
-		} else {
-			sm := words.meaning(c.Text + " " + c.Summary)
-			f.alignedSum[j] = align(f.qm, f.am, sm, f.saidSum[j])
-			f.cosSum[j] = dotVec(&f.qm.mean, &sm.mean)
+		copy(f.saidSum[j], f.said[j])
+		f.alignedSum[j], f.cosSum[j] = f.aligned[j], f.cos[j]
+		if c.Summary != "" {
+			// The summary's words that the claim lacks, added to the
+			// claim's: the same as reading both as one text, for the
+			// cost of the summary's new words alone.
+			sm := words.meaningBeyond(c.Summary, cm)
+			sums.add(f.qm, f.am, sm, f.saidSum[j], exact)
+			f.alignedSum[j] = sums.alignment(f.qm, f.saidSum[j], exact)
+			var both wordvec.Vector
+			for d := range both {
+				both[d] = cm.sum[d] + sm.sum[d]
+			}
+			both = unit(both)
+			f.cosSum[j] = dotVec(&f.qm.mean, &both)
 		}
 		for i, b := range f.said[j] {
 			if b >= closeAt {
