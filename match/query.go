@@ -21,8 +21,8 @@ var (
 	handle = regexp.MustCompile(`(^|[^\w@])@\w{1,30}`)
 	// A hashtag opens a word, or is glued to the one before it
 	// ("#Milkshake#NoPrideforProudBoys", "Munich#Olympics").
-	hashtag      = regexp.MustCompile(`#\w+`)
-	spaces       = regexp.MustCompile(`\s+`)
+	hashtag = regexp.MustCompile(`#\w+`)
+	spaces  = regexp.MustCompile(`\s+`)
 )
 
 var trailerName = regexp.MustCompile(`[—–-]+\s*([^—–\n(]{1,80}?)\s*\(@\w{1,30}\)\s*[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$`)
