@@ -104,7 +104,7 @@ func RankWith(w [NumRankFeatures]float64, query, about string, candidates []Cand
 		n := Normalize(c.Text)
 		r := f.q.Compare(n)
 		if r.Relation == Unrelated {
-			if (f.maxRank == 0 || c.Rank < rankRescue*f.maxRank) && !f.summaryRelated(c) {
+			if f.maxRank == 0 || c.Rank < rankRescue*f.maxRank {
 				continue
 			}
 			r.Relation = Related
@@ -123,12 +123,6 @@ func RankWith(w [NumRankFeatures]float64, query, about string, candidates []Cand
 		res[i] = s.Result
 	}
 	return res
-}
-
-// summaryRelated reports whether c's summary shares enough with the query
-// for the claim to be shown as related though its own text does not.
-func (f featurer) summaryRelated(c Candidate) bool {
-	return c.Summary != "" && f.q.Compare(Normalize(c.Summary)).Score >= relatedAt
 }
 
 // rankRescue: see RankWith. Tuned on the CLEF-2020 task 2 training tweets.
