@@ -14,6 +14,11 @@ func TestCleanQuery(t *testing.T) {
 		{"How are butterflies surviving the #AustralianFires?", "How are butterflies surviving the Australian Fires?"},
 		{"Did 122 Prisoners Released From Guantanamo Return To The Battlefield?", "Did 122 prisoners released from guantanamo return to the battlefield?"},
 		{"NASA Confirms Earth Will Go Dark For Six Days", "NASA confirms earth will go dark for six days"},
+		{"The CBC is paid for by Canadian tax $$$ yet they get away with this bias. #DefundTheCBChttps://t.co/CsHG8R9cHp",
+			"The CBC is paid for by Canadian tax $$$ yet they get away with this bias. Defund The CBC"},
+		{"counter protesters. #Milkshake#NoPrideforProudBoyspic.twitter.com/yomI2759Bp", "counter protesters. Milkshake No Pride for Proud Boys"},
+		{"during the Munich#Olympics. ://t.co/azGfDL3au6", "during the Munich Olympics."},
+		{"WHO CHANGED THE LONG STANDING WHISTLEBLOWER RULES? ASK THE GOP", "WHO changed THE long standing whistleblower rules? ASK THE GOP"},
 	}
 	for _, tt := range tests {
 		if got := CleanQuery(tt.in); got != tt.want {
@@ -30,6 +35,19 @@ func TestTweetAuthor(t *testing.T) {
 	} {
 		if got := TweetAuthor(in); got != want {
 			t.Errorf("TweetAuthor(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSplitHashtag(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"#AustralianFires": "Australian Fires", "#PrayforAmazonia": "Pray for Amazonia", "#australianfires": "australian fires",
+		"#MAGA2020": "MAGA 2020", "#DefundTheCBC": "Defund The CBC", "#blacklivesmatter": "black lives matter", "#Soleimani": "Soleimani", "#Trump": "Trump",
+		"#NoPrideforProudBoys": "No Pride for Proud Boys", "#obamagate": "obama gate", "#Brexit": "Brexit",
+	} {
+		if got := splitHashtag(in); got != want {
+			t.Errorf("splitHashtag(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 // and "beach", the checked claim "immigrants" and "beachgoers".
 type meaning struct {
 	mean  wordvec.Vector // the words' unit vectors' sif-weighted mean, at unit length
+	sum   wordvec.Vector // the same before scaling to unit length
 	words []sense
 	// seen, on a query's meaning, keeps what align found of each
 	// candidate word, when set (newFeaturer): the candidates of a lookup
@@ -82,12 +83,16 @@ var knownEntries sync.Map
 // and one-letter words are left out, and a possessive's "'s" is dropped.
 func meaningOf(text string) meaning { return lexicon{}.meaning(text) }
 
-func (l lexicon) meaning(text string) meaning {
+func (l lexicon) meaning(text string) meaning { return l.meaningBeyond(text, meaning{}) }
+
+// meaningBeyond is the meaning of text's words that known does not hold:
+// what a claim's summary adds to the claim.
+func (l lexicon) meaningBeyond(text string, known meaning) meaning {
 	words := wordvec.Words(text)
 	m := meaning{words: make([]sense, 0, len(words))}
 	for _, w := range words {
 		w = strings.TrimSuffix(w, "'s")
-		if len(w) < 2 || stopwords[w] || negators[w] || m.has(w) {
+		if len(w) < 2 || stopwords[w] || negators[w] || m.has(w) || known.has(w) {
 			continue
 		}
 		e := l.entry(w)
@@ -98,17 +103,24 @@ func (l lexicon) meaning(text string) meaning {
 			}
 		}
 	}
+	m.sum = m.mean
+	m.mean = unit(m.sum)
+	return m
+}
+
+// unit is v scaled to unit length (zero stays zero).
+func unit(v wordvec.Vector) wordvec.Vector {
 	var norm float64
-	for _, x := range m.mean {
+	for _, x := range v {
 		norm += float64(x) * float64(x)
 	}
 	if norm > 0 {
 		inv := float32(1 / math.Sqrt(norm))
-		for d := range m.mean {
-			m.mean[d] *= inv
+		for d := range v {
+			v[d] *= inv
 		}
 	}
-	return m
+	return v
 }
 
 // rareIDF is the idf of a word the table lacks.
@@ -148,13 +160,25 @@ type alignment struct {
 // leaves in said, which holds a zero for each of q's words, each word's
 // best cosine to a word of c.
 func align(q, about, c meaning, said []float64) alignment {
-	var a alignment
-	qBest := said
-	qExact := make([]bool, len(q.words))
-	var sifTotal, idfTotal float64
+	exact := make([]bool, len(q.words))
+	var sums alignSums
+	sums.add(q, about, c, said, exact)
+	return sums.alignment(q, said, exact)
+}
+
+// alignSums are an alignment's sums over a candidate's words before they
+// are shared out, so that more words (a summary's) can be added.
+type alignSums struct {
+	claimSIF, claimIDF, aboutSIF, aboutIDF, claimExact float64
+	sifTotal, idfTotal                                 float64
+}
+
+// add adds c's words to the sums, raising each of q's words' best cosine
+// in said and marking in exact those c holds as they are.
+func (a *alignSums) add(q, about, c meaning, said []float64, exact []bool) {
 	for _, b := range c.words {
-		sifTotal += b.sif
-		idfTotal += b.idf
+		a.sifTotal += b.sif
+		a.idfTotal += b.idf
 		cs := q.seen[b.entry]
 		if cs == nil {
 			cs = &cosines{query: make([]float64, len(q.words))}
@@ -168,13 +192,13 @@ func align(q, about, c meaning, said []float64) alignment {
 				q.seen[b.entry] = cs
 			}
 		}
-		bq, exact := 0.0, false
+		bq, same := 0.0, false
 		for i, cos := range cs.query {
 			if q.words[i].word == b.word {
-				exact, qExact[i] = true, true
+				same, exact[i] = true, true
 			}
 			bq = max(bq, cos)
-			qBest[i] = max(qBest[i], cos)
+			said[i] = max(said[i], cos)
 		}
 		ba := max(bq, cs.about)
 		a.claimSIF += b.sif * bq
@@ -185,39 +209,44 @@ func align(q, about, c meaning, said []float64) alignment {
 		if ba >= closeAt {
 			a.aboutIDF += b.idf * ba
 		}
-		if exact {
+		if same {
 			a.claimExact += b.idf
 		}
 	}
-	if sifTotal > 0 {
-		a.claimSIF /= sifTotal
-		a.aboutSIF /= sifTotal
+}
+
+// alignment shares the sums out and adds the query's side.
+func (a alignSums) alignment(q meaning, said []float64, exact []bool) alignment {
+	r := alignment{claimSIF: a.claimSIF, claimIDF: a.claimIDF, aboutSIF: a.aboutSIF, aboutIDF: a.aboutIDF, claimExact: a.claimExact}
+	if a.sifTotal > 0 {
+		r.claimSIF /= a.sifTotal
+		r.aboutSIF /= a.sifTotal
 	}
-	if idfTotal > 0 {
-		a.claimIDF /= idfTotal
-		a.aboutIDF /= idfTotal
-		a.claimExact /= idfTotal
+	if a.idfTotal > 0 {
+		r.claimIDF /= a.idfTotal
+		r.aboutIDF /= a.idfTotal
+		r.claimExact /= a.idfTotal
 	}
-	sifTotal, idfTotal = 0, 0
+	var sifTotal, idfTotal float64
 	for i, w := range q.words {
 		sifTotal += w.sif
 		idfTotal += w.idf
-		a.querySIF += w.sif * qBest[i]
-		if qBest[i] >= closeAt {
-			a.queryIDF += w.idf * qBest[i]
+		r.querySIF += w.sif * said[i]
+		if said[i] >= closeAt {
+			r.queryIDF += w.idf * said[i]
 		}
-		if qExact[i] {
-			a.queryExact += w.idf
+		if exact[i] {
+			r.queryExact += w.idf
 		}
 	}
 	if sifTotal > 0 {
-		a.querySIF /= sifTotal
+		r.querySIF /= sifTotal
 	}
 	if idfTotal > 0 {
-		a.queryIDF /= idfTotal
-		a.queryExact /= idfTotal
+		r.queryIDF /= idfTotal
+		r.queryExact /= idfTotal
 	}
-	return a
+	return r
 }
 
 // cosine of two words: 1 for the same word, the vectors' dot product when

@@ -14,6 +14,20 @@ import (
 // already holds exactly len(texts) claims is reused as it is; one holding
 // any other number is refused, so an evaluation never runs on a real desk.
 func (s *Store) LoadEvaluationClaims(ctx context.Context, texts []string) ([]int64, error) {
+	return s.LoadEvaluationClaimsSummarised(ctx, texts, nil)
+}
+
+// LoadEvaluationClaimsSummarised is LoadEvaluationClaims with each claim's
+// summary (summaries[i] for texts[i]; nil for none): the CLEF-2020 claims
+// come with their fact-check's title, which restates the claim as a
+// checker's summary would.
+func (s *Store) LoadEvaluationClaimsSummarised(ctx context.Context, texts, summaries []string) ([]int64, error) {
+	if summaries == nil {
+		summaries = make([]string, len(texts))
+	}
+	if len(summaries) != len(texts) {
+		return nil, fmt.Errorf("store: %d evaluation claims with %d summaries", len(texts), len(summaries))
+	}
 	db := s.sqlDB
 	var have int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM claims`).Scan(&have); err != nil {
@@ -26,8 +40,8 @@ func (s *Store) LoadEvaluationClaims(ctx context.Context, texts []string) ([]int
 		if _, err := db.ExecContext(ctx, `INSERT INTO users (email, name, role) VALUES ('eval@factdesk.test', 'Evaluation', 'checker') ON CONFLICT DO NOTHING`); err != nil {
 			return nil, fmt.Errorf("store: evaluation user: %w", err)
 		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO claims (text, state, created_by)
-			SELECT t, 'confirmed', (SELECT id FROM users WHERE email = 'eval@factdesk.test') FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n`, texts); err != nil {
+		if _, err := db.ExecContext(ctx, `INSERT INTO claims (text, summary, state, created_by)
+			SELECT t, s, 'confirmed', (SELECT id FROM users WHERE email = 'eval@factdesk.test') FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(t, s, n) ORDER BY n`, texts, summaries); err != nil {
 			return nil, fmt.Errorf("store: load evaluation claims: %w", err)
 		}
 		if _, err := db.ExecContext(ctx, `VACUUM ANALYZE claims`); err != nil {

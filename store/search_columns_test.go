@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/factdesk/factdesk/models"
@@ -9,8 +10,8 @@ import (
 )
 
 // claims.search and claims.match_anchors follow the text and claimant
-// (migration 0040), are kept when other fields change, and cannot be
-// written out of step with the text.
+// (migration 0040) and search the summary too (0050), are kept when other
+// fields change, and cannot be written out of step with the text.
 func TestSearchColumnsFollowTheText(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -25,7 +26,7 @@ func TestSearchColumnsFollowTheText(t *testing.T) {
 	}
 	want := func(what string) (search, anchors string) {
 		t.Helper()
-		if err := db.QueryRow(`SELECT to_tsvector('english', text || ' ' || claimant)::text, claim_anchors(text) FROM claims WHERE id = $1`, ids[0]).Scan(&search, &anchors); err != nil {
+		if err := db.QueryRow(`SELECT to_tsvector('english', text || ' ' || claimant || ' ' || summary)::text, claim_anchors(text) FROM claims WHERE id = $1`, ids[0]).Scan(&search, &anchors); err != nil {
 			t.Fatal(err)
 		}
 		if s, a := columns(); s != search || a != anchors {
@@ -57,7 +58,11 @@ func TestSearchColumnsFollowTheText(t *testing.T) {
 		t.Error("search did not follow the new text")
 	}
 	save(func(c *models.Claim) { c.Claimant = "Mayor Costa" })
-	want("after a claimant change")
+	s1, _ := want("after a claimant change")
+	save(func(c *models.Claim) { c.Summary = "Official figures put turnout at 58 percent, not 61." })
+	if s, _ := want("after a summary change"); s == s1 || !strings.Contains(s, "offici") {
+		t.Errorf("search did not take the summary: %q", s)
+	}
 	if _, err := db.Exec(`UPDATE claims SET search = to_tsvector('english', 'forged'), match_anchors = 'Forged' WHERE id = $1`, ids[0]); err != nil {
 		t.Fatal(err)
 	}

@@ -231,7 +231,7 @@ func (q queries) similarCandidates(ctx context.Context, text, author string, bef
 	var rows []candidateRow
 	for res.Next() {
 		var r candidateRow
-		if err := res.Scan(&r.ID, &r.Text, &r.Rank); err != nil {
+		if err := res.Scan(&r.ID, &r.Text, &r.Summary, &r.Rank); err != nil {
 			return nil, fmt.Errorf("store: similar claim candidates: %w", err)
 		}
 		rows = append(rows, r)
@@ -252,7 +252,7 @@ func (q queries) similarCandidates(ctx context.Context, text, author string, bef
 		if i > 0 && rows[i-1].ID == r.ID {
 			continue
 		}
-		cands = append(cands, match.Candidate{ID: strconv.FormatInt(r.ID, 10), Text: r.Text, Rank: r.Rank})
+		cands = append(cands, match.Candidate{ID: strconv.FormatInt(r.ID, 10), Text: r.Text, Summary: r.Summary, Rank: r.Rank})
 	}
 	return cands, nil
 }
@@ -321,8 +321,8 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 			ELSE plainto_tsquery('english', @` + part + `) END)`
 	}
 	fts := func(tsquery, est string) string {
-		return `(SELECT m.id, m.text, 0::real AS rank FROM (SELECT ` + tsquery + ` AS tq, ` + est + ` AS est) f,
-			   LATERAL (SELECT c.id, c.text, c.search FROM claims c
+		return `(SELECT m.id, m.text, m.summary, 0::real AS rank FROM (SELECT ` + tsquery + ` AS tq, ` + est + ` AS est) f,
+			   LATERAL (SELECT c.id, c.text, c.summary, c.search FROM claims c
 			            WHERE numnode(f.tq) > 0 AND coalesce(f.est, 0) <= @armRows AND c.search @@ f.tq AND ` + keep + `
 			            LIMIT @armRows) m
 			 ORDER BY ts_rank(m.search, f.tq) DESC, m.id DESC LIMIT @n)`
@@ -383,9 +383,9 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 			 f AS (SELECT coalesce(string_agg(quote_literal(lex), ' | '), '')::tsquery AS tq FROM gen),
 			 s AS (SELECT ` + slotColumns + `, a.n FROM (SELECT array_agg(q ORDER BY df, lex) AS q, array_agg(idf::float8 ORDER BY df, lex) AS i, count(*) AS n FROM qw) a OFFSET 0),
 			 rest AS MATERIALIZED (SELECT q, idf::float8 AS idf FROM qw ORDER BY df, lex OFFSET @scoreSlots)
-			 SELECT m.id, m.text, (` + slotSum + ` + CASE WHEN s.n > @scoreSlots THEN (SELECT coalesce(sum(rest.idf), 0) FROM rest WHERE m.search @@ rest.q) ELSE 0 END)
+			 SELECT m.id, m.text, m.summary, (` + slotSum + ` + CASE WHEN s.n > @scoreSlots THEN (SELECT coalesce(sum(rest.idf), 0) FROM rest WHERE m.search @@ rest.q) ELSE 0 END)
 			        * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length(m.search) / tot.avgdl)) AS rank FROM f, tot, s,
-			   LATERAL (SELECT c.id, c.text, c.search FROM claims c
+			   LATERAL (SELECT c.id, c.text, c.summary, c.search FROM claims c
 			            WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
 			            LIMIT @rankedCap) m
 			 ORDER BY rank DESC, m.id DESC LIMIT @nRanked)`
@@ -394,7 +394,7 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 	// CLEF-2020 dev tweets for no CPU measurably saved.
 	candidateSQL := `WITH ` + counts + `,
 			fts AS MATERIALIZED (` + strings.Join(arms, "\nUNION\n") + `)
-			SELECT id, text, rank FROM fts
+			SELECT id, text, summary, rank FROM fts
 			UNION ALL
 			SELECT * FROM ` + ranked + ` r`
 	return candidateSQL, args
@@ -481,12 +481,13 @@ func (q queries) SimilarCandidates(ctx context.Context, text string) ([]match.Ca
 	return q.similarCandidates(ctx, match.CleanQuery(strings.TrimSpace(text)), match.TweetContext(text), 0)
 }
 
-// candidateRow is a claim offered by one of the sources, with its
-// full-text rank when the ranked source offered it.
+// candidateRow is a claim offered by one of the sources, with its summary
+// for the re-ranker and its full-text rank when the ranked source offered
+// it.
 type candidateRow struct {
-	ID   int64
-	Text string
-	Rank float64
+	ID            int64
+	Text, Summary string
+	Rank          float64
 }
 
 // terms are the words of a query, sorted for full-text search.

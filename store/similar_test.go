@@ -156,3 +156,35 @@ func TestRefreshLexemeStatsConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// A claim's summary (migration 0050) finds it for a query worded like the
+// summary rather than the claim, but the relation is judged on the
+// claim's own text: a query that repeats the summary is no duplicate.
+func TestSimilarClaimsBySummary(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, ids := similarSetup(t,
+		"Immigrants invaded a beach, leaving beachgoers shocked.",
+		"The council approved the new harbour budget.",
+	)
+	const query = "Migrants landed in broad daylight at Zahara de los Atunes"
+	if got, err := st.SimilarClaims(ctx, query, store.SimilarOptions{}); err != nil {
+		t.Fatal(err)
+	} else if _, ok := relationOf(got, ids[0]); ok {
+		t.Fatalf("SimilarClaims(%q) found claim %d before it had a summary: %+v", query, ids[0], got)
+	}
+	if _, err := st.SQL().ExecContext(ctx, `UPDATE claims SET summary = $1 WHERE id = $2`,
+		"Did migrants land in broad daylight at Zahara de los Atunes?", ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RefreshLexemeStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.SimilarClaims(ctx, query, store.SimilarOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel, ok := relationOf(got, ids[0]); !ok || rel == match.Duplicate {
+		t.Errorf("SimilarClaims(%q) = %+v, want claim %d by its summary, not as a duplicate", query, got, ids[0])
+	}
+}
