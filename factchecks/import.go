@@ -34,6 +34,8 @@ type Report struct {
 // transaction, upserting on the review's URL so an import run twice
 // changes nothing. A record that cannot be archived is skipped with its
 // reason; only a document that cannot be read at all fails the import.
+// Afterwards the archive's search is readied for lookups
+// (store.SettleArchive).
 func Import(ctx context.Context, st *store.Store, r io.Reader, f Format) (Report, error) {
 	rep := Report{Reasons: []Skip{}}
 	err := st.WithTx(ctx, func(tx *store.Tx) error {
@@ -63,5 +65,10 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, f Format) (Report
 			return nil
 		})
 	})
-	return rep, err
+	if err != nil {
+		return rep, err
+	}
+	// The archive is searched right after an import (an article imported
+	// next is matched against it): merge the new rows into its index.
+	return rep, st.SettleArchive(ctx, rep.Imported+rep.Updated)
 }

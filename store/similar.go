@@ -143,7 +143,7 @@ func (q queries) SimilarClaims(ctx context.Context, text string, opts SimilarOpt
 	}
 	limit = min(limit, MaxSimilarLimit)
 	about := match.TweetContext(text)
-	cands, err := q.similarCandidates(ctx, clean, about, opts.Before)
+	cands, err := q.similarCandidates(ctx, claimsCorpus, clean, about, opts.Before)
 	if err != nil || len(cands) == 0 {
 		return []SimilarClaim{}, err
 	}
@@ -215,8 +215,8 @@ func (q queries) similarClaimRows(ctx context.Context, ids []int64) (map[int64]*
 // similarCandidates runs the candidate sources for an already cleaned
 // text (see SimilarClaims); author, a tweet's poster, is added to the
 // ranked source's words.
-func (q queries) similarCandidates(ctx context.Context, text, author string, before int64) ([]match.Candidate, error) {
-	candidateSQL, named := candidateQuery(text, author, before)
+func (q queries) similarCandidates(ctx context.Context, c corpus, text, author string, before int64) ([]match.Candidate, error) {
+	candidateSQL, named := candidateQuery(c, text, author, before)
 	stmt := positionalFor(candidateSQL)
 	args := make([]any, len(stmt.names))
 	for i, name := range stmt.names {
@@ -259,7 +259,7 @@ func (q queries) similarCandidates(ctx context.Context, text, author string, bef
 
 // candidateQuery is the one statement that runs every candidate source
 // for an already cleaned text, and its named arguments.
-func candidateQuery(text, author string, before int64) (string, map[string]any) {
+func candidateQuery(c corpus, text, author string, before int64) (string, map[string]any) {
 	t := searchTerms(text)
 	// The words other than figures and names are many and common; the
 	// longest few stand for them. Long words are the rarer ones, so the
@@ -269,7 +269,7 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 		"rankedTerms": rankedTerms, "commonAt": commonAt, "avgLen": 12.0, "rankedRows": rankedRows, "rankedBudget": rankedBudget, "rankedCap": rankedBudget + rankedRows, "nRanked": rankedLimit, "spellings": spellings, "scoreSlots": scoreSlots,
 		"rq": strings.TrimSpace(text + " " + author), "anchors": strings.Join(slices.Concat(t.numbers, t.names), " "),
 		"names": strings.Join(t.names, " "), "others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
-	const keep = `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`
+	keep := c.keep
 	// Counts first. lx holds, for every lexeme of the query and of each
 	// part the full-text arms search (names, key words, ...), how many
 	// claims hold it: claim_lexemes (RefreshLexemeStats), or until the
@@ -282,21 +282,21 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 	// finds the claims with the usual spelling. That search reads the
 	// vocabulary, which grows far slower than the table.
 	const counts = `tot AS (
-		   SELECT greatest(coalesce((SELECT docs FROM claim_lexeme_totals), 0),
-		                   (SELECT reltuples FROM pg_class WHERE oid = 'claims'::regclass)::bigint, 1) AS n,
-		          coalesce((SELECT nullif(avg_len, 0) FROM claim_lexeme_totals), CAST(@avgLen AS float8)) AS avgdl),
+		   SELECT greatest(coalesce((SELECT docs FROM {totals}), 0),
+		                   (SELECT reltuples FROM pg_class WHERE oid = '{table}'::regclass)::bigint, 1) AS n,
+		          coalesce((SELECT nullif(avg_len, 0) FROM {totals}), CAST(@avgLen AS float8)) AS avgdl),
 		 mce AS (
 		   SELECT u.e, u.f FROM pg_stats ps, unnest(ps.most_common_elems::text::text[], ps.most_common_elem_freqs) AS u(e, f)
-		   WHERE NOT EXISTS (SELECT 1 FROM claim_lexeme_totals) AND ps.schemaname = current_schema() AND ps.tablename = 'claims' AND ps.attname = 'search'),
+		   WHERE NOT EXISTS (SELECT 1 FROM {totals}) AND ps.schemaname = current_schema() AND ps.tablename = '{table}' AND ps.attname = 'search'),
 		 lx AS MATERIALIZED (
 		   SELECT p.part, w.lex, coalesce(s.ndoc, (m.f * tot.n)::bigint) AS df
 		   FROM tot, (VALUES ('rq', CAST(@rq AS text)), ('anchors', @anchors), ('names', @names), ('key', @key), ('others', @others)) AS p(part, t),
 		        unnest(tsvector_to_array(to_tsvector('english', p.t))) AS w(lex)
-		   LEFT JOIN claim_lexemes s ON s.lexeme = w.lex
+		   LEFT JOIN {lexemes} s ON s.lexeme = w.lex
 		   LEFT JOIN mce m ON m.e = w.lex),
 		 spn AS MATERIALIZED (
 		   SELECT DISTINCT lx.lex AS name, k.lexeme AS lex, k.ndoc AS df
-		   FROM lx, LATERAL (SELECT s.lexeme, s.ndoc FROM claim_lexemes s WHERE lower(s.lexeme) % lx.lex
+		   FROM lx, LATERAL (SELECT s.lexeme, s.ndoc FROM {lexemes} s WHERE lower(s.lexeme) % lx.lex
 		                     ORDER BY lower(s.lexeme) <-> lx.lex, s.lexeme LIMIT @spellings) k
 		   WHERE lx.part = 'names' AND lx.df IS NULL AND length(lx.lex) >= 4)`
 	// An arm runs only when the counts say it matches at most armRows
@@ -322,7 +322,7 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 	}
 	fts := func(tsquery, est string) string {
 		return `(SELECT m.id, m.text, m.summary, 0::real AS rank FROM (SELECT ` + tsquery + ` AS tq, ` + est + ` AS est) f,
-			   LATERAL (SELECT c.id, c.text, c.summary, c.search FROM claims c
+			   LATERAL (SELECT c.id, c.{text} AS text, c.{summary} AS summary, c.search FROM {table} c
 			            WHERE numnode(f.tq) > 0 AND coalesce(f.est, 0) <= @armRows AND c.search @@ f.tq AND ` + keep + `
 			            LIMIT @armRows) m
 			 ORDER BY ts_rank(m.search, f.tq) DESC, m.id DESC LIMIT @n)`
@@ -385,7 +385,7 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 			 rest AS MATERIALIZED (SELECT q, idf::float8 AS idf FROM qw ORDER BY df, lex OFFSET @scoreSlots)
 			 SELECT m.id, m.text, m.summary, (` + slotSum + ` + CASE WHEN s.n > @scoreSlots THEN (SELECT coalesce(sum(rest.idf), 0) FROM rest WHERE m.search @@ rest.q) ELSE 0 END)
 			        * 2.2 / (1 + 1.2 * (0.25 + 0.75 * length(m.search) / tot.avgdl)) AS rank FROM f, tot, s,
-			   LATERAL (SELECT c.id, c.text, c.summary, c.search FROM claims c
+			   LATERAL (SELECT c.id, c.{text} AS text, c.{summary} AS summary, c.search FROM {table} c
 			            WHERE numnode(f.tq) > 0 AND c.search @@ f.tq AND ` + keep + `
 			            LIMIT @rankedCap) m
 			 ORDER BY rank DESC, m.id DESC LIMIT @nRanked)`
@@ -397,8 +397,30 @@ func candidateQuery(text, author string, before int64) (string, map[string]any) 
 			SELECT id, text, summary, rank FROM fts
 			UNION ALL
 			SELECT * FROM ` + ranked + ` r`
-	return candidateSQL, args
+	return strings.NewReplacer("{table}", c.table, "{text}", c.text, "{summary}", c.summary,
+		"{lexemes}", c.lexemes, "{totals}", c.totals).Replace(candidateSQL), args
 }
+
+// corpus is a table the candidate sources search: its text, its summary
+// (more words of the same claim, which the re-ranker reads), the lexeme
+// counts of its search vector (RefreshLexemeStats) and which rows may be
+// offered (c is the row; @before is the lookup's Before).
+type corpus struct {
+	table, text, summary string
+	lexemes, totals      string
+	keep                 string
+}
+
+var (
+	// claimsCorpus is the desk's own claims; a claim rejected as a
+	// duplicate is never offered, its original is.
+	claimsCorpus = corpus{table: "claims", text: "text", summary: "summary", lexemes: "claim_lexemes", totals: "claim_lexeme_totals",
+		keep: `(@before = 0 OR c.id < @before) AND c.duplicate_of IS NULL`}
+	// archiveCorpus is the archive of other outlets' fact-checks, whose
+	// headline stands for the summary (migration 0056).
+	archiveCorpus = corpus{table: "factcheck_archive", text: "claim", summary: "title", lexemes: "archive_lexemes", totals: "archive_lexeme_totals",
+		keep: `true`}
+)
 
 // scoreSlots is how many of the query's lexemes, the rarest first, the
 // ranked source tests in one expression (see candidateQuery): 23 of the
@@ -478,7 +500,7 @@ func toPositional(statement string) positional {
 // cleaned as SimilarClaims cleans it, before any re-ranking: for training
 // and measuring the re-ranker (bench/retrieval_test.go).
 func (q queries) SimilarCandidates(ctx context.Context, text string) ([]match.Candidate, error) {
-	return q.similarCandidates(ctx, match.CleanQuery(strings.TrimSpace(text)), match.TweetContext(text), 0)
+	return q.similarCandidates(ctx, claimsCorpus, match.CleanQuery(strings.TrimSpace(text)), match.TweetContext(text), 0)
 }
 
 // candidateRow is a claim offered by one of the sources, with its summary
@@ -542,34 +564,43 @@ func longest(words []string, n int) []string {
 
 // RefreshLexemeStats recounts, in one transaction, how many claims hold
 // each lexeme of claims.search (migration 0037), for the ranked source's
-// BM25 weights. Claims rejected as duplicates are not counted, as they are
-// never offered. It reads the whole table, so a periodic job runs it
-// (see RefreshLexemesJob in jobs); readers keep the previous counts until
-// it commits.
+// BM25 weights, and likewise how many archived fact-checks hold each
+// lexeme of factcheck_archive.search (0056), so that an import adds
+// nothing per row to what the archive's tsvector costs. Claims rejected
+// as duplicates are not counted, as they are never offered. It reads both
+// tables whole, so a periodic job runs it (see RefreshLexemesJob in jobs);
+// readers keep the previous counts until it commits.
 func (q queries) RefreshLexemeStats(ctx context.Context) error {
 	return q.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, stmt := range []string{
-			// One recount at a time (two processes' jobs, or a job and a
-			// benchmark): both would delete and then insert the same
-			// lexemes. Lookups still read the previous counts meanwhile.
-			`LOCK TABLE claim_lexemes IN EXCLUSIVE MODE`,
-			`DELETE FROM claim_lexemes`,
-			`INSERT INTO claim_lexemes (lexeme, ndoc)
-			 SELECT word, ndoc FROM ts_stat('SELECT search FROM claims WHERE duplicate_of IS NULL')`,
-			`INSERT INTO claim_lexeme_totals (docs, avg_len, counted_at)
-			 SELECT count(*), coalesce(avg(length(search)), 0), now() FROM claims WHERE duplicate_of IS NULL
-			 ON CONFLICT (one) DO UPDATE SET docs = EXCLUDED.docs, avg_len = EXCLUDED.avg_len, counted_at = EXCLUDED.counted_at`,
-			// The insert left the new rows' trigrams in the spelling
-			// index's pending list (GIN's fast update), which every
-			// spelling search then reads in full until a vacuum: at a
-			// million claims 350 pages, 1.5 to 10 ms a name. Merge them
-			// into the index now, before readers see the counts.
-			`SELECT gin_clean_pending_list('claim_lexemes_trgm_idx'::regclass)`,
-			// Fresh statistics, so the planner looks spellings up through
-			// the trigram index (a sequential scan computes the similarity
-			// of every lexeme) right after the first count.
-			`ANALYZE claim_lexemes`,
+		var stmts []string
+		for _, c := range []struct{ lexemes, totals, docs string }{
+			{"claim_lexemes", "claim_lexeme_totals", "claims WHERE duplicate_of IS NULL"},
+			{"archive_lexemes", "archive_lexeme_totals", "factcheck_archive"},
 		} {
+			stmts = append(stmts,
+				// One recount at a time (two processes' jobs, or a job
+				// and a benchmark): both would delete and then insert the
+				// same lexemes. Lookups still read the previous counts
+				// meanwhile.
+				`LOCK TABLE `+c.lexemes+` IN EXCLUSIVE MODE`,
+				`DELETE FROM `+c.lexemes,
+				`INSERT INTO `+c.lexemes+` (lexeme, ndoc) SELECT word, ndoc FROM ts_stat('SELECT search FROM `+c.docs+`')`,
+				`INSERT INTO `+c.totals+` (docs, avg_len, counted_at)
+				 SELECT count(*), coalesce(avg(length(search)), 0), now() FROM `+c.docs+`
+				 ON CONFLICT (one) DO UPDATE SET docs = EXCLUDED.docs, avg_len = EXCLUDED.avg_len, counted_at = EXCLUDED.counted_at`,
+				// The insert left the new rows' trigrams in the spelling
+				// index's pending list (GIN's fast update), which every
+				// spelling search then reads in full until a vacuum: at a
+				// million claims 350 pages, 1.5 to 10 ms a name. Merge
+				// them into the index now, before readers see the counts.
+				`SELECT gin_clean_pending_list('`+c.lexemes+`_trgm_idx'::regclass)`,
+				// Fresh statistics, so the planner looks spellings up
+				// through the trigram index (a sequential scan computes
+				// the similarity of every lexeme) right after the first
+				// count.
+				`ANALYZE `+c.lexemes)
+		}
+		for _, stmt := range stmts {
 			if err := tx.Exec(stmt).Error; err != nil {
 				return fmt.Errorf("store: refresh lexeme statistics: %w", err)
 			}
