@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"github.com/factdesk/factdesk/match"
 	"github.com/factdesk/factdesk/models"
 )
@@ -116,30 +118,38 @@ func (q queries) SimilarPriorChecks(ctx context.Context, text string, limit int)
 	return out, nil
 }
 
-// settleAfter is how many archived checks an import must insert or change
-// for SettleArchive to analyse the table too: autovacuum's own threshold
-// is a tenth of the table, which a first import passes only after the
-// lookups that follow it have been planned blind.
-const settleAfter = 1000
-
 // SettleArchive readies the archive's search after an import that
 // inserted or changed changed checks, at a cost per import, not per row.
 // The new rows' lexemes wait in the full-text index's pending list (GIN's
 // fast update) until a vacuum, and every lookup reads that list whole and
 // is planned as a sequential scan meanwhile: 46 ms of PostgreSQL for a
 // lookup over 10,375 freshly imported checks, 4 ms once merged. It merges
-// them now and, after a large import, analyses the table.
+// them now. When the import changed a tenth of what the archive's lexeme
+// counts last counted (or they were never made), it also recounts them
+// (the periodic job's work, RefreshLexemeStats) and analyses the table, so
+// a first import is ranked by real document frequencies at once; so the
+// recount reads at most ten archived rows per row imported.
 func (q queries) SettleArchive(ctx context.Context, changed int) error {
 	if changed == 0 {
 		return nil
 	}
-	if err := q.db.WithContext(ctx).Exec(`SELECT gin_clean_pending_list('factcheck_archive_search_idx'::regclass)`).Error; err != nil {
-		return fmt.Errorf("store: settle archive index: %w", err)
-	}
-	if changed >= settleAfter {
-		if err := q.db.WithContext(ctx).Exec(`ANALYZE factcheck_archive`).Error; err != nil {
+	return q.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`SELECT gin_clean_pending_list('factcheck_archive_search_idx'::regclass)`).Error; err != nil {
+			return fmt.Errorf("store: settle archive index: %w", err)
+		}
+		var counted []int64
+		if err := tx.Raw(`SELECT docs FROM archive_lexeme_totals`).Scan(&counted).Error; err != nil {
+			return fmt.Errorf("store: settle archive: %w", err)
+		}
+		if len(counted) > 0 && int64(changed)*10 < counted[0] {
+			return nil
+		}
+		if err := recountLexemes(tx, archiveCorpus.lexemes, archiveCorpus.totals, "factcheck_archive"); err != nil {
+			return err
+		}
+		if err := tx.Exec(`ANALYZE factcheck_archive`).Error; err != nil {
 			return fmt.Errorf("store: analyse archive: %w", err)
 		}
-	}
-	return nil
+		return nil
+	})
 }

@@ -41,6 +41,12 @@ const (
 	// 0.01.
 	rankedTerms = 15
 	commonAt    = 0.02
+	// rareRows is how many rows a lexeme may be held by and still be rare
+	// however small the table: under 250 rows commonAt leaves none, and a
+	// new desk, or an archive holding one outlet's few checks, would have
+	// no ranked source (a headline's claim told in other words went
+	// unfound). It binds only below 250 rows.
+	rareRows = 5
 	// rankedRows caps, in claims, how common a lexeme the ranked source
 	// reads: with commonAt alone a million claims would hand it 20,000
 	// rows per lexeme.
@@ -266,7 +272,7 @@ func candidateQuery(c corpus, text, author string, before int64) (string, map[st
 	// index reads shorter posting lists, and they carry the topic.
 	key := longest(t.others, keyWords)
 	args := map[string]any{"before": before, "n": perSourceLimit, "armRows": armRows,
-		"rankedTerms": rankedTerms, "commonAt": commonAt, "avgLen": 12.0, "rankedRows": rankedRows, "rankedBudget": rankedBudget, "rankedCap": rankedBudget + rankedRows, "nRanked": rankedLimit, "spellings": spellings, "scoreSlots": scoreSlots,
+		"rankedTerms": rankedTerms, "commonAt": commonAt, "rareRows": rareRows, "avgLen": 12.0, "rankedRows": rankedRows, "rankedBudget": rankedBudget, "rankedCap": rankedBudget + rankedRows, "nRanked": rankedLimit, "spellings": spellings, "scoreSlots": scoreSlots,
 		"rq": strings.TrimSpace(text + " " + author), "anchors": strings.Join(slices.Concat(t.numbers, t.names), " "),
 		"names": strings.Join(t.names, " "), "others": strings.Join(t.others, " "), "key": strings.Join(key, " ")}
 	keep := c.keep
@@ -377,7 +383,7 @@ func candidateQuery(c corpus, text, author string, before int64) (string, map[st
 			 gen AS (
 			   SELECT g.lex FROM (
 			     SELECT qw.lex, qw.df, sum(qw.df) OVER (ORDER BY qw.df, qw.lex) - qw.df AS before
-			     FROM qw, tot WHERE qw.df <= least(CAST(@commonAt AS float8) * tot.n, CAST(@rankedRows AS float8))) g
+			     FROM qw, tot WHERE qw.df <= least(greatest(CAST(@commonAt AS float8) * tot.n, CAST(@rareRows AS float8)), CAST(@rankedRows AS float8))) g
 			   WHERE g.before < @rankedBudget
 			   ORDER BY g.df, g.lex LIMIT @rankedTerms),
 			 f AS (SELECT coalesce(string_agg(quote_literal(lex), ' | '), '')::tsquery AS tq FROM gen),
@@ -572,39 +578,40 @@ func longest(words []string, n int) []string {
 // readers keep the previous counts until it commits.
 func (q queries) RefreshLexemeStats(ctx context.Context) error {
 	return q.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var stmts []string
-		for _, c := range []struct{ lexemes, totals, docs string }{
-			{"claim_lexemes", "claim_lexeme_totals", "claims WHERE duplicate_of IS NULL"},
-			{"archive_lexemes", "archive_lexeme_totals", "factcheck_archive"},
-		} {
-			stmts = append(stmts,
-				// One recount at a time (two processes' jobs, or a job
-				// and a benchmark): both would delete and then insert the
-				// same lexemes. Lookups still read the previous counts
-				// meanwhile.
-				`LOCK TABLE `+c.lexemes+` IN EXCLUSIVE MODE`,
-				`DELETE FROM `+c.lexemes,
-				`INSERT INTO `+c.lexemes+` (lexeme, ndoc) SELECT word, ndoc FROM ts_stat('SELECT search FROM `+c.docs+`')`,
-				`INSERT INTO `+c.totals+` (docs, avg_len, counted_at)
-				 SELECT count(*), coalesce(avg(length(search)), 0), now() FROM `+c.docs+`
-				 ON CONFLICT (one) DO UPDATE SET docs = EXCLUDED.docs, avg_len = EXCLUDED.avg_len, counted_at = EXCLUDED.counted_at`,
-				// The insert left the new rows' trigrams in the spelling
-				// index's pending list (GIN's fast update), which every
-				// spelling search then reads in full until a vacuum: at a
-				// million claims 350 pages, 1.5 to 10 ms a name. Merge
-				// them into the index now, before readers see the counts.
-				`SELECT gin_clean_pending_list('`+c.lexemes+`_trgm_idx'::regclass)`,
-				// Fresh statistics, so the planner looks spellings up
-				// through the trigram index (a sequential scan computes
-				// the similarity of every lexeme) right after the first
-				// count.
-				`ANALYZE `+c.lexemes)
+		if err := recountLexemes(tx, claimsCorpus.lexemes, claimsCorpus.totals, "claims WHERE duplicate_of IS NULL"); err != nil {
+			return err
 		}
-		for _, stmt := range stmts {
-			if err := tx.Exec(stmt).Error; err != nil {
-				return fmt.Errorf("store: refresh lexeme statistics: %w", err)
-			}
-		}
-		return nil
+		return recountLexemes(tx, archiveCorpus.lexemes, archiveCorpus.totals, "factcheck_archive")
 	})
+}
+
+// recountLexemes fills the lexeme counts lexemes and totals from the
+// search vectors of docs (a table and its condition).
+func recountLexemes(tx *gorm.DB, lexemes, totals, docs string) error {
+	for _, stmt := range []string{
+		// One recount at a time (two processes' jobs, or a job and a
+		// benchmark): both would delete and then insert the same lexemes.
+		// Lookups still read the previous counts meanwhile.
+		`LOCK TABLE ` + lexemes + ` IN EXCLUSIVE MODE`,
+		`DELETE FROM ` + lexemes,
+		`INSERT INTO ` + lexemes + ` (lexeme, ndoc) SELECT word, ndoc FROM ts_stat('SELECT search FROM ` + docs + `')`,
+		`INSERT INTO ` + totals + ` (docs, avg_len, counted_at)
+		 SELECT count(*), coalesce(avg(length(search)), 0), now() FROM ` + docs + `
+		 ON CONFLICT (one) DO UPDATE SET docs = EXCLUDED.docs, avg_len = EXCLUDED.avg_len, counted_at = EXCLUDED.counted_at`,
+		// The insert left the new rows' trigrams in the spelling index's
+		// pending list (GIN's fast update), which every spelling search
+		// then reads in full until a vacuum: at a million claims 350
+		// pages, 1.5 to 10 ms a name. Merge them into the index now,
+		// before readers see the counts.
+		`SELECT gin_clean_pending_list('` + lexemes + `_trgm_idx'::regclass)`,
+		// Fresh statistics, so the planner looks spellings up through the
+		// trigram index (a sequential scan computes the similarity of
+		// every lexeme) right after the first count.
+		`ANALYZE ` + lexemes,
+	} {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return fmt.Errorf("store: refresh lexeme statistics: %w", err)
+		}
+	}
+	return nil
 }
