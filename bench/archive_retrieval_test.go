@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +21,8 @@ import (
 // archiveURLBase names the archived check of a verified claim: its id
 // follows. The address is made up; only its uniqueness matters.
 const archiveURLBase = "https://checks.example.org/snopes/"
+
+var archiveCopies = flag.Int("archive-copies", 0, "copies of each verified claim BenchmarkRetrievalArchiveCLEF2020 archives besides it, as other outlets' checks, to measure a lookup's cost over a large archive")
 
 // BenchmarkRetrievalArchiveCLEF2020 is BenchmarkRetrievalCLEF2020 through
 // the archive of other outlets' fact-checks: the 10,375 verified claims
@@ -53,7 +55,7 @@ func BenchmarkRetrievalArchiveCLEF2020(b *testing.B) {
 			b.ReportMetric(arch.MAP5, "MAP@5")
 			b.ReportMetric(ms(arch.DBCPU), "db_cpu_ms/lookup")
 			b.ReportMetric(ms(arch.GoCPU), "go_cpu_ms/lookup")
-			fmt.Printf("Archive retrieval, CLEF-2020 task 2 %s tweets over %d archived checks through store.SimilarPriorChecks:\n", split, len(ofURL))
+			fmt.Printf("Archive retrieval, CLEF-2020 task 2 %s tweets over %d archived checks (%d copies of each of the %d) through store.SimilarPriorChecks:\n", split, len(ofURL)*(1+*archiveCopies), *archiveCopies, len(ofURL))
 			fmt.Printf("  MAP@5 %.4f; a gold check in the top 5 for %d of %d\n", arch.MAP5, arch.Top5, arch.Queries)
 			fmt.Printf("  per lookup: %.2f ms PostgreSQL CPU + %.2f ms Go CPU; wall p50 %s (load average %s)\n",
 				ms(arch.DBCPU), ms(arch.GoCPU), arch.P50.Round(10*time.Microsecond), arch.Load)
@@ -66,7 +68,9 @@ func BenchmarkRetrievalArchiveCLEF2020(b *testing.B) {
 }
 
 // importVClaimsArchive imports the verified claims into st's archive as a
-// ClaimReview JSON-LD array and recounts the lexemes as the periodic job
+// ClaimReview JSON-LD array, with --archive-copies copies of each (a
+// lead-in and another outlet; never gold, so MAP@5 then falls by what they
+// displace), and recounts the lexemes as the periodic job
 // would; it returns the vclaim id of each archived URL.
 func importVClaimsArchive(tb testing.TB, st *store.Store) map[string]string {
 	ctx := context.Background()
@@ -91,6 +95,17 @@ func importVClaimsArchive(tb testing.TB, st *store.Store) map[string]string {
 	})
 	if err != nil {
 		tb.Fatal(err)
+	}
+	leadIns := []string{"Viral posts claim that ", "Social media users said ", "A chain message says ", "Bloggers repeated that ", "Some claimed "}
+	n := len(reviews)
+	for k := range *archiveCopies {
+		for i := range n {
+			r := reviews[i]
+			r.URL = fmt.Sprintf("https://checks.example.org/outlet%d/%d", k, i)
+			r.ClaimReviewed = leadIns[(i+k)%len(leadIns)] + r.ClaimReviewed
+			r.Author = map[string]string{"@type": "Organization", "name": fmt.Sprintf("Outlet %d", k)}
+			reviews = append(reviews, r)
+		}
 	}
 	doc, err := json.Marshal(reviews)
 	if err != nil {
@@ -141,9 +156,6 @@ func evalArchive(tb testing.TB, st *store.Store, ofURL map[string]string, split 
 		rel := qrels[q[0]]
 		hits, ap := 0, 0.0
 		for i, g := range got {
-			if !strings.HasPrefix(g.Check.URL, archiveURLBase) {
-				tb.Fatalf("unexpected archived check %q", g.Check.URL)
-			}
 			if rel[ofURL[g.Check.URL]] {
 				hits++
 				ap += float64(hits) / float64(i+1)
