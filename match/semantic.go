@@ -135,11 +135,14 @@ func (l lexicon) meaning(text string) meaning { return l.meaningBeyond(text, mea
 // meaningBeyond is the meaning of text's words that known does not hold:
 // what a claim's summary adds to the claim.
 func (l lexicon) meaningBeyond(text string, known meaning) meaning {
-	words := wordvec.Words(text)
-	m := meaning{words: make([]sense, 0, len(words))}
-	for _, w := range words {
+	// About one content word in eight bytes of a claim's text.
+	m := meaning{words: make([]sense, 0, len(text)/8+1)}
+	for w := range wordvec.AllWords(text) {
 		w = strings.TrimSuffix(w, "'s")
-		if len(w) < 2 || stopwords[w] || negators[w] || m.has(w) || known.has(w) {
+		if len(w) < 2 {
+			continue
+		}
+		if f := factsAbout(w); f.stopword || f.negator || m.has(w) || known.has(w) {
 			continue
 		}
 		e := l.entry(w)
