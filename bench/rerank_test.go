@@ -15,10 +15,10 @@ import (
 // alone: the candidates the real SQL offers for every CLEF-2020 task 2
 // training and dev tweet are read once, then each lookup cleans its tweet
 // and re-ranks them as store.SimilarClaims does. It reports the CPU per
-// lookup (cpu_ms/lookup; ns/op is per tweet too) and prints a digest of every ranked list
-// (ids, scores, relations, reasons) and of every feature vector, so that
-// a change meant only to be faster can show that it ranks exactly as
-// before.
+// lookup (cpu_ms/lookup; ns/op is per tweet too) and prints a digest of
+// every ranked list (ids, scores, relations, reasons) and of every
+// cleaned tweet, its context and its feature vectors, so that a change
+// meant only to be faster can show that it ranks exactly as before.
 //
 //	go test -run '^$' -bench RerankCLEF2020 -benchmem ./bench
 func BenchmarkRerankCLEF2020(b *testing.B) {
@@ -59,12 +59,12 @@ func BenchmarkRerankCLEF2020(b *testing.B) {
 			fmt.Fprintf(ranked, "%s %v %s %q\n", r.ID, r.Score, r.Relation, r.Reasons)
 		}
 		fmt.Fprintln(ranked)
-		clean := match.CleanQuery(l.text)
-		fmt.Fprintf(features, "%q\n", clean)
-		for _, x := range match.RankFeatures(clean, match.TweetContext(l.text), l.cands) {
+		clean, about := match.CleanQuery(l.text), match.TweetContext(l.text)
+		fmt.Fprintf(features, "%q %q\n", clean, about)
+		for _, x := range match.RankFeatures(clean, about, l.cands) {
 			fmt.Fprintln(features, x)
 		}
 	}
-	fmt.Printf("re-ranked %d tweets; digest of the ranked lists %x, of the features %x\n",
+	fmt.Printf("re-ranked %d tweets; digest of the ranked lists %x, of the cleaned tweets and features %x\n",
 		len(lookups), ranked.Sum(nil)[:8], features.Sum(nil)[:8])
 }
