@@ -20,7 +20,32 @@ type meaning struct {
 	// candidate word, when set (newFeaturer): the candidates of a lookup
 	// share most of their words, and the cosines were a fifth of its Go
 	// CPU.
-	seen map[*entry]*cosines
+	seen *cosineMemo
+}
+
+// cosineMemo is a lookup's seen: the cosines of each candidate word,
+// carved out of blocks rather than allocated one by one, as a lookup
+// reads a few hundred words and each allocation was two.
+type cosineMemo struct {
+	of     map[*entry]*cosines
+	spare  []cosines
+	floats []float64
+}
+
+func newCosineMemo() *cosineMemo { return &cosineMemo{of: make(map[*entry]*cosines, 512)} }
+
+// cosines returns zeroed cosines for n query words.
+func (m *cosineMemo) cosines(n int) *cosines {
+	if len(m.spare) == 0 {
+		m.spare = make([]cosines, 128)
+	}
+	cs := &m.spare[0]
+	m.spare = m.spare[1:]
+	if len(m.floats) < n {
+		m.floats = make([]float64, max(128*n, 1024))
+	}
+	cs.query, m.floats = m.floats[:n:n], m.floats[n:]
+	return cs
 }
 
 // cosines are a candidate word's cosine to each of the query's words and
@@ -229,17 +254,22 @@ func (a *alignSums) add(q, about, c meaning, said []float64, exact []bool) {
 	for _, b := range c.words {
 		a.sifTotal += b.sif
 		a.idfTotal += b.idf
-		cs := q.seen[b.entry]
+		var cs *cosines
+		if q.seen != nil {
+			cs = q.seen.of[b.entry]
+		}
 		if cs == nil {
-			cs = &cosines{query: make([]float64, len(q.words))}
+			if q.seen != nil {
+				cs = q.seen.cosines(len(q.words))
+				q.seen.of[b.entry] = cs
+			} else {
+				cs = &cosines{query: make([]float64, len(q.words))}
+			}
 			for i := range q.words {
 				cs.query[i] = cosine(&q.words[i], &b)
 			}
 			for i := range about.words {
 				cs.about = max(cs.about, cosine(&about.words[i], &b))
-			}
-			if q.seen != nil {
-				q.seen[b.entry] = cs
 			}
 		}
 		bq, same := 0.0, false
