@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -317,5 +318,39 @@ func TestAlignReadsMeaning(t *testing.T) {
 	about := alignTo(meaningOf("Thank you, Alabama"), meaningOf("Donald Trump"), meaningOf("Donald Trump altered a hurricane map of Alabama."))
 	if about.aboutIDF <= about.claimIDF {
 		t.Errorf("align with the poster's name: %+v, want aboutIDF above claimIDF", about)
+	}
+}
+
+// TestRankConcurrently: lookups share the process's word entries
+// (knownEntries, merged while others read them); run at once, from an
+// empty table on, each ranks as a lookup alone does. Run it with -race.
+func TestRankConcurrently(t *testing.T) {
+	t.Parallel()
+	pairs := loadPairs(t)
+	rank := func(p pair) []Result {
+		return Rank(p.a, []Candidate{{ID: "b", Text: p.b}, {ID: "a", Text: p.a + " " + p.b}})
+	}
+	const workers = 4
+	got := make([][][]Result, workers)
+	var wg sync.WaitGroup
+	for g := range workers {
+		got[g] = make([][]Result, len(pairs))
+		wg.Go(func() {
+			for i := range pairs {
+				// Each starts at another place, so that they meet new
+				// words at once.
+				j := (i + g*len(pairs)/workers) % len(pairs)
+				got[g][j] = rank(pairs[j])
+			}
+		})
+	}
+	wg.Wait()
+	for i, p := range pairs {
+		want := rank(p)
+		for g := range workers {
+			if !reflect.DeepEqual(got[g][i], want) {
+				t.Fatalf("Rank(%q) = %+v at once with others, %+v alone", p.a, got[g][i], want)
+			}
+		}
 	}
 }
