@@ -354,3 +354,26 @@ func TestRankConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// TestSortTrigrams: the bucket sort orders the trigrams of texts short and
+// long as slices.Sort does.
+func TestSortTrigrams(t *testing.T) {
+	t.Parallel()
+	texts := []string{"", "aaaa", " x1 x2 x3 x4 x5 x6 x7 x8 x9 y1 y2 y3 y4 y5 y6 y7 y8 y9 z1 z2 z3"}
+	for _, p := range loadPairs(t) {
+		texts = append(texts, p.a, p.a+" "+p.b+" "+p.a+" ünïcödé —", strings.Repeat(p.b+" ", 8))
+	}
+	for _, text := range texts {
+		p := " " + text + " "
+		var got []uint32
+		for i := 0; i+3 <= len(p); i++ {
+			got = append(got, uint32(p[i])<<16|uint32(p[i+1])<<8|uint32(p[i+2]))
+		}
+		want := slices.Clone(got)
+		slices.Sort(want)
+		sortTrigrams(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("sortTrigrams of %q = %v, want %v", text, got, want)
+		}
+	}
+}

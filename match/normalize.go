@@ -407,8 +407,44 @@ func trigrams(s string) []uint32 {
 	for i := 0; i+3 <= len(p); i++ {
 		out = append(out, uint32(p[i])<<16|uint32(p[i+1])<<8|uint32(p[i+2]))
 	}
-	slices.Sort(out)
+	sortTrigrams(out)
 	return slices.Compact(out)
+}
+
+// sortTrigrams sorts packed trigrams: into buckets by their first byte,
+// then by insertion, which moves each only within its bucket, a few
+// places. slices.Sort on the hundred or so of a claim was a third of
+// Normalize.
+func sortTrigrams(a []uint32) {
+	const most = 512
+	if len(a) < 32 || len(a) > most {
+		slices.Sort(a)
+		return
+	}
+	var next [256]int32
+	for _, x := range a {
+		next[x>>16&0xff]++
+	}
+	var at int32
+	for b, n := range next {
+		next[b] = at
+		at += n
+	}
+	var buf [most]uint32
+	for _, x := range a {
+		b := x >> 16 & 0xff
+		buf[next[b]] = x
+		next[b]++
+	}
+	copy(a, buf[:len(a)])
+	for i := 1; i < len(a); i++ {
+		x := a[i]
+		j := i
+		for ; j > 0 && a[j-1] > x; j-- {
+			a[j] = a[j-1]
+		}
+		a[j] = x
+	}
 }
 
 func sortedUnique(s []string) []string {
