@@ -179,9 +179,11 @@ type featurer struct {
 }
 
 func newFeaturer(query, about string, candidates []Candidate) featurer {
-	words := lexicon{}
+	// The candidates' words that the process-wide table does not hold yet
+	// (see lexicon.entry): a few hundred on a lookup.
+	words := make(lexicon, 256)
 	f := featurer{q: Normalize(query), qm: words.meaning(query), am: words.meaning(about)}
-	f.qm.seen = map[*entry]*cosines{}
+	f.qm.seen = newCosineMemo()
 	for _, c := range candidates {
 		if c.Rank > 0 {
 			f.ranks = append(f.ranks, c.Rank)

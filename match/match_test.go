@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -317,5 +318,62 @@ func TestAlignReadsMeaning(t *testing.T) {
 	about := alignTo(meaningOf("Thank you, Alabama"), meaningOf("Donald Trump"), meaningOf("Donald Trump altered a hurricane map of Alabama."))
 	if about.aboutIDF <= about.claimIDF {
 		t.Errorf("align with the poster's name: %+v, want aboutIDF above claimIDF", about)
+	}
+}
+
+// TestRankConcurrently: lookups share the process's word entries
+// (knownEntries, merged while others read them); run at once, from an
+// empty table on, each ranks as a lookup alone does. Run it with -race.
+func TestRankConcurrently(t *testing.T) {
+	t.Parallel()
+	pairs := loadPairs(t)
+	rank := func(p pair) []Result {
+		return Rank(p.a, []Candidate{{ID: "b", Text: p.b}, {ID: "a", Text: p.a + " " + p.b}})
+	}
+	const workers = 4
+	got := make([][][]Result, workers)
+	var wg sync.WaitGroup
+	for g := range workers {
+		got[g] = make([][]Result, len(pairs))
+		wg.Go(func() {
+			for i := range pairs {
+				// Each starts at another place, so that they meet new
+				// words at once.
+				j := (i + g*len(pairs)/workers) % len(pairs)
+				got[g][j] = rank(pairs[j])
+			}
+		})
+	}
+	wg.Wait()
+	for i, p := range pairs {
+		want := rank(p)
+		for g := range workers {
+			if !reflect.DeepEqual(got[g][i], want) {
+				t.Fatalf("Rank(%q) = %+v at once with others, %+v alone", p.a, got[g][i], want)
+			}
+		}
+	}
+}
+
+// TestSortTrigrams: the bucket sort orders the trigrams of texts short and
+// long as slices.Sort does.
+func TestSortTrigrams(t *testing.T) {
+	t.Parallel()
+	texts := []string{"", "aaaa", " x1 x2 x3 x4 x5 x6 x7 x8 x9 y1 y2 y3 y4 y5 y6 y7 y8 y9 z1 z2 z3"}
+	for _, p := range loadPairs(t) {
+		texts = append(texts, p.a, p.a+" "+p.b+" "+p.a+" ünïcödé —", strings.Repeat(p.b+" ", 8))
+	}
+	for _, text := range texts {
+		p := " " + text + " "
+		var got []uint32
+		for i := 0; i+3 <= len(p); i++ {
+			got = append(got, uint32(p[i])<<16|uint32(p[i+1])<<8|uint32(p[i+2]))
+		}
+		want := slices.Clone(got)
+		slices.Sort(want)
+		sortTrigrams(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("sortTrigrams of %q = %v, want %v", text, got, want)
+		}
 	}
 }

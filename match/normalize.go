@@ -64,7 +64,9 @@ func Normalize(text string) Normalized {
 	for i := 0; i < len(raw); i++ {
 		rt := raw[i]
 		low := strings.ToLower(rt.text)
-		if rt.number || numberWords[low] != 0 || currencySymbols[rt.text] != "" {
+		// A currency symbol has no case: its lower-case form is itself.
+		facts := factsAbout(low)
+		if rt.number || facts.number != 0 || facts.currency != "" {
 			tok, used := number(raw, i)
 			if used > 0 {
 				n.Tokens = append(n.Tokens, tok)
@@ -76,37 +78,38 @@ func Normalize(text string) Normalized {
 				continue
 			}
 		}
-		if strings.HasSuffix(low, "n't") || strings.HasSuffix(low, "n’t") || negators[low] {
+		if strings.HasSuffix(low, "n't") || strings.HasSuffix(low, "n’t") || facts.negator {
 			negations++
 			negPending = true
 			continue
 		}
-		if m, ok := monthNumbers[low]; ok && (rt.text[0] >= 'A' && rt.text[0] <= 'Z') {
-			tok := "month:" + strconv.Itoa(m)
+		if facts.isMonth && (rt.text[0] >= 'A' && rt.text[0] <= 'Z') {
+			tok := "month:" + strconv.Itoa(facts.month)
 			n.Tokens = append(n.Tokens, tok)
 			n.Numbers = append(n.Numbers, tok)
 			continue
 		}
-		if d, ok := weekdays[low]; ok {
+		if facts.isWeekday {
 			// A weekday pins a date as much as a month does.
-			tok := "day:" + d
+			tok := "day:" + facts.weekday
 			n.Tokens = append(n.Tokens, tok)
 			n.Numbers = append(n.Numbers, tok)
 			continue
 		}
-		if place := placeOf(rt.text, low); place != "" {
+		if place := placeOf(rt.text, facts); place != "" {
 			n.Tokens = append(n.Tokens, place)
 			n.Entities = append(n.Entities, place)
 			continue
 		}
-		if stopwords[low] {
+		if facts.stopword {
 			continue
 		}
-		if reversers[low] {
+		if facts.reverser {
 			flip = 3
 			continue
 		}
-		if p, ok := polarities[low]; ok {
+		if facts.isPolarity {
+			p := facts.polarity
 			if flip > 0 {
 				p.sign = -p.sign
 				flip = 0
@@ -119,16 +122,16 @@ func Normalize(text string) Normalized {
 		if flip > 0 {
 			flip--
 		}
-		tok := stem(low)
+		tok := stem(low, facts)
 		if tok == "" {
 			continue
 		}
 		n.Tokens = append(n.Tokens, tok)
 		content(tok)
-		if isUpper(rt.text) && !rt.sentStart && !titleWords[low] {
+		if isUpper(rt.text) && !rt.sentStart && !facts.title {
 			n.Entities = append(n.Entities, tok)
 		}
-		if i == 0 && isUpper(rt.text) && !titleWords[low] {
+		if i == 0 && isUpper(rt.text) && !facts.title {
 			n.lead = tok
 		}
 	}
@@ -348,9 +351,9 @@ func parseNumeral(s string) (float64, string, bool) {
 
 // placeOf maps a demonym or a country spelling to one place token:
 // "Polish" and "Poland" both give "poland", "U.S." gives "usa".
-func placeOf(w, low string) string {
-	if p, ok := demonyms[low]; ok && isUpper(w) {
-		return p
+func placeOf(w string, facts *wordFacts) string {
+	if facts.isDemonym && isUpper(w) {
+		return facts.demonym
 	}
 	switch w {
 	case "US", "U.S", "U.S.", "USA", "U.S.A", "U.S.A.":
@@ -363,10 +366,10 @@ func placeOf(w, low string) string {
 
 // stem is a small suffix stripper in the spirit of Porter's step 1 and a
 // few derivational endings. It only has to map a claim's paraphrases onto
-// each other, not produce dictionary words.
-func stem(w string) string {
-	if irr, ok := irregulars[w]; ok {
-		return irr
+// each other, not produce dictionary words. facts are factsAbout(w).
+func stem(w string, facts *wordFacts) string {
+	if facts.isIrregular {
+		return facts.irregular
 	}
 	if len(w) <= 3 {
 		return w
@@ -404,8 +407,44 @@ func trigrams(s string) []uint32 {
 	for i := 0; i+3 <= len(p); i++ {
 		out = append(out, uint32(p[i])<<16|uint32(p[i+1])<<8|uint32(p[i+2]))
 	}
-	slices.Sort(out)
+	sortTrigrams(out)
 	return slices.Compact(out)
+}
+
+// sortTrigrams sorts packed trigrams: into buckets by their first byte,
+// then by insertion, which moves each only within its bucket, a few
+// places. slices.Sort on the hundred or so of a claim was a third of
+// Normalize.
+func sortTrigrams(a []uint32) {
+	const most = 512
+	if len(a) < 32 || len(a) > most {
+		slices.Sort(a)
+		return
+	}
+	var next [256]int32
+	for _, x := range a {
+		next[x>>16&0xff]++
+	}
+	var at int32
+	for b, n := range next {
+		next[b] = at
+		at += n
+	}
+	var buf [most]uint32
+	for _, x := range a {
+		b := x >> 16 & 0xff
+		buf[next[b]] = x
+		next[b]++
+	}
+	copy(a, buf[:len(a)])
+	for i := 1; i < len(a); i++ {
+		x := a[i]
+		j := i
+		for ; j > 0 && a[j-1] > x; j-- {
+			a[j] = a[j-1]
+		}
+		a[j] = x
+	}
 }
 
 func sortedUnique(s []string) []string {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/factdesk/factdesk/wordvec"
 )
@@ -19,7 +20,32 @@ type meaning struct {
 	// candidate word, when set (newFeaturer): the candidates of a lookup
 	// share most of their words, and the cosines were a fifth of its Go
 	// CPU.
-	seen map[*entry]*cosines
+	seen *cosineMemo
+}
+
+// cosineMemo is a lookup's seen: the cosines of each candidate word,
+// carved out of blocks rather than allocated one by one, as a lookup
+// reads a few hundred words and each allocation was two.
+type cosineMemo struct {
+	of     map[*entry]*cosines
+	spare  []cosines
+	floats []float64
+}
+
+func newCosineMemo() *cosineMemo { return &cosineMemo{of: make(map[*entry]*cosines, 512)} }
+
+// cosines returns zeroed cosines for n query words.
+func (m *cosineMemo) cosines(n int) *cosines {
+	if len(m.spare) == 0 {
+		m.spare = make([]cosines, 128)
+	}
+	cs := &m.spare[0]
+	m.spare = m.spare[1:]
+	if len(m.floats) < n {
+		m.floats = make([]float64, max(128*n, 1024))
+	}
+	cs.query, m.floats = m.floats[:n:n], m.floats[n:]
+	return cs
 }
 
 // cosines are a candidate word's cosine to each of the query's words and
@@ -51,10 +77,14 @@ type entry struct {
 type lexicon map[string]*entry
 
 func (l lexicon) entry(w string) *entry {
+	if e := (*knownEntries.Load())[w]; e != nil {
+		return e
+	}
 	if e, ok := l[w]; ok {
 		return e
 	}
-	if e, ok := knownEntries.Load(w); ok {
+	pending := newEntries.Load()
+	if e, ok := pending.Load(w); ok {
 		l[w] = e.(*entry)
 		return l[w]
 	}
@@ -64,7 +94,10 @@ func (l lexicon) entry(w string) *entry {
 		e.sif = float64(wordvec.Weight(rank))
 		e.idf = math.Log(2 + float64(rank))
 		// The key is cloned: w may be a slice of a whole claim's text.
-		knownEntries.Store(strings.Clone(w), e)
+		pending.Store(strings.Clone(w), e)
+		if newCount.Add(1) > max(256, int64(len(*knownEntries.Load()))/4) {
+			mergeNewEntries()
+		}
 	}
 	l[w] = e
 	return e
@@ -77,7 +110,46 @@ func (l lexicon) entry(w string) *entry {
 // vector to decode and normalise, 400 bytes to allocate). It holds at most
 // the table's 60,000 words; a word the table lacks is not kept, as those
 // (names, misspellings) have no bound.
-var knownEntries sync.Map
+//
+// It is a plain map read without a lock, replaced whole: a sync.Map's
+// Load was a tenth of the re-ranker's CPU. The entries made since it was
+// last replaced wait in newEntries (newCount of them), and are merged
+// into a new map once they are a quarter of it, so the copying adds up to
+// a few times the table's size over the life of the process. An entry
+// stored in newEntries while a merge reads it may be lost; it is made
+// again, the same, when a lookup next needs it.
+var (
+	knownEntries atomic.Pointer[map[string]*entry]
+	newEntries   atomic.Pointer[sync.Map]
+	newCount     atomic.Int64
+	merging      sync.Mutex
+)
+
+func init() {
+	knownEntries.Store(&map[string]*entry{})
+	newEntries.Store(&sync.Map{})
+}
+
+// mergeNewEntries replaces knownEntries by a map that adds newEntries to
+// it, unless another lookup is already at it.
+func mergeNewEntries() {
+	if !merging.TryLock() {
+		return
+	}
+	defer merging.Unlock()
+	old, pending := *knownEntries.Load(), newEntries.Load()
+	merged := make(map[string]*entry, len(old)+int(newCount.Load()))
+	for w, e := range old {
+		merged[w] = e
+	}
+	pending.Range(func(w, e any) bool {
+		merged[w.(string)] = e.(*entry)
+		return true
+	})
+	knownEntries.Store(&merged)
+	newEntries.Store(&sync.Map{})
+	newCount.Store(0)
+}
 
 // meaningOf reads text's content words, each once: stopwords, negators
 // and one-letter words are left out, and a possessive's "'s" is dropped.
@@ -88,11 +160,14 @@ func (l lexicon) meaning(text string) meaning { return l.meaningBeyond(text, mea
 // meaningBeyond is the meaning of text's words that known does not hold:
 // what a claim's summary adds to the claim.
 func (l lexicon) meaningBeyond(text string, known meaning) meaning {
-	words := wordvec.Words(text)
-	m := meaning{words: make([]sense, 0, len(words))}
-	for _, w := range words {
+	// About one content word in eight bytes of a claim's text.
+	m := meaning{words: make([]sense, 0, len(text)/8+1)}
+	for w := range wordvec.AllWords(text) {
 		w = strings.TrimSuffix(w, "'s")
-		if len(w) < 2 || stopwords[w] || negators[w] || m.has(w) || known.has(w) {
+		if len(w) < 2 {
+			continue
+		}
+		if f := factsAbout(w); f.stopword || f.negator || m.has(w) || known.has(w) {
 			continue
 		}
 		e := l.entry(w)
@@ -179,17 +254,22 @@ func (a *alignSums) add(q, about, c meaning, said []float64, exact []bool) {
 	for _, b := range c.words {
 		a.sifTotal += b.sif
 		a.idfTotal += b.idf
-		cs := q.seen[b.entry]
+		var cs *cosines
+		if q.seen != nil {
+			cs = q.seen.of[b.entry]
+		}
 		if cs == nil {
-			cs = &cosines{query: make([]float64, len(q.words))}
+			if q.seen != nil {
+				cs = q.seen.cosines(len(q.words))
+				q.seen.of[b.entry] = cs
+			} else {
+				cs = &cosines{query: make([]float64, len(q.words))}
+			}
 			for i := range q.words {
 				cs.query[i] = cosine(&q.words[i], &b)
 			}
 			for i := range about.words {
 				cs.about = max(cs.about, cosine(&about.words[i], &b))
-			}
-			if q.seen != nil {
-				q.seen[b.entry] = cs
 			}
 		}
 		bq, same := 0.0, false

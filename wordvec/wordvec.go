@@ -19,7 +19,9 @@ package wordvec
 import (
 	_ "embed"
 	"encoding/binary"
+	"iter"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -159,23 +161,29 @@ func weight(rank int) float32 {
 // Words splits text into the lowercase words the table is keyed by:
 // runs of letters and digits, an apostrophe inside a word kept ("don't"
 // is looked up whole, and GloVe holds it).
-func Words(text string) []string {
-	var out []string
-	start := -1
-	for i, r := range text {
-		inWord := unicode.IsLetter(r) || unicode.IsDigit(r) || (r == '\'' || r == '’') && start >= 0
-		if inWord && start < 0 {
-			start = i
+func Words(text string) []string { return slices.Collect(AllWords(text)) }
+
+// AllWords yields the words of Words(text) in turn, for a caller that
+// reads each once and need not allocate the slice.
+func AllWords(text string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		start := -1
+		for i, r := range text {
+			inWord := unicode.IsLetter(r) || unicode.IsDigit(r) || (r == '\'' || r == '’') && start >= 0
+			if inWord && start < 0 {
+				start = i
+			}
+			if !inWord && start >= 0 {
+				if !yield(normalise(text[start:i])) {
+					return
+				}
+				start = -1
+			}
 		}
-		if !inWord && start >= 0 {
-			out = append(out, normalise(text[start:i]))
-			start = -1
+		if start >= 0 {
+			yield(normalise(text[start:]))
 		}
 	}
-	if start >= 0 {
-		out = append(out, normalise(text[start:]))
-	}
-	return out
 }
 
 func normalise(w string) string {
