@@ -153,20 +153,15 @@ func evalArchive(tb testing.TB, st *store.Store, ofURL map[string]string, split 
 		if err != nil {
 			tb.Fatal(err)
 		}
-		rel := qrels[q[0]]
-		hits, ap := 0, 0.0
+		ids := make([]string, len(got))
 		for i, g := range got {
-			if rel[ofURL[g.Check.URL]] {
-				hits++
-				ap += float64(hits) / float64(i+1)
-			}
+			ids[i] = ofURL[g.Check.URL]
 		}
-		if hits > 0 {
+		ap := learn.AveragePrecisionAt5(ids, qrels[q[0]])
+		if ap > 0 {
 			r.Top5++
 		}
-		if len(rel) > 0 {
-			sum += ap / float64(min(len(rel), 5))
-		}
+		sum += ap
 	}
 	n := time.Duration(max(len(queries), 1))
 	r.MAP5 = sum / float64(max(len(queries), 1))

@@ -146,13 +146,15 @@ func BaselineMAP5(dataDir, split string, english bool) (float64, error) {
 	}
 	sum := 0.0
 	for _, q := range queries {
-		sum += averagePrecisionAt5(bl.Search(q[1], 5), qrels[q[0]])
+		sum += AveragePrecisionAt5(bl.Search(q[1], 5), qrels[q[0]])
 	}
 	return sum / float64(max(len(queries), 1)), nil
 }
 
-// averagePrecisionAt5 of a ranked list of vclaim ids against the gold set.
-func averagePrecisionAt5(got []string, rel map[string]bool) float64 {
+// AveragePrecisionAt5 of a ranked list of vclaim ids against the gold set,
+// as CLEF-2020 task 2 scores it; it is above 0 when a gold id is in the
+// top 5.
+func AveragePrecisionAt5(got []string, rel map[string]bool) float64 {
 	if len(rel) == 0 {
 		return 0
 	}

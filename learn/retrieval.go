@@ -94,19 +94,15 @@ func EvalRetrieval(ctx context.Context, st *store.Store, vc *VerifiedClaims, dat
 			return nil, err
 		}
 		rel := qrels[q[0]]
-		hits, ap := 0, 0.0
+		ids := make([]string, len(got))
 		for i, g := range got {
-			if rel[vc.Of[g.Claim.ID]] {
-				hits++
-				ap += float64(hits) / float64(i+1)
-			}
+			ids[i] = vc.Of[g.Claim.ID]
 		}
-		if hits > 0 {
+		ap := AveragePrecisionAt5(ids, rel)
+		if ap > 0 {
 			r.Top5++
 		}
-		if len(rel) > 0 {
-			sum += ap / float64(min(len(rel), 5))
-		}
+		sum += ap
 		cands, err := st.SimilarCandidates(ctx, q[1])
 		if err != nil {
 			return nil, err
