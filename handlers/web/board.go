@@ -38,7 +38,8 @@ type boardView struct {
 	// FragmentURL re-fetches the columns with the same filters for live
 	// updates.
 	FragmentURL string
-	// EventsURL is the board's event stream, stamped with what it shows.
+	// EventsURL is the board's event stream, stamped with what it shows
+	// (the page only: the columns' live refresh keeps the page's stream).
 	EventsURL string
 	// The bulk bar and the exports (bulk.go, list.go).
 	Bulk                   bulkForm
@@ -83,12 +84,6 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 		return nil, err
 	}
 	ctx := c.Request.Context()
-	// Stamped before the columns are read: a change landing in between
-	// makes the stream refresh once more, never miss it.
-	latest, err := s.store.LatestHistoryID(ctx)
-	if err != nil {
-		return nil, err
-	}
 	cols, err := s.store.Board(ctx, f)
 	if err != nil {
 		return nil, err
@@ -136,7 +131,6 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 	q := filterQuery(c)
 	q.Del("state")
 	v.FragmentURL = withQuery("/board/columns", q)
-	v.EventsURL = withQuery("/events", url.Values{"shown": {live.DeskStamp(latest)}})
 	v.Filters, v.Back = q.Encode(), withQuery("/board", q)
 	v.ExportCSV, v.ExportJSONL = exportLinks(q)
 	v.ListURL = withQuery("/claims", q)
@@ -156,11 +150,19 @@ func (s *Server) boardView(c *gin.Context) (*boardView, error) {
 
 // webBoard shows one column per state with the filters from the URL.
 func (s *Server) webBoard(c *gin.Context) {
+	// Stamped before the columns are read: a change landing in between
+	// makes the stream refresh once more, never miss it.
+	latest, err := s.store.LatestHistoryID(c.Request.Context())
+	if err != nil {
+		s.respondError(c, err)
+		return
+	}
 	v, err := s.boardView(c)
 	if err != nil {
 		s.respondError(c, err)
 		return
 	}
+	v.EventsURL = withQuery("/events", url.Values{"shown": {live.DeskStamp(latest)}})
 	p := &page{Title: "Board", Nav: "board", Data: v}
 	p.flash(c)
 	s.render(c, http.StatusOK, "board", p)
